@@ -1,0 +1,42 @@
+/** `current`: what the running task knows about itself, like Metaflow's `current`. */
+
+export interface CurrentInfo {
+  flowName: string;
+  runId: string;
+  stepName: string;
+  taskId: string;
+  pathspec: string;
+  originRunId: string | null;
+  retryCount: number;
+  parameterNames: string[];
+  tags: string[];
+  username: string;
+}
+
+let info: CurrentInfo | undefined;
+
+/** @internal Set by the task process before the step runs. */
+export function setCurrent(next: CurrentInfo | undefined): void {
+  info = next;
+}
+
+function field<K extends keyof CurrentInfo>(key: K): CurrentInfo[K] {
+  if (!info) {
+    throw new Error(`current.${String(key)} is only available inside a running step (stepwise run).`);
+  }
+  return info[key];
+}
+
+export const current = {
+  get isRunningFlow(): boolean { return info !== undefined; },
+  get flowName(): string { return field('flowName'); },
+  get runId(): string { return field('runId'); },
+  get stepName(): string { return field('stepName'); },
+  get taskId(): string { return field('taskId'); },
+  get pathspec(): string { return field('pathspec'); },
+  get originRunId(): string | null { return field('originRunId'); },
+  get retryCount(): number { return field('retryCount'); },
+  get parameterNames(): string[] { return [...field('parameterNames')]; },
+  get tags(): string[] { return [...field('tags')]; },
+  get username(): string { return field('username'); },
+};

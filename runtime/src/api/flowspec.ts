@@ -1,0 +1,130 @@
+/**
+ * The base class of every flow and the `@step` decorator. The class itself holds no
+ * scheduling logic: while a task runs, the task process attaches a `StepHost` that
+ * receives transitions and merges, so importing a flow never does anything.
+ */
+
+export type StepMethod = (...args: any[]) => unknown;
+
+export interface ForeachOptions {
+  /** Name of a list artifact; one task runs per item, seeing it as `this.input`. */
+  foreach: string;
+}
+
+export interface MergeOptions {
+  include?: readonly string[];
+  exclude?: readonly string[];
+}
+
+/** @internal What the task process provides to the flow object while one step runs. */
+export interface StepHost {
+  next(targets: string[], foreach: string | undefined): void;
+  mergeArtifacts(flow: FlowSpec, inputs: ReadonlyArray<FlowSpec>, options: MergeOptions): void;
+  readonly input: unknown;
+  readonly index: number | undefined;
+}
+
+/** @internal */
+export const HOST: unique symbol = Symbol.for('stepwise.host');
+
+const stepNames = new WeakMap<Function, string>();
+
+/** @internal The step name a decorated method was registered under. */
+export function stepNameOf(fn: unknown): string | undefined {
+  return typeof fn === 'function' ? stepNames.get(fn) : undefined;
+}
+
+/** Names keys of `F` that are methods, other than those every flow inherits. */
+export type StepName<F> = Exclude<
+  { [K in keyof F]-?: F[K] extends StepMethod ? K : never }[keyof F],
+  keyof FlowSpec
+>;
+
+/**
+ * What a join step receives: one flow view per incoming branch. Indexable (`inputs[0]`),
+ * iterable, array methods (`map`, `length`…) and, after a static split, by step name
+ * (`inputs.trainKnn`).
+ */
+export type Inputs<F extends FlowSpec = FlowSpec> = ReadonlyArray<F> & {
+  readonly [K in Exclude<StepName<F>, keyof ReadonlyArray<F>>]: F;
+};
+
+function hostOf(flow: FlowSpec, what: string): StepHost {
+  const host = (flow as unknown as Record<symbol, StepHost | undefined>)[HOST];
+  if (!host) throw new Error(`this.${what} is only available while a step runs under stepwise.`);
+  return host;
+}
+
+export abstract class FlowSpec {
+  /**
+   * Names the step(s) that run next: `this.next(this.a)`, `this.next(this.a, this.b)` (a
+   * static split), or `this.next(this.each, { foreach: 'items' })` (one task per item).
+   */
+  next(target: StepMethod, options: ForeachOptions): void;
+  next(...targets: StepMethod[]): void;
+  next(...args: unknown[]): void {
+    const host = hostOf(this, 'next()');
+    let foreach: string | undefined;
+    const last = args[args.length - 1];
+    if (last !== null && typeof last === 'object' && !Array.isArray(last)) {
+      foreach = (last as ForeachOptions).foreach;
+      args = args.slice(0, -1);
+      if (typeof foreach !== 'string') {
+        throw new Error("this.next(step, { foreach: 'name' }) needs the name of a list artifact as a string.");
+      }
+    }
+    const names = args.map((fn, i) => {
+      const name = stepNameOf(fn);
+      if (!name) {
+        throw new Error(
+          `this.next(): argument ${i + 1} is not a @step method of this flow. Pass steps as this.stepName.`,
+        );
+      }
+      return name;
+    });
+    if (names.length === 0) throw new Error('this.next() needs at least one step.');
+    if (foreach !== undefined && names.length !== 1) {
+      throw new Error('this.next(step, { foreach }) takes exactly one step.');
+    }
+    host.next(names, foreach);
+  }
+
+  /** The item of the foreach list this task handles. */
+  get input(): unknown {
+    return hostOf(this, 'input').input;
+  }
+
+  /** The position of `input` in the foreach list. */
+  get index(): number {
+    const index = hostOf(this, 'index').index;
+    if (index === undefined) throw new Error('this.index is only defined inside a foreach step.');
+    return index;
+  }
+
+  /**
+   * Copies every artifact whose value is the same on all incoming branches. An artifact whose
+   * values differ must be set before this call or excluded; otherwise this throws, naming it.
+   */
+  mergeArtifacts(inputs: ReadonlyArray<FlowSpec>, options: MergeOptions = {}): void {
+    hostOf(this, 'mergeArtifacts()').mergeArtifacts(this, inputs, options);
+  }
+}
+
+/** TC39 (standard) decorator form. */
+export function step<T extends StepMethod>(method: T, context: ClassMethodDecoratorContext): T;
+/** Legacy (`experimentalDecorators`) form. */
+export function step(target: object, key: string | symbol, descriptor: PropertyDescriptor): void;
+export function step(a: unknown, b: unknown, c?: unknown): unknown {
+  if (b !== null && typeof b === 'object' && 'kind' in (b as object)) {
+    const context = b as ClassMethodDecoratorContext;
+    if (context.kind !== 'method') throw new Error('@step decorates methods only.');
+    stepNames.set(a as Function, String(context.name));
+    return a;
+  }
+  const descriptor = c as PropertyDescriptor | undefined;
+  if (descriptor && typeof descriptor.value === 'function') {
+    stepNames.set(descriptor.value as Function, String(b));
+    return undefined;
+  }
+  throw new Error('@step decorates methods only.');
+}

@@ -1,0 +1,12 @@
+/** The flow language: what `import … from 'stepwise'` gives a flow file. */
+export { FlowSpec, step, type Inputs, type StepMethod, type ForeachOptions, type MergeOptions, type StepName } from './flowspec';
+export {
+  Parameter,
+  IncludeFile,
+  JSONType,
+  type ParameterOptions,
+  type IncludeFileOptions,
+  type ParameterValue,
+  type ParameterType,
+} from './parameter';
+export { current, type CurrentInfo } from './current';

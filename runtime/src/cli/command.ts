@@ -1,0 +1,30 @@
+/** The shape every `stepwise <command>` module exports. */
+
+export interface CommandIO {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface Command {
+  name: string;
+  /** One line for `stepwise --help`. */
+  summary: string;
+  /** Full text for `stepwise <name> --help`. */
+  help: string;
+  /** Returns the exit code: 0 success, 1 flow failed, 2 usage or lint error. */
+  run(args: string[], io: CommandIO): Promise<number>;
+}
+
+/** A mistake in how the command was called or in its input: printed as one line, exit 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FLOW_FAILED = 1;
+export const EXIT_USAGE = 2;

@@ -1,0 +1,104 @@
+/**
+ * The plain-data model of a flow, read from source text without executing it. Every reader
+ * (CLI, language server, webview, debug adapter) receives exactly this JSON-safe shape.
+ * Positions are 0-based lines and UTF-16 columns, like LSP.
+ */
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export type StepKind = 'start' | 'linear' | 'split' | 'foreach' | 'join' | 'end';
+
+export interface ArtifactRef {
+  name: string;
+  range: Range;
+}
+
+export interface StepNode {
+  name: string;
+  /** start | end by name; join if it takes `inputs`; else foreach / split / linear by its `next`. */
+  kind: StepKind;
+  /** Step names from the (last) `this.next(...)` call, in argument order. */
+  successors: string[];
+  /** Steps whose `next` names this one, in source order. Filled after all steps are read. */
+  predecessors: string[];
+  /** The list artifact of `this.next(this.x, { foreach: 'items' })`. */
+  foreachVar?: string;
+  foreachRange?: Range;
+  doc?: string;
+  isAsync: boolean;
+  /** The method declares a parameter (the join's `inputs`). */
+  takesInputs: boolean;
+  /** Range of the whole method declaration (decorators included). */
+  range: Range;
+  /** Range of the method's name. */
+  nameRange: Range;
+  /** Range of the `this.next(...)` call expression, when present. */
+  nextRange?: Range;
+  /** One range per argument of `next` naming a step (`this.a`), parallel to `successors`. */
+  successorRanges: Range[];
+  /** How many `this.next` calls the method contains (more than one is a lint error). */
+  nextCallCount: number;
+  /** `this.next` exists but is not the last statement of the method body. */
+  nextNotLast: boolean;
+  /** Artifacts assigned with `this.x = …`, `this.x += …`, `this.x++`…; first range of each. */
+  assigns: ArtifactRef[];
+  /** Artifacts read as `this.x` (not as the target of a plain assignment); first range of each. */
+  reads: ArtifactRef[];
+  /** The step calls `this.mergeArtifacts(...)`; include/exclude lists when given as literals. */
+  merge?: { range: Range; include?: string[]; exclude?: string[] };
+}
+
+export type ParameterType = 'string' | 'number' | 'boolean' | 'json';
+
+export interface ParameterNode {
+  /** The name on the command line (`--name`), the first argument of `Parameter(...)`. */
+  name: string;
+  /** The class field that holds the value; the artifact's name. */
+  field: string;
+  /** `Parameter` or `IncludeFile`. */
+  declaration: 'parameter' | 'includeFile';
+  type: ParameterType;
+  /** The default value when it is a literal; `defaultText` holds the source otherwise. */
+  default?: string | number | boolean | null | object;
+  defaultText?: string;
+  required: boolean;
+  help?: string;
+  /** IncludeFile only: read as text. */
+  isText?: boolean;
+  range: Range;
+  nameRange: Range;
+}
+
+export interface SyntaxProblem {
+  message: string;
+  range: Range;
+}
+
+export interface FlowGraph {
+  /** Bumped when this shape changes incompatibly. */
+  version: 1;
+  /** The file the text came from, when known. */
+  file?: string;
+  /** The flow class (the default export, else the first class extending FlowSpec). */
+  flowName: string | null;
+  doc?: string;
+  classRange?: Range;
+  classNameRange?: Range;
+  /** Further classes extending FlowSpec in the same file (one flow per file is a lint error). */
+  otherFlows: Array<{ name: string; range: Range }>;
+  /** Steps in source order. */
+  steps: StepNode[];
+  parameters: ParameterNode[];
+  /** Fields declared with `declare x: T` or initialised (not parameters): name and range. */
+  fields: ArtifactRef[];
+  /** Syntax errors reported by the parser; the graph is the best that could be read. */
+  syntaxErrors: SyntaxProblem[];
+}

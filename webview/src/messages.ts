@@ -1,0 +1,44 @@
+/**
+ * Messages between the extension host and the DAG preview webview, as discriminated unions.
+ * The only module both sides share; it must not touch the DOM or `vscode`.
+ */
+import type { FlowGraph } from '../../runtime/src/graph/types';
+
+export type StepRunState = 'succeeded' | 'failed' | 'running' | 'cloned' | 'not-run' | 'killed';
+
+export interface StepStatus {
+  state: StepRunState;
+  /** Foreach and multi-task steps: done/total. */
+  done?: number;
+  total?: number;
+  running?: number;
+  failed?: number;
+}
+
+export interface RunOverlay {
+  runId: string;
+  status: string;
+  steps: Record<string, StepStatus>;
+  /** The task currently paused in the debugger, if any (pathspec run/step/task). */
+  pausedTask?: string;
+}
+
+/** Extension → webview. */
+export type ToWebview =
+  | { type: 'graph'; graph: FlowGraph; hasErrors: boolean; problem?: string }
+  | { type: 'noFlow'; reason: string }
+  | { type: 'highlight'; step: string | null }
+  | { type: 'runs'; runs: Array<{ runId: string; status: string; startedAt?: string }>; selected?: string }
+  | { type: 'overlay'; overlay: RunOverlay | null }
+  | { type: 'settings'; direction: 'RIGHT' | 'DOWN' }
+  | { type: 'fit' }
+  | { type: 'requestExport'; format: 'svg' | 'png' };
+
+/** Webview → extension. */
+export type FromWebview =
+  | { type: 'ready' }
+  | { type: 'revealStep'; step: string }
+  | { type: 'selectRun'; runId: string }
+  | { type: 'rendered'; stepCount: number; ms: number }
+  | { type: 'export'; format: 'svg' | 'png'; data: string }
+  | { type: 'error'; message: string };
