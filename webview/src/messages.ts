@@ -25,7 +25,14 @@ export interface RunOverlay {
 
 /** Extension → webview. */
 export type ToWebview =
-  | { type: 'graph'; graph: FlowGraph; hasErrors: boolean; problem?: string }
+  | {
+      type: 'graph';
+      graph: FlowGraph;
+      hasErrors: boolean;
+      problem?: string;
+      /** The document the graph belongs to; kept in the page state so the panel can restore. */
+      uri?: string;
+    }
   | { type: 'noFlow'; reason: string }
   | { type: 'highlight'; step: string | null }
   | { type: 'runs'; runs: Array<{ runId: string; status: string; startedAt?: string }>; selected?: string }
@@ -39,6 +46,13 @@ export type FromWebview =
   | { type: 'ready' }
   | { type: 'revealStep'; step: string }
   | { type: 'selectRun'; runId: string }
-  | { type: 'rendered'; stepCount: number; ms: number }
+  /** After each paint: ms from the message's receipt to the frame painted; layoutMs when elk ran. */
+  | { type: 'rendered'; stepCount: number; ms: number; layoutMs?: number; dimmed?: boolean }
   | { type: 'export'; format: 'svg' | 'png'; data: string }
   | { type: 'error'; message: string };
+
+/** What the page keeps with `vscode.setState`, read back by the panel serializer after a reload. */
+export interface PreviewState {
+  uri?: string;
+  view?: { x: number; y: number; k: number };
+}

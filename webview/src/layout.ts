@@ -1,0 +1,62 @@
+/** elkjs layered layout of the step graph (runs in the page's main thread: no worker, no eval). */
+import ELK from 'elkjs/lib/elk.bundled.js';
+import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
+import type { Direction, EdgeSpec, GraphLayout, NodeSpec, PlacedEdge, PlacedNode, Point } from './model';
+import { layoutKey } from './model';
+
+const elk = new ELK();
+
+const LABEL_HEIGHT = 16;
+
+export async function layoutGraph(
+  nodes: NodeSpec[],
+  edges: EdgeSpec[],
+  direction: Direction,
+  measureLabel: (text: string) => number,
+): Promise<GraphLayout> {
+  const key = layoutKey(direction, nodes, edges);
+  const root: ElkNode = {
+    id: 'root',
+    layoutOptions: {
+      'elk.algorithm': 'layered',
+      'elk.direction': direction,
+      'elk.edgeRouting': 'ORTHOGONAL',
+      'elk.spacing.nodeNode': '28',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '44',
+      'elk.spacing.edgeLabel': '4',
+      'elk.edgeLabels.placement': 'CENTER',
+      // Source order breaks ties, so typing inside one step never reshuffles the others.
+      'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+      'elk.layered.nodePlacement.bk.fixedAlignment': 'BALANCED',
+      'elk.padding': '[top=16,left=16,bottom=16,right=16]',
+    },
+    children: nodes.map((n) => ({ id: n.id, width: n.width, height: n.height })),
+    edges: edges.map(
+      (e): ElkExtendedEdge => ({
+        id: e.id,
+        sources: [e.from],
+        targets: [e.to],
+        labels: e.label ? [{ id: `${e.id}:label`, text: e.label, width: measureLabel(e.label) + 10, height: LABEL_HEIGHT }] : [],
+      }),
+    ),
+  };
+  const out = await elk.layout(root);
+  const pos = new Map((out.children ?? []).map((c) => [c.id, c]));
+  const placed: PlacedNode[] = nodes.map((n) => {
+    const c = pos.get(n.id);
+    return { ...n, x: c?.x ?? 0, y: c?.y ?? 0 };
+  });
+  const routed = new Map((out.edges ?? []).map((e) => [e.id, e as ElkExtendedEdge]));
+  const placedEdges: PlacedEdge[] = edges.map((e) => {
+    const r = routed.get(e.id);
+    const points: Point[] = [];
+    for (const s of r?.sections ?? []) {
+      points.push(s.startPoint, ...(s.bendPoints ?? []), s.endPoint);
+    }
+    const l = r?.labels?.[0];
+    const labelBox =
+      l && l.x !== undefined && l.y !== undefined ? { x: l.x, y: l.y, width: l.width ?? 0, height: l.height ?? LABEL_HEIGHT } : undefined;
+    return { ...e, points, labelBox };
+  });
+  return { key, direction, nodes: placed, edges: placedEdges, width: out.width ?? 0, height: out.height ?? 0 };
+}

@@ -1,0 +1,133 @@
+/**
+ * What the picture is made of, before and after layout: boxes for steps, polylines for
+ * transitions. Pure data, so layout and rendering can be checked apart from each other.
+ */
+import type { FlowGraph, StepKind } from '../../runtime/src/graph/types';
+
+export type Direction = 'RIGHT' | 'DOWN';
+
+/** `missing` stands for a transition target that names no step (a lint error being typed). */
+export type NodeKind = StepKind | 'missing';
+
+export interface NodeSpec {
+  id: string;
+  step: string;
+  kind: NodeKind;
+  /** Set on the step that a foreach fans out into: its tasks are drawn as this one node. */
+  foreachVar?: string;
+  doc?: string;
+  width: number;
+  height: number;
+}
+
+export interface EdgeSpec {
+  id: string;
+  from: string;
+  to: string;
+  /** The foreach variable, on the edge out of a foreach step. */
+  label?: string;
+}
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+export interface PlacedNode extends NodeSpec {
+  x: number;
+  y: number;
+}
+
+export interface PlacedEdge extends EdgeSpec {
+  points: Point[];
+  labelBox?: { x: number; y: number; width: number; height: number };
+}
+
+export interface GraphLayout {
+  /** Equal keys mean an identical picture: the layout can be reused as is. */
+  key: string;
+  direction: Direction;
+  nodes: PlacedNode[];
+  edges: PlacedEdge[];
+  width: number;
+  height: number;
+}
+
+/** Text width in px for the two fonts the nodes use. */
+export type Measure = (text: string, font: 'name' | 'small') => number;
+
+export const NODE_HEIGHT = 44;
+export const FOREACH_NODE_HEIGHT = 60;
+const PAD_X = 16;
+const MIN_WIDTH = 96;
+/** Room kept on foreach nodes for a task count, so counts arriving never move the layout. */
+export const COUNT_SAMPLE = ' · 10000/10000';
+
+export const KIND_LABEL: Record<NodeKind, string> = {
+  start: 'start',
+  end: 'end',
+  linear: 'step',
+  split: 'split',
+  foreach: 'foreach',
+  join: 'join',
+  missing: 'missing step',
+};
+
+export function foreachLine(variable: string): string {
+  return `each ${variable}`;
+}
+
+/** Turns the flow graph into sized boxes and edges; ids are positional so duplicates can't clash. */
+export function buildSpecs(graph: FlowGraph, measure: Measure): { nodes: NodeSpec[]; edges: EdgeSpec[] } {
+  const idOf = new Map<string, string>();
+  graph.steps.forEach((s, i) => {
+    if (!idOf.has(s.name)) idOf.set(s.name, `s${i}`);
+  });
+  const bodyVar = new Map<string, string>();
+  for (const s of graph.steps) {
+    if (s.kind === 'foreach' && s.foreachVar) for (const t of s.successors) bodyVar.set(t, s.foreachVar);
+  }
+  const nodes: NodeSpec[] = [];
+  const seen = new Set<string>();
+  graph.steps.forEach((s, i) => {
+    if (seen.has(s.name)) return; // a duplicate method name: draw the first, lint names the rest
+    seen.add(s.name);
+    nodes.push(sizeNode({ id: `s${i}`, step: s.name, kind: s.kind, foreachVar: bodyVar.get(s.name), doc: s.doc }, measure));
+  });
+  const edges: EdgeSpec[] = [];
+  const missing = new Map<string, string>();
+  for (const s of graph.steps) {
+    const from = idOf.get(s.name)!;
+    s.successors.forEach((t, j) => {
+      let to = idOf.get(t);
+      if (!to) {
+        to = missing.get(t);
+        if (!to) {
+          to = `m${missing.size}`;
+          missing.set(t, to);
+          nodes.push(sizeNode({ id: to, step: t, kind: 'missing' }, measure));
+        }
+      }
+      const label = s.kind === 'foreach' && s.foreachVar ? s.foreachVar : undefined;
+      const id = `${from}-${j}-${to}`;
+      if (!edges.some((e) => e.id === id)) edges.push({ id, from, to, label });
+    });
+  }
+  return { nodes, edges };
+}
+
+function sizeNode(n: Omit<NodeSpec, 'width' | 'height'>, measure: Measure): NodeSpec {
+  const texts = [measure(n.step, 'name'), measure(KIND_LABEL[n.kind], 'small')];
+  if (n.foreachVar) texts.push(measure(foreachLine(n.foreachVar) + COUNT_SAMPLE, 'small'));
+  const width = Math.ceil(Math.max(MIN_WIDTH, ...texts.map((w) => w + 2 * PAD_X)));
+  return { ...n, width, height: n.foreachVar ? FOREACH_NODE_HEIGHT : NODE_HEIGHT };
+}
+
+/** Everything that changes the picture's geometry; docs and ranges don't. */
+export function layoutKey(direction: Direction, nodes: NodeSpec[], edges: EdgeSpec[]): string {
+  return JSON.stringify([
+    direction,
+    nodes.map((n) => [n.id, n.step, n.kind, n.foreachVar ?? '', n.width, n.height]),
+    edges.map((e) => [e.id, e.label ?? '']),
+  ]);
+}
