@@ -54,6 +54,20 @@ export interface StepNode {
   reads: ArtifactRef[];
   /** The step calls `this.mergeArtifacts(...)`; include/exclude lists when given as literals. */
   merge?: { range: Range; include?: string[]; exclude?: string[] };
+  /**
+   * Artifacts whose value must come from upstream: read before the step itself assigns them
+   * (in source order; `this.x += 1` reads first). First read of each; a subset of `reads`.
+   */
+  upstreamReads: ArtifactRef[];
+  /** Arguments of `next` that are not `this.<step>` (nor the trailing foreach options). */
+  invalidNextArgs: Array<{ text: string; range: Range }>;
+  /** Range inside the parentheses of the method's parameter list (where `inputs` goes). */
+  parametersRange: Range;
+}
+
+export interface FieldNode extends ArtifactRef {
+  /** `x = value` in the class body: the artifact exists before `start` runs. */
+  initialized: boolean;
 }
 
 export type ParameterType = 'string' | 'number' | 'boolean' | 'json';
@@ -98,7 +112,9 @@ export interface FlowGraph {
   steps: StepNode[];
   parameters: ParameterNode[];
   /** Fields declared with `declare x: T` or initialised (not parameters): name and range. */
-  fields: ArtifactRef[];
+  fields: FieldNode[];
+  /** Non-step methods and accessors of the flow class: helpers, never artifacts. */
+  methods: ArtifactRef[];
   /** Syntax errors reported by the parser; the graph is the best that could be read. */
   syntaxErrors: SyntaxProblem[];
 }

@@ -25,5 +25,7 @@ export interface LintRule {
   name: string;
   /** One line: what the rule checks. */
   description: string;
+  /** The severity of its findings. */
+  severity: Severity;
   check(graph: FlowGraph): FlowDiagnostic[];
 }

@@ -1,0 +1,238 @@
+/**
+ * Flow source text → FlowGraph, in phases (like Metaflow's graph.py): find the flow class,
+ * read its members, read each step body, then link predecessors and kinds. Parse only: the
+ * file is never type-checked or executed, and a file with syntax errors still gives the
+ * best graph the parser's recovery allows.
+ */
+import { apiNames, findFlowClasses, type ApiNames } from './classes';
+import { readBody } from './body';
+import { API_MEMBERS } from './names';
+import { SourceText, calleeName, literalValue, nameOf, unwrap, NOT_LITERAL } from './source';
+import type { ArtifactRef, FieldNode, FlowGraph, ParameterNode, ParameterType, StepKind, StepNode, SyntaxProblem } from './types';
+import { typescript, type TsTypes as ts } from './typescript';
+
+export function parseFlow(text: string, fileName = 'flow.ts'): FlowGraph {
+  const t = typescript();
+  const sf = t.createSourceFile(fileName, text, t.ScriptTarget.Latest, false, t.ScriptKind.TS);
+  const src = new SourceText(sf);
+  const graph: FlowGraph = {
+    version: 1,
+    file: fileName,
+    flowName: null,
+    otherFlows: [],
+    steps: [],
+    parameters: [],
+    fields: [],
+    methods: [],
+    syntaxErrors: syntaxErrors(sf, src),
+  };
+
+  const api = apiNames(sf);
+  const { flow, others } = findFlowClasses(sf, api);
+  graph.otherFlows = others.map((c) => ({ name: c.name!.text, range: src.range(c.name!) }));
+  if (!flow) return graph;
+  graph.flowName = flow.name!.text;
+  graph.doc = src.docComment(flow);
+  graph.classRange = src.range(flow);
+  graph.classNameRange = src.range(flow.name!);
+
+  const members = readMembers(flow, src, api, graph);
+  const notArtifacts = new Set<string>([...API_MEMBERS, ...members.steps.map((m) => m.name), ...graph.methods.map((m) => m.name)]);
+  for (const ctor of members.constructors) initialisedInConstructor(ctor, src, notArtifacts, graph.fields);
+  graph.steps = members.steps.map((m) => readStep(m.node, m.name, src, notArtifacts));
+  link(graph.steps);
+  return graph;
+}
+
+function syntaxErrors(sf: ts.SourceFile, src: SourceText): SyntaxProblem[] {
+  const t = typescript();
+  // parseDiagnostics is the parser's own list; asking a Program for it would mean binding.
+  const diags = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  return diags.map((d) => ({
+    message: t.flattenDiagnosticMessageText(d.messageText, '\n'),
+    range: src.span(d.start, d.start + d.length),
+  }));
+}
+
+interface StepMember {
+  name: string;
+  node: ts.MethodDeclaration;
+}
+
+function hasStepDecorator(node: ts.MethodDeclaration, api: ApiNames): boolean {
+  const t = typescript();
+  const decorators = t.canHaveDecorators(node) ? t.getDecorators(node) : undefined;
+  return decorators?.some((d) => api.step.has(calleeName(d.expression) ?? '')) ?? false;
+}
+
+function isStatic(node: ts.Node): boolean {
+  const t = typescript();
+  return (t.canHaveModifiers(node) && t.getModifiers(node)?.some((m) => m.kind === t.SyntaxKind.StaticKeyword)) ?? false;
+}
+
+/** Phase 2a: steps, parameters, declared fields and helper methods of the flow class. */
+function readMembers(cls: ts.ClassDeclaration, src: SourceText, api: ApiNames, graph: FlowGraph) {
+  const t = typescript();
+  const steps: StepMember[] = [];
+  const constructors: ts.ConstructorDeclaration[] = [];
+  for (const m of cls.members) {
+    if (t.isConstructorDeclaration(m)) {
+      constructors.push(m);
+      continue;
+    }
+    if (isStatic(m)) continue;
+    const name = nameOf(m.name);
+    if (name === undefined || !m.name) continue;
+    const ref: ArtifactRef = { name, range: src.range(m.name) };
+    if (t.isMethodDeclaration(m)) {
+      if (hasStepDecorator(m, api)) steps.push({ name, node: m });
+      else graph.methods.push(ref);
+    } else if (t.isGetAccessorDeclaration(m) || t.isSetAccessorDeclaration(m)) {
+      if (!graph.methods.some((x) => x.name === name)) graph.methods.push(ref);
+    } else if (t.isPropertyDeclaration(m)) {
+      const init = m.initializer && unwrap(m.initializer);
+      const callee = init && t.isCallExpression(init) ? calleeName(init.expression) : undefined;
+      if (init && t.isCallExpression(init) && callee && (api.parameter.has(callee) || api.includeFile.has(callee))) {
+        graph.parameters.push(readParameter(m, name, init, api.includeFile.has(callee), src));
+      } else if (init && (t.isArrowFunction(init) || t.isFunctionExpression(init))) {
+        graph.methods.push(ref);
+      } else {
+        const declared = t.getModifiers(m)?.some((x) => x.kind === t.SyntaxKind.DeclareKeyword) ?? false;
+        graph.fields.push({ ...ref, initialized: !!init && !declared });
+      }
+    }
+  }
+  return { steps, constructors };
+}
+
+/** `this.x = …` in a constructor makes `x` exist before `start`, like a field initialiser. */
+function initialisedInConstructor(ctor: ts.ConstructorDeclaration, src: SourceText, notArtifacts: ReadonlySet<string>, fields: FieldNode[]): void {
+  for (const a of readBody(ctor.body, src, notArtifacts).assigns) {
+    const f = fields.find((x) => x.name === a.name);
+    if (f) f.initialized = true;
+    else fields.push({ ...a, initialized: true });
+  }
+}
+
+const TYPE_NAMES: Record<string, ParameterType> = { String: 'string', Number: 'number', Boolean: 'boolean', JSONType: 'json' };
+
+function readParameter(m: ts.PropertyDeclaration, field: string, call: ts.CallExpression, isFile: boolean, src: SourceText): ParameterNode {
+  const t = typescript();
+  const [nameArg, optsArg] = call.arguments;
+  const nameLit = nameArg && unwrap(nameArg);
+  const hasName = !!nameLit && (t.isStringLiteral(nameLit) || t.isNoSubstitutionTemplateLiteral(nameLit));
+  const p: ParameterNode = {
+    name: hasName ? (nameLit as ts.StringLiteral).text : field,
+    field,
+    declaration: isFile ? 'includeFile' : 'parameter',
+    type: 'string',
+    required: false,
+    range: src.range(m),
+    nameRange: src.range(hasName ? nameLit : m.name),
+  };
+  let declaredType: ParameterType | undefined;
+  const opts = optsArg && unwrap(optsArg);
+  if (opts && t.isObjectLiteralExpression(opts)) {
+    for (const prop of opts.properties) {
+      if (!t.isPropertyAssignment(prop)) continue;
+      const key = nameOf(prop.name);
+      const value = unwrap(prop.initializer);
+      const lit = literalValue(value);
+      switch (key) {
+        case 'default':
+          if (lit === NOT_LITERAL) p.defaultText = src.nodeText(value);
+          else p.default = lit;
+          break;
+        case 'type': {
+          const tn = calleeName(value);
+          if (tn && TYPE_NAMES[tn]) declaredType = TYPE_NAMES[tn];
+          break;
+        }
+        case 'required':
+          p.required = lit === true;
+          break;
+        case 'help':
+          if (typeof lit === 'string') p.help = lit;
+          break;
+        case 'isText':
+          if (typeof lit === 'boolean') p.isText = lit;
+          break;
+      }
+    }
+  }
+  if (isFile) p.type = 'string';
+  else if (declaredType) p.type = declaredType;
+  else if ('default' in p) {
+    const d = p.default;
+    p.type = typeof d === 'number' ? 'number' : typeof d === 'boolean' ? 'boolean' : d !== null && typeof d === 'object' ? 'json' : 'string';
+  }
+  return p;
+}
+
+/** Phase 2b: one step method. */
+function readStep(node: ts.MethodDeclaration, name: string, src: SourceText, notArtifacts: ReadonlySet<string>): StepNode {
+  const t = typescript();
+  const facts = readBody(node.body, src, notArtifacts);
+  const last = facts.nextCalls[facts.nextCalls.length - 1];
+  const step: StepNode = {
+    name,
+    kind: 'linear',
+    successors: last?.successors ?? [],
+    predecessors: [],
+    doc: src.docComment(node),
+    isAsync: node.modifiers?.some((m) => m.kind === t.SyntaxKind.AsyncKeyword) ?? false,
+    takesInputs: node.parameters.length > 0,
+    range: src.range(node),
+    nameRange: src.range(node.name),
+    successorRanges: last?.successorRanges ?? [],
+    nextCallCount: facts.nextCalls.length,
+    nextNotLast: !!last && !isLastStatement(node.body, last.node),
+    assigns: facts.assigns,
+    reads: facts.reads,
+    upstreamReads: facts.upstreamReads,
+    invalidNextArgs: facts.nextCalls.flatMap((c) => c.invalidArgs),
+    parametersRange: src.span(node.parameters.pos, node.parameters.end),
+  };
+  if (step.doc === undefined) delete step.doc;
+  if (last) step.nextRange = src.range(last.node);
+  if (last?.hasForeach) {
+    if (last.foreachVar !== undefined) step.foreachVar = last.foreachVar;
+    if (last.foreachRange) step.foreachRange = last.foreachRange;
+  }
+  if (facts.merge) step.merge = facts.merge;
+  step.kind = kindOf(step, !!last?.hasForeach);
+  return step;
+}
+
+function kindOf(step: StepNode, foreach: boolean): StepKind {
+  if (step.name === 'start') return 'start';
+  if (step.name === 'end') return 'end';
+  if (step.takesInputs) return 'join';
+  if (foreach) return 'foreach';
+  return step.successors.length > 1 ? 'split' : 'linear';
+}
+
+function isLastStatement(body: ts.Block | undefined, call: ts.CallExpression): boolean {
+  const t = typescript();
+  const lastStatement = body?.statements[body.statements.length - 1];
+  if (!lastStatement) return false;
+  let expr: ts.Expression | undefined;
+  if (t.isExpressionStatement(lastStatement)) expr = lastStatement.expression;
+  else if (t.isReturnStatement(lastStatement)) expr = lastStatement.expression;
+  if (!expr) return false;
+  let e = unwrap(expr);
+  if (t.isAwaitExpression(e) || t.isVoidExpression(e)) e = unwrap(e.expression);
+  return e === call;
+}
+
+/** Phase 3: predecessors, in source order of the steps that name each step. */
+function link(steps: StepNode[]): void {
+  const byName = new Map<string, StepNode>();
+  for (const s of steps) if (!byName.has(s.name)) byName.set(s.name, s);
+  for (const s of steps) {
+    for (const succ of new Set(s.successors)) {
+      const target = byName.get(succ);
+      if (target && !target.predecessors.includes(s.name)) target.predecessors.push(s.name);
+    }
+  }
+}
