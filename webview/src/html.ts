@@ -68,5 +68,6 @@ export function renderPreviewHtml(o: PreviewHtmlOptions): string {
 }
 
 function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  // Attribute values are double-quoted, so `'` (needed verbatim in the CSP) stays as is.
+  return s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -54,9 +54,25 @@ export async function layoutGraph(
       points.push(s.startPoint, ...(s.bendPoints ?? []), s.endPoint);
     }
     const l = r?.labels?.[0];
-    const labelBox =
-      l && l.x !== undefined && l.y !== undefined ? { x: l.x, y: l.y, width: l.width ?? 0, height: l.height ?? LABEL_HEIGHT } : undefined;
+    const labelBox = l ? onEdge(points, l.width ?? 0, l.height ?? LABEL_HEIGHT) : undefined;
     return { ...e, points, labelBox };
   });
   return { key, direction, nodes: placed, edges: placedEdges, width: out.width ?? 0, height: out.height ?? 0 };
+}
+
+/** Centres a label on the longest segment of the edge, so it reads as part of that edge. */
+function onEdge(points: Point[], width: number, height: number): { x: number; y: number; width: number; height: number } | undefined {
+  let best: [Point, Point] | undefined;
+  let len = -1;
+  for (let i = 1; i < points.length; i++) {
+    const d = Math.hypot(points[i].x - points[i - 1].x, points[i].y - points[i - 1].y);
+    if (d > len) {
+      len = d;
+      best = [points[i - 1], points[i]];
+    }
+  }
+  if (!best) return undefined;
+  const cx = (best[0].x + best[1].x) / 2;
+  const cy = (best[0].y + best[1].y) / 2;
+  return { x: cx - width / 2, y: cy - height / 2, width, height };
 }

@@ -85,7 +85,8 @@ export function buildSpecs(graph: FlowGraph, measure: Measure): { nodes: NodeSpe
   });
   const bodyVar = new Map<string, string>();
   for (const s of graph.steps) {
-    if (s.kind === 'foreach' && s.foreachVar) for (const t of s.successors) bodyVar.set(t, s.foreachVar);
+    // `start` can fan out too: the variable, not the kind, marks a foreach.
+    if (s.foreachVar) for (const t of s.successors) bodyVar.set(t, s.foreachVar);
   }
   const nodes: NodeSpec[] = [];
   const seen = new Set<string>();
@@ -108,7 +109,7 @@ export function buildSpecs(graph: FlowGraph, measure: Measure): { nodes: NodeSpe
           nodes.push(sizeNode({ id: to, step: t, kind: 'missing' }, measure));
         }
       }
-      const label = s.kind === 'foreach' && s.foreachVar ? s.foreachVar : undefined;
+      const label = s.foreachVar;
       const id = `${from}-${j}-${to}`;
       if (!edges.some((e) => e.id === id)) edges.push({ id, from, to, label });
     });

@@ -1,0 +1,322 @@
+/**
+ * The DAG preview page (dist/webview.js) in headless Chromium, on the conformance flows'
+ * graphs as the graph module reads them. Screenshots go to test-output/screenshots/.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { parseFlow } from '../../runtime/src/graph';
+import type { FlowGraph } from '../../runtime/src/graph/types';
+import { renderPreviewHtml } from '../../webview/src/html';
+import type { RunOverlay } from '../../webview/src/messages';
+import { distanceToBox, overlaps, readPicture } from './geometry';
+import { launchChromium, openPreview, repoRoot, type PreviewPage } from './page';
+
+const flowsDir = join(repoRoot, 'test', 'fixtures', 'flows');
+const invalidDir = join(repoRoot, 'test', 'fixtures', 'invalid');
+
+function graphOf(dir: string, file: string): FlowGraph {
+  return parseFlow(readFileSync(join(dir, file), 'utf8'), file);
+}
+
+const graphMessage = (graph: FlowGraph, extra: { hasErrors?: boolean; problem?: string; uri?: string } = {}) => ({
+  type: 'graph' as const,
+  graph,
+  hasErrors: extra.hasErrors ?? false,
+  problem: extra.problem,
+  uri: extra.uri ?? `file:///flows/${graph.file ?? graph.flowName}`,
+});
+
+describe('DAG preview page (Chromium)', function () {
+  let browser: Browser;
+  let open: PreviewPage[] = [];
+  const preview = async (opts?: Parameters<typeof openPreview>[1]): Promise<PreviewPage> => {
+    const p = await openPreview(browser, opts);
+    open.push(p);
+    return p;
+  };
+
+  before(async () => {
+    browser = await launchChromium();
+  });
+  afterEach(async () => {
+    for (const p of open) {
+      // No CSP violation, console error or page exception in any test.
+      assert.deepEqual(p.problems, []);
+      await p.close();
+    }
+    open = [];
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('builds a page whose CSP allows only its nonce script and the webview origin', () => {
+    const html = renderPreviewHtml({ cspSource: 'vscode-resource:', nonce: 'abc123', scriptUri: 's.js', styleUri: 's.css' });
+    const csp = /Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
+    assert.match(csp, /default-src 'none'/);
+    assert.match(csp, /script-src 'nonce-abc123'/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    assert.match(html, /<script nonce="abc123" src="s\.js"><\/script>/);
+    assert.doesNotMatch(html, /style="/);
+  });
+
+  for (const file of readdirSync(flowsDir).filter((f) => f.endsWith('.ts'))) {
+    it(`draws ${file}: every step once, no overlapping boxes, edges between the right steps`, async () => {
+      const graph = graphOf(flowsDir, file);
+      const p = await preview();
+      const r = await p.draw(graphMessage(graph));
+      assert.equal(r.stepCount, graph.steps.length);
+      const pic = await readPicture(p.page);
+      assert.deepEqual(pic.nodes.map((n) => n.step).sort(), graph.steps.map((s) => s.name).sort());
+      for (const s of graph.steps) assert.equal(pic.nodes.find((n) => n.step === s.name)?.kind, s.kind, s.name);
+      for (let i = 0; i < pic.nodes.length; i++)
+        for (let j = i + 1; j < pic.nodes.length; j++)
+          assert.ok(!overlaps(pic.nodes[i], pic.nodes[j]), `${pic.nodes[i].step} overlaps ${pic.nodes[j].step}`);
+      const expected = graph.steps.flatMap((s) => s.successors.map((t) => `${s.name}->${t}`)).sort();
+      assert.deepEqual(pic.edges.map((e) => `${e.from}->${e.to}`).sort(), expected);
+      for (const e of pic.edges) {
+        const from = pic.nodes.find((n) => n.step === e.from)!;
+        const to = pic.nodes.find((n) => n.step === e.to)!;
+        assert.ok(distanceToBox(e.points[0], from) < 1, `${e.from}->${e.to} starts on ${e.from}`);
+        assert.ok(distanceToBox(e.points[e.points.length - 1], to) < 1, `${e.from}->${e.to} ends on ${e.to}`);
+      }
+    });
+  }
+
+  it('draws a foreach as one node carrying its variable, with the variable on the edge', async () => {
+    const graph = graphOf(flowsDir, 'wide_foreach.ts');
+    const fanOut = graph.steps.find((s) => s.foreachVar)!;
+    const body = fanOut.successors[0];
+    const p = await preview();
+    await p.draw(graphMessage(graph));
+    const pic = await readPicture(p.page);
+    assert.equal(pic.nodes.filter((n) => n.step === body).length, 1);
+    assert.ok(pic.nodes.find((n) => n.step === body)!.classes.includes('foreach-body'));
+    const line = await p.page.textContent(`.node[data-step="${body}"] .foreach-line`);
+    assert.equal(line, `each ${fanOut.foreachVar}`);
+    const label = await p.page.textContent(`.edge-label[data-from="${fanOut.name}"][data-to="${body}"] text`);
+    assert.equal(label, fanOut.foreachVar);
+    // After a run: the task count, still on the one node.
+    await p.send({ type: 'overlay', overlay: { runId: '7', status: 'running', steps: { [body]: { state: 'running', done: 998, total: 1000, running: 2 } } } });
+    await p.page.waitForFunction((b) => document.querySelector(`.node[data-step="${b}"] .foreach-line`)?.textContent?.includes('998/1000'), body);
+    assert.equal((await readPicture(p.page)).nodes.filter((n) => n.step === body).length, 1);
+  });
+
+  it('shows each step doc comment as its tooltip', async () => {
+    const graph = graphOf(flowsDir, 'hello.ts');
+    const withDoc = graph.steps.find((s) => s.doc);
+    assert.ok(withDoc, 'hello.ts documents its steps');
+    const p = await preview();
+    await p.draw(graphMessage(graph));
+    const title = await p.page.textContent(`.node[data-step="${withDoc.name}"] > title`);
+    assert.ok(title?.includes(withDoc.doc!), title ?? '');
+  });
+
+  it('posts revealStep when a step is clicked or activated from the keyboard', async () => {
+    const graph = graphOf(flowsDir, 'counter_branch.ts');
+    const p = await preview();
+    await p.draw(graphMessage(graph));
+    const target = graph.steps[1].name;
+    let since = p.sent.length;
+    await p.page.click(`.node[data-step="${target}"]`);
+    assert.deepEqual(await p.next('revealStep', since), { type: 'revealStep', step: target });
+    since = p.sent.length;
+    await p.page.focus(`.node[data-step="end"]`);
+    await p.page.keyboard.press('Enter');
+    assert.deepEqual(await p.next('revealStep', since), { type: 'revealStep', step: 'end' });
+  });
+
+  it('keeps pan and zoom when the graph changes, fits only the first graph and on request', async () => {
+    const text = readFileSync(join(flowsDir, 'hello.ts'), 'utf8');
+    const graph = parseFlow(text, 'hello.ts');
+    const p = await preview();
+    await p.draw(graphMessage(graph));
+    const fitted = (await readPicture(p.page)).transform;
+    assert.ok(fitted);
+    // Pan by dragging the background, zoom with the wheel.
+    await p.page.mouse.move(40, 120);
+    await p.page.mouse.down();
+    await p.page.mouse.move(140, 180, { steps: 5 });
+    await p.page.mouse.up();
+    await p.page.mouse.move(400, 300);
+    await p.page.mouse.wheel(0, -200);
+    await p.page.waitForFunction((t) => document.getElementById('viewport')!.getAttribute('transform') !== t, fitted);
+    const moved = (await readPicture(p.page)).transform;
+    // The author adds a step: hello → extra → end.
+    const edited = text
+      .replace(/this\.next\(this\.end\)/, 'this.next(this.extra)')
+      .replace(/(\n\s*@step\s+end\b)/, '\n  @step extra() {\n    this.next(this.end);\n  }\n$1');
+    const bigger = parseFlow(edited, 'hello.ts');
+    assert.equal(bigger.steps.length, graph.steps.length + 1);
+    const r = await p.draw(graphMessage(bigger));
+    assert.equal(r.stepCount, graph.steps.length + 1);
+    const after = await readPicture(p.page);
+    assert.ok(after.nodes.some((n) => n.step === 'extra'));
+    assert.equal(after.transform, moved, 'the viewport did not move');
+    await p.page.click('#fit');
+    await p.page.waitForFunction((t) => document.getElementById('viewport')!.getAttribute('transform') !== t, moved);
+  });
+
+  it('keeps the last good graph, dimmed, with the problem named while the file has errors', async () => {
+    const good = graphOf(flowsDir, 'foreach.ts');
+    const p = await preview();
+    await p.draw(graphMessage(good));
+    const broken = graphOf(invalidDir, 'no_end.ts');
+    const r = await p.draw(graphMessage({ ...broken, file: good.file }, { hasErrors: true, problem: "Line 12: step 'end' is missing", uri: `file:///flows/${good.file}` }));
+    assert.equal(r.dimmed, true);
+    assert.equal(r.stepCount, good.steps.length);
+    assert.deepEqual((await readPicture(p.page)).nodes.map((n) => n.step).sort(), good.steps.map((s) => s.name).sort());
+    assert.ok(await p.page.evaluate(() => document.body.classList.contains('has-errors')));
+    const opacity = await p.page.evaluate(() => getComputedStyle(document.getElementById('viewport')!).opacity);
+    assert.ok(Number(opacity) < 1);
+    const banner = await p.page.textContent('#banner');
+    assert.match(banner ?? '', /step 'end' is missing.*last valid graph/);
+    await p.screenshot('errors-light');
+    // Fixed again: full opacity, no banner.
+    const fixed = await p.draw(graphMessage(good));
+    assert.equal(fixed.dimmed, false);
+    assert.equal(await p.page.isVisible('#banner'), false);
+  });
+
+  it('draws a transition to a step that does not exist as a marked placeholder', async () => {
+    const graph = graphOf(flowsDir, 'hello.ts');
+    const typo = { ...graph, steps: graph.steps.map((s) => (s.name === 'start' ? { ...s, successors: ['helo'] } : s)) };
+    const p = await preview();
+    await p.draw(graphMessage(typo, { hasErrors: true, problem: 'no step helo' }));
+    const pic = await readPicture(p.page);
+    const ghost = pic.nodes.find((n) => n.step === 'helo');
+    assert.ok(ghost?.classes.includes('kind-missing'));
+    assert.ok(pic.edges.some((e) => e.from === 'start' && e.to === 'helo'));
+  });
+
+  it('colours steps by run state, counts foreach tasks, marks the paused task', async () => {
+    const graph = graphOf(flowsDir, 'foreach.ts');
+    const [start, body, join, end] = graph.steps.map((s) => s.name);
+    const p = await preview({ theme: 'dark' });
+    await p.draw(graphMessage(graph));
+    const overlay: RunOverlay = {
+      runId: '1700000000001',
+      status: 'failed',
+      steps: {
+        [start]: { state: 'succeeded', done: 1, total: 1 },
+        [body]: { state: 'failed', done: 2, total: 3, failed: 1 },
+        [join]: { state: 'killed' },
+      },
+      pausedTask: `1700000000001/${body}/4`,
+    };
+    await p.send({ type: 'overlay', overlay });
+    await p.page.waitForSelector(`.node[data-step="${body}"].state-failed`);
+    const classes = Object.fromEntries((await readPicture(p.page)).nodes.map((n) => [n.step, n.classes]));
+    assert.ok(classes[start].includes('state-succeeded'));
+    assert.ok(classes[join].includes('state-killed'));
+    assert.ok(classes[end].includes('state-not-run'), 'a step missing from the run is not run');
+    const fills = await p.page.evaluate(() =>
+      Object.fromEntries([...document.querySelectorAll('.node')].map((g) => [g.getAttribute('data-step'), getComputedStyle(g.querySelector('.shape')!).fill])),
+    );
+    assert.notEqual(fills[start], fills[body]);
+    assert.notEqual(fills[start], fills[end]);
+    assert.equal(await p.page.textContent(`.node[data-step="${body}"] .foreach-line`), `each ${graph.steps[0].foreachVar} · 2/3`);
+    assert.equal(await p.page.locator(`.node[data-step="${body}"] .pause-marker`).count(), 1);
+    await p.screenshot('overlay-dark');
+    await p.send({ type: 'overlay', overlay: null });
+    await p.page.waitForFunction(() => !document.querySelector('.node.has-run'));
+  });
+
+  it('highlights the step under the editor cursor', async () => {
+    const graph = graphOf(flowsDir, 'counter.ts');
+    const p = await preview();
+    await p.draw(graphMessage(graph));
+    await p.send({ type: 'highlight', step: graph.steps[1].name });
+    await p.page.waitForSelector(`.node[data-step="${graph.steps[1].name}"].highlighted`);
+    assert.equal(await p.page.locator('.node.highlighted').count(), 1);
+    await p.send({ type: 'highlight', step: null });
+    await p.page.waitForFunction(() => !document.querySelector('.node.highlighted'));
+  });
+
+  it('lists runs in the picker and posts selectRun', async () => {
+    const p = await preview();
+    await p.draw(graphMessage(graphOf(flowsDir, 'hello.ts')));
+    await p.send({ type: 'runs', runs: [{ runId: '3', status: 'running' }, { runId: '2', status: 'failed' }], selected: '3' });
+    await p.page.waitForSelector('#run-picker:not([disabled])');
+    const since = p.sent.length;
+    await p.page.selectOption('#run-picker', '2');
+    assert.deepEqual(await p.next('selectRun', since), { type: 'selectRun', runId: '2' });
+  });
+
+  it('exports the picture as standalone SVG and as PNG', async () => {
+    const graph = graphOf(flowsDir, 'classifier_train.ts');
+    const p = await preview({ theme: 'dark' });
+    await p.draw(graphMessage(graph));
+    let since = p.sent.length;
+    await p.page.click('#export-svg');
+    const svg = await p.next('export', since);
+    assert.equal(svg.format, 'svg');
+    assert.match(svg.data, /^<\?xml[^]*<svg[^]*viewBox="0 0 \d+ \d+"/);
+    for (const s of graph.steps) assert.ok(svg.data.includes(`>${s.name}</text>`), s.name);
+    assert.doesNotMatch(svg.data, /var\(--/, 'theme colours are resolved');
+    since = p.sent.length;
+    await p.send({ type: 'requestExport', format: 'png' });
+    const png = await p.next('export', since);
+    assert.match(png.data, /^data:image\/png;base64,/);
+    assert.ok(Buffer.from(png.data.split(',')[1], 'base64').subarray(1, 4).toString() === 'PNG');
+  });
+
+  it('lays out top-to-bottom when the direction setting is DOWN', async () => {
+    const graph = graphOf(flowsDir, 'counter.ts');
+    const p = await preview();
+    await p.draw(graphMessage(graph));
+    const wide = await readPicture(p.page);
+    const since = p.sent.length;
+    await p.send({ type: 'settings', direction: 'DOWN' });
+    await p.next('rendered', since);
+    const tall = await readPicture(p.page);
+    const at = (pic: typeof wide, s: string) => pic.nodes.find((n) => n.step === s)!;
+    assert.ok(at(wide, 'end').x > at(wide, 'start').x + at(wide, 'start').width);
+    assert.ok(at(tall, 'end').y > at(tall, 'start').y + at(tall, 'start').height);
+  });
+
+  it('restores the saved pan/zoom for the same document after a reload', async () => {
+    const graph = graphOf(flowsDir, 'hello.ts');
+    const uri = 'file:///flows/hello.ts';
+    const p = await preview({ state: { uri, view: { x: 33, y: 44, k: 0.5 } } });
+    await p.draw(graphMessage(graph, { uri }));
+    assert.equal((await readPicture(p.page)).transform, 'translate(33,44) scale(0.5)');
+  });
+
+  it('shows why there is nothing to draw', async () => {
+    const p = await preview();
+    await p.draw(graphMessage(graphOf(flowsDir, 'hello.ts')));
+    await p.send({ type: 'noFlow', reason: 'No flow class in notes.ts' });
+    await p.page.waitForSelector('#empty:not(.hidden)');
+    assert.equal(await p.page.textContent('#empty'), 'No flow class in notes.ts');
+    assert.equal(await p.page.locator('.node').count(), 0);
+  });
+
+  for (const theme of ['light', 'dark', 'hc'] as const) {
+    it(`renders legibly in the ${theme} theme (screenshot)`, async () => {
+      const graph = graphOf(flowsDir, 'classifier_train.ts');
+      const p = await preview({ theme });
+      await p.draw(graphMessage(graph));
+      const fg = await p.page.evaluate(() => getComputedStyle(document.querySelector('.step-name')!).fill);
+      const bg = await p.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      assert.notEqual(fg, bg);
+      await p.screenshot(`classifier-${theme}`);
+      const fe = graphOf(flowsDir, 'foreach.ts');
+      await p.draw(graphMessage(fe));
+      await p.send({
+        type: 'overlay',
+        overlay: {
+          runId: '12',
+          status: 'running',
+          steps: { start: { state: 'succeeded' }, [fe.steps[1].name]: { state: 'running', done: 998, total: 1000, running: 2 } },
+          pausedTask: `12/${fe.steps[1].name}/5`,
+        },
+      });
+      await p.send({ type: 'highlight', step: 'join' });
+      await p.page.waitForSelector('.node.highlighted');
+      await p.screenshot(`foreach-run-${theme}`);
+    });
+  }
+});
