@@ -8,10 +8,21 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
 
+/**
+ * The task process must drive the very module instance a flow gets from `import 'stepwise'`,
+ * so dist/task.js loads dist/api.js at run time instead of inlining its own copy.
+ */
+const sharedApi = {
+  name: 'shared-api',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/api$/ }, () => ({ path: './api.js', external: true }));
+  },
+};
+
 /** Bundles that run in Node. The flow API and client are shared at run time, not inlined. */
 const nodeEntries = [
-  { in: 'runtime/src/cli/main.ts', out: 'cli' },
-  { in: 'runtime/src/task/main.ts', out: 'task' },
+  { in: 'runtime/src/cli/main.ts', out: 'cli', external: ['esbuild'] },
+  { in: 'runtime/src/task/main.ts', out: 'task', plugins: [sharedApi] },
   { in: 'runtime/src/api/index.ts', out: 'api' },
   { in: 'runtime/src/client/index.ts', out: 'client' },
   { in: 'server/src/server.ts', out: 'server' },
@@ -33,6 +44,7 @@ for (const e of nodeEntries) {
       target: 'node20',
       sourcemap: 'linked',
       external: e.external ?? [],
+      plugins: e.plugins ?? [],
       logLevel: 'warning',
     }),
   );

@@ -10,3 +10,5 @@ export {
   type ParameterType,
 } from './parameter';
 export { current, type CurrentInfo } from './current';
+/** @internal For the task process only. */
+export * as __internal from './internal';

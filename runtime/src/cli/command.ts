@@ -17,13 +17,7 @@ export interface Command {
   run(args: string[], io: CommandIO): Promise<number>;
 }
 
-/** A mistake in how the command was called or in its input: printed as one line, exit 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export { UsageError } from '../errors';
 
 export const EXIT_OK = 0;
 export const EXIT_FLOW_FAILED = 1;

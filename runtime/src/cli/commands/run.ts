@@ -1,0 +1,33 @@
+import { UsageError, type Command, EXIT_FLOW_FAILED, EXIT_OK } from '../command';
+import { executeWithConsole } from '../execute';
+import { parseRunArgs } from '../runArgs';
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'Run a flow: every task as its own process, every artifact stored.',
+  help: `Usage: stepwise run FILE [--PARAM VALUE…] [options]
+
+Runs the flow in FILE from \`start\` to \`end\`. The flow is linted first (errors stop it, exit 2).
+Parameters come from --PARAM flags, then STEPWISE_RUN_<PARAM> environment variables, then defaults.
+
+Options:
+  --max-workers N      task processes at once (default: the number of CPUs)
+  --max-num-splits N   most tasks one foreach may start (default 100)
+  --tag T              tag the run (repeatable)
+  --quiet              print only failures and the summary
+  -h, --help           show this help
+
+Exit codes: 0 the run succeeded, 1 it failed or was killed, 2 usage or lint error.
+Example: stepwise run examples/hello.ts`,
+  async run(args, io) {
+    const a = parseRunArgs('run', args);
+    if (a.positionals.length !== 1) throw new UsageError('expects one flow file. Example: stepwise run examples/hello.ts');
+    if (a.originRunId) throw new UsageError('--origin-run-id belongs to `stepwise resume`.');
+    const end = await executeWithConsole(
+      { file: a.positionals[0], cwd: io.cwd, env: io.env, kind: 'run', paramFlags: a.params, maxWorkers: a.maxWorkers, maxNumSplits: a.maxNumSplits, tags: a.tags },
+      io,
+      a.quiet,
+    );
+    return end.status === 'succeeded' ? EXIT_OK : EXIT_FLOW_FAILED;
+  },
+};

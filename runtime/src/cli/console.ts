@@ -1,0 +1,122 @@
+/**
+ * Prints run events the way Metaflow does: `2026-01-27 22:59:40.313 [run/step/task (pid N)] line`.
+ * On a terminal, wide foreach steps also get a live progress line that never hides output.
+ */
+import type { RunEvent } from '../scheduler/events';
+
+export function timestamp(d = new Date()): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
+}
+
+export interface ConsoleOptions {
+  out: NodeJS.WritableStream & { isTTY?: boolean };
+  quiet: boolean;
+}
+
+export class RunConsole {
+  private runId = '';
+  private tasks = 0;
+  private cloned = 0;
+  private started = Date.now();
+  private failures: Array<{ step: string; taskId: string; pathspec: string; text: string }> = [];
+  private progress = new Map<string, string>();
+  private statusShown = false;
+  private lastPlainProgress = new Map<string, number>();
+
+  constructor(private readonly o: ConsoleOptions) {}
+
+  private get tty(): boolean {
+    return !!this.o.out.isTTY;
+  }
+
+  private write(line: string, important = false): void {
+    if (this.o.quiet && !important) return;
+    if (this.statusShown) this.o.out.write('\r\x1b[K');
+    this.o.out.write(`${line}\n`);
+    this.drawStatus();
+  }
+
+  private drawStatus(): void {
+    if (!this.tty || this.o.quiet || this.progress.size === 0) {
+      this.statusShown = false;
+      return;
+    }
+    this.o.out.write([...this.progress.values()].join(' · '));
+    this.statusShown = true;
+  }
+
+  private prefix(e: { pathspec: string; pid?: number }): string {
+    const [, run, step, task] = e.pathspec.split('/');
+    return `${timestamp()} [${run}/${step}/${task}${e.pid ? ` (pid ${e.pid})` : ''}]`;
+  }
+
+  handle(e: RunEvent): void {
+    switch (e.type) {
+      case 'runStarted':
+        this.runId = e.run.runId;
+        this.started = Date.now();
+        this.write(`${timestamp()} Workflow starting (run-id ${e.run.runId}): ${e.run.kind === 'resume' ? `resuming ${e.run.flow}/${e.run.originRunId}` : e.run.flow}`);
+        break;
+      case 'taskStarted':
+        this.write(`${this.prefix(e)} Task is starting.`);
+        break;
+      case 'taskLog':
+        this.write(`${this.prefix(e)} ${e.line}`);
+        break;
+      case 'taskFinished':
+        this.tasks++;
+        if (e.cloned) {
+          this.cloned++;
+          this.write(`${this.prefix(e)} Cloned from ${e.clonedFrom} (not executed).`);
+        } else if (e.status === 'succeeded') {
+          this.write(`${this.prefix(e)} Task finished successfully.`);
+        } else {
+          this.write(`${this.prefix(e)} Task ${e.status === 'killed' ? 'was killed' : 'failed'}.`, true);
+          this.failures.push({ step: e.step, taskId: e.taskId, pathspec: e.pathspec, text: e.exception?.stack ?? e.exception?.message ?? '' });
+        }
+        break;
+      case 'stepProgress': {
+        const text = `${e.step} ${e.done}/${e.total} done, ${e.running} running`;
+        if (e.done >= e.total) this.progress.delete(e.step);
+        else this.progress.set(e.step, text);
+        if (!this.tty) {
+          // Plain output: a line every tenth of the way, never one per task.
+          const decile = Math.floor((e.done * 10) / e.total);
+          if (decile > (this.lastPlainProgress.get(e.step) ?? 0)) {
+            this.lastPlainProgress.set(e.step, decile);
+            this.write(`${timestamp()} ${text}`);
+          }
+        } else if (!this.o.quiet) {
+          if (this.statusShown) this.o.out.write('\r\x1b[K');
+          this.drawStatus();
+        }
+        break;
+      }
+      case 'message':
+        this.write(`${timestamp()} ${e.text}`, e.level === 'error');
+        break;
+      case 'runFinished': {
+        this.progress.clear();
+        const secs = ((Date.now() - this.started) / 1000).toFixed(1);
+        if (e.status === 'succeeded') {
+          this.write(`${timestamp()} Done! Run ${this.runId} succeeded: ${this.tasks} tasks${this.cloned ? ` (${this.cloned} cloned)` : ''} in ${secs} s.`, true);
+          break;
+        }
+        for (const f of this.failures.filter((x) => x.text)) {
+          this.write(`Step failure: step ${f.step} (task ${f.taskId}) failed:\n${indent(f.text)}`, true);
+        }
+        if (e.reason) this.write(`${timestamp()} ${e.reason}`, true);
+        this.write(`${timestamp()} Run ${this.runId} ${e.status === 'killed' ? 'was killed' : 'failed'} after ${secs} s.${e.status !== 'killed' || this.failures.length ? ' Fix the flow, then resume it: stepwise resume <file>' : ''}`, true);
+        break;
+      }
+    }
+  }
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
+}

@@ -1,0 +1,51 @@
+/**
+ * Arguments of `run` / `resume`: fixed options plus the flow's own parameters as `--name value`
+ * (or `--name=value`), which are only known once the flow is read.
+ */
+import { UsageError } from '../errors';
+import { intOption } from './args';
+
+export interface RunArgs {
+  positionals: string[];
+  params: Map<string, string>;
+  maxWorkers?: number;
+  maxNumSplits?: number;
+  tags: string[];
+  quiet: boolean;
+  originRunId?: string;
+}
+
+const VALUE_OPTIONS = new Set(['max-workers', 'max-num-splits', 'tag', 'origin-run-id']);
+
+export function parseRunArgs(command: string, args: string[]): RunArgs {
+  const out: RunArgs = { positionals: [], params: new Map(), tags: [], quiet: false };
+  const fixed = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (!a.startsWith('--') || a === '--') {
+      out.positionals.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
+    if (name === 'quiet') {
+      out.quiet = true;
+      continue;
+    }
+    let value: string | undefined = eq > 0 ? a.slice(eq + 1) : undefined;
+    if (value === undefined) {
+      const nextArg = args[i + 1];
+      // A bare flag (next is another flag or nothing) reads as `true`, for boolean parameters.
+      if (nextArg === undefined || (nextArg.startsWith('--') && nextArg.length > 2)) value = VALUE_OPTIONS.has(name) ? undefined : 'true';
+      else value = args[++i];
+    }
+    if (value === undefined) throw new UsageError(`--${name} needs a value. See: stepwise ${command} --help`);
+    if (name === 'tag') out.tags.push(value);
+    else if (VALUE_OPTIONS.has(name)) fixed.set(name, value);
+    else out.params.set(name, value);
+  }
+  out.maxWorkers = intOption('max-workers', fixed.get('max-workers'), 1);
+  out.maxNumSplits = intOption('max-num-splits', fixed.get('max-num-splits'), 1);
+  out.originRunId = fixed.get('origin-run-id');
+  return out;
+}

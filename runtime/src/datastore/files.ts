@@ -1,0 +1,61 @@
+/** Small file primitives with the crash guarantees the datastore relies on. */
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** Writes via a temporary file and rename, so a reader sees the old file or the whole new one. */
+export async function writeFileAtomic(file: string, data: string | Buffer): Promise<void> {
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await fs.writeFile(tmp, data);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    await fs.mkdir(dirname(file), { recursive: true });
+    await fs.writeFile(tmp, data);
+  }
+  await fs.rename(tmp, file);
+}
+
+export class DatastoreError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DatastoreError';
+  }
+}
+
+/** Reads a JSON record; a missing file is undefined, a damaged one an error naming the file. */
+export async function readJson<T>(file: string): Promise<T | undefined> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new DatastoreError(file, `cannot read ${file}: ${(err as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new DatastoreError(file, `damaged datastore file ${file}: it is not valid JSON. Delete the run that holds it, or resume it to write the task again.`);
+  }
+}
+
+export async function listDir(dir: string): Promise<string[]> {
+  try {
+    return await fs.readdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+export async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * The local datastore: one folder (by default `.stepwise/` at the workspace root).
+ *
+ *   <root>/<Flow>/data/<hh>/<sha256>                      artifact blobs (header + payload)
+ *   <root>/<Flow>/runs/<runId>/run.json, end.json          run record, written at start / end
+ *   <root>/<Flow>/runs/<runId>/<step>/<taskId>/start.json  task started (parents, stack, pid)
+ *   …/<taskId>/task.json, DONE                             final record, DONE written last
+ *   …/<taskId>/stdout.log, stderr.log                      the task's own output
+ */
+import { promises as fs, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeStored, encodeStored } from '../serialize/codec';
+import type { Datastore, LogStream } from './datastore';
+import { DatastoreError, exists, listDir, readJson, writeFileAtomic } from './files';
+import type { RunEndRecord, RunRecord, TaskRecord, TaskStartRecord } from './types';
+
+const RUN_ID = /^\d+$/;
+
+export class LocalDatastore implements Datastore {
+  constructor(readonly root: string) {}
+
+  get location(): string {
+    return this.root;
+  }
+
+  private blobPath(flow: string, hash: string): string {
+    return join(this.root, flow, 'data', hash.slice(0, 2), hash);
+  }
+  runDir(flow: string, runId: string): string {
+    return join(this.root, flow, 'runs', runId);
+  }
+  taskDir(flow: string, runId: string, step: string, taskId: string): string {
+    return join(this.runDir(flow, runId), step, taskId);
+  }
+
+  async putBlob(flow: string, hash: string, serialized: Buffer): Promise<void> {
+    const file = this.blobPath(flow, hash);
+    if (await exists(file)) return;
+    await writeFileAtomic(file, encodeStored(serialized));
+  }
+
+  async getBlob(flow: string, hash: string): Promise<Buffer> {
+    const file = this.blobPath(flow, hash);
+    let stored: Buffer;
+    try {
+      stored = await fs.readFile(file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new DatastoreError(file, `artifact blob ${hash.slice(0, 12)}… of flow ${flow} is missing (${file}). Was the datastore pruned?`);
+      }
+      throw err;
+    }
+    return decodeStored(stored, file);
+  }
+
+  getBlobSync(flow: string, hash: string): Buffer {
+    const file = this.blobPath(flow, hash);
+    let stored: Buffer;
+    try {
+      stored = readFileSync(file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new DatastoreError(file, `artifact blob ${hash.slice(0, 12)}… of flow ${flow} is missing (${file}). Was the datastore pruned?`);
+      }
+      throw err;
+    }
+    return decodeStored(stored, file);
+  }
+
+  hasBlob(flow: string, hash: string): Promise<boolean> {
+    return exists(this.blobPath(flow, hash));
+  }
+
+  async listFlows(): Promise<string[]> {
+    const names = await listDir(this.root);
+    const flows: string[] = [];
+    for (const n of names) {
+      if (n.startsWith('.')) continue;
+      if (await exists(join(this.root, n, 'runs'))) flows.push(n);
+    }
+    return flows.sort();
+  }
+
+  async createRun(record: Omit<RunRecord, 'runId' | 'pathspec'>): Promise<RunRecord> {
+    const runs = join(this.root, record.flow, 'runs');
+    await fs.mkdir(runs, { recursive: true });
+    // Ids are wall-clock milliseconds; mkdir is the lock, so concurrent runs never share one.
+    let id = Date.now();
+    for (;;) {
+      try {
+        await fs.mkdir(join(runs, String(id)));
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        id++;
+      }
+    }
+    const full: RunRecord = { ...record, runId: String(id), pathspec: `${record.flow}/${id}` };
+    await writeFileAtomic(join(runs, String(id), 'run.json'), JSON.stringify(full, null, 1));
+    return full;
+  }
+
+  async readRun(flow: string, runId: string): Promise<RunRecord> {
+    const file = join(this.runDir(flow, runId), 'run.json');
+    const rec = await readJson<RunRecord>(file);
+    if (!rec) throw new DatastoreError(file, `run ${flow}/${runId} not found in ${this.root}.`);
+    return rec;
+  }
+
+  readRunEnd(flow: string, runId: string): Promise<RunEndRecord | undefined> {
+    return readJson<RunEndRecord>(join(this.runDir(flow, runId), 'end.json'));
+  }
+
+  writeRunEnd(flow: string, runId: string, end: RunEndRecord): Promise<void> {
+    return writeFileAtomic(join(this.runDir(flow, runId), 'end.json'), JSON.stringify(end, null, 1));
+  }
+
+  async listRuns(flow: string): Promise<string[]> {
+    const ids = (await listDir(join(this.root, flow, 'runs'))).filter((n) => RUN_ID.test(n));
+    return ids.sort((a, b) => (BigInt(b) > BigInt(a) ? 1 : BigInt(b) < BigInt(a) ? -1 : 0));
+  }
+
+  async deleteRun(flow: string, runId: string): Promise<void> {
+    // Blobs are shared between runs (resume clones by reference): they stay.
+    await fs.rm(this.runDir(flow, runId), { recursive: true, force: true });
+  }
+
+  async listSteps(flow: string, runId: string): Promise<string[]> {
+    const dir = this.runDir(flow, runId);
+    const out: string[] = [];
+    for (const e of await fs.readdir(dir, { withFileTypes: true }).catch(() => [])) {
+      if (e.isDirectory()) out.push(e.name);
+    }
+    return out;
+  }
+
+  async listTasks(flow: string, runId: string, step: string): Promise<string[]> {
+    const ids = await listDir(join(this.runDir(flow, runId), step));
+    return ids.filter((n) => !n.startsWith('.')).sort((a, b) => Number(a) - Number(b));
+  }
+
+  writeTaskStart(r: TaskStartRecord): Promise<void> {
+    return writeFileAtomic(join(this.taskDir(r.flow, r.runId, r.step, r.taskId), 'start.json'), JSON.stringify(r));
+  }
+
+  readTaskStart(flow: string, runId: string, step: string, taskId: string): Promise<TaskStartRecord | undefined> {
+    return readJson<TaskStartRecord>(join(this.taskDir(flow, runId, step, taskId), 'start.json'));
+  }
+
+  async writeTaskDone(r: TaskRecord): Promise<void> {
+    const dir = this.taskDir(r.flow, r.runId, r.step, r.taskId);
+    await writeFileAtomic(join(dir, 'task.json'), JSON.stringify(r));
+    await writeFileAtomic(join(dir, 'DONE'), r.status);
+  }
+
+  async readTask(flow: string, runId: string, step: string, taskId: string): Promise<TaskRecord | undefined> {
+    const dir = this.taskDir(flow, runId, step, taskId);
+    if (!(await exists(join(dir, 'DONE')))) return undefined;
+    const rec = await readJson<TaskRecord>(join(dir, 'task.json'));
+    if (!rec) throw new DatastoreError(join(dir, 'task.json'), `task ${flow}/${runId}/${step}/${taskId} has a DONE marker but no task.json.`);
+    return rec;
+  }
+
+  async appendLog(flow: string, runId: string, step: string, taskId: string, stream: LogStream, text: string): Promise<void> {
+    await fs.appendFile(this.logPath(flow, runId, step, taskId, stream), text);
+  }
+
+  async readLog(flow: string, runId: string, step: string, taskId: string, stream: LogStream): Promise<string> {
+    try {
+      return await fs.readFile(this.logPath(flow, runId, step, taskId, stream), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
+      throw err;
+    }
+  }
+
+  logPath(flow: string, runId: string, step: string, taskId: string, stream: LogStream): string {
+    return join(this.taskDir(flow, runId, step, taskId), `${stream}.log`);
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * What the datastore holds, as plain JSON records. The on-disk layout is documented in
+ * docs/DATASTORE.md; bump LAYOUT_VERSION when a record changes incompatibly.
+ */
+
+export const LAYOUT_VERSION = 1;
+
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'killed';
+export type TaskStatus = 'running' | 'succeeded' | 'failed' | 'killed';
+
+export interface ParameterRecord {
+  name: string;
+  field: string;
+  /** A value that is not JSON-safe is kept only as an artifact; this holds its JSON form. */
+  value: unknown;
+  kind: 'parameter' | 'includeFile';
+  /** IncludeFile: the blob holding the file's contents at run start. */
+  hash?: string;
+  source: 'flag' | 'env' | 'default';
+}
+
+export interface RunRecord {
+  layout: number;
+  flow: string;
+  runId: string;
+  /** `Flow/runId` */
+  pathspec: string;
+  /** Absolute path of the flow file that was run. */
+  file: string;
+  kind: 'run' | 'resume' | 'spin';
+  originRunId: string | null;
+  /** The step resume started from, when given. */
+  resumeStep: string | null;
+  parameters: ParameterRecord[];
+  tags: string[];
+  user: string;
+  startedAt: string;
+  /** The runner process, to tell a live run from one whose runner died. */
+  runner: { pid: number; host: string };
+  maxWorkers: number;
+  maxNumSplits: number;
+}
+
+export interface RunEndRecord {
+  status: Exclude<RunStatus, 'running'>;
+  finishedAt: string;
+  /** One line: why the run failed or was killed. */
+  reason?: string;
+  failedTasks?: string[];
+}
+
+/** A frame per enclosing split: static branches and foreach items alike. */
+export interface SplitFrame {
+  kind: 'split' | 'foreach';
+  /** The step whose `next` split. */
+  step: string;
+  /** The task id of the splitting task (identifies this split instance). */
+  taskId: string;
+  index: number;
+  count: number;
+}
+
+export interface ArtifactRecord {
+  hash: string;
+  size: number;
+  type: string;
+  preview: string;
+}
+
+export interface ExceptionRecord {
+  name: string;
+  message: string;
+  /** The stack with frames mapped to the TypeScript sources. */
+  stack: string;
+}
+
+export interface TransitionRecord {
+  next: string[];
+  foreach?: string;
+  /** Length of the foreach list. */
+  foreachCount?: number;
+}
+
+export interface TaskStartRecord {
+  flow: string;
+  runId: string;
+  step: string;
+  taskId: string;
+  pathspec: string;
+  /** Pathspecs of the tasks whose artifacts this one starts from. */
+  parents: string[];
+  stack: SplitFrame[];
+  startedAt: string;
+  pid?: number;
+}
+
+export interface TaskRecord extends TaskStartRecord {
+  status: Exclude<TaskStatus, 'running'>;
+  finishedAt: string;
+  durationMs: number;
+  artifacts: Record<string, ArtifactRecord>;
+  /** Artifacts that a join dropped upstream: name → the join step, so a read can name it. */
+  dropped: Record<string, string>;
+  transition?: TransitionRecord;
+  exception?: ExceptionRecord;
+  /** Set when this task was cloned by resume from another run's task. */
+  clonedFrom?: string;
+  /** The foreach item index, for listing (also the last frame of `stack`). */
+  foreachIndex?: number;
+}

@@ -1,0 +1,151 @@
+/**
+ * Everything between "the user asked for a run" and a Scheduler ready to execute: lint the
+ * flow, resolve parameters (or take the origin run's, for resume), compile, create the run.
+ * Shared by the CLI (`run`, `resume`, `spin`) and the debug adapter.
+ */
+import { readFileSync } from 'node:fs';
+import { availableParallelism, hostname, userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+import { compileFlow } from '../compile/bundle';
+import { LocalDatastore } from '../datastore/local';
+import { locateDatastoreRoot } from '../datastore/locate';
+import { LAYOUT_VERSION, type ParameterRecord, type RunRecord } from '../datastore/types';
+import { UsageError } from '../errors';
+import { parseFlow } from '../graph';
+import type { FlowGraph } from '../graph/types';
+import { lintFlow } from '../lint';
+import { hashBytes, serializeArtifact } from '../serialize/codec';
+import { ClonePlan } from '../scheduler/clone';
+import { LocalProcessLauncher, type TaskLauncher } from '../scheduler/launcher';
+import { Scheduler } from '../scheduler/scheduler';
+import { resolveParameters } from './parameters';
+
+export const DEFAULT_MAX_NUM_SPLITS = 100;
+
+export interface SessionOptions {
+  file: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  kind: 'run' | 'resume';
+  /** `run`: parameter flags by name. `resume`: must be empty. */
+  paramFlags?: Map<string, string>;
+  originRunId?: string;
+  resumeStep?: string;
+  maxWorkers?: number;
+  maxNumSplits?: number;
+  tags?: string[];
+  inspector?: boolean;
+  launcher?: TaskLauncher;
+}
+
+export interface PreparedSession {
+  store: LocalDatastore;
+  run: RunRecord;
+  graph: FlowGraph;
+  scheduler: Scheduler;
+  /** Warnings from the linter, printed before the run. */
+  warnings: string[];
+}
+
+export function loadGraphOrThrow(file: string): { text: string; graph: FlowGraph; warnings: string[] } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Check the path.`);
+  }
+  const graph = parseFlow(text, file);
+  if (!graph.flowName) throw new UsageError(`${file} holds no flow: declare a class that extends FlowSpec with @step methods.`);
+  const diags = lintFlow(graph);
+  const fmt = (d: (typeof diags)[number]) => `${file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code}: ${d.message}`;
+  const errors = diags.filter((d) => d.severity === 'error');
+  if (errors.length) {
+    throw new UsageError(`the flow has ${errors.length} error${errors.length > 1 ? 's' : ''}; fix ${errors.length > 1 ? 'them' : 'it'} first (stepwise check ${file}):\n${errors.map(fmt).join('\n')}`);
+  }
+  return { text, graph, warnings: diags.filter((d) => d.severity === 'warning').map(fmt) };
+}
+
+function username(env: NodeJS.ProcessEnv): string {
+  if (env.STEPWISE_USER) return env.STEPWISE_USER;
+  try {
+    return userInfo().username;
+  } catch {
+    return env.USER ?? 'unknown';
+  }
+}
+
+export async function prepareSession(o: SessionOptions): Promise<PreparedSession> {
+  const file = resolve(o.cwd, o.file);
+  const { graph, warnings } = loadGraphOrThrow(file);
+  const flow = graph.flowName!;
+  const store = new LocalDatastore(locateDatastoreRoot(o.cwd, o.env));
+  const maxNumSplits = o.maxNumSplits ?? DEFAULT_MAX_NUM_SPLITS;
+  const maxWorkers = o.maxWorkers ?? availableParallelism();
+
+  let parameters: ParameterRecord[];
+  let originRunId: string | null = null;
+  let clone: ClonePlan | undefined;
+  let tags = [...(o.tags ?? [])];
+  if (o.kind === 'resume') {
+    if (o.paramFlags?.size) {
+      const names = [...o.paramFlags.keys()].map((n) => `--${n}`).join(', ');
+      throw new UsageError(`resume keeps the parameters of the origin run, so ${names} cannot be given. To change them, start a new run with \`stepwise run\`.`);
+    }
+    const runs = await store.listRuns(flow);
+    originRunId = o.originRunId ?? runs[0] ?? null;
+    if (!originRunId) throw new UsageError(`no run of ${flow} to resume in ${store.root}. Start one with \`stepwise run ${o.file}\`.`);
+    if (!runs.includes(originRunId)) {
+      throw new UsageError(`run ${flow}/${originRunId} does not exist in ${store.root}. Recent runs: ${runs.slice(0, 5).join(', ') || '(none)'}.`);
+    }
+    if (o.resumeStep && !graph.steps.some((s) => s.name === o.resumeStep)) {
+      throw new UsageError(`${flow} has no step '${o.resumeStep}'. Steps: ${graph.steps.map((s) => s.name).join(', ')}.`);
+    }
+    const origin = await store.readRun(flow, originRunId);
+    parameters = origin.parameters;
+    tags = [...new Set([...origin.tags, ...tags])];
+    clone = await ClonePlan.load(store, flow, originRunId, graph, o.resumeStep ?? null);
+  } else {
+    const resolved = resolveParameters(graph.parameters, o.paramFlags ?? new Map(), o.env, o.cwd);
+    parameters = [];
+    for (const r of resolved) {
+      const rec: ParameterRecord = { name: r.node.name, field: r.node.field, kind: r.node.declaration, value: r.value, source: r.source };
+      if (r.content !== undefined) {
+        const bytes = serializeArtifact(r.content, `--${r.node.name}`);
+        rec.hash = hashBytes(bytes);
+        await store.putBlob(flow, rec.hash, bytes);
+      }
+      parameters.push(rec);
+    }
+  }
+
+  const compiled = await compileFlow(file, join(store.root, '.cache', 'bundles'));
+  const run = await store.createRun({
+    layout: LAYOUT_VERSION,
+    flow,
+    file,
+    kind: o.kind,
+    originRunId,
+    resumeStep: o.resumeStep ?? null,
+    parameters,
+    tags,
+    user: username(o.env),
+    startedAt: new Date().toISOString(),
+    runner: { pid: process.pid, host: hostname() },
+    maxWorkers,
+    maxNumSplits,
+  });
+  const scheduler = new Scheduler({
+    store,
+    run,
+    graph,
+    bundle: compiled.bundle,
+    flowFile: file,
+    maxWorkers,
+    maxNumSplits,
+    inspector: o.inspector ?? false,
+    launcher: o.launcher ?? new LocalProcessLauncher(),
+    clone,
+    env: { ...o.env, STEPWISE_TASK_CWD: o.cwd },
+  });
+  return { store, run, graph, scheduler, warnings };
+}

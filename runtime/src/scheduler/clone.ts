@@ -1,0 +1,51 @@
+/**
+ * Resume: which tasks of the origin run can be reused. A task is cloned when its step is not
+ * the resume step or downstream of it, the origin has a successful task at the same place in
+ * the graph (same step, same split indices), and everything it starts from was cloned too.
+ */
+import type { FlowGraph } from '../graph/types';
+import type { Datastore } from '../datastore/datastore';
+import type { SplitFrame, TaskRecord } from '../datastore/types';
+
+export function placeKey(step: string, stack: SplitFrame[]): string {
+  return `${step}|${stack.map((f) => `${f.step}:${f.index}`).join(',')}`;
+}
+
+export function downstreamOf(graph: FlowGraph, from: string): Set<string> {
+  const out = new Set<string>([from]);
+  const todo = [from];
+  while (todo.length) {
+    const s = graph.steps.find((x) => x.name === todo.pop());
+    for (const n of s?.successors ?? []) if (!out.has(n)) (out.add(n), todo.push(n));
+  }
+  return out;
+}
+
+export class ClonePlan {
+  private constructor(
+    readonly originRunId: string,
+    private readonly byPlace: Map<string, TaskRecord>,
+    private readonly rerun: Set<string>,
+  ) {}
+
+  static async load(store: Datastore, flow: string, originRunId: string, graph: FlowGraph, resumeStep: string | null): Promise<ClonePlan> {
+    const byPlace = new Map<string, TaskRecord>();
+    for (const step of await store.listSteps(flow, originRunId)) {
+      for (const taskId of await store.listTasks(flow, originRunId, step)) {
+        const rec = await store.readTask(flow, originRunId, step, taskId).catch(() => undefined);
+        if (rec?.status === 'succeeded') byPlace.set(placeKey(step, rec.stack), rec);
+      }
+    }
+    return new ClonePlan(originRunId, byPlace, resumeStep ? downstreamOf(graph, resumeStep) : new Set());
+  }
+
+  /** The origin task to clone for this place, if any. */
+  find(step: string, stack: SplitFrame[], parentsAllCloned: boolean): TaskRecord | undefined {
+    if (!parentsAllCloned || this.rerun.has(step)) return undefined;
+    return this.byPlace.get(placeKey(step, stack));
+  }
+
+  get size(): number {
+    return this.byPlace.size;
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The compute seam: how a task gets a process. The local launcher spawns `node dist/task.js`;
+ * a cluster launcher would submit the same TaskSpec elsewhere.
+ */
+import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { taskEntry } from '../paths';
+import { TASK_SPEC_ARG, type TaskSpec } from '../task/spec';
+
+export interface LaunchedTask {
+  pid: number;
+  stdout: Readable;
+  stderr: Readable;
+  /** Resolves when the process has exited and its output streams have closed. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  kill(signal?: NodeJS.Signals): void;
+}
+
+export interface TaskLauncher {
+  launch(spec: TaskSpec, env: NodeJS.ProcessEnv): Promise<LaunchedTask>;
+}
+
+export class LocalProcessLauncher implements TaskLauncher {
+  async launch(spec: TaskSpec, env: NodeJS.ProcessEnv): Promise<LaunchedTask> {
+    const args = [...(spec.inspector ? ['--inspect-brk=127.0.0.1:0'] : []), taskEntry(), TASK_SPEC_ARG, JSON.stringify(spec)];
+    const child = spawn(process.execPath, args, {
+      cwd: env.STEPWISE_TASK_CWD ?? process.cwd(),
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so Ctrl-C in a terminal reaches the runner, which decides.
+      detached: true,
+    });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+      child.on('close', (code, signal) => resolve({ code, signal }));
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', () => resolve());
+      child.once('error', reject);
+    });
+    return {
+      pid: child.pid!,
+      stdout: child.stdout!,
+      stderr: child.stderr!,
+      exited,
+      kill: (signal = 'SIGKILL') => {
+        try {
+          process.kill(-child.pid!, signal);
+        } catch {
+          child.kill(signal);
+        }
+      },
+    };
+  }
+}

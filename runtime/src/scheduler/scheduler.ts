@@ -1,0 +1,329 @@
+/**
+ * The run loop: a queue of runnable tasks, at most `maxWorkers` task processes at once,
+ * foreach fan-out bounded by `maxNumSplits`, join barriers, clone-on-resume, failure and kill
+ * handling. Knows nothing of terminals or editors: it reports through RunEvents.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import type { FlowGraph } from '../graph/types';
+import type { LocalDatastore } from '../datastore/local';
+import type { RunEndRecord, RunRecord, SplitFrame, TaskRecord, TaskStartRecord } from '../datastore/types';
+import type { TaskSpec } from '../task/spec';
+import type { ClonePlan } from './clone';
+import type { RunEvent, RunListener } from './events';
+import type { LaunchedTask, TaskLauncher } from './launcher';
+import { onLines } from './lines';
+
+export interface SchedulerOptions {
+  store: LocalDatastore;
+  run: RunRecord;
+  graph: FlowGraph;
+  bundle: string;
+  flowFile: string;
+  maxWorkers: number;
+  maxNumSplits: number;
+  /** Start every task under the V8 inspector, waiting for a debugger. */
+  inspector: boolean;
+  launcher: TaskLauncher;
+  clone?: ClonePlan;
+  env?: NodeJS.ProcessEnv;
+}
+
+interface Request {
+  step: string;
+  parents: string[];
+  stack: SplitFrame[];
+  isJoin: boolean;
+  parentsAllCloned: boolean;
+}
+
+interface Running {
+  req: Request;
+  taskId: string;
+  pathspec: string;
+  task: LaunchedTask;
+}
+
+const INSPECTOR_NOISE = /^(Debugger listening on ws:|For help, see: https:\/\/nodejs\.org|Debugger attached\.|Waiting for the debugger to disconnect)/;
+
+export class Scheduler {
+  private listeners: RunListener[] = [];
+  private queue: Request[] = [];
+  private running = new Map<string, Running>();
+  private joins = new Map<string, { arrivals: Map<number, string>; count: number; allCloned: boolean }>();
+  private nextTaskId = 1;
+  private failed: string[] = [];
+  private failReason: string | undefined;
+  private killed: string | undefined;
+  private clonedPathspecs = new Set<string>();
+  private progress = new Map<string, { done: number; total: number }>();
+  private wake: (() => void) | undefined;
+
+  constructor(private readonly o: SchedulerOptions) {}
+
+  on(listener: RunListener): () => void {
+    this.listeners.push(listener);
+    return () => (this.listeners = this.listeners.filter((l) => l !== listener));
+  }
+
+  private emit(e: RunEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch {
+        // a listener's bug must not break the run
+      }
+    }
+  }
+
+  /** Stops scheduling, kills running tasks, marks the run killed. */
+  kill(reason: string): void {
+    if (this.killed) return;
+    this.killed = reason;
+    for (const r of this.running.values()) r.task.kill('SIGKILL');
+    this.wake?.();
+  }
+
+  private isJoinStep(step: string): boolean {
+    const s = this.o.graph.steps.find((x) => x.name === step);
+    return !!s && (s.kind === 'join' || s.takesInputs);
+  }
+
+  async execute(): Promise<RunEndRecord> {
+    const { run } = this.o;
+    this.emit({ type: 'runStarted', run });
+    this.queue.push({ step: 'start', parents: [], stack: [], isJoin: false, parentsAllCloned: true });
+    while (!this.killed) {
+      while (!this.stopping() && this.queue.length) {
+        const req = this.queue[0];
+        const origin = this.o.clone?.find(req.step, req.stack, req.parentsAllCloned);
+        if (origin) {
+          this.queue.shift();
+          await this.cloneTask(req, origin);
+          continue;
+        }
+        if (this.running.size >= this.o.maxWorkers) break;
+        this.queue.shift();
+        await this.launch(req);
+      }
+      if (this.running.size === 0 && (this.queue.length === 0 || this.stopping())) break;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = undefined;
+    }
+    // After a kill, wait for the killed processes to be gone before writing the end record.
+    while (this.running.size) await new Promise<void>((resolve) => (this.wake = resolve));
+    const end: RunEndRecord = this.killed
+      ? { status: 'killed', finishedAt: new Date().toISOString(), reason: this.killed, failedTasks: this.failed }
+      : this.failed.length || this.failReason
+        ? { status: 'failed', finishedAt: new Date().toISOString(), reason: this.failReason, failedTasks: this.failed }
+        : { status: 'succeeded', finishedAt: new Date().toISOString(), failedTasks: [] };
+    await this.o.store.writeRunEnd(run.flow, run.runId, end);
+    this.emit({ type: 'runFinished', runId: run.runId, status: end.status, reason: end.reason, failedTasks: this.failed });
+    return end;
+  }
+
+  private stopping(): boolean {
+    return !!this.killed || this.failed.length > 0 || !!this.failReason;
+  }
+
+  private startRecord(req: Request, taskId: string): TaskStartRecord {
+    const { run } = this.o;
+    return {
+      flow: run.flow,
+      runId: run.runId,
+      step: req.step,
+      taskId,
+      pathspec: `${run.flow}/${run.runId}/${req.step}/${taskId}`,
+      parents: req.parents,
+      stack: req.stack,
+      startedAt: new Date().toISOString(),
+    };
+  }
+
+  private async cloneTask(req: Request, origin: TaskRecord): Promise<void> {
+    const { store, run } = this.o;
+    const taskId = String(this.nextTaskId++);
+    const start = this.startRecord(req, taskId);
+    await store.writeTaskStart(start);
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const text = await store.readLog(origin.flow, origin.runId, origin.step, origin.taskId, stream);
+      if (text) await store.appendLog(run.flow, run.runId, req.step, taskId, stream, text);
+    }
+    const rec: TaskRecord = { ...origin, ...start, startedAt: origin.startedAt, clonedFrom: origin.pathspec };
+    await store.writeTaskDone(rec);
+    this.clonedPathspecs.add(rec.pathspec);
+    this.emit({ type: 'taskFinished', pathspec: rec.pathspec, step: rec.step, taskId, status: 'succeeded', cloned: true, clonedFrom: origin.pathspec, durationMs: 0 });
+    this.advance(rec, true);
+  }
+
+  private async launch(req: Request): Promise<void> {
+    const { store, run } = this.o;
+    const taskId = String(this.nextTaskId++);
+    const start = this.startRecord(req, taskId);
+    await store.writeTaskStart(start);
+    const spec: TaskSpec = {
+      datastoreRoot: store.root,
+      flow: run.flow,
+      runId: run.runId,
+      step: req.step,
+      taskId,
+      bundle: this.o.bundle,
+      flowFile: this.o.flowFile,
+      parents: req.parents,
+      stack: req.stack,
+      isJoin: req.isJoin,
+      inspector: this.o.inspector,
+    };
+    const env = { ...(this.o.env ?? process.env), STEPWISE_DATASTORE_ROOT: store.root };
+    let task: LaunchedTask;
+    try {
+      task = await this.o.launcher.launch(spec, env);
+    } catch (err) {
+      await this.recordDeath(start, `could not start the task process: ${(err as Error).message}`, 'failed');
+      return;
+    }
+    const entry: Running = { req, taskId, pathspec: start.pathspec, task };
+    this.running.set(taskId, entry);
+    void this.watch(entry, start);
+  }
+
+  private async watch(entry: Running, start: TaskStartRecord): Promise<void> {
+    const { store, run } = this.o;
+    const { task, req, taskId, pathspec } = entry;
+    const ref = { pathspec, step: req.step, taskId };
+    const files: Record<'stdout' | 'stderr', WriteStream> = {
+      stdout: createWriteStream(store.logPath(run.flow, run.runId, req.step, taskId, 'stdout'), { flags: 'a' }),
+      stderr: createWriteStream(store.logPath(run.flow, run.runId, req.step, taskId, 'stderr'), { flags: 'a' }),
+    };
+    let announced = false;
+    const announce = (inspectorUrl?: string) => {
+      if (announced) return;
+      announced = true;
+      this.emit({ type: 'taskStarted', ...ref, pid: task.pid, ...(inspectorUrl ? { inspectorUrl } : {}) });
+    };
+    if (!this.o.inspector) announce();
+    const out = onLines(task.stdout, (line) => {
+      files.stdout.write(line + '\n');
+      this.emit({ type: 'taskLog', ...ref, pid: task.pid, stream: 'stdout', line });
+    });
+    const err = onLines(task.stderr, (line) => {
+      if (this.o.inspector && INSPECTOR_NOISE.test(line)) {
+        const m = /^Debugger listening on (ws:\/\/\S+)/.exec(line);
+        if (m) announce(m[1]);
+        return;
+      }
+      files.stderr.write(line + '\n');
+      this.emit({ type: 'taskLog', ...ref, pid: task.pid, stream: 'stderr', line });
+    });
+    const { code, signal } = await task.exited;
+    await Promise.all([out, err]);
+    announce();
+    await Promise.all([files.stdout, files.stderr].map((f) => new Promise<void>((r) => f.end(r))));
+    let rec = await store.readTask(run.flow, run.runId, req.step, taskId).catch(() => undefined);
+    if (!rec) {
+      const why = this.killed
+        ? `killed: ${this.killed}`
+        : signal
+          ? `the task process was killed by ${signal}`
+          : `the task process exited with code ${code} before recording a result`;
+      rec = await this.recordDeath(start, why, this.killed ? 'killed' : 'failed', task.pid);
+    } else {
+      this.emit({ type: 'taskFinished', ...ref, pid: task.pid, status: rec.status, cloned: false, durationMs: rec.durationMs, exception: rec.exception });
+      if (rec.status !== 'succeeded') this.failed.push(pathspec);
+      else this.advance(rec, false);
+    }
+    this.running.delete(taskId);
+    this.wake?.();
+  }
+
+  private async recordDeath(start: TaskStartRecord, why: string, status: 'failed' | 'killed', pid?: number): Promise<TaskRecord> {
+    const now = new Date();
+    const rec: TaskRecord = {
+      ...start,
+      ...(pid ? { pid } : {}),
+      status,
+      finishedAt: now.toISOString(),
+      durationMs: now.getTime() - Date.parse(start.startedAt),
+      artifacts: {},
+      dropped: {},
+      exception: { name: status === 'killed' ? 'Killed' : 'TaskDied', message: why, stack: why },
+    };
+    await this.o.store.writeTaskDone(rec);
+    this.failed.push(rec.pathspec);
+    this.emit({ type: 'taskFinished', pathspec: rec.pathspec, step: rec.step, taskId: rec.taskId, pid, status, cloned: false, durationMs: rec.durationMs, exception: rec.exception });
+    return rec;
+  }
+
+  private countProgress(step: string, total: number | undefined): void {
+    const p = this.progress.get(step) ?? { done: 0, total: total ?? 0 };
+    if (total !== undefined) p.total = total;
+    else p.done++;
+    this.progress.set(step, p);
+    if (p.total > 1) {
+      const running = [...this.running.values()].filter((r) => r.req.step === step).length;
+      this.emit({ type: 'stepProgress', step, done: p.done, total: p.total, running: Math.max(0, running - (total === undefined ? 1 : 0)) });
+    }
+  }
+
+  /** Queues what follows a successful task. */
+  private advance(rec: TaskRecord, cloned: boolean): void {
+    const t = rec.transition;
+    const frames = rec.stack;
+    if (frames.length && frames[frames.length - 1].kind === 'foreach') this.countProgress(rec.step, undefined);
+    if (!t || rec.step === 'end') return;
+    const allCloned = cloned;
+    if (t.foreach !== undefined) {
+      const count = t.foreachCount ?? 0;
+      if (count > this.o.maxNumSplits) {
+        this.failReason =
+          `step '${rec.step}' splits into ${count} foreach tasks, more than the maximum of ${this.o.maxNumSplits}. ` +
+          `Raise the limit with --max-num-splits ${count} (or more) if this is intended.`;
+        this.failed.push(rec.pathspec);
+        return;
+      }
+      if (count === 0) {
+        this.failReason = `step '${rec.step}' splits with foreach over '${t.foreach}', which is empty: there is nothing to run in '${t.next[0]}'. Guard the split, or give the list at least one item.`;
+        this.failed.push(rec.pathspec);
+        return;
+      }
+      this.countProgress(t.next[0], count);
+      for (let i = 0; i < count; i++) {
+        this.queue.push({
+          step: t.next[0],
+          parents: [rec.pathspec],
+          stack: [...frames, { kind: 'foreach', step: rec.step, taskId: rec.taskId, index: i, count }],
+          isJoin: false,
+          parentsAllCloned: allCloned,
+        });
+      }
+      return;
+    }
+    if (t.next.length > 1) {
+      t.next.forEach((step, i) => {
+        this.queue.push({
+          step,
+          parents: [rec.pathspec],
+          stack: [...frames, { kind: 'split', step: rec.step, taskId: rec.taskId, index: i, count: t.next.length }],
+          isJoin: this.isJoinStep(step),
+          parentsAllCloned: allCloned,
+        });
+      });
+      return;
+    }
+    const nextStep = t.next[0];
+    if (this.isJoinStep(nextStep) && frames.length) {
+      const top = frames[frames.length - 1];
+      const key = `${nextStep}|${top.step}/${top.taskId}`;
+      let wait = this.joins.get(key);
+      if (!wait) this.joins.set(key, (wait = { arrivals: new Map(), count: top.count, allCloned: true }));
+      wait.arrivals.set(top.index, rec.pathspec);
+      wait.allCloned &&= allCloned;
+      if (wait.arrivals.size === wait.count) {
+        this.joins.delete(key);
+        const parents = [...wait.arrivals.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => p);
+        this.queue.push({ step: nextStep, parents, stack: frames.slice(0, -1), isJoin: true, parentsAllCloned: wait.allCloned });
+      }
+      return;
+    }
+    this.queue.push({ step: nextStep, parents: [rec.pathspec], stack: frames, isJoin: this.isJoinStep(nextStep), parentsAllCloned: allCloned });
+  }
+}
