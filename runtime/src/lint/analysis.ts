@@ -246,6 +246,33 @@ function dataFlow(a: Partial): DataFlow {
   return d;
 }
 
+/**
+ * Steps in the order a reader follows the flow: each after every step leading to it, ties
+ * broken by source order (so a split's branches appear as written); unreachable steps last.
+ */
+export function flowOrder(graph: FlowGraph): StepNode[] {
+  const a = analyse(graph);
+  const position = new Map(graph.steps.map((s, i) => [s.name, i]));
+  const waiting = new Map<string, number>();
+  for (const s of a.order) waiting.set(s.name, (a.incoming.get(s.name) ?? []).length);
+  const out: StepNode[] = [];
+  const ready: StepNode[] = a.start ? [a.start] : [];
+  while (ready.length) {
+    ready.sort((x, y) => position.get(x.name)! - position.get(y.name)!);
+    const s = ready.shift()!;
+    out.push(s);
+    for (const { to } of edges(s, a.byName)) {
+      if (!waiting.has(to.name) || !(a.incoming.get(to.name) ?? []).includes(s)) continue;
+      const left = waiting.get(to.name)! - 1;
+      waiting.set(to.name, left);
+      if (left === 0) ready.push(to);
+    }
+  }
+  const placed = new Set(out);
+  for (const s of graph.steps) if (!placed.has(s)) out.push(s);
+  return out;
+}
+
 /** mergeArtifacts carries every artifact, less `exclude`, or only those in `include`. */
 export function mergeFilter(names: Iterable<string>, merge: NonNullable<StepNode['merge']>): Set<string> {
   const out = new Set<string>();
