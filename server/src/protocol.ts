@@ -24,3 +24,6 @@ export const FlowGraphRequest = 'stepwise/getFlowGraph' as const;
 export interface FlowGraphRequestParams {
   uri: string;
 }
+
+/** The answer to `stepwise/getFlowGraph`: what the last notification for the document said, or null for a document the server does not have open. */
+export type FlowGraphResult = FlowGraphParams | null;

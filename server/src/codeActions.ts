@@ -1,0 +1,142 @@
+/**
+ * Quick fixes, offered only where the fix is clear: add the missing `end` step, give a join
+ * its `inputs` parameter (importing `Inputs` when needed), and rename a mistyped step or
+ * artifact name to the one the linter suggests.
+ */
+import { CodeActionKind, type CodeAction, type TextEdit } from 'vscode-languageserver/node';
+import type { FlowGraph, Range } from '../../runtime/src/graph/types';
+import type { FlowDiagnostic } from '../../runtime/src/lint/types';
+import type { Analysis } from './analysis';
+import { toLspDiagnostic } from './diagnostics';
+import { intersects, sourceIndexOf, type OccurrenceRole } from './sourceIndex';
+
+/** Rule names (runtime/src/lint) whose findings have a fix here. */
+export const fixableRules = {
+  missingEnd: 'missing-end',
+  joinWithoutInputs: 'join-without-inputs',
+} as const;
+
+export function codeActions(analysis: Analysis, range: Range): CodeAction[] {
+  const graph = analysis.graph;
+  if (!graph) return [];
+  const actions: CodeAction[] = [];
+  for (const d of analysis.diagnostics) {
+    if (!intersects(d.range, range)) continue;
+    const fix = fixFor(analysis, graph, d);
+    if (!fix) continue;
+    actions.push({
+      title: fix.title,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [toLspDiagnostic(analysis.uri, d)],
+      isPreferred: true,
+      edit: { changes: { [analysis.uri]: fix.edits } },
+    });
+  }
+  return actions;
+}
+
+interface Fix {
+  title: string;
+  edits: TextEdit[];
+}
+
+function fixFor(analysis: Analysis, graph: FlowGraph, d: FlowDiagnostic): Fix | undefined {
+  if (d.rule === fixableRules.missingEnd) return addEndStep(analysis, graph);
+  if (d.rule === fixableRules.joinWithoutInputs && joinTakesNoInputs(graph, d)) return addInputs(analysis, graph, d);
+  const suggestion = d.data?.suggestion;
+  if (typeof suggestion === 'string') return renameTo(analysis, d, suggestion);
+  return undefined;
+}
+
+function lineIndent(text: string, line: number): string {
+  const start = lineOffset(text, line);
+  return /^[ \t]*/.exec(text.slice(start))?.[0] ?? '';
+}
+
+function lineOffset(text: string, line: number): number {
+  let offset = 0;
+  for (let l = 0; l < line; l++) {
+    const nl = text.indexOf('\n', offset);
+    if (nl < 0) return text.length;
+    offset = nl + 1;
+  }
+  return offset;
+}
+
+/** A step named `end` after the last step, in the same layout as the steps around it. */
+function addEndStep(analysis: Analysis, graph: FlowGraph): Fix | undefined {
+  if (graph.steps.some((s) => s.name === 'end')) return undefined;
+  const steps = graph.steps;
+  const last = steps[steps.length - 1];
+  if (last) {
+    const indent = lineIndent(analysis.text, last.range.start.line);
+    const previous = steps[steps.length - 2];
+    // Steps written back to back (one per line) get no blank line before the new one.
+    const gap = previous && last.range.start.line - previous.range.end.line <= 1 ? '\n' : '\n\n';
+    return {
+      title: 'Add the missing `end` step',
+      edits: [{ range: { start: last.range.end, end: last.range.end }, newText: `${gap}${indent}@step end() {}` }],
+    };
+  }
+  if (!graph.classRange) return undefined;
+  const closing = { line: graph.classRange.end.line, character: Math.max(0, graph.classRange.end.character - 1) };
+  const indent = lineIndent(analysis.text, graph.classRange.start.line) + '  ';
+  return {
+    title: 'Add the missing `end` step',
+    edits: [{ range: { start: closing, end: closing }, newText: `${indent}@step end() {}\n` }],
+  };
+}
+
+function stepOf(graph: FlowGraph, d: FlowDiagnostic) {
+  const named = typeof d.data?.step === 'string' ? graph.steps.find((s) => s.name === d.data?.step) : undefined;
+  return (
+    named ??
+    graph.steps.find((s) => intersects(s.nameRange, d.range)) ??
+    graph.steps.find((s) => intersects(s.range, d.range) && s.range.start.line <= d.range.start.line)
+  );
+}
+
+function joinTakesNoInputs(graph: FlowGraph, d: FlowDiagnostic): boolean {
+  const step = stepOf(graph, d);
+  // `end` cannot become a join: the fix there is a new join step, which is not clear-cut.
+  return !!step && !step.takesInputs && step.name !== 'end';
+}
+
+/** `inputs: Inputs<Flow>` in the join's parameter list, and `Inputs` in the flow's import. */
+function addInputs(analysis: Analysis, graph: FlowGraph, d: FlowDiagnostic): Fix | undefined {
+  const step = stepOf(graph, d);
+  if (!step) return undefined;
+  const typeArg = graph.flowName ? `<${graph.flowName}>` : '';
+  const edits: TextEdit[] = [{ range: step.parametersRange, newText: `inputs: Inputs${typeArg}` }];
+  const index = sourceIndexOf(analysis);
+  const imp = index.flowImport;
+  if (!imp?.names.includes('Inputs')) {
+    if (imp?.insertAt) {
+      edits.push({ range: { start: imp.insertAt, end: imp.insertAt }, newText: imp.typeOnly ? ', Inputs' : ', type Inputs' });
+    } else {
+      const at = index.afterImports;
+      const statement = `import type { Inputs } from '${imp?.module ?? 'stepwise'}';`;
+      const atStart = at.line === 0 && at.character === 0;
+      edits.push({ range: { start: at, end: at }, newText: atStart ? `${statement}\n` : `\n${statement}` });
+    }
+  }
+  return { title: `Add \`inputs: Inputs${typeArg}\` to the join \`${step.name}\``, edits };
+}
+
+const renameableRoles: ReadonlySet<OccurrenceRole> = new Set(['next-target', 'foreach', 'read', 'write', 'merge-list']);
+
+/** Replace the mistyped name inside the diagnostic's range with the linter's suggestion. */
+function renameTo(analysis: Analysis, d: FlowDiagnostic, suggestion: string): Fix | undefined {
+  // The linter names the mistyped word (`data.target`, `data.artifact`); else any other name in range.
+  const named = d.data?.target ?? d.data?.artifact;
+  const target = typeof named === 'string' ? named : undefined;
+  const candidates = sourceIndexOf(analysis).occurrences.filter(
+    (o) => renameableRoles.has(o.role) && o.name !== suggestion && intersects(d.range, o.range),
+  );
+  const occurrence = candidates.find((o) => o.name === target) ?? (target === undefined ? candidates[0] : undefined);
+  if (!occurrence) return undefined;
+  return {
+    title: `Change \`${occurrence.name}\` to \`${suggestion}\``,
+    edits: [{ range: occurrence.range, newText: suggestion }],
+  };
+}
