@@ -1,0 +1,41 @@
+/**
+ * Turns what the datastore says about a run (its tasks per step) into the overlay the preview
+ * draws. Pure: the reading is done elsewhere, so this is tested without a datastore.
+ */
+import type { RunOverlay, StepRunState, StepStatus } from '../../../webview/src/messages';
+
+export type TaskState = 'succeeded' | 'failed' | 'running' | 'cloned' | 'killed';
+
+export interface RunFacts {
+  runId: string;
+  /** The run's own status word, e.g. running, succeeded, failed, killed. */
+  status: string;
+  /** Tasks per step name (steps with no task are simply absent). */
+  tasks: Record<string, TaskState[]>;
+  /** For the body of a foreach: the number of tasks the split asked for, when known. */
+  expected?: Record<string, number>;
+  pausedTask?: string;
+}
+
+export function overlayOf(run: RunFacts): RunOverlay {
+  const steps: Record<string, StepStatus> = {};
+  const runOver = run.status !== 'running';
+  for (const [step, tasks] of Object.entries(run.tasks)) {
+    const count = (s: TaskState) => tasks.filter((t) => t === s).length;
+    const done = count('succeeded') + count('cloned');
+    const running = count('running');
+    const failed = count('failed');
+    const killed = count('killed');
+    const total = Math.max(run.expected?.[step] ?? 0, tasks.length);
+    let state: StepRunState;
+    if (failed) state = 'failed';
+    else if (killed || (running && runOver && run.status === 'killed')) state = 'killed';
+    else if (running) state = 'running';
+    else if (done < total) state = runOver ? (run.status === 'killed' ? 'killed' : 'not-run') : 'running';
+    else if (tasks.length && count('cloned') === tasks.length) state = 'cloned';
+    else if (tasks.length) state = 'succeeded';
+    else state = 'not-run';
+    steps[step] = { state, done, total, ...(running ? { running } : {}), ...(failed ? { failed } : {}) };
+  }
+  return { runId: run.runId, status: run.status, steps, ...(run.pausedTask ? { pausedTask: run.pausedTask } : {}) };
+}

@@ -1,0 +1,107 @@
+/**
+ * Keeps the preview's run picker and overlay current for one flow: reads its runs through the
+ * RunSource and re-reads when anything under the datastore changes (a run started from a
+ * terminal included). The newest run is shown unless the user picked another; a new run
+ * appearing takes over again.
+ */
+import * as vscode from 'vscode';
+import type { RunOverlay } from '../../../webview/src/messages';
+import type { RunInfo, RunSource } from './types';
+
+export interface RunView {
+  runs: RunInfo[];
+  selected?: string;
+  overlay: RunOverlay | null;
+}
+
+const DEBOUNCE_MS = 150;
+
+export class RunTracker implements vscode.Disposable {
+  private root: string | undefined;
+  private flowName: string | undefined;
+  private watcher: vscode.FileSystemWatcher | undefined;
+  private pinned: string | undefined;
+  private newest: string | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private generation = 0;
+  private readonly emitter = new vscode.EventEmitter<RunView>();
+  readonly onDidChange = this.emitter.event;
+  view: RunView = { runs: [], overlay: null };
+
+  constructor(
+    private readonly source: RunSource | undefined,
+    private readonly log?: vscode.LogOutputChannel,
+  ) {}
+
+  /** Follows the flow `flowName` of the document in `folder` (a workspace folder path). */
+  follow(folder: string | undefined, flowName: string | undefined): void {
+    const root = folder && this.source ? this.source.datastoreRoot(folder) : undefined;
+    if (root === this.root && flowName === this.flowName) return;
+    if (flowName !== this.flowName) {
+      this.pinned = undefined;
+      this.newest = undefined;
+    }
+    this.flowName = flowName;
+    if (root !== this.root) {
+      this.watcher?.dispose();
+      this.watcher = undefined;
+      this.root = root;
+      if (root) {
+        this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(root), '**'));
+        const poke = () => this.schedule();
+        this.watcher.onDidCreate(poke);
+        this.watcher.onDidChange(poke);
+        this.watcher.onDidDelete(poke);
+      }
+    }
+    this.schedule(0);
+  }
+
+  select(runId: string): void {
+    this.pinned = runId;
+    this.schedule(0);
+  }
+
+  refresh(): void {
+    this.schedule(0);
+  }
+
+  private schedule(ms = DEBOUNCE_MS): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.read();
+    }, ms);
+  }
+
+  private async read(): Promise<void> {
+    const gen = ++this.generation;
+    const { source, root, flowName } = this;
+    let view: RunView = { runs: [], overlay: null };
+    if (source && root && flowName) {
+      try {
+        const runs = await source.listRuns(root, flowName);
+        if (runs[0] && runs[0].runId !== this.newest) {
+          // A new run started: show it, even over an earlier pick.
+          if (this.newest !== undefined) this.pinned = undefined;
+          this.newest = runs[0].runId;
+        }
+        const selected = runs.find((r) => r.runId === this.pinned)?.runId ?? runs[0]?.runId;
+        const overlay = selected ? await source.overlay(root, flowName, selected) : null;
+        view = { runs, selected, overlay };
+      } catch (e) {
+        this.log?.warn(`preview: could not read runs of ${flowName}: ${e instanceof Error ? e.message : String(e)}`);
+        view = this.view;
+      }
+    }
+    if (gen !== this.generation) return; // a newer read started meanwhile
+    this.view = view;
+    this.emitter.fire(view);
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.watcher?.dispose();
+    this.emitter.dispose();
+  }
+}

@@ -1,0 +1,57 @@
+/** The preview's contract with the rest of the extension: what it needs, and what it offers. */
+import type * as vscode from 'vscode';
+import type { FlowGraph } from '../../../runtime/src/graph/types';
+import type { FlowGraphParams } from '../../../server/src/protocol';
+
+export interface PreviewDeps {
+  /** The latest `stepwise/flowGraph` notification per document (the shell's FlowGraphStore). */
+  graphs: {
+    get(uri: vscode.Uri): FlowGraphParams | undefined;
+    readonly onDidChange: vscode.Event<FlowGraphParams>;
+  };
+  /** Asks the server for a document's graph (`stepwise/getFlowGraph`), starting it if needed. */
+  requestGraph(uri: vscode.Uri): Promise<FlowGraphParams | null | undefined>;
+  /** Registers a command; defaults to `vscode.commands.registerCommand`. */
+  registerCommand?(id: string, run: (...args: unknown[]) => unknown): vscode.Disposable | void;
+  /** The overlay's data source; without it the run picker stays empty. */
+  runs?: RunSource;
+  log?: vscode.LogOutputChannel;
+}
+
+export interface RunInfo {
+  runId: string;
+  status: string;
+  startedAt?: string;
+}
+
+/** Reads runs of a flow from its datastore (the runtime's client API behind it). */
+export interface RunSource {
+  /** The datastore folder for a workspace folder, to watch for changes. */
+  datastoreRoot(folder: string): string;
+  /** Runs of the flow, newest first. */
+  listRuns(datastoreRoot: string, flowName: string): Promise<RunInfo[]>;
+  overlay(datastoreRoot: string, flowName: string, runId: string): Promise<import('../../../webview/src/messages').RunOverlay | null>;
+}
+
+export interface RenderEvent {
+  uri: string;
+  stepCount: number;
+  ms: number;
+  layoutMs?: number;
+  dimmed: boolean;
+}
+
+export interface PreviewApi {
+  /** Opens (or reveals) the preview on a flow document: the given one or the active editor's. */
+  show(uri?: vscode.Uri): Promise<void>;
+  /** Whether a preview panel exists. */
+  isOpen(): boolean;
+  /** The document the preview follows. */
+  currentUri(): vscode.Uri | undefined;
+  /** The graph last sent to the preview for a document. */
+  lastGraph(uri: vscode.Uri): FlowGraph | undefined;
+  /** Fires after the webview has painted a graph. */
+  readonly onDidRender: vscode.Event<RenderEvent>;
+  /** Fires when the webview hands over an export (then offered for saving). */
+  readonly onDidExport: vscode.Event<{ format: 'svg' | 'png'; bytes: number }>;
+}
