@@ -32,8 +32,16 @@ function names(xs: readonly string[]): string {
   return xs.map((x) => `\`${x}\``).join(', ');
 }
 
+/** The kind, and for `start` (whose kind is its name) the shape of its transition too. */
+function kindText(step: StepNode): string {
+  const words = kindWords[step.kind];
+  if (step.kind !== 'start') return words;
+  if (step.foreachVar !== undefined) return `${words}, ${kindWords.foreach}`;
+  return step.successors.length > 1 ? `${words}, ${kindWords.split}` : words;
+}
+
 export function stepCard(step: StepNode): string {
-  const lines = [codeBlock(`(step) ${step.isAsync ? 'async ' : ''}${step.name}${step.takesInputs ? '(inputs)' : '()'} — ${kindWords[step.kind]}`)];
+  const lines = [codeBlock(`(step) ${step.isAsync ? 'async ' : ''}${step.name}${step.takesInputs ? '(inputs)' : '()'} — ${kindText(step)}`)];
   if (step.doc) lines.push(step.doc);
   const facts: string[] = [];
   if (step.successors.length) {
