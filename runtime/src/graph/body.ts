@@ -52,6 +52,7 @@ export function thisMember(node: ts.Node): string | undefined {
  *   (steps, helper methods, the FlowSpec API).
  */
 export function readBody(body: ts.Node | undefined, src: SourceText, notArtifacts: ReadonlySet<string>): BodyFacts {
+  const mentionsThis = src.mentionsThis;
   const t = typescript();
   const K = t.SyntaxKind;
   const uses = new Map<string, Use>();
@@ -203,7 +204,8 @@ export function readBody(body: ts.Node | undefined, src: SourceText, notArtifact
         break;
       }
     }
-    t.forEachChild(node, visit);
+    // Everything recorded here involves `this`: skip subtrees whose text never says it.
+    if (mentionsThis(node.pos, node.end)) t.forEachChild(node, visit);
   };
 
   if (body) visit(body);

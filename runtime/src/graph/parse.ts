@@ -13,7 +13,9 @@ import { typescript, type TsTypes as ts } from './typescript';
 
 export function parseFlow(text: string, fileName = 'flow.ts'): FlowGraph {
   const t = typescript();
-  const sf = t.createSourceFile(fileName, text, t.ScriptTarget.Latest, false, t.ScriptKind.TS);
+  // Doc comments are read from comment ranges, so the parser can skip building JSDoc nodes.
+  const options = { languageVersion: t.ScriptTarget.Latest, jsDocParsingMode: t.JSDocParsingMode.ParseNone };
+  const sf = t.createSourceFile(fileName, text, options, false, t.ScriptKind.TS);
   const src = new SourceText(sf);
   const graph: FlowGraph = {
     version: 1,

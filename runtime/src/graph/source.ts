@@ -3,7 +3,22 @@ import type { Range } from './types';
 import { typescript, type TsTypes as ts } from './typescript';
 
 export class SourceText {
+  private thisAt: Int32Array | undefined;
+
   constructor(readonly sf: ts.SourceFile) {}
+
+  /** Whether the text between `start` and `end` contains the word `this` (a cheap pre-filter). */
+  readonly mentionsThis = (start: number, end: number): boolean => {
+    const at = (this.thisAt ??= wordPositions(this.sf.text, 'this'));
+    let lo = 0;
+    let hi = at.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (at[mid] < start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < at.length && at[lo] < end;
+  };
 
   get text(): string {
     return this.sf.text;
@@ -39,6 +54,12 @@ export class SourceText {
     const body = (tag >= 0 ? lines.slice(0, tag) : lines).join('\n').trim();
     return body || undefined;
   }
+}
+
+function wordPositions(text: string, word: string): Int32Array {
+  const out: number[] = [];
+  for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + word.length)) out.push(i);
+  return Int32Array.from(out);
 }
 
 /** The name of a member or class when it is a plain identifier or string. */

@@ -1,0 +1,58 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseFlow } from '../../runtime/src/graph';
+import { lintFlow } from '../../runtime/src/lint';
+import { generateFlow } from '../flowgen';
+import { median, round, timeMany, type BenchFigure, type BenchSuite } from '../report';
+
+const root = join(__dirname, '..', '..', '..');
+
+/** Graph + lint in a warm process (what the language server does on every keystroke). */
+async function graphAndLint(name: string, text: string, times: number, target: number): Promise<BenchFigure> {
+  const lines = text.split('\n').length;
+  const ms = median(
+    await timeMany(times, () => {
+      const graph = parseFlow(text, 'bench.ts');
+      const diagnostics = lintFlow(graph);
+      if (graph.steps.length === 0 || diagnostics.some((d) => d.severity === 'error')) throw new Error(`${name} should parse and lint clean`);
+    }, 20),
+  );
+  return {
+    group: 'graph',
+    name: `parseFlow + lintFlow, ${name} (${lines} lines), warm, median of ${times}`,
+    value: round(ms, 2),
+    unit: 'ms',
+    target: `≤ ${target} ms median`,
+    ok: ms <= target,
+  };
+}
+
+export const suite: BenchSuite = {
+  group: 'graph',
+  async run() {
+    const small = readFileSync(join(root, 'test', 'fixtures', 'flows', 'classifier_train.ts'), 'utf8');
+    const figures = [
+      await graphAndLint('classifier_train.ts', small, 200, 5),
+      await graphAndLint('generated 100-step flow', generateFlow(100), 50, 25),
+    ];
+    const hello = join(root, 'test', 'fixtures', 'flows', 'hello.ts');
+    const times: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      const t = process.hrtime.bigint();
+      const r = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'check', hello], { encoding: 'utf8' });
+      times.push(Number(process.hrtime.bigint() - t) / 1e6);
+      if (r.status !== 0) throw new Error(`stepwise check hello.ts exited ${r.status}: ${r.stderr}`);
+    }
+    const whole = median(times);
+    figures.push({
+      group: 'graph',
+      name: 'stepwise check hello.ts, whole process, median of 9',
+      value: round(whole),
+      unit: 'ms',
+      target: '≤ 600 ms',
+      ok: whole <= 600,
+    });
+    return figures;
+  },
+};
