@@ -1,5 +1,62 @@
-import type * as vscode from 'vscode';
+/**
+ * Entry point. Activation (`onLanguage:typescript`, a Stepwise command, a workspace with a
+ * `.stepwise` datastore) is cheap: commands, CodeLens and the status bar are registered, and the
+ * language server starts only once a document that looks like a flow is open (see
+ * flowDetection.ts) or a Stepwise command runs.
+ */
+import * as vscode from 'vscode';
+import type { StepwiseApi } from './api';
+import { FlowCodeLensProvider } from './codeLens';
+import { commandFactories } from './commands';
+import { Ctx } from './ctx';
+import { looksLikeFlowDocument } from './flowDetection';
+import { LintStatusBar } from './statusBar';
 
-// Replaced by the extension shell (language client, CodeLens, commands).
-export function activate(_context: vscode.ExtensionContext): void {}
-export function deactivate(): void {}
+let ctx: Ctx | undefined;
+
+export function activate(context: vscode.ExtensionContext): StepwiseApi {
+  const output = vscode.window.createOutputChannel('Stepwise', { log: true });
+  const c = new Ctx(context, output);
+  ctx = c;
+  context.subscriptions.push(c, output);
+
+  for (const [id, factory] of Object.entries(commandFactories)) c.registerCommand(id, factory);
+
+  const lenses = new FlowCodeLensProvider(c.graphs);
+  const statusBar = new LintStatusBar(c.graphs);
+  c.push(
+    lenses,
+    statusBar,
+    vscode.languages.registerCodeLensProvider({ language: 'typescript' }, lenses),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('stepwise.codeLens')) lenses.refresh();
+    }),
+    vscode.workspace.onDidCloseTextDocument((doc) => c.graphs.delete(doc.uri)),
+  );
+
+  const wake = (doc: vscode.TextDocument) => {
+    if (!c.isStarted() && looksLikeFlowDocument(doc)) c.start().catch(() => undefined);
+  };
+  c.push(
+    vscode.workspace.onDidOpenTextDocument(wake),
+    // A flow being typed into an open file: look only when the edit itself mentions FlowSpec.
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (!c.isStarted() && e.contentChanges.some((ch) => ch.text.includes('FlowSpec'))) wake(e.document);
+    }),
+  );
+  vscode.workspace.textDocuments.forEach(wake);
+
+  return {
+    languageClientReady: c.ready,
+    isLanguageClientStarted: () => c.isStarted(),
+    flowGraph: (uri) => c.graphs.get(uri),
+    onDidReceiveFlowGraph: c.graphs.onDidChange,
+    lintStatus: () => statusBar.current(),
+    onDidChangeLintStatus: statusBar.onDidChange,
+  };
+}
+
+export async function deactivate(): Promise<void> {
+  await ctx?.stop();
+  ctx = undefined;
+}

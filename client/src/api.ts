@@ -1,0 +1,38 @@
+/**
+ * What `activate()` returns: the handful of facts other extensions and the in-VS-Code tests
+ * need, so that they wait for readiness signals instead of sleeping.
+ */
+import type * as vscode from 'vscode';
+import type { FlowGraphParams } from '../../server/src/protocol';
+
+export interface LintStatus {
+  /** Whether the status bar item shows (the active editor holds a flow). */
+  visible: boolean;
+  /** A flow by its text that the server has not read yet (the item shows a spinner). */
+  pending: boolean;
+  /** The item's text, codicons included, e.g. `$(error) 2 $(warning) 0 NoEndFlow`. */
+  text: string;
+  errors: number;
+  warnings: number;
+  /** The flow the item describes. */
+  uri?: string;
+}
+
+export interface StepwiseApi {
+  /**
+   * Resolves once the language client runs. It starts with the first flow document seen or the
+   * first Stepwise command, not at activation: a TypeScript workspace without flows pays
+   * nothing. Rejects when the server cannot start.
+   */
+  readonly languageClientReady: Promise<void>;
+  /** Whether the language client has been started (false until a flow is seen). */
+  isLanguageClientStarted(): boolean;
+  /** The latest `stepwise/flowGraph` notification for a document, if one arrived. */
+  flowGraph(uri: vscode.Uri): FlowGraphParams | undefined;
+  /** Fires on every `stepwise/flowGraph` notification. */
+  readonly onDidReceiveFlowGraph: vscode.Event<FlowGraphParams>;
+  /** What the lint status bar item shows now. */
+  lintStatus(): LintStatus;
+  /** Fires whenever the lint status bar item changes. */
+  readonly onDidChangeLintStatus: vscode.Event<LintStatus>;
+}

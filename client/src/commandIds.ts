@@ -1,0 +1,7 @@
+/** Command ids, as contributed in package.json. */
+export const CommandIds = {
+  run: 'stepwise.runFlow',
+  debug: 'stepwise.debugFlow',
+  showDag: 'stepwise.showDag',
+  restartServer: 'stepwise.restartServer',
+} as const;

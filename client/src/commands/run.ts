@@ -1,0 +1,52 @@
+/**
+ * Run: the flow runs in a terminal through the CLI shipped in the extension
+ * (`node <ext>/dist/cli.js run <file>`), so its output, colours and Ctrl+C behave as on the
+ * command line. One terminal per flow file, reused while it lives.
+ */
+import * as vscode from 'vscode';
+import type { CtxInit, Cmd } from '../ctx';
+import { resolveFlowTarget } from './target';
+
+const terminals = new Map<string, vscode.Terminal>();
+
+export function runFlow(ctx: CtxInit): Cmd {
+  ctx.push(
+    vscode.window.onDidCloseTerminal((t) => {
+      for (const [k, v] of terminals) if (v === t) terminals.delete(k);
+    }),
+  );
+  return async (arg?: unknown) => {
+    const target = await resolveFlowTarget(ctx, arg, 'run');
+    if (!target) return undefined;
+    const { document, folder } = target;
+    if (document.uri.scheme !== 'file') {
+      void vscode.window.showWarningMessage('Stepwise: save the flow to a file before running it.');
+      return undefined;
+    }
+    // The CLI reads the file from disk.
+    if (document.isDirty && !(await document.save())) return undefined;
+
+    const nodePath = vscode.workspace.getConfiguration('stepwise', document).get<string>('nodePath') || 'node';
+    const cli = ctx.extension.asAbsolutePath('dist/cli.js');
+    const key = document.uri.toString();
+    let terminal = terminals.get(key);
+    if (!terminal || terminal.exitStatus !== undefined) {
+      terminal = vscode.window.createTerminal({
+        name: `Stepwise: ${target.flowName ?? vscode.workspace.asRelativePath(document.uri)}`,
+        // The run's datastore (.stepwise/) belongs to the workspace the flow is in.
+        cwd: folder?.uri.fsPath,
+        iconPath: new vscode.ThemeIcon('play'),
+      });
+      terminals.set(key, terminal);
+    }
+    terminal.show(true);
+    terminal.sendText(commandLine([nodePath, cli, 'run', document.uri.fsPath]));
+    return terminal;
+  };
+}
+
+/** A command line for the terminal's default shell (PowerShell on Windows, a POSIX shell elsewhere). */
+export function commandLine(argv: string[], platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'win32') return '& ' + argv.map((a) => `'${a.replace(/'/g, "''")}'`).join(' ');
+  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}

@@ -1,0 +1,106 @@
+/**
+ * `npm run test:vscode`: runs the suites in test/vscode/suite inside a real VS Code.
+ *
+ * Launcher by availability (override with STEPWISE_VSCODE_LAUNCHER=code-server|electron):
+ * code-server + Chromium when a Chromium is installed (these machines cannot download VS Code),
+ * else `@vscode/test-electron`. Writes screenshots to test-output/screenshots and the editor's
+ * logs to test-output/vscode. Exits with the suites' result.
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { defaultCacheDir, findInstall, which } from './codeServer/install';
+import { runInCodeServer } from './codeServer/run';
+import { runInElectron } from './electron';
+import { SCREENSHOT_DIR_ENV } from './screenshotProtocol';
+import { createFixtureWorkspace } from './workspace';
+
+const repoRoot = resolve(__dirname, '..', '..', '..');
+const testsPath = join(__dirname, 'suite', 'index.js');
+
+const log = (msg: string) => console.log(`[test:vscode] ${msg}`);
+
+function intEnv(name: string, fallback: number): number {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+}
+
+function findChromium(): string | undefined {
+  const given = process.env.STEPWISE_CHROMIUM;
+  if (given) return existsSync(given) ? given : undefined;
+  return which('chromium') ?? which('chromium-browser') ?? which('google-chrome');
+}
+
+type Launcher = 'code-server' | 'electron';
+
+function pickLauncher(chromium: string | undefined): Launcher {
+  const asked = process.env.STEPWISE_VSCODE_LAUNCHER;
+  if (asked === 'code-server' || asked === 'electron') return asked;
+  if (asked) throw new Error(`STEPWISE_VSCODE_LAUNCHER must be code-server or electron, not ${asked}`);
+  const cached = findInstall(defaultCacheDir(repoRoot)) !== undefined;
+  return chromium && (cached || which('npm')) ? 'code-server' : 'electron';
+}
+
+function clearScreenshots(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  for (const f of readdirSync(dir)) rmSync(join(dir, f), { force: true, recursive: true });
+}
+
+async function main(): Promise<number> {
+  if (!existsSync(join(repoRoot, 'dist', 'extension.js'))) {
+    log('dist/extension.js is missing: run `npx tsc -b && node scripts/build.mjs` first');
+    return 1;
+  }
+  const chromium = findChromium();
+  const launcher = pickLauncher(chromium);
+  const outputDir = join(repoRoot, 'test-output');
+  const screenshotDir = join(outputDir, 'screenshots');
+  clearScreenshots(screenshotDir);
+
+  const ws = createFixtureWorkspace(repoRoot);
+  const stateDir = join(ws.root, 'editor');
+  mkdirSync(stateDir);
+  const env: Record<string, string> = {
+    [SCREENSHOT_DIR_ENV]: launcher === 'code-server' ? screenshotDir : '',
+    STEPWISE_TEST_REPO: repoRoot,
+  };
+  log(`launcher: ${launcher}; workspace: ${ws.folder}`);
+  const started = Date.now();
+  // A run that hangs anywhere (install, server, browser, suites) still ends.
+  const overall = intEnv('STEPWISE_VSCODE_OVERALL_TIMEOUT_MS', 20 * 60_000);
+  const watchdog = setTimeout(() => {
+    log(`overall timeout of ${overall} ms reached; giving up`);
+    process.exit(1);
+  }, overall);
+  try {
+    const code =
+      launcher === 'code-server'
+        ? await runInCodeServer({
+            repoRoot,
+            cacheDir: defaultCacheDir(repoRoot),
+            chromiumPath: chromium ?? '/usr/bin/chromium',
+            workspace: ws.folder,
+            stateDir,
+            testsPath,
+            outputDir,
+            screenshotDir,
+            env,
+            installTimeoutMs: intEnv('STEPWISE_VSCODE_INSTALL_TIMEOUT_MS', 15 * 60_000),
+            runTimeoutMs: intEnv('STEPWISE_VSCODE_TIMEOUT_MS', 5 * 60_000),
+            log,
+          })
+        : await runInElectron({ repoRoot, workspace: ws.folder, stateDir, testsPath, env });
+    log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return code;
+  } finally {
+    clearTimeout(watchdog);
+    if (!process.env.STEPWISE_KEEP_WORKSPACE) rmSync(ws.root, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    log(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    process.exit(1);
+  },
+);

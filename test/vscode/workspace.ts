@@ -1,0 +1,51 @@
+/**
+ * The folder VS Code opens for the UI tests: a fresh copy of the conformance and invalid flows
+ * per run, so that tests may edit and save files without ever dirtying the repository.
+ */
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface FixtureWorkspace {
+  /** The run's scratch root (the workspace and the editor's own state live under it). */
+  root: string;
+  /** The folder opened in VS Code: `flows/` and `invalid/` copied from test/fixtures. */
+  folder: string;
+}
+
+export function createFixtureWorkspace(repoRoot: string): FixtureWorkspace {
+  const root = mkdtempSync(join(tmpdir(), 'stepwise-vscode-'));
+  const folder = join(root, 'workspace');
+  mkdirSync(folder);
+  for (const dir of ['flows', 'invalid']) {
+    cpSync(join(repoRoot, 'test', 'fixtures', dir), join(folder, dir), { recursive: true });
+  }
+  // Lets the editor's TypeScript resolve `import … from 'stepwise'` to the repository's API, so
+  // that the only problems a test sees on a valid flow are the ones Stepwise reports.
+  writeFileSync(
+    join(folder, 'tsconfig.json'),
+    JSON.stringify(
+      {
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'commonjs',
+          moduleResolution: 'node10',
+          lib: ['ES2023'],
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: ['node'],
+          typeRoots: [join(repoRoot, 'node_modules', '@types')],
+          paths: {
+            stepwise: [join(repoRoot, 'runtime', 'src', 'api', 'index.ts')],
+            'stepwise/client': [join(repoRoot, 'runtime', 'src', 'client', 'index.ts')],
+          },
+        },
+        include: ['**/*.ts'],
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+  return { root, folder };
+}
