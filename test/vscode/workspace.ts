@@ -2,9 +2,9 @@
  * The folder VS Code opens for the UI tests: a fresh copy of the conformance and invalid flows
  * per run, so that tests may edit and save files without ever dirtying the repository.
  */
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export interface FixtureWorkspace {
   /** The run's scratch root (the workspace and the editor's own state live under it). */
@@ -16,7 +16,14 @@ export interface FixtureWorkspace {
 export function createFixtureWorkspace(repoRoot: string): FixtureWorkspace {
   const root = mkdtempSync(join(tmpdir(), 'stepwise-vscode-'));
   const folder = join(root, 'workspace');
-  mkdirSync(folder);
+  fillFixtureWorkspace(repoRoot, folder);
+  return { root, folder };
+}
+
+/** Makes `folder` a fresh fixture workspace (whatever it held is removed). */
+export function fillFixtureWorkspace(repoRoot: string, folder: string): void {
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(folder, { recursive: true });
   for (const dir of ['flows', 'invalid']) {
     cpSync(join(repoRoot, 'test', 'fixtures', dir), join(folder, dir), { recursive: true });
   }
@@ -47,5 +54,15 @@ export function createFixtureWorkspace(repoRoot: string): FixtureWorkspace {
       2,
     ) + '\n',
   );
-  return { root, folder };
+}
+
+// `node out/test/vscode/workspace.js <folder>`: the workspace for the "Run Extension Tests"
+// launch configuration, which opens a fixed folder (.cache/test-workspace).
+if (require.main === module) {
+  const folder = process.argv[2];
+  if (!folder) {
+    console.error('usage: node out/test/vscode/workspace.js <folder>');
+    process.exit(2);
+  }
+  fillFixtureWorkspace(resolve(__dirname, '..', '..', '..'), resolve(folder));
 }
