@@ -3,6 +3,7 @@
  * fed by the language server's graph notifications, and sending clicks back as editor moves.
  */
 import { randomBytes } from 'node:crypto';
+import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { FlowGraph, Range } from '../../../runtime/src/graph/types';
 import type { FlowGraphParams } from '../../../server/src/protocol';
@@ -160,8 +161,9 @@ export class PreviewController implements vscode.Disposable {
   private followRuns(params: FlowGraphParams | undefined): void {
     const graph = this.uri ? this.lastGood.get(this.uri.toString()) : undefined;
     const flowName = params?.graph?.flowName ?? graph?.flowName ?? undefined;
+    const fileDir = this.uri?.scheme === 'file' ? dirname(this.uri.fsPath) : undefined;
     const folder = this.uri ? vscode.workspace.getWorkspaceFolder(this.uri)?.uri.fsPath : undefined;
-    this.runs.follow(folder, flowName);
+    this.runs.follow(fileDir, folder, flowName);
   }
 
   private onGraph(p: FlowGraphParams): void {

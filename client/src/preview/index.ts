@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { PreviewState } from '../../../webview/src/messages';
 import { PreviewController, VIEW_TYPE } from './controller';
+import { datastoreRunSource } from './datastoreRuns';
 import type { PreviewApi, PreviewDeps } from './types';
 
 export type { PreviewApi, PreviewDeps, RenderEvent, RunInfo, RunSource } from './types';
@@ -12,7 +13,7 @@ export type { PreviewApi, PreviewDeps, RenderEvent, RunInfo, RunSource } from '.
 export const SHOW_DAG_COMMAND = 'stepwise.showDag';
 
 export function registerPreview(context: vscode.ExtensionContext, deps: PreviewDeps): PreviewApi {
-  const controller = new PreviewController(context.extensionUri, deps);
+  const controller = new PreviewController(context.extensionUri, { ...deps, runs: deps.runs ?? datastoreRunSource });
   context.subscriptions.push(controller);
   const show = (arg?: unknown) => controller.show(arg instanceof vscode.Uri ? arg : undefined);
   const registered = deps.registerCommand ? deps.registerCommand(SHOW_DAG_COMMAND, show) : vscode.commands.registerCommand(SHOW_DAG_COMMAND, show);

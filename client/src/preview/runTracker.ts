@@ -4,6 +4,7 @@
  * terminal included). The newest run is shown unless the user picked another; a new run
  * appearing takes over again.
  */
+import { relative, isAbsolute } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunOverlay } from '../../../webview/src/messages';
 import type { RunInfo, RunSource } from './types';
@@ -33,9 +34,9 @@ export class RunTracker implements vscode.Disposable {
     private readonly log?: vscode.LogOutputChannel,
   ) {}
 
-  /** Follows the flow `flowName` of the document in `folder` (a workspace folder path). */
-  follow(folder: string | undefined, flowName: string | undefined): void {
-    const root = folder && this.source ? this.source.datastoreRoot(folder) : undefined;
+  /** Follows the flow `flowName` defined in a file of `fileDir`. */
+  follow(fileDir: string | undefined, workspaceFolder: string | undefined, flowName: string | undefined): void {
+    const root = fileDir && this.source ? this.source.datastoreRoot(fileDir, workspaceFolder) : undefined;
     if (root === this.root && flowName === this.flowName) return;
     if (flowName !== this.flowName) {
       this.pinned = undefined;
@@ -47,7 +48,7 @@ export class RunTracker implements vscode.Disposable {
       this.watcher = undefined;
       this.root = root;
       if (root) {
-        this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(root), '**'));
+        this.watcher = vscode.workspace.createFileSystemWatcher(watchPattern(root, workspaceFolder));
         const poke = () => this.schedule();
         this.watcher.onDidCreate(poke);
         this.watcher.onDidChange(poke);
@@ -104,4 +105,16 @@ export class RunTracker implements vscode.Disposable {
     this.watcher?.dispose();
     this.emitter.dispose();
   }
+}
+
+/**
+ * Inside the workspace, watch from the workspace folder: that also sees the datastore folder
+ * being created by the first run. Elsewhere, watch the datastore folder itself.
+ */
+function watchPattern(root: string, workspaceFolder: string | undefined): vscode.RelativePattern {
+  const rel = workspaceFolder ? relative(workspaceFolder, root) : '';
+  if (workspaceFolder && rel && !rel.startsWith('..') && !isAbsolute(rel)) {
+    return new vscode.RelativePattern(vscode.Uri.file(workspaceFolder), `${rel.split(/[\\/]/).join('/')}/**`);
+  }
+  return new vscode.RelativePattern(vscode.Uri.file(root), '**');
 }

@@ -26,8 +26,8 @@ export interface RunInfo {
 
 /** Reads runs of a flow from its datastore (the runtime's client API behind it). */
 export interface RunSource {
-  /** The datastore folder for a workspace folder, to watch for changes. */
-  datastoreRoot(folder: string): string;
+  /** The datastore folder that runs of the flow in `fileDir` go to (watched for changes). */
+  datastoreRoot(fileDir: string, workspaceFolder: string | undefined): string;
   /** Runs of the flow, newest first. */
   listRuns(datastoreRoot: string, flowName: string): Promise<RunInfo[]>;
   overlay(datastoreRoot: string, flowName: string, runId: string): Promise<import('../../../webview/src/messages').RunOverlay | null>;

@@ -1,0 +1,127 @@
+/**
+ * The run overlay's data: real runs made by the CLI (subprocesses) read back through the
+ * preview's RunSource, and the pure state rules on their own.
+ */
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { datastoreRunSource } from '../../client/src/preview/datastoreRuns';
+import { judgeGraph } from '../../client/src/preview/problem';
+import { overlayOf } from '../../client/src/preview/runState';
+import { parseFlow } from '../../runtime/src/graph';
+import { fixtures, runCli } from '../support/cli';
+
+describe('preview run overlay', () => {
+  describe('state rules', () => {
+    it('counts foreach tasks and calls a step running while its tasks are', () => {
+      const o = overlayOf({
+        runId: '5',
+        status: 'running',
+        tasks: { start: ['succeeded'], body: [...Array(998).fill('succeeded'), 'running', 'running'] },
+        expected: { body: 1000 },
+      });
+      assert.deepEqual(o.steps.start, { state: 'succeeded', done: 1, total: 1 });
+      assert.deepEqual(o.steps.body, { state: 'running', done: 998, total: 1000, running: 2 });
+    });
+
+    it('says running for a foreach whose remaining tasks have not started yet', () => {
+      const o = overlayOf({ runId: '5', status: 'running', tasks: { body: ['succeeded', 'succeeded'] }, expected: { body: 5 } });
+      assert.equal(o.steps.body.state, 'running');
+      assert.equal(o.steps.body.done, 2);
+      assert.equal(o.steps.body.total, 5);
+    });
+
+    it('marks failures, kills and clones', () => {
+      const o = overlayOf({
+        runId: '9',
+        status: 'killed',
+        tasks: { a: ['cloned'], b: ['succeeded', 'failed'], c: ['killed'], d: ['succeeded'] },
+        expected: { d: 3 },
+      });
+      assert.equal(o.steps.a.state, 'cloned');
+      assert.equal(o.steps.b.state, 'failed');
+      assert.equal(o.steps.b.failed, 1);
+      assert.equal(o.steps.c.state, 'killed');
+      assert.equal(o.steps.d.state, 'killed', 'a foreach cut short by a kill');
+    });
+  });
+
+  describe('problem banner', () => {
+    it('names the first error with its line and how many more there are', () => {
+      const graph = parseFlow(readFileSync(join(fixtures, 'invalid', 'no_end.ts'), 'utf8'), 'no_end.ts');
+      const diag = (line: number, message: string, severity: 'error' | 'warning' = 'error') => ({
+        code: 'SW001',
+        rule: 'x',
+        severity,
+        message,
+        range: { start: { line, character: 0 }, end: { line, character: 1 } },
+      });
+      assert.deepEqual(judgeGraph({ graph, diagnostics: [diag(3, 'only a warning', 'warning')] }), { hasErrors: false });
+      assert.deepEqual(judgeGraph({ graph, diagnostics: [diag(11, "step 'end' is missing"), diag(2, 'other')] }), {
+        hasErrors: true,
+        problem: "Line 12: step 'end' is missing (+1 more)",
+      });
+    });
+  });
+
+  describe('reading real runs', function () {
+    this.timeout(120_000);
+    let dir: string;
+    let root: string;
+    const env = () => ({ STEPWISE_DATASTORE_ROOT: root });
+
+    before(() => {
+      dir = mkdtempSync(join(tmpdir(), 'stepwise-overlay-'));
+      root = join(dir, '.stepwise');
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('lists a flow without runs as no runs', async () => {
+      assert.deepEqual(await datastoreRunSource.listRuns(root, 'ForeachFlow'), []);
+    });
+
+    it('shows a finished foreach run: every step succeeded, the foreach with its task count', async () => {
+      const r = await runCli(['run', join(fixtures, 'flows', 'foreach.ts')], { cwd: dir, env: env() });
+      assert.equal(r.code, 0, r.stderr);
+      const runs = await datastoreRunSource.listRuns(root, 'ForeachFlow');
+      assert.equal(runs.length, 1);
+      assert.equal(runs[0].status, 'succeeded');
+      const o = await datastoreRunSource.overlay(root, 'ForeachFlow', runs[0].runId);
+      assert.ok(o);
+      assert.equal(o.runId, runs[0].runId);
+      assert.deepEqual(Object.keys(o.steps).sort(), ['analyzeCreatures', 'end', 'join', 'start']);
+      for (const s of Object.values(o.steps)) assert.equal(s.state, 'succeeded');
+      assert.deepEqual(o.steps.analyzeCreatures, { state: 'succeeded', done: 3, total: 3 });
+    });
+
+    it('shows a failed run and its resume: failed step, then cloned and re-run steps', async () => {
+      const flow = join(dir, 'debug.ts');
+      copyFileSync(join(fixtures, 'flows', 'debug.ts'), flow);
+      const failed = await runCli(['run', flow], { cwd: dir, env: env() });
+      assert.equal(failed.code, 1);
+      const [first] = await datastoreRunSource.listRuns(root, 'DebugFlow');
+      assert.equal(first.status, 'failed');
+      const o1 = (await datastoreRunSource.overlay(root, 'DebugFlow', first.runId))!;
+      assert.equal(o1.steps.b.state, 'failed');
+      assert.equal(o1.steps.a.state, 'succeeded');
+      assert.equal(o1.steps.end, undefined, 'end never ran: the page shows it as not run');
+
+      writeFileSync(flow, readFileSync(flow, 'utf8').replace("JSON.parse('2fail')", "JSON.parse('2')"));
+      const resumed = await runCli(['resume', flow], { cwd: dir, env: env() });
+      assert.equal(resumed.code, 0, resumed.stderr + resumed.stdout);
+      const runs = await datastoreRunSource.listRuns(root, 'DebugFlow');
+      assert.equal(runs.length, 2);
+      assert.notEqual(runs[0].runId, first.runId, 'newest first');
+      const o2 = (await datastoreRunSource.overlay(root, 'DebugFlow', runs[0].runId))!;
+      assert.equal(o2.steps.start.state, 'cloned');
+      assert.equal(o2.steps.a.state, 'cloned');
+      assert.equal(o2.steps.b.state, 'succeeded');
+      assert.equal(o2.steps.end.state, 'succeeded');
+    });
+
+    it('finds the datastore the way the CLI does', () => {
+      assert.equal(datastoreRunSource.datastoreRoot(join(dir, 'sub'), dir), join(dir, '.stepwise'));
+    });
+  });
+});
