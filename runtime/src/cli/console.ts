@@ -16,6 +16,7 @@ export interface ConsoleOptions {
 
 export class RunConsole {
   private runId = '';
+  private file = '';
   private tasks = 0;
   private cloned = 0;
   private started = Date.now();
@@ -55,6 +56,7 @@ export class RunConsole {
     switch (e.type) {
       case 'runStarted':
         this.runId = e.run.runId;
+        this.file = e.run.file;
         this.started = Date.now();
         this.write(`${timestamp()} Workflow starting (run-id ${e.run.runId}): ${e.run.kind === 'resume' ? `resuming ${e.run.flow}/${e.run.originRunId}` : e.run.flow}`);
         break;
@@ -107,7 +109,7 @@ export class RunConsole {
           this.write(`Step failure: step ${f.step} (task ${f.taskId}) failed:\n${indent(f.text)}`, true);
         }
         if (e.reason) this.write(`${timestamp()} ${e.reason}`, true);
-        this.write(`${timestamp()} Run ${this.runId} ${e.status === 'killed' ? 'was killed' : 'failed'} after ${secs} s.${e.status !== 'killed' || this.failures.length ? ' Fix the flow, then resume it: stepwise resume <file>' : ''}`, true);
+        this.write(`${timestamp()} Run ${this.runId} ${e.status === 'killed' ? 'was killed' : 'failed'} after ${secs} s.${e.status !== 'killed' || this.failures.length ? ` Fix the flow, then resume it: stepwise resume ${this.file}` : ''}`, true);
         break;
       }
     }

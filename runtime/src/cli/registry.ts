@@ -4,5 +4,9 @@ import { runCommand } from './commands/run';
 import { resumeCommand } from './commands/resume';
 import { check } from './commands/check';
 import { show } from './commands/show';
+import { logsCommand } from './commands/logs';
+import { dumpCommand } from './commands/dump';
+import { runsCommand } from './commands/runs';
+import { spinCommand } from './commands/spin';
 
-export const commands: Command[] = [runCommand, resumeCommand, check, show];
+export const commands: Command[] = [runCommand, resumeCommand, check, show, runsCommand, logsCommand, dumpCommand, spinCommand];

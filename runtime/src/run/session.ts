@@ -17,7 +17,8 @@ import { lintFlow } from '../lint';
 import { hashBytes, serializeArtifact } from '../serialize/codec';
 import { ClonePlan } from '../scheduler/clone';
 import { LocalProcessLauncher, type TaskLauncher } from '../scheduler/launcher';
-import { Scheduler } from '../scheduler/scheduler';
+import { Scheduler, type SchedulerOptions } from '../scheduler/scheduler';
+import type { LocalDatastore as Store } from '../datastore/local';
 import { resolveParameters } from './parameters';
 
 export const DEFAULT_MAX_NUM_SPLITS = 100;
@@ -26,7 +27,9 @@ export interface SessionOptions {
   file: string;
   cwd: string;
   env: NodeJS.ProcessEnv;
-  kind: 'run' | 'resume';
+  kind: 'run' | 'resume' | 'spin';
+  /** spin: the past task whose inputs to run the step with. */
+  spinTask?: string;
   /** `run`: parameter flags by name. `resume`: must be empty. */
   paramFlags?: Map<string, string>;
   originRunId?: string;
@@ -86,13 +89,14 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
   let originRunId: string | null = null;
   let clone: ClonePlan | undefined;
   let tags = [...(o.tags ?? [])];
+  let single: SchedulerOptions['single'];
   if (o.kind === 'resume') {
     if (o.paramFlags?.size) {
       const names = [...o.paramFlags.keys()].map((n) => `--${n}`).join(', ');
       throw new UsageError(`resume keeps the parameters of the origin run, so ${names} cannot be given. To change them, start a new run with \`stepwise run\`.`);
     }
     const runs = await store.listRuns(flow);
-    originRunId = o.originRunId ?? runs[0] ?? null;
+    originRunId = o.originRunId ?? (await latestRealRun(store, flow, runs)) ?? null;
     if (!originRunId) throw new UsageError(`no run of ${flow} to resume in ${store.root}. Start one with \`stepwise run ${o.file}\`.`);
     if (!runs.includes(originRunId)) {
       throw new UsageError(`run ${flow}/${originRunId} does not exist in ${store.root}. Recent runs: ${runs.slice(0, 5).join(', ') || '(none)'}.`);
@@ -104,6 +108,13 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
     parameters = origin.parameters;
     tags = [...new Set([...origin.tags, ...tags])];
     clone = await ClonePlan.load(store, flow, originRunId, graph, o.resumeStep ?? null);
+  } else if (o.kind === 'spin') {
+    const [, runId, step, taskId] = (o.spinTask ?? '').split('/');
+    const origin = await store.readTask(flow, runId, step, taskId);
+    if (!origin) throw new UsageError(`task ${o.spinTask} has not finished; spin needs a finished task whose inputs it can reuse.`);
+    originRunId = runId;
+    parameters = (await store.readRun(flow, runId)).parameters;
+    single = { step, parents: origin.parents, stack: origin.stack, isJoin: graph.steps.find((s) => s.name === step)?.takesInputs ?? false, stackRunId: runId };
   } else {
     const resolved = resolveParameters(graph.parameters, o.paramFlags ?? new Map(), o.env, o.cwd);
     parameters = [];
@@ -145,7 +156,17 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
     inspector: o.inspector ?? false,
     launcher: o.launcher ?? new LocalProcessLauncher(),
     clone,
+    single,
     env: { ...o.env, STEPWISE_TASK_CWD: o.cwd },
   });
   return { store, run, graph, scheduler, warnings };
+}
+
+/** The newest run that is a real run or resume (spins are side experiments, never origins). */
+async function latestRealRun(store: Store, flow: string, runs: string[]): Promise<string | undefined> {
+  for (const id of runs) {
+    const rec = await store.readRun(flow, id).catch(() => undefined);
+    if (rec && rec.kind !== 'spin') return id;
+  }
+  return undefined;
 }

@@ -26,6 +26,8 @@ export interface SchedulerOptions {
   launcher: TaskLauncher;
   clone?: ClonePlan;
   env?: NodeJS.ProcessEnv;
+  /** Spin: run just this one task (with another run's parents) and nothing after it. */
+  single?: { step: string; parents: string[]; stack: SplitFrame[]; isJoin: boolean; stackRunId: string };
 }
 
 interface Request {
@@ -91,7 +93,8 @@ export class Scheduler {
   async execute(): Promise<RunEndRecord> {
     const { run } = this.o;
     this.emit({ type: 'runStarted', run });
-    this.queue.push({ step: 'start', parents: [], stack: [], isJoin: false, parentsAllCloned: true });
+    const single = this.o.single;
+    this.queue.push(single ? { ...single, parentsAllCloned: false } : { step: 'start', parents: [], stack: [], isJoin: false, parentsAllCloned: true });
     while (!this.killed) {
       while (!this.stopping() && this.queue.length) {
         const req = this.queue[0];
@@ -172,6 +175,7 @@ export class Scheduler {
       stack: req.stack,
       isJoin: req.isJoin,
       inspector: this.o.inspector,
+      ...(this.o.single ? { stackRunId: this.o.single.stackRunId } : {}),
     };
     const env = { ...(this.o.env ?? process.env), STEPWISE_DATASTORE_ROOT: store.root };
     let task: LaunchedTask;
@@ -266,6 +270,7 @@ export class Scheduler {
 
   /** Queues what follows a successful task. */
   private advance(rec: TaskRecord, cloned: boolean): void {
+    if (this.o.single) return;
     const t = rec.transition;
     const frames = rec.stack;
     if (frames.length && frames[frames.length - 1].kind === 'foreach') this.countProgress(rec.step, undefined);

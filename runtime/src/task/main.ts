@@ -160,7 +160,7 @@ async function runTask(spec: TaskSpec): Promise<number> {
   const frame = [...spec.stack].reverse().find((f) => f.kind === 'foreach');
   let foreachItem: (() => unknown) | undefined;
   if (frame) {
-    const splitter = await store.readTask(spec.flow, spec.runId, frame.step, frame.taskId);
+    const splitter = await store.readTask(spec.flow, spec.stackRunId ?? spec.runId, frame.step, frame.taskId);
     const varName = splitter?.transition?.foreach;
     const listRec = varName ? splitter?.artifacts[varName] : undefined;
     if (!splitter || !varName || !listRec) throw new Error(`cannot find the foreach list of ${frame.step}/${frame.taskId} for ${pathspec}.`);
@@ -187,7 +187,7 @@ async function runTask(spec: TaskSpec): Promise<number> {
   } catch (err) {
     status = 'failed';
     const e = err instanceof Error ? err : new Error(String(err));
-    exception = { name: e.name, message: e.message, stack: e.stack ?? `${e.name}: ${e.message}` };
+    exception = { name: e.name, message: e.message, stack: userStack(e) };
     process.stderr.write(`${exception.stack}\n`);
   }
 
@@ -274,6 +274,14 @@ async function collectArtifacts(
     out[name] = { hash, size: bytes.length, type: typeName(value), preview: preview(value) };
   }
   return out;
+}
+
+/** The stack as the user should see it: their frames (source-mapped), not the task runner's. */
+function userStack(e: Error): string {
+  const stack = e.stack ?? `${e.name}: ${e.message}`;
+  const lines = stack.split('\n');
+  const kept = lines.filter((l, i) => i === 0 || !/^\s+at /.test(l) || !l.includes(__filename));
+  return kept.join('\n');
 }
 
 function safeUser(): string {

@@ -14,6 +14,8 @@ export interface TaskSpec {
   /** Pathspecs (Flow/run/step/task) of the tasks this one starts from; several for a join. */
   parents: string[];
   stack: SplitFrame[];
+  /** The run holding the tasks that `stack` names (a spin runs in its own run). Default: runId. */
+  stackRunId?: string;
   /** The step takes `inputs` (a join). */
   isJoin: boolean;
   /** The task runs under the V8 inspector and must close it before exiting. */

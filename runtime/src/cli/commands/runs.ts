@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Flow } from '../../client';
+import { NotFoundError, nearby } from '../../client/errors';
+import { LocalDatastore } from '../../datastore/local';
+import { locateDatastoreRoot } from '../../datastore/locate';
+import { parseOptions, intOption } from '../args';
+import { UsageError, type Command } from '../command';
+import { readFlowFile } from '../flowFile';
+
+export const runsCommand: Command = {
+  name: 'runs',
+  summary: 'List the recent runs of a flow with their status.',
+  help: `Usage: stepwise runs FILE|FLOW [--json] [--limit N]
+
+Lists runs newest first: id, status, kind (run, resume), start time, duration, tags.`,
+  async run(args, io) {
+    const { values, positionals } = parseOptions('runs', args, { json: { type: 'boolean' }, limit: { type: 'string' } });
+    if (positionals.length !== 1) throw new UsageError('expects a flow file or a flow name, e.g. stepwise runs examples/hello.ts');
+    const limit = intOption('limit', values.limit as string | undefined, 1) ?? 20;
+    const arg = positionals[0];
+    const flowName = existsSync(resolve(io.cwd, arg)) ? readFlowFile(arg, io.cwd).graph.flowName! : arg;
+    const store = new LocalDatastore(locateDatastoreRoot(io.cwd, io.env));
+    const flows = await store.listFlows();
+    if (!flows.includes(flowName)) throw new NotFoundError(`${flowName} has no runs in ${store.root}. ${nearby('flows with runs', flows)}`);
+    const runs = await Flow(flowName, { root: store.root }).runs({ limit });
+    if (values.json) {
+      io.stdout.write(
+        JSON.stringify(
+          runs.map((r) => ({ pathspec: r.pathspec, runId: r.id, status: r.status, reason: r.state.reason, kind: r.kind, originRunId: r.originRunId, startedAt: r.record.startedAt, finishedAt: r.end?.finishedAt, durationMs: r.durationMs, tags: r.tags, parameters: r.parameters })),
+          null,
+          2,
+        ) + '\n',
+      );
+      return 0;
+    }
+    io.stdout.write(`${'RUN ID'.padEnd(15)} ${'STATUS'.padEnd(10)} ${'KIND'.padEnd(7)} ${'STARTED'.padEnd(20)} ${'DURATION'.padEnd(9)} TAGS\n`);
+    for (const r of runs) {
+      const dur = r.durationMs === undefined ? '-' : `${(r.durationMs / 1000).toFixed(1)}s`;
+      const kind = r.kind === 'resume' ? `resume of ${r.originRunId}` : r.kind;
+      io.stdout.write(`${r.id.padEnd(15)} ${r.status.padEnd(10)} ${kind.padEnd(7)} ${r.record.startedAt.slice(0, 19).replace('T', ' ').padEnd(20)} ${dur.padEnd(9)} ${r.tags.join(',')}\n`);
+      if (r.state.reason && r.status !== 'succeeded') io.stdout.write(`${''.padEnd(16)}${r.state.reason}\n`);
+    }
+    return 0;
+  },
+};

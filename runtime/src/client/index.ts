@@ -1,0 +1,64 @@
+/**
+ * The read API over the datastore (`import { Flow } from 'stepwise/client'`), after Metaflow's
+ * Metaflow › Flow › Run › Step › Task › artifact. Async throughout; usable from inside a step.
+ */
+import { NotFoundError, nearby } from './errors';
+import { assertFlowExists, FlowClient } from './flow';
+import { storeFor, type ClientOptions } from './context';
+import type { RunClient } from './run';
+import type { StepClient } from './step';
+import type { TaskClient } from './task';
+
+export { FlowClient } from './flow';
+export { RunClient } from './run';
+export { StepClient, type StepSummary } from './step';
+export { TaskClient, type ArtifactInfo } from './task';
+export { NotFoundError } from './errors';
+export type { ClientOptions } from './context';
+
+export interface MetaflowClient {
+  readonly root: string;
+  flows(): Promise<FlowClient[]>;
+}
+
+export function Metaflow(o: ClientOptions = {}): MetaflowClient {
+  const store = storeFor(o);
+  return {
+    root: store.root,
+    flows: async () => (await store.listFlows()).map((n) => new FlowClient(store, n)),
+  };
+}
+
+/** A flow by class name: `await Flow('HelloWorldFlow').latestRun()`. */
+export function Flow(name: string, o: ClientOptions = {}): FlowClient {
+  return new FlowClient(storeFor(o), name);
+}
+
+function parts(pathspec: string, n: number, what: string, example: string): string[] {
+  const p = pathspec.split('/').filter(Boolean);
+  if (p.length !== n) throw new NotFoundError(`'${pathspec}' is not a ${what} pathspec: expected ${example}.`);
+  return p;
+}
+
+/** `await Run('HelloWorldFlow/1769…')` */
+export async function Run(pathspec: string, o: ClientOptions = {}): Promise<RunClient> {
+  const [flow, runId] = parts(pathspec, 2, 'run', 'Flow/runId');
+  const store = storeFor(o);
+  await assertFlowExists(store, flow);
+  return new FlowClient(store, flow).run(runId);
+}
+
+/** `await Step('HelloWorldFlow/1769…/start')` */
+export async function Step(pathspec: string, o: ClientOptions = {}): Promise<StepClient> {
+  const [flow, runId, step] = parts(pathspec, 3, 'step', 'Flow/runId/step');
+  const run = await Run(`${flow}/${runId}`, o);
+  const steps = (await run.steps()).map((s) => s.name);
+  if (!steps.includes(step)) throw new NotFoundError(`step ${pathspec} does not exist. ${nearby(`steps of ${run.pathspec}`, steps)}`);
+  return run.step(step);
+}
+
+/** `await Task('HelloWorldFlow/1769…/start/1')` */
+export async function Task(pathspec: string, o: ClientOptions = {}): Promise<TaskClient> {
+  const [flow, runId, step, taskId] = parts(pathspec, 4, 'task', 'Flow/runId/step/taskId');
+  return (await Step(`${flow}/${runId}/${step}`, o)).task(taskId);
+}

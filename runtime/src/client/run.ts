@@ -1,0 +1,86 @@
+import type { LocalDatastore } from '../datastore/local';
+import { runState, type RunState } from '../datastore/liveness';
+import type { RunEndRecord, RunRecord } from '../datastore/types';
+import { NotFoundError, nearby } from './errors';
+import { StepClient } from './step';
+
+/** One run of a flow: its record, its state, its steps. */
+export class RunClient {
+  constructor(
+    private readonly store: LocalDatastore,
+    readonly record: RunRecord,
+    readonly end: RunEndRecord | undefined,
+    /** Step names in the order the flow declares them, when known (else datastore order). */
+  ) {}
+
+  get pathspec(): string {
+    return this.record.pathspec;
+  }
+  get id(): string {
+    return this.record.runId;
+  }
+  get flowName(): string {
+    return this.record.flow;
+  }
+  get state(): RunState {
+    return runState(this.record, this.end);
+  }
+  get status(): RunState['status'] {
+    return this.state.status;
+  }
+  get successful(): boolean {
+    return this.status === 'succeeded';
+  }
+  get finished(): boolean {
+    return this.status !== 'running';
+  }
+  get tags(): string[] {
+    return this.record.tags;
+  }
+  get createdAt(): Date {
+    return new Date(this.record.startedAt);
+  }
+  get finishedAt(): Date | undefined {
+    return this.end ? new Date(this.end.finishedAt) : undefined;
+  }
+  get durationMs(): number | undefined {
+    return this.end ? Date.parse(this.end.finishedAt) - Date.parse(this.record.startedAt) : undefined;
+  }
+  get originRunId(): string | null {
+    return this.record.originRunId;
+  }
+  get kind(): RunRecord['kind'] {
+    return this.record.kind;
+  }
+  get file(): string {
+    return this.record.file;
+  }
+  /** Parameter values by name, as the run recorded them (IncludeFile: the path). */
+  get parameters(): Record<string, unknown> {
+    return Object.fromEntries(this.record.parameters.map((p) => [p.name, p.value]));
+  }
+
+  private unfinished = async () => (this.status === 'running' ? 'running' : 'killed') as 'running' | 'killed';
+
+  /** A handle on one step; `await run.step('end').task()`. */
+  step(name: string): StepClient {
+    return new StepClient(this.store, this.flowName, this.id, name, async () => {
+      const steps = await this.store.listSteps(this.flowName, this.id);
+      if (!steps.includes(name)) throw new NotFoundError(`step ${this.pathspec}/${name} does not exist. ${nearby(`steps of ${this.pathspec}`, steps)}`);
+      return this.unfinished();
+    });
+  }
+
+  /** Steps that have at least one task, in the order they started. */
+  async steps(): Promise<StepClient[]> {
+    const names = await this.store.listSteps(this.flowName, this.id);
+    const firstStart = new Map<string, string>();
+    for (const n of names) {
+      const first = (await this.store.listTasks(this.flowName, this.id, n))[0];
+      const start = first ? await this.store.readTaskStart(this.flowName, this.id, n, first).catch(() => undefined) : undefined;
+      firstStart.set(n, `${start?.startedAt ?? '9'}|${first?.padStart(10, '0') ?? ''}`);
+    }
+    names.sort((a, b) => firstStart.get(a)!.localeCompare(firstStart.get(b)!));
+    return names.map((n) => new StepClient(this.store, this.flowName, this.id, n, this.unfinished));
+  }
+}

@@ -1,0 +1,110 @@
+import type { LocalDatastore } from '../datastore/local';
+import type { ArtifactRecord, ExceptionRecord, TaskRecord, TaskStartRecord, TaskStatus } from '../datastore/types';
+import { deserializeArtifact } from '../serialize/codec';
+import { NotFoundError, nearby } from './errors';
+
+export interface ArtifactInfo extends ArtifactRecord {
+  name: string;
+}
+
+/** One task of a run: its status, artifacts and logs. */
+export class TaskClient {
+  constructor(
+    private readonly store: LocalDatastore,
+    readonly record: TaskRecord | TaskStartRecord,
+    /** Set when the task is not finished: 'running', or 'killed' when its run's runner died. */
+    private readonly unfinishedStatus: TaskStatus = 'running',
+    /** Set when the task's files could not be read: names the file. */
+    readonly damaged?: string,
+  ) {}
+
+  get pathspec(): string {
+    return this.record.pathspec;
+  }
+  get id(): string {
+    return this.record.taskId;
+  }
+  get stepName(): string {
+    return this.record.step;
+  }
+  get runId(): string {
+    return this.record.runId;
+  }
+  get flowName(): string {
+    return this.record.flow;
+  }
+  private get final(): TaskRecord | undefined {
+    return 'status' in this.record ? (this.record as TaskRecord) : undefined;
+  }
+  get finished(): boolean {
+    return !!this.final;
+  }
+  get status(): TaskStatus {
+    return this.final?.status ?? this.unfinishedStatus;
+  }
+  get successful(): boolean {
+    return this.final?.status === 'succeeded';
+  }
+  get exception(): ExceptionRecord | undefined {
+    return this.final?.exception;
+  }
+  get startedAt(): Date {
+    return new Date(this.record.startedAt);
+  }
+  get finishedAt(): Date | undefined {
+    return this.final ? new Date(this.final.finishedAt) : undefined;
+  }
+  get durationMs(): number | undefined {
+    return this.final?.durationMs;
+  }
+  get clonedFrom(): string | undefined {
+    return this.final?.clonedFrom;
+  }
+  get foreachIndex(): number | undefined {
+    const top = this.record.stack[this.record.stack.length - 1];
+    return top?.kind === 'foreach' ? top.index : undefined;
+  }
+  get parents(): string[] {
+    return this.record.parents;
+  }
+  get pid(): number | undefined {
+    return this.record.pid;
+  }
+
+  /** Name, type, size and a short preview of every artifact, without loading any value. */
+  artifacts(): ArtifactInfo[] {
+    return Object.entries(this.final?.artifacts ?? {})
+      .map(([name, r]) => ({ name, ...r }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  hasData(name: string): boolean {
+    return !!this.final?.artifacts[name];
+  }
+
+  /** The value of artifact `name` (a fresh copy each call). */
+  async data<T = unknown>(name: string): Promise<T> {
+    const rec = this.final?.artifacts[name];
+    if (!rec) {
+      const state = this.final ? '' : ` (the task is ${this.status}: it has no artifacts yet)`;
+      throw new NotFoundError(`task ${this.pathspec} has no artifact '${name}'${state}. ${nearby('artifacts', Object.keys(this.final?.artifacts ?? {}).sort())}`);
+    }
+    const bytes = await this.store.getBlob(this.flowName, rec.hash);
+    return deserializeArtifact(bytes, `artifact ${name} of ${this.pathspec}`) as T;
+  }
+
+  /** Raw serialised size and hash of an artifact, for viewers that decide how much to render. */
+  artifactRecord(name: string): ArtifactRecord | undefined {
+    return this.final?.artifacts[name];
+  }
+
+  get stdout(): Promise<string> {
+    return this.store.readLog(this.flowName, this.runId, this.stepName, this.id, 'stdout');
+  }
+  get stderr(): Promise<string> {
+    return this.store.readLog(this.flowName, this.runId, this.stepName, this.id, 'stderr');
+  }
+  logPath(stream: 'stdout' | 'stderr'): string {
+    return this.store.logPath(this.flowName, this.runId, this.stepName, this.id, stream);
+  }
+}
