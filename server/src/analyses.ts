@@ -2,11 +2,12 @@
  * The analysis cache and its scheduler: one `Analysis` per open document, recomputed only
  * for the document that changed.
  *
- * Scheduling. A change is analysed on the next turn of the event loop when the document has
- * been quiet, so the first keystroke after a pause is answered at once; while changes keep
- * coming, the next analysis waits as long as the last one took (capped), so parsing never
- * takes more than about half the server's time and a burst of keystrokes is coalesced into
- * one parse of the newest text. Anything that needs the result now (open, save, a request)
+ * Scheduling. A change is analysed on the next turn of the event loop, so a keystroke on a
+ * quiet document is answered at once, and changes that queued up while the server was busy
+ * are coalesced into one parse of the newest text. Only when the typist outpaces the parser
+ * (the last analysis had to cover more than one version) does the next one wait, for as long
+ * as the last took (capped): parsing then takes at most about half the server's time and each
+ * parse covers a whole burst. Anything that needs the result now (open, save, a request)
  * flushes: it analyses the current version immediately. Every result carries the version it
  * was computed from, and a result whose version is no longer the document's is dropped.
  */
@@ -26,6 +27,8 @@ export class FlowAnalyses {
   private readonly lastClean = new Map<string, FlowGraph>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly finishedAt = new Map<string, number>();
+  /** Documents whose last analysis covered several changes at once: edits outpace parsing. */
+  private readonly behind = new Set<string>();
 
   constructor(
     private readonly documents: TextDocuments<TextDocument>,
@@ -40,7 +43,7 @@ export class FlowAnalyses {
     if (previous && previous.version === this.documents.get(uri)?.version) return; // open already did it
     const finished = this.finishedAt.get(uri);
     const wait =
-      previous && finished !== undefined
+      previous && finished !== undefined && this.behind.has(uri)
         ? Math.max(0, finished + Math.min(previous.cost, MAX_THROTTLE_MS) - performance.now())
         : 0;
     this.timers.set(
@@ -76,6 +79,7 @@ export class FlowAnalyses {
     this.results.delete(uri);
     this.lastClean.delete(uri);
     this.finishedAt.delete(uri);
+    this.behind.delete(uri);
   }
 
   private cancel(uri: string): void {
@@ -102,6 +106,8 @@ export class FlowAnalyses {
     this.finishedAt.set(uri, performance.now());
     if (this.documents.get(uri)?.version !== version) return undefined; // stale: a newer run follows
     const previous = this.results.get(uri);
+    if (previous && version - previous.version > 1) this.behind.add(uri);
+    else this.behind.delete(uri);
     this.results.set(uri, analysis);
     if (analysis.graph && analysis.graph.syntaxErrors.length === 0) this.lastClean.set(uri, analysis.graph);
     try {
