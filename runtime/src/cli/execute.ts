@@ -4,11 +4,21 @@ import { prepareSession, type SessionOptions } from '../run/session';
 import type { CommandIO } from './command';
 import { RunConsole, timestamp } from './console';
 
-export async function executeWithConsole(o: SessionOptions, io: CommandIO, quiet: boolean): Promise<RunEndRecord> {
+export interface ConsoleMode {
+  quiet: boolean;
+  /** One JSON RunEvent per line on stdout, for programs (the extension) rather than people. */
+  jsonEvents: boolean;
+}
+
+export async function executeWithConsole(o: SessionOptions, io: CommandIO, mode: ConsoleMode): Promise<RunEndRecord> {
   const session = await prepareSession(o);
   for (const w of session.warnings) io.stderr.write(`warning: ${w}\n`);
-  const view = new RunConsole({ out: io.stdout, quiet });
-  session.scheduler.on((e) => view.handle(e));
+  if (mode.jsonEvents) {
+    session.scheduler.on((e) => io.stdout.write(JSON.stringify(e) + '\n'));
+  } else {
+    const view = new RunConsole({ out: io.stdout, quiet: mode.quiet });
+    session.scheduler.on((e) => view.handle(e));
+  }
   let interrupts = 0;
   const onSignal = (sig: NodeJS.Signals) => {
     interrupts++;

@@ -12,13 +12,15 @@ export interface RunArgs {
   maxNumSplits?: number;
   tags: string[];
   quiet: boolean;
+  /** Print each RunEvent as one JSON line instead of the console view (for the extension). */
+  jsonEvents: boolean;
   originRunId?: string;
 }
 
 const VALUE_OPTIONS = new Set(['max-workers', 'max-num-splits', 'tag', 'origin-run-id']);
 
 export function parseRunArgs(command: string, args: string[]): RunArgs {
-  const out: RunArgs = { positionals: [], params: new Map(), tags: [], quiet: false };
+  const out: RunArgs = { positionals: [], params: new Map(), tags: [], quiet: false, jsonEvents: false };
   const fixed = new Map<string, string>();
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -28,8 +30,9 @@ export function parseRunArgs(command: string, args: string[]): RunArgs {
     }
     const eq = a.indexOf('=');
     const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
-    if (name === 'quiet') {
-      out.quiet = true;
+    if (name === 'quiet' || name === 'json-events') {
+      if (name === 'quiet') out.quiet = true;
+      else out.jsonEvents = true;
       continue;
     }
     let value: string | undefined = eq > 0 ? a.slice(eq + 1) : undefined;

@@ -18,6 +18,7 @@ The origin run's parameters are kept; they cannot be changed on resume.
   --max-num-splits N   most tasks one foreach may start (default 100)
   --tag T              add a tag (repeatable; the origin's tags are kept)
   --quiet              print only failures and the summary
+  --json-events        print one JSON progress event per line instead (for tools)
 
 Exit codes: 0 the run succeeded, 1 it failed or was killed, 2 usage or lint error.`,
   async run(args, io) {
@@ -37,7 +38,7 @@ Exit codes: 0 the run succeeded, 1 it failed or was killed, 2 usage or lint erro
         tags: a.tags,
       },
       io,
-      a.quiet,
+      a,
     );
     return end.status === 'succeeded' ? EXIT_OK : EXIT_FLOW_FAILED;
   },

@@ -15,6 +15,7 @@ Options:
   --max-num-splits N   most tasks one foreach may start (default 100)
   --tag T              tag the run (repeatable)
   --quiet              print only failures and the summary
+  --json-events        print one JSON progress event per line instead (for tools)
   -h, --help           show this help
 
 Exit codes: 0 the run succeeded, 1 it failed or was killed, 2 usage or lint error.
@@ -26,7 +27,7 @@ Example: stepwise run examples/hello.ts`,
     const end = await executeWithConsole(
       { file: a.positionals[0], cwd: io.cwd, env: io.env, kind: 'run', paramFlags: a.params, maxWorkers: a.maxWorkers, maxNumSplits: a.maxNumSplits, tags: a.tags },
       io,
-      a.quiet,
+      a,
     );
     return end.status === 'succeeded' ? EXIT_OK : EXIT_FLOW_FAILED;
   },
