@@ -17,33 +17,42 @@ export function parseFlow(text: string, fileName = 'flow.ts'): FlowGraph {
   const options = { languageVersion: t.ScriptTarget.Latest, jsDocParsingMode: t.JSDocParsingMode.ParseNone };
   const sf = t.createSourceFile(fileName, text, options, false, t.ScriptKind.TS);
   const src = new SourceText(sf);
+  const errors = syntaxErrors(sf, src);
+  const api = apiNames(sf);
+  const { flow, others } = findFlowClasses(sf, api);
+  const otherFlows = others.map((c) => ({ name: c.name!.text, range: src.range(c.name!) }));
   const graph: FlowGraph = {
     version: 1,
     file: fileName,
     flowName: null,
-    otherFlows: [],
-    steps: [],
+    doc: undefined,
+    classRange: undefined,
+    classNameRange: undefined,
+    otherFlows,
     parameters: [],
     fields: [],
     methods: [],
-    syntaxErrors: syntaxErrors(sf, src),
+    steps: [],
+    syntaxErrors: errors,
   };
+  if (flow) {
+    graph.flowName = flow.name!.text;
+    graph.doc = src.docComment(flow);
+    graph.classRange = src.range(flow);
+    graph.classNameRange = src.range(flow.name!);
+    const members = readMembers(flow, src, api, graph);
+    const notArtifacts = new Set<string>([...API_MEMBERS, ...members.steps.map((m) => m.name), ...graph.methods.map((m) => m.name)]);
+    for (const ctor of members.constructors) initialisedInConstructor(ctor, src, notArtifacts, graph.fields);
+    graph.steps = members.steps.map((m) => readStep(m.node, m.name, src, notArtifacts));
+    link(graph.steps);
+  }
+  return dropUndefined(graph);
+}
 
-  const api = apiNames(sf);
-  const { flow, others } = findFlowClasses(sf, api);
-  graph.otherFlows = others.map((c) => ({ name: c.name!.text, range: src.range(c.name!) }));
-  if (!flow) return graph;
-  graph.flowName = flow.name!.text;
-  graph.doc = src.docComment(flow);
-  graph.classRange = src.range(flow);
-  graph.classNameRange = src.range(flow.name!);
-
-  const members = readMembers(flow, src, api, graph);
-  const notArtifacts = new Set<string>([...API_MEMBERS, ...members.steps.map((m) => m.name), ...graph.methods.map((m) => m.name)]);
-  for (const ctor of members.constructors) initialisedInConstructor(ctor, src, notArtifacts, graph.fields);
-  graph.steps = members.steps.map((m) => readStep(m.node, m.name, src, notArtifacts));
-  link(graph.steps);
-  return graph;
+/** Optional fields that are absent are left out, so the JSON is the same after a round trip. */
+function dropUndefined<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as Array<keyof T>) if (o[k] === undefined) delete o[k];
+  return o;
 }
 
 function syntaxErrors(sf: ts.SourceFile, src: SourceText): SyntaxProblem[] {
@@ -179,31 +188,28 @@ function readStep(node: ts.MethodDeclaration, name: string, src: SourceText, not
   const step: StepNode = {
     name,
     kind: 'linear',
+    doc: src.docComment(node),
     successors: last?.successors ?? [],
     predecessors: [],
-    doc: src.docComment(node),
+    foreachVar: last?.hasForeach ? last.foreachVar : undefined,
+    foreachRange: last?.hasForeach ? last.foreachRange : undefined,
     isAsync: node.modifiers?.some((m) => m.kind === t.SyntaxKind.AsyncKeyword) ?? false,
     takesInputs: node.parameters.length > 0,
     range: src.range(node),
     nameRange: src.range(node.name),
+    parametersRange: src.span(node.parameters.pos, node.parameters.end),
+    nextRange: last ? src.range(last.node) : undefined,
     successorRanges: last?.successorRanges ?? [],
     nextCallCount: facts.nextCalls.length,
     nextNotLast: !!last && !isLastStatement(node.body, last.node),
+    invalidNextArgs: facts.nextCalls.flatMap((c) => c.invalidArgs),
     assigns: facts.assigns,
     reads: facts.reads,
     upstreamReads: facts.upstreamReads,
-    invalidNextArgs: facts.nextCalls.flatMap((c) => c.invalidArgs),
-    parametersRange: src.span(node.parameters.pos, node.parameters.end),
+    merge: facts.merge,
   };
-  if (step.doc === undefined) delete step.doc;
-  if (last) step.nextRange = src.range(last.node);
-  if (last?.hasForeach) {
-    if (last.foreachVar !== undefined) step.foreachVar = last.foreachVar;
-    if (last.foreachRange) step.foreachRange = last.foreachRange;
-  }
-  if (facts.merge) step.merge = facts.merge;
   step.kind = kindOf(step, !!last?.hasForeach);
-  return step;
+  return dropUndefined(step);
 }
 
 function kindOf(step: StepNode, foreach: boolean): StepKind {
