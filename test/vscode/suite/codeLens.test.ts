@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateStepwise, openInEditor, waitForGraph } from './support';
+import { activateStepwise, openInEditor, screenshot, waitForGraph } from './support';
 
 describe('CodeLens', () => {
   it('puts Run | Debug | Show DAG above the flow class', async () => {
@@ -26,20 +26,42 @@ describe('CodeLens', () => {
     }
   });
 
-  it('Run opens a terminal for the flow', async () => {
+  it('Run runs the flow through the CLI in a terminal', async function () {
+    this.timeout(90_000);
     const { document } = await openInEditor('flows/hello.ts');
-    const opened = new Promise<vscode.Terminal>((resolve) => {
-      const sub = vscode.window.onDidOpenTerminal((t) => {
-        sub.dispose();
-        resolve(t);
-      });
-    });
+    const opened = nextEvent(vscode.window.onDidOpenTerminal);
+    // Subscribed before the command runs: a small flow can finish within two seconds.
+    const ended = nextEvent(vscode.window.onDidEndTerminalShellExecution, 60_000);
     const returned = await vscode.commands.executeCommand<vscode.Terminal>('stepwise.runFlow', document.uri);
     const terminal = await opened;
     assert.equal(terminal, returned);
     assert.equal(terminal.name, 'Stepwise: HelloWorldFlow');
-    const cwd = (terminal.creationOptions as vscode.TerminalOptions).cwd;
-    assert.equal(String(cwd), vscode.workspace.getWorkspaceFolder(document.uri)!.uri.fsPath);
+    const folder = vscode.workspace.getWorkspaceFolder(document.uri)!.uri;
+    assert.equal(String((terminal.creationOptions as vscode.TerminalOptions).cwd), folder.fsPath);
+
+    // The shell reports the command's end through shell integration, with its exit code.
+    const end = await ended;
+    assert.equal(end.terminal, terminal);
+    assert.match(end.execution.commandLine.value, /dist\/cli\.js run .*hello\.ts/);
+    assert.equal(end.exitCode, 0, 'the flow run failed');
+    // The run landed in the workspace's datastore.
+    const entries = await vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(folder, '.stepwise'));
+    assert.ok(entries.length > 0, '.stepwise/ is empty after the run');
+    await screenshot('run-in-terminal', ['.terminal-wrapper .xterm']);
     terminal.dispose();
   });
 });
+
+function nextEvent<T>(event: vscode.Event<T>, timeoutMs = 20_000): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`no event within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const sub = event((e) => {
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(e);
+    });
+  });
+}
