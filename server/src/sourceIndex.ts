@@ -22,7 +22,11 @@ export type OccurrenceRole =
   /** The string of `{ foreach: 'items' }` (the range excludes the quotes). */
   | 'foreach'
   /** A string of `mergeArtifacts(inputs, { include/exclude: [...] })`. */
-  | 'merge-list';
+  | 'merge-list'
+  /** `inputs.a` in a join: the branch that came from step `a`. */
+  | 'inputs-step'
+  /** `inputs.a.x` or `inputs[0].x` in a join: artifact `x` of one branch. */
+  | 'inputs-read';
 
 export interface Occurrence {
   name: string;
@@ -95,7 +99,20 @@ function buildIndex(analysis: Analysis): SourceIndex {
     }
   }
 
+  // The name a join gives its `inputs` parameter, while walking that join's body.
+  let inputsName: string | undefined;
   const visit = (node: ts.Node): void => {
+    if (inputsName !== undefined && t.isPropertyAccessExpression(node) && t.isIdentifier(node.name)) {
+      const branch = node.expression;
+      if (t.isIdentifier(branch) && branch.text === inputsName && stepNames.has(node.name.text)) {
+        add(node.name.text, 'inputs-step', rangeOf(node.name));
+      } else if (
+        (t.isPropertyAccessExpression(branch) && t.isIdentifier(branch.expression) && branch.expression.text === inputsName && stepNames.has(branch.name.text)) ||
+        (t.isElementAccessExpression(branch) && t.isIdentifier(branch.expression) && branch.expression.text === inputsName)
+      ) {
+        add(node.name.text, 'inputs-read', rangeOf(node.name));
+      }
+    }
     if (t.isPropertyAccessExpression(node) && node.expression.kind === t.SyntaxKind.ThisKeyword && t.isIdentifier(node.name)) {
       const role = roleOfThisAccess(node);
       if (role) add(node.name.text, role, rangeOf(node.name));
@@ -123,7 +140,11 @@ function buildIndex(analysis: Analysis): SourceIndex {
     }
     t.forEachChild(node, visit);
   };
-  for (const member of flowClass.members) t.forEachChild(member, visit);
+  for (const member of flowClass.members) {
+    const first = t.isMethodDeclaration(member) ? member.parameters[0] : undefined;
+    inputsName = first && t.isIdentifier(first.name) && member.name && t.isIdentifier(member.name) && stepNames.has(member.name.text) ? first.name.text : undefined;
+    t.forEachChild(member, visit);
+  }
   return index;
 }
 

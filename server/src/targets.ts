@@ -29,9 +29,11 @@ function classify(graph: FlowGraph, o: Occurrence): Target | undefined {
   switch (o.role) {
     case 'step-decl':
     case 'next-target':
+    case 'inputs-step':
       return { kind: 'step', name: o.name, step };
     case 'foreach':
     case 'merge-list':
+    case 'inputs-read':
     case 'field-decl':
       return { kind: 'artifact', name: o.name };
     case 'read':
@@ -51,8 +53,8 @@ export function artifactNames(graph: FlowGraph): Set<string> {
   return names;
 }
 
-const stepRoles: ReadonlySet<OccurrenceRole> = new Set(['next-target', 'read', 'write']);
-const artifactRoles: ReadonlySet<OccurrenceRole> = new Set(['read', 'write', 'foreach', 'merge-list']);
+const stepRoles: ReadonlySet<OccurrenceRole> = new Set(['next-target', 'read', 'write', 'inputs-step']);
+const artifactRoles: ReadonlySet<OccurrenceRole> = new Set(['read', 'write', 'foreach', 'merge-list', 'inputs-read']);
 
 /** The occurrences that name the same thing as `target` (declarations only when asked for). */
 export function occurrencesOf(analysis: Analysis, target: Target, includeDeclaration: boolean): Occurrence[] {

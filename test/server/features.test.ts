@@ -82,6 +82,15 @@ describe('language server: outline, navigation, hover, completion', function () 
     assert.deepEqual(lines(fromThis), [positionOf(text, 'declare creature:').line + 1, positionOf(text, 'this.creature = this.input').line + 1]);
   });
 
+  it("goes from a join's inputs.a to step a, and from inputs.a.x to artifact x", async () => {
+    const f = 'flows/counter_branch.ts';
+    const text = fixtureText(f);
+    const step = await lsp.request<Location[]>('textDocument/definition', at(f, 'inputs.addTwo.count', 'inputs.add'.length));
+    assert.deepEqual(step[0].range.start, positionOf(text, '@step addTwo', '@step '.length));
+    const artifact = await lsp.request<Location[]>('textDocument/definition', at(f, 'inputs[0].creature', 'inputs[0].cr'.length));
+    assert.deepEqual(lines(artifact), [positionOf(text, 'declare creature').line + 1, positionOf(text, "this.creature = 'dog'").line + 1, positionOf(text, 'this.creature = inputs[0]').line + 1]);
+  });
+
   it('finds every reference to a step and to an artifact', async () => {
     const f = 'flows/counter_branch.ts';
     const text = fixtureText(f);
@@ -90,6 +99,11 @@ describe('language server: outline, navigation, hover, completion', function () 
       context: { includeDeclaration: true },
     });
     assert.deepEqual(texts(f, joinRefs), ['join', 'join', 'join']);
+    const addOneRefs = await lsp.request<Location[]>('textDocument/references', {
+      ...at(f, '@step addOne', '@step add'.length),
+      context: { includeDeclaration: false },
+    });
+    assert.deepEqual(lines(addOneRefs), [positionOf(text, 'this.next(this.addOne').line + 1, positionOf(text, 'inputs.addOne.count').line + 1]);
     assert.deepEqual(lines(joinRefs), [
       positionOf(text, '@step join').line + 1,
       positionOf(text, 'this.next(this.join)', 0, 0).line + 1,
@@ -99,8 +113,9 @@ describe('language server: outline, navigation, hover, completion', function () 
       ...at(f, 'this.count = 0', 'this.co'.length),
       context: { includeDeclaration: false },
     });
-    // start assigns it, addOne and addTwo update it, join assigns it, end reads it.
-    assert.equal(countRefs.length, 5);
+    // start assigns it, addOne and addTwo update it, join reads it from two branches and
+    // assigns it, end reads it.
+    assert.equal(countRefs.length, 7);
     assert.ok(texts(f, countRefs).every((t) => t === 'count'));
     assert.ok(!lines(countRefs).includes(positionOf(text, 'declare count').line + 1), 'no declaration unless asked');
   });
