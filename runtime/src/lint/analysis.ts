@@ -74,7 +74,7 @@ export function analyse(graph: FlowGraph): Analysis {
 
 /** A step that opens a split: several successors, or a foreach. */
 export function opensSplit(step: StepNode): boolean {
-  return step.successors.length > 1 || step.foreachRange !== undefined || step.foreachVar !== undefined;
+  return new Set(step.successors).size > 1 || step.foreachRange !== undefined || step.foreachVar !== undefined;
 }
 
 /** Known successor steps, with their argument index. `end`'s transitions are ignored. */

@@ -31,7 +31,7 @@ export const reservedName = defineRule(
 );
 
 export const duplicateParameter = defineRule(
-  { code: 'SW016', name: 'duplicate-parameter', severity: 'error', description: 'Parameter names (the `--name` on the command line) are unique, and differ from artifact and step names.' },
+  { code: 'SW016', name: 'duplicate-parameter', severity: 'error', description: "Parameter names (the `--name` on the command line) are unique, and a parameter's field is not also a step name." },
   ({ graph, report }) => {
     const first = new Map<string, { name: string; nameRange: ArtifactRef['range']; field: string }>();
     for (const p of graph.parameters) {

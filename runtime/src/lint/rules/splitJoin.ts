@@ -71,7 +71,7 @@ export const joinWithoutInputs = defineRule(
 );
 
 export const inputsOnNonJoin = defineRule(
-  { code: 'SW012', name: 'inputs-on-non-join', severity: 'error', description: 'Only a join takes `inputs`: `start`, `end` and steps after a single step take no parameters.' },
+  { code: 'SW012', name: 'inputs-on-non-join', severity: 'error', description: 'Only a join takes `inputs`: never `start` or `end`, nor a step with no split open before it.' },
   ({ graph, analysis, report }) => {
     const noSplit = new Set(analysis.structure.joinWithoutSplit.map((s) => s.name));
     for (const s of graph.steps) {

@@ -12,7 +12,9 @@ export const unreachableStep = defineRule(
     if (!analysis.start) return;
     const unreachable = graph.steps.filter((s) => !analysis.reachable.has(s.name) && analysis.byName.get(s.name) === s);
     const isUnreachable = new Set(unreachable.map((s) => s.name));
-    const roots = unreachable.filter((s) => !s.predecessors.some((p) => p !== s.name && isUnreachable.has(p)));
+    // An unreachable `end` on its own is always explained by another finding (a cycle, an
+    // unknown transition, a step without next), so it is only listed behind an orphan.
+    const roots = unreachable.filter((s) => s.name !== 'end' && !s.predecessors.some((p) => p !== s.name && isUnreachable.has(p)));
     const covered = new Set<string>();
     const visit = (root: StepNode): void => {
       covered.add(root.name);
@@ -40,6 +42,6 @@ export const unreachableStep = defineRule(
       );
     };
     for (const r of roots) if (!covered.has(r.name)) visit(r);
-    for (const s of unreachable) if (!covered.has(s.name)) visit(s);
+    for (const s of unreachable) if (!covered.has(s.name) && s.name !== 'end') visit(s);
   },
 );
