@@ -1,7 +1,8 @@
 /**
  * Quick fixes, offered only where the fix is clear: add the missing `end` step, give a join
- * its `inputs` parameter (importing `Inputs` when needed), and rename a mistyped step or
- * artifact name to the one the linter suggests.
+ * its `inputs` parameter (importing `Inputs` when needed), rename a mistyped step or artifact
+ * name to the one the linter suggests, and decorate a method that `next` names but that
+ * lacks `@step`.
  */
 import { CodeActionKind, type CodeAction, type TextEdit } from 'vscode-languageserver/node';
 import type { FlowGraph, Range } from '../../runtime/src/graph/types';
@@ -43,6 +44,7 @@ interface Fix {
 function fixFor(analysis: Analysis, graph: FlowGraph, d: FlowDiagnostic): Fix | undefined {
   if (d.rule === fixableRules.missingEnd) return addEndStep(analysis, graph);
   if (d.rule === fixableRules.joinWithoutInputs && joinTakesNoInputs(graph, d)) return addInputs(analysis, graph, d);
+  if (d.data?.addDecorator === true && typeof d.data.target === 'string') return addStepDecorator(analysis, d.data.target);
   const suggestion = d.data?.suggestion;
   if (typeof suggestion === 'string') return renameTo(analysis, d, suggestion);
   return undefined;
@@ -121,6 +123,13 @@ function addInputs(analysis: Analysis, graph: FlowGraph, d: FlowDiagnostic): Fix
     }
   }
   return { title: `Add \`inputs: Inputs${typeArg}\` to the join \`${step.name}\``, edits };
+}
+
+/** `this.next(this.helper)` names a method without @step: decorate it. */
+function addStepDecorator(analysis: Analysis, method: string): Fix | undefined {
+  const at = sourceIndexOf(analysis).helperStarts.get(method);
+  if (!at) return undefined;
+  return { title: `Make \`${method}\` a step (add @step)`, edits: [{ range: { start: at, end: at }, newText: '@step ' }] };
 }
 
 const renameableRoles: ReadonlySet<OccurrenceRole> = new Set(['next-target', 'foreach', 'read', 'write', 'merge-list']);

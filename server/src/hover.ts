@@ -3,12 +3,17 @@ import { MarkupKind, type Hover } from 'vscode-languageserver/node';
 import type { FlowGraph, ParameterNode, Position, StepNode } from '../../runtime/src/graph/types';
 import type { Analysis } from './analysis';
 import { sourceIndexOf } from './sourceIndex';
-import { targetAt } from './targets';
+import { occurrenceAt, targetAt } from './targets';
 
 export function hover(analysis: Analysis, position: Position): Hover | null {
   const graph = analysis.graph;
+  if (!graph) return null;
   const found = targetAt(analysis, position);
-  if (!graph || !found) return null;
+  if (!found) {
+    const o = occurrenceAt(analysis, position);
+    if (o?.role !== 'read' || (o.name !== 'input' && o.name !== 'index')) return null;
+    return { contents: { kind: MarkupKind.Markdown, value: foreachItemCard(graph, o.name, position) }, range: o.range };
+  }
   const { target, occurrence } = found;
   let value: string | undefined;
   if (target.kind === 'step') {
@@ -72,6 +77,26 @@ function artifactCard(analysis: Analysis, graph: FlowGraph, name: string): strin
   if (splitsOver.length) facts.push(`**Foreach over it in:** ${names(splitsOver)}`);
   if (facts.length) lines.push(facts.join('  \n'));
   return lines.join('\n\n');
+}
+
+/** `this.input` / `this.index`: what they hold in the step under the cursor. */
+function foreachItemCard(graph: FlowGraph, name: 'input' | 'index', position: Position): string {
+  const step = graph.steps.find((s) => s.range.start.line <= position.line && s.range.end.line >= position.line);
+  const title = codeBlock(`(foreach ${name === 'input' ? 'item' : 'position'}) this.${name}`);
+  const splits = step ? graph.steps.filter((s) => s.foreachVar !== undefined && s.successors.includes(step.name)) : [];
+  if (!step || splits.length === 0) {
+    return `${title}
+
+Set only in a step that a foreach runs (\`this.next(this.step, { foreach: 'items' })\`); ${step ? `nothing runs \`${step.name}\` that way` : 'this is not inside a step'}, so it is \`undefined\` here.`;
+  }
+  const from = splits.map((s) => `\`${s.foreachVar}\` (the foreach in \`${s.name}\`)`).join(' or ');
+  return name === 'input'
+    ? `${title}
+
+The item of ${from} that this task of \`${step.name}\` handles; \`this.index\` is its position.`
+    : `${title}
+
+The position (from 0) of this task's item in ${from}; \`this.input\` is the item.`;
 }
 
 function parameterLine(p: ParameterNode): string {

@@ -48,6 +48,8 @@ export interface FlowImport {
 
 export interface SourceIndex {
   occurrences: Occurrence[];
+  /** Methods of the flow class without @step: where each declaration starts (modifiers included). */
+  helperStarts: Map<string, Position>;
   flowImport?: FlowImport;
   /** The end of the last import declaration (or the file's start): where a new import goes. */
   afterImports: Position;
@@ -74,7 +76,7 @@ function buildIndex(analysis: Analysis): SourceIndex {
   const rangeOf = (node: ts.Node): Range => ({ start: pos(node.getStart(sf)), end: pos(node.getEnd()) });
   const innerRange = (lit: ts.Node): Range => ({ start: pos(lit.getStart(sf) + 1), end: pos(lit.getEnd() - 1) });
 
-  const index: SourceIndex = { occurrences: [], afterImports: { line: 0, character: 0 } };
+  const index: SourceIndex = { occurrences: [], helperStarts: new Map(), afterImports: { line: 0, character: 0 } };
   const stepNames = new Set(analysis.graph?.steps.map((s) => s.name) ?? []);
 
   for (const statement of sf.statements) {
@@ -94,6 +96,7 @@ function buildIndex(analysis: Analysis): SourceIndex {
     if (t.isMethodDeclaration(member) && member.name && t.isIdentifier(member.name)) {
       const name = member.name.text;
       if (stepNames.has(name)) add(name, 'step-decl', rangeOf(member.name));
+      else if (!index.helperStarts.has(name)) index.helperStarts.set(name, pos(member.getStart(sf)));
     } else if (t.isPropertyDeclaration(member) && t.isIdentifier(member.name)) {
       add(member.name.text, 'field-decl', rangeOf(member.name), declarationText(member, sf));
     }

@@ -15,10 +15,14 @@ export interface TargetAt {
   occurrence: Occurrence;
 }
 
+export function occurrenceAt(analysis: Analysis, position: Position): Occurrence | undefined {
+  return analysis.graph ? sourceIndexOf(analysis).occurrences.find((o) => contains(o.range, position)) : undefined;
+}
+
 export function targetAt(analysis: Analysis, position: Position): TargetAt | undefined {
   const graph = analysis.graph;
   if (!graph) return undefined;
-  const occurrence = sourceIndexOf(analysis).occurrences.find((o) => contains(o.range, position));
+  const occurrence = occurrenceAt(analysis, position);
   if (!occurrence) return undefined;
   const target = classify(graph, occurrence);
   return target && { target, occurrence };

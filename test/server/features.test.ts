@@ -145,6 +145,17 @@ describe('language server: outline, navigation, hover, completion', function () 
     assert.match(value, /\*\*Read in:\*\* `end`/);
   });
 
+  it('explains this.input in a foreach step, and that it is undefined elsewhere', async () => {
+    const inForeach = await lsp.request<Hover>('textDocument/hover', at('flows/foreach.ts', 'this.input as string', 'this.in'.length));
+    assert.match((inForeach.contents as MarkupContent).value, /The item of `creatures` \(the foreach in `start`\) that this task of `analyzeCreatures` handles/);
+    const uri = fixtureUri('flows/hello.ts').replace('hello.ts', 'hello_input.ts');
+    const text = fixtureText('flows/hello.ts').replace("console.log('Hello World!');", 'console.log(this.input);');
+    await lsp.open(uri, text);
+    const elsewhere = await lsp.request<Hover>('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'this.input', 'this.in'.length) });
+    assert.match((elsewhere.contents as MarkupContent).value, /nothing runs `hello` that way, so it is `undefined` here/);
+    await lsp.close(uri);
+  });
+
   it('answers nothing on hover over ordinary code', async () => {
     const h = await lsp.request<Hover | null>('textDocument/hover', at('flows/hello.ts', "console.log('Hello", 2));
     assert.equal(h, null);

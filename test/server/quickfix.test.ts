@@ -124,6 +124,18 @@ describe('language server: quick fixes', function () {
     assert.deepEqual(after.diagnostics, []);
   });
 
+  it('decorates a method that this.next names but that lacks @step (round trip to the original)', async () => {
+    const original = fixtureText('flows/hello.ts');
+    const { uri, doc, diagnostics } = await openFresh(original.replace('@step hello()', 'hello()'));
+    const unknown = byCode(diagnostics, 'SW003')[0];
+    assert.ok(unknown);
+    const actions = await fixesFor(uri, unknown);
+    assert.deepEqual(actions.map((a) => a.title), ['Make `hello` a step (add @step)']);
+    const after = await apply(uri, doc, actions[0]);
+    assert.equal(after.text, original);
+    assert.deepEqual(after.diagnostics, []);
+  });
+
   it('offers nothing where the fix is not clear', async () => {
     const { uri, diagnostics } = await openFresh(fixtureText('invalid/cycle_and_orphan.ts'));
     assert.ok(diagnostics.length > 0);
