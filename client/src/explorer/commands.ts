@@ -1,0 +1,156 @@
+/** The explorer's commands: open, page, copy, reveal, preview, resume, compare, delete. */
+import * as vscode from 'vscode';
+import { Flow } from '../../../runtime/src/client';
+import { LocalDatastore } from '../../../runtime/src/datastore/local';
+import type { FlowRunner } from '../runs/runner';
+import { LOG_LANGUAGE } from './contentProviders';
+import { ARTIFACT_SCHEME, refToUri } from './documents';
+import type { ArtifactNode, ExplorerNode, MoreNode, RunNode, StepNode, TaskNode } from './model';
+import type { ExplorerTreeProvider } from './treeProvider';
+
+export interface ExplorerCommandDeps {
+  tree: ExplorerTreeProvider;
+  runner: FlowRunner;
+  /** The folder runs are started from (the datastore's workspace folder). */
+  cwd(): string | undefined;
+}
+
+type WithFile = RunNode | StepNode | TaskNode;
+
+export function explorerCommands(d: ExplorerCommandDeps): vscode.Disposable[] {
+  const reg = (id: string, f: (...a: never[]) => unknown) => vscode.commands.registerCommand(id, f as (...a: unknown[]) => unknown);
+  return [
+    reg('stepwise.explorer.refresh', () => d.tree.refresh()),
+    reg('stepwise.explorer.open', (n: ExplorerNode) => openNode(d.tree, n)),
+    reg('stepwise.explorer.loadMore', (n: MoreNode) => {
+      const step = d.tree.model.loadMore(n);
+      d.tree.refresh(step);
+    }),
+    reg('stepwise.explorer.copyPathspec', async (n: ExplorerNode) => {
+      const p = pathspecOf(n);
+      if (!p) return;
+      await vscode.env.clipboard.writeText(p);
+      vscode.window.setStatusBarMessage(`Copied ${p}`, 3000);
+    }),
+    reg('stepwise.explorer.revealStep', (n: StepNode | TaskNode) => revealStep(n.file, n.step)),
+    reg('stepwise.explorer.showInPreview', async (n: WithFile) => {
+      await vscode.commands.executeCommand('stepwise.showDag', vscode.Uri.file(n.file));
+    }),
+    reg('stepwise.explorer.resume', (n: StepNode | TaskNode) => resume(d, n, false)),
+    reg('stepwise.explorer.resumeDebug', (n: StepNode | TaskNode) => resume(d, n, true)),
+    reg('stepwise.explorer.compare', (n: ArtifactNode) => compare(d.tree, n)),
+    reg('stepwise.explorer.deleteRun', (n: RunNode) => deleteRun(d.tree, n)),
+  ];
+}
+
+function pathspecOf(n: ExplorerNode): string | undefined {
+  switch (n.kind) {
+    case 'flow':
+      return n.flow;
+    case 'run':
+      return `${n.flow}/${n.runId}`;
+    case 'step':
+      return `${n.flow}/${n.runId}/${n.step}`;
+    case 'task':
+      return n.pathspec;
+    case 'artifact':
+      return `${n.pathspec}/${n.name}`;
+    case 'log':
+      return n.pathspec;
+    default:
+      return undefined;
+  }
+}
+
+export async function openNode(tree: ExplorerTreeProvider, n: ExplorerNode): Promise<vscode.TextEditor | undefined> {
+  const uri = tree.uriOf(n);
+  if (!uri) return undefined;
+  const doc = await vscode.workspace.openTextDocument(uri);
+  if (n.kind === 'log') await vscode.languages.setTextDocumentLanguage(doc, LOG_LANGUAGE);
+  return vscode.window.showTextDocument(doc, { preview: true });
+}
+
+/** Opens the flow file at the step's method, using the language server's outline when it has one. */
+async function revealStep(file: string, step: string): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  let range: vscode.Range | undefined;
+  const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[] | undefined>('vscode.executeDocumentSymbolProvider', doc.uri).then(
+    (s) => s,
+    () => undefined,
+  );
+  const find = (list: vscode.DocumentSymbol[] | undefined): vscode.DocumentSymbol | undefined => {
+    for (const s of list ?? []) {
+      if (s.name === step && (s.kind === vscode.SymbolKind.Method || s.kind === vscode.SymbolKind.Function)) return s;
+      const inner = find(s.children);
+      if (inner) return inner;
+    }
+    return undefined;
+  };
+  const sym = find(symbols);
+  if (sym) range = sym.selectionRange;
+  else {
+    // No outline (the flow changed, or no server): the method's name in the text.
+    const m = new RegExp(`^\\s*(?:@step\\s+)?(?:async\\s+)?${step}\\s*\\(`, 'm').exec(doc.getText());
+    if (m) {
+      const at = doc.positionAt(m.index + m[0].indexOf(step));
+      range = new vscode.Range(at, at.translate(0, step.length));
+    }
+  }
+  const editor = await vscode.window.showTextDocument(doc);
+  if (range) {
+    editor.selection = new vscode.Selection(range.start, range.end);
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  } else {
+    void vscode.window.showWarningMessage(`Stepwise: step ${step} is no longer in ${vscode.workspace.asRelativePath(file)}.`);
+  }
+}
+
+async function resume(d: ExplorerCommandDeps, n: StepNode | TaskNode, debug: boolean): Promise<void> {
+  if (debug) {
+    await vscode.commands.executeCommand('stepwise.resumeDebug', { file: n.file, originRunId: n.runId, step: n.step });
+    return;
+  }
+  const cwd = d.cwd() ?? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(n.file))?.uri.fsPath;
+  if (!cwd) return;
+  await d.runner.start({ file: n.file, cwd, command: 'resume', args: [n.step, '--origin-run-id', n.runId] });
+}
+
+/** Diffs an artifact with the same artifact of the same step in another run of the flow. */
+async function compare(tree: ExplorerTreeProvider, n: ArtifactNode): Promise<void> {
+  const root = tree.model.root;
+  const runs = await Flow(n.flow, { root }).runs({ limit: 100 });
+  const picks: Array<vscode.QuickPickItem & { pathspec: string }> = [];
+  for (const r of runs) {
+    if (r.id === n.runId) continue;
+    const step = r.step(n.step);
+    const ids = await step.taskIds().catch(() => [] as string[]);
+    // The same task position in the step: the same foreach index when the step fans out.
+    const mine = await Flow(n.flow, { root }).run(n.runId).then((run) => run.step(n.step).taskIds());
+    const id = ids[Math.max(0, mine.indexOf(n.taskId))] ?? ids[0];
+    if (!id) continue;
+    const t = await step.task(id).catch(() => undefined);
+    if (!t?.hasData(n.name)) continue;
+    picks.push({ label: r.id, description: `${r.status} · ${r.createdAt.toLocaleString()}`, detail: t.artifactRecord(n.name)?.preview, pathspec: t.pathspec });
+  }
+  if (!picks.length) {
+    void vscode.window.showInformationMessage(`Stepwise: no other run of ${n.flow} has ${n.step}.${n.name}.`);
+    return;
+  }
+  const pick = await vscode.window.showQuickPick(picks, { title: `Compare ${n.step}.${n.name} of run ${n.runId} with…` });
+  if (!pick) return;
+  const left = vscode.Uri.from(refToUri(ARTIFACT_SCHEME, { root, pathspec: pick.pathspec, name: n.name }));
+  const right = vscode.Uri.from(refToUri(ARTIFACT_SCHEME, { root, pathspec: n.pathspec, name: n.name }));
+  await vscode.commands.executeCommand('vscode.diff', left, right, `${n.name}: ${pick.label} ↔ ${n.runId}`);
+}
+
+async function deleteRun(tree: ExplorerTreeProvider, n: RunNode): Promise<void> {
+  const ok = await vscode.window.showWarningMessage(
+    `Delete run ${n.flow}/${n.runId}?`,
+    { modal: true, detail: 'Its records and logs are removed from the datastore. Artifact blobs that other runs still use stay.' },
+    'Delete',
+  );
+  if (ok !== 'Delete') return;
+  await new LocalDatastore(tree.model.root).deleteRun(n.flow, n.runId);
+  tree.model.invalidate(`${tree.model.root}/${n.flow}/runs/${n.runId}`);
+  tree.refresh(tree.model.node(`flow:${n.flow}`));
+}

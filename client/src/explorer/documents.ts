@@ -1,0 +1,67 @@
+/**
+ * What the read-only artifact and log editors show, and their URIs — plain Node, over the
+ * runtime's client API. An artifact's serialised size is checked before its value is loaded:
+ * past `loadLimit` the editor gets a summary instead of the value.
+ */
+import { Task } from '../../../runtime/src/client';
+import { formatBytes } from './model';
+import { renderValue, type RenderOptions } from './render';
+
+export const ARTIFACT_SCHEME = 'stepwise-artifact';
+export const LOG_SCHEME = 'stepwise-log';
+
+/** Where an artifact or log lives: the datastore root plus a pathspec. */
+export interface DocumentRef {
+  root: string;
+  /** `Flow/run/step/task` */
+  pathspec: string;
+  /** The artifact name, or the log stream. */
+  name: string;
+}
+
+/**
+ * `stepwise-artifact:/Flow/run/step/task/name?root=…`: the path reads well in the editor's
+ * title and tab; the datastore root travels in the query.
+ */
+export function refToUri(scheme: string, ref: DocumentRef): { scheme: string; path: string; query: string } {
+  return { scheme, path: `/${ref.pathspec}/${ref.name}`, query: new URLSearchParams({ root: ref.root }).toString() };
+}
+
+export function uriToRef(path: string, query: string): DocumentRef {
+  const parts = path.split('/').filter(Boolean);
+  if (parts.length !== 5) throw new Error(`not a Stepwise artifact or log address: ${path} (expected /Flow/run/step/task/name)`);
+  const root = new URLSearchParams(query).get('root');
+  if (!root) throw new Error(`the address ${path} names no datastore (?root=…)`);
+  return { root, pathspec: parts.slice(0, 4).join('/'), name: parts[4] };
+}
+
+export interface ArtifactTextOptions extends RenderOptions {
+  /** Serialised size above which the value is not loaded (default 32 MB). */
+  loadLimit?: number;
+}
+
+export async function artifactText(ref: DocumentRef, o: ArtifactTextOptions = {}): Promise<string> {
+  const loadLimit = o.loadLimit ?? 32 * 1024 * 1024;
+  const task = await Task(ref.pathspec, { root: ref.root });
+  const rec = task.artifactRecord(ref.name);
+  const head = `// ${ref.pathspec}/${ref.name} — ${rec?.type ?? '?'}, ${rec ? formatBytes(rec.size) : '?'} serialised (read-only)\n`;
+  if (rec && rec.size > loadLimit) {
+    return (
+      head +
+      `// Not loaded: ${formatBytes(rec.size)} is past the editor's limit of ${formatBytes(loadLimit)}.\n` +
+      `// Preview: ${rec.preview}\n` +
+      `// Read it in code: (await Task('${ref.pathspec}')).data('${ref.name}')  (import { Task } from 'stepwise/client')\n` +
+      `// or on the command line: stepwise dump ${ref.pathspec}  (prints a summary of big values)\n`
+    );
+  }
+  const value = await task.data(ref.name);
+  const r = renderValue(value, o);
+  const max = o.maxChars ?? 200_000;
+  return head + r.text + (r.truncated ? `\n\n// … truncated: only the first ${max.toLocaleString('en-US')} characters are shown.\n` : '\n');
+}
+
+export async function logText(ref: DocumentRef): Promise<string> {
+  const task = await Task(ref.pathspec, { root: ref.root });
+  if (ref.name !== 'stdout' && ref.name !== 'stderr') throw new Error(`unknown log stream '${ref.name}': expected stdout or stderr`);
+  return ref.name === 'stdout' ? task.stdout : task.stderr;
+}

@@ -1,0 +1,468 @@
+/**
+ * The artifact explorer's tree, as plain data over the runtime's client API (no `vscode` here,
+ * so the tree logic runs in plain Node tests and the bench). Flows › runs › steps › tasks ›
+ * artifacts + logs. Children load lazily; a wide foreach step pages its tasks.
+ *
+ * Finished runs never change, so what was read of them is kept; a change in the datastore
+ * (`invalidate(path)`) drops only the caches of the run the path belongs to.
+ */
+import { join, relative, sep } from 'node:path';
+import { Flow, Metaflow, type RunClient, type StepClient, type TaskClient } from '../../../runtime/src/client';
+import { preview as previewValue } from '../../../runtime/src/serialize/describe';
+import { DatastoreError } from '../../../runtime/src/datastore/files';
+import { formatDuration, formatStart } from './format';
+
+export type NodeStatus = 'succeeded' | 'failed' | 'running' | 'killed' | 'cloned' | 'damaged';
+
+interface Base {
+  /** Stable across refreshes (the tree keeps expansion state by it). */
+  id: string;
+  label: string;
+  description?: string;
+  tooltip?: string;
+  status?: NodeStatus;
+  /** Whether the node has children to load. */
+  expandable: boolean;
+  /** The id of the node it was listed under. */
+  parentId?: string;
+}
+export interface FlowNode extends Base {
+  kind: 'flow';
+  flow: string;
+}
+export interface RunNode extends Base {
+  kind: 'run';
+  flow: string;
+  runId: string;
+  file: string;
+  originRunId: string | null;
+}
+export interface StepNode extends Base {
+  kind: 'step';
+  flow: string;
+  runId: string;
+  step: string;
+  file: string;
+  total: number;
+}
+export interface TaskNode extends Base {
+  kind: 'task';
+  flow: string;
+  runId: string;
+  step: string;
+  taskId: string;
+  pathspec: string;
+  file: string;
+}
+export interface ArtifactNode extends Base {
+  kind: 'artifact';
+  flow: string;
+  runId: string;
+  step: string;
+  taskId: string;
+  pathspec: string;
+  name: string;
+  type: string;
+  size: number;
+}
+export interface LogNode extends Base {
+  kind: 'log';
+  pathspec: string;
+  stream: 'stdout' | 'stderr';
+  path: string;
+  running: boolean;
+}
+/** Loads the next page of a wide step's tasks. */
+export interface MoreNode extends Base {
+  kind: 'more';
+  stepId: string;
+  shown: number;
+  total: number;
+}
+export interface ErrorNode extends Base {
+  kind: 'error';
+  message: string;
+}
+export interface InfoNode extends Base {
+  kind: 'info';
+}
+export type ExplorerNode = FlowNode | RunNode | StepNode | TaskNode | ArtifactNode | LogNode | MoreNode | ErrorNode | InfoNode;
+
+export interface ModelOptions {
+  /** Tasks listed per page under a step. */
+  pageSize?: number;
+  /** Runs listed per flow. */
+  maxRuns?: number;
+}
+
+/** How many records were read, so tests can see that unchanged runs are not read again. */
+export interface ReadStats {
+  runs: number;
+  stepLists: number;
+  taskPages: number;
+}
+
+interface RunCache {
+  run: RunClient;
+  steps?: StepNode[];
+  tasks: Map<string, TaskClient[]>;
+  /** Foreach inputs by step: index → preview. */
+  inputs: Map<string, Map<number, string> | null>;
+}
+
+export class ExplorerModel {
+  readonly pageSize: number;
+  readonly maxRuns: number;
+  readonly stats: ReadStats = { runs: 0, stepLists: 0, taskPages: 0 };
+  private readonly runs = new Map<string, RunCache>();
+  /** Pages shown per step node (grows with "Load more"). */
+  private readonly shownPages = new Map<string, number>();
+  /** One object per id, so a tree that tracks elements by identity sees the same node again. */
+  private readonly nodes = new Map<string, ExplorerNode>();
+
+  constructor(
+    readonly root: string,
+    o: ModelOptions = {},
+  ) {
+    this.pageSize = o.pageSize ?? 100;
+    this.maxRuns = o.maxRuns ?? 200;
+  }
+
+  async roots(): Promise<ExplorerNode[]> {
+    let flows: string[];
+    try {
+      flows = (await Metaflow({ root: this.root }).flows()).map((f) => f.name);
+    } catch (err) {
+      return [this.error(`error:${this.root}`, err)];
+    }
+    if (!flows.length) return [this.intern({ kind: 'info', id: 'info:empty', label: 'No runs yet', description: this.root, expandable: false })];
+    return flows.map((flow) => this.intern({ kind: 'flow', id: `flow:${flow}`, flow, label: flow, expandable: true }));
+  }
+
+  async children(node: ExplorerNode): Promise<ExplorerNode[]> {
+    const list = await this.childrenOf(node);
+    for (const c of list) c.parentId = node.id;
+    return list;
+  }
+
+  private async childrenOf(node: ExplorerNode): Promise<ExplorerNode[]> {
+    try {
+      switch (node.kind) {
+        case 'flow':
+          return await this.runsOf(node);
+        case 'run':
+          return await this.stepsOf(node);
+        case 'step':
+          return await this.tasksOf(node);
+        case 'task':
+          return await this.contentsOf(node);
+        default:
+          return [];
+      }
+    } catch (err) {
+      return [this.error(`error:${node.id}`, err)];
+    }
+  }
+
+  /** The node with this id, when it has been listed. */
+  node(id: string): ExplorerNode | undefined {
+    return this.nodes.get(id);
+  }
+
+  /** Shows one more page of a step's tasks; returns the step node to refresh. */
+  loadMore(more: MoreNode): ExplorerNode | undefined {
+    this.shownPages.set(more.stepId, (this.shownPages.get(more.stepId) ?? 1) + 1);
+    return this.nodes.get(more.stepId);
+  }
+
+  /**
+   * A file under the datastore changed: drops the caches of its run. Returns the node to
+   * refresh — the run's node, or its flow's when the run is new — or undefined for the roots.
+   */
+  invalidate(path: string): ExplorerNode | undefined {
+    const rel = relative(this.root, path);
+    if (!rel || rel.startsWith('..')) return undefined;
+    const [flow, area, runId] = rel.split(sep);
+    if (!flow || area !== 'runs') return flow && area === 'data' ? this.nodes.get(`flow:${flow}`) ?? undefined : undefined;
+    if (!this.nodes.has(`flow:${flow}`)) return undefined;
+    if (!runId) return this.nodes.get(`flow:${flow}`);
+    const key = `${flow}/${runId}`;
+    this.runs.delete(key);
+    return this.nodes.get(`run:${key}`) ?? this.nodes.get(`flow:${flow}`);
+  }
+
+  /** Forgets everything read (a manual refresh). */
+  clear(): void {
+    this.runs.clear();
+  }
+
+  private async runsOf(node: FlowNode): Promise<ExplorerNode[]> {
+    const flow = Flow(node.flow, { root: this.root });
+    const ids = (await flow.runIds()).slice(0, this.maxRuns);
+    const out: ExplorerNode[] = [];
+    for (const id of ids) {
+      const key = `${node.flow}/${id}`;
+      let cached = this.runs.get(key);
+      if (!cached) {
+        try {
+          this.stats.runs++;
+          const run = await flow.run(id);
+          cached = { run, tasks: new Map(), inputs: new Map() };
+          // A running run is read again on every listing; a finished one never changes.
+          if (run.finished) this.runs.set(key, cached);
+        } catch (err) {
+          if (!(err instanceof DatastoreError)) throw err;
+          out.push(this.error(`run:${key}`, err, id));
+          continue;
+        }
+      }
+      if (cached.run.kind === 'spin') continue;
+      out.push(this.runNode(cached.run));
+    }
+    return out;
+  }
+
+  private runNode(run: RunClient): RunNode {
+    const status = run.status;
+    const bits = [formatStart(run.createdAt)];
+    if (run.durationMs !== undefined) bits.push(formatDuration(run.durationMs));
+    else if (status === 'running') bits.push('running');
+    if (run.originRunId) bits.push(`resumed from ${run.originRunId}`);
+    if (run.tags.length) bits.push(run.tags.map((t) => `#${t}`).join(' '));
+    const tip = [
+      `${run.pathspec} — ${status}${run.state.reason ? `: ${run.state.reason}` : ''}`,
+      `started ${run.createdAt.toISOString()}`,
+      run.durationMs !== undefined ? `took ${formatDuration(run.durationMs)}` : '',
+      run.originRunId ? `resumed from ${run.flowName}/${run.originRunId}${run.record.resumeStep ? ` at step ${run.record.resumeStep}` : ''}` : '',
+      run.tags.length ? `tags: ${run.tags.join(', ')}` : '',
+      Object.keys(run.parameters).length ? `parameters: ${JSON.stringify(run.parameters)}` : '',
+      run.file,
+    ];
+    return this.intern({
+      kind: 'run',
+      id: `run:${run.pathspec}`,
+      flow: run.flowName,
+      runId: run.id,
+      file: run.file,
+      originRunId: run.originRunId,
+      label: run.id,
+      description: bits.join(' · '),
+      tooltip: tip.filter(Boolean).join('\n'),
+      status,
+      expandable: true,
+    });
+  }
+
+  private cacheOf(flow: string, runId: string): Promise<RunCache> {
+    const key = `${flow}/${runId}`;
+    const c = this.runs.get(key);
+    if (c) return Promise.resolve(c);
+    this.stats.runs++;
+    return Flow(flow, { root: this.root })
+      .run(runId)
+      .then((run) => {
+        const fresh: RunCache = { run, tasks: new Map(), inputs: new Map() };
+        if (run.finished) this.runs.set(key, fresh);
+        return fresh;
+      });
+  }
+
+  private async stepsOf(node: RunNode): Promise<ExplorerNode[]> {
+    const cache = await this.cacheOf(node.flow, node.runId);
+    if (cache.steps) return cache.steps;
+    this.stats.stepLists++;
+    const steps = await cache.run.steps();
+    const nodes: StepNode[] = [];
+    for (const s of steps) nodes.push(await this.stepNode(cache.run, s));
+    if (cache.run.finished) cache.steps = nodes;
+    return nodes;
+  }
+
+  private async stepNode(run: RunClient, s: StepClient): Promise<StepNode> {
+    const sum = await s.summary();
+    const status: NodeStatus =
+      sum.failed > 0 ? 'failed' : sum.running > 0 ? 'running' : sum.killed > 0 ? 'killed' : sum.cloned === sum.total && sum.total > 0 ? 'cloned' : 'succeeded';
+    const counts: string[] = [];
+    if (sum.total > 1) counts.push(`${sum.total} tasks`);
+    if (sum.running) counts.push(`${sum.running} running`);
+    if (sum.failed) counts.push(`${sum.failed} failed`);
+    if (sum.killed) counts.push(`${sum.killed} killed`);
+    if (sum.cloned) counts.push(sum.cloned === sum.total ? 'cloned' : `${sum.cloned} cloned`);
+    return this.intern({
+      kind: 'step',
+      id: `step:${s.pathspec}`,
+      flow: run.flowName,
+      runId: run.id,
+      step: s.name,
+      file: run.file,
+      total: sum.total,
+      label: s.name,
+      description: counts.join(' · ') || status,
+      tooltip: `${s.pathspec}\n${sum.total} task(s): ${sum.succeeded} succeeded, ${sum.failed} failed, ${sum.running} running, ${sum.killed} killed, ${sum.cloned} cloned`,
+      status,
+      expandable: sum.total > 0,
+    });
+  }
+
+  private async tasksOf(node: StepNode): Promise<ExplorerNode[]> {
+    const cache = await this.cacheOf(node.flow, node.runId);
+    const step = cache.run.step(node.step);
+    const pages = this.shownPages.get(node.id) ?? 1;
+    const total = (await step.taskIds()).length;
+    const limit = Math.min(total, pages * this.pageSize);
+    const key = `${node.step}:${limit}`;
+    let tasks = cache.tasks.get(key);
+    if (!tasks) {
+      this.stats.taskPages++;
+      tasks = await step.tasks({ offset: 0, limit });
+      if (cache.run.finished) cache.tasks.set(key, tasks);
+    }
+    const inputs = await this.foreachInputs(cache, node.step, tasks);
+    const out: ExplorerNode[] = tasks.map((t) => this.taskNode(node, t, inputs));
+    if (limit < total) {
+      out.push(
+        this.intern({
+          kind: 'more',
+          id: `more:${node.id}`,
+          stepId: node.id,
+          shown: limit,
+          total,
+          label: `Load ${Math.min(this.pageSize, total - limit)} more…`,
+          description: `${limit} of ${total} tasks shown`,
+          expandable: false,
+        }),
+      );
+    }
+    return out;
+  }
+
+  private taskNode(step: StepNode, t: TaskClient, inputs: Map<number, string> | null): ExplorerNode {
+    if (t.damaged) return this.error(`task:${t.pathspec}`, new Error(t.damaged), t.id);
+    const status: NodeStatus = t.clonedFrom ? 'cloned' : t.status;
+    const bits: string[] = [];
+    const idx = t.foreachIndex;
+    if (idx !== undefined) {
+      const input = inputs?.get(idx);
+      bits.push(input !== undefined ? `[${idx}] ${input}` : `[${idx}]`);
+    }
+    bits.push(t.finished ? (t.clonedFrom ? `cloned from ${t.clonedFrom.split('/')[1]}` : t.status) : t.status);
+    if (t.durationMs !== undefined) bits.push(formatDuration(t.durationMs));
+    const tip = [`${t.pathspec} — ${t.status}`, t.clonedFrom ? `cloned from ${t.clonedFrom}` : '', t.pid ? `pid ${t.pid}` : '', t.exception ? `${t.exception.name}: ${t.exception.message}` : ''];
+    return this.intern({
+      kind: 'task',
+      id: `task:${t.pathspec}`,
+      flow: t.flowName,
+      runId: t.runId,
+      step: t.stepName,
+      taskId: t.id,
+      pathspec: t.pathspec,
+      file: step.file,
+      label: t.id,
+      description: bits.join(' · '),
+      tooltip: tip.filter(Boolean).join('\n'),
+      status,
+      expandable: true,
+    });
+  }
+
+  /**
+   * Previews of the foreach items of a page of tasks, read from the splitting task's list
+   * artifact when it is small enough to load (null when there is none or it is too big).
+   */
+  private async foreachInputs(cache: RunCache, step: string, tasks: TaskClient[]): Promise<Map<number, string> | null> {
+    if (cache.inputs.has(step)) return cache.inputs.get(step)!;
+    const first = tasks.find((t) => !t.damaged && t.foreachIndex !== undefined);
+    let result: Map<number, string> | null = null;
+    const frame = first?.record.stack[first.record.stack.length - 1];
+    if (frame?.kind === 'foreach') {
+      try {
+        const parent = await cache.run.step(frame.step).task(frame.taskId);
+        const listVar = 'transition' in parent.record ? parent.record.transition?.foreach : undefined;
+        const rec = listVar ? parent.artifactRecord(listVar) : undefined;
+        if (listVar && rec && rec.size <= 4 * 1024 * 1024) {
+          const list = await parent.data<unknown>(listVar);
+          if (Array.isArray(list)) result = new Map(list.map((v, i) => [i, previewValue(v, 40)]));
+        }
+      } catch {
+        result = null;
+      }
+    }
+    if (cache.run.finished || result) cache.inputs.set(step, result);
+    return result;
+  }
+
+  private contentsOf(node: TaskNode): ExplorerNode[] | Promise<ExplorerNode[]> {
+    return this.cacheOf(node.flow, node.runId).then(async (cache) => {
+      const t = await cache.run.step(node.step).task(node.taskId);
+      if (t.damaged) return [this.error(`error:${node.id}`, new Error(t.damaged))];
+      const out: ExplorerNode[] = [];
+      if (t.exception) {
+        out.push(this.intern({ kind: 'info', id: `exception:${t.pathspec}`, label: `${t.exception.name}: ${t.exception.message}`, tooltip: t.exception.stack, status: 'failed', expandable: false }));
+      }
+      for (const a of t.artifacts()) {
+        out.push(
+          this.intern({
+            kind: 'artifact',
+            id: `artifact:${t.pathspec}/${a.name}`,
+            flow: t.flowName,
+            runId: t.runId,
+            step: t.stepName,
+            taskId: t.id,
+            pathspec: t.pathspec,
+            name: a.name,
+            type: a.type,
+            size: a.size,
+            label: a.name,
+            description: `${a.type} · ${a.preview}`,
+            tooltip: `${t.pathspec}/${a.name}\n${a.type}, ${formatBytes(a.size)} serialised\n${a.preview}`,
+            expandable: false,
+          }),
+        );
+      }
+      if (!t.finished && !out.length) out.push(this.intern({ kind: 'info', id: `info:${t.pathspec}`, label: `(${t.status}: artifacts appear when the task finishes)`, expandable: false }));
+      for (const stream of ['stdout', 'stderr'] as const) {
+        out.push(
+          this.intern({
+            kind: 'log',
+            id: `log:${t.pathspec}/${stream}`,
+            pathspec: t.pathspec,
+            stream,
+            path: t.logPath(stream),
+            running: !t.finished,
+            label: stream,
+            description: t.finished ? undefined : 'live',
+            expandable: false,
+          }),
+        );
+      }
+      return out;
+    });
+  }
+
+  private error(id: string, err: unknown, label?: string): ErrorNode {
+    const message = err instanceof Error ? err.message : String(err);
+    return this.intern({ kind: 'error', id, label: label ? `${label}: ${message}` : message, message, tooltip: message, status: 'damaged', expandable: false });
+  }
+
+  private intern<T extends ExplorerNode>(fresh: T): T {
+    const old = this.nodes.get(fresh.id);
+    if (old && old.kind === fresh.kind) {
+      for (const k of Object.keys(old)) if (!(k in fresh)) delete (old as unknown as Record<string, unknown>)[k];
+      Object.assign(old, fresh);
+      return old as T;
+    }
+    this.nodes.set(fresh.id, fresh);
+    return fresh;
+  }
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** The datastore path of a run (what a watcher event under it looks like). */
+export function runPath(root: string, flow: string, runId: string): string {
+  return join(root, flow, 'runs', runId);
+}

@@ -1,0 +1,125 @@
+/** The explorer's `TreeDataProvider`: maps the plain model's nodes to tree items, refreshes by a datastore watcher. */
+import * as vscode from 'vscode';
+import { ExplorerModel, type ExplorerNode, type NodeStatus } from './model';
+import { ARTIFACT_SCHEME, LOG_SCHEME, refToUri } from './documents';
+
+export const VIEW_ID = 'stepwise.explorer';
+
+const ICONS: Record<NodeStatus, [string, string | undefined]> = {
+  succeeded: ['pass', 'testing.iconPassed'],
+  failed: ['error', 'testing.iconFailed'],
+  running: ['sync~spin', 'charts.blue'],
+  killed: ['circle-slash', 'testing.iconSkipped'],
+  cloned: ['references', 'testing.iconPassed'],
+  damaged: ['warning', 'problemsWarningIcon.foreground'],
+};
+
+export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly refreshed = new vscode.EventEmitter<void>();
+  /** Fires after a datastore change was applied to the tree (tests wait on it). */
+  readonly onDidRefresh = this.refreshed.event;
+  private watcher: vscode.FileSystemWatcher | undefined;
+  private pending = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(public model: ExplorerModel) {}
+
+  /** Watches the datastore; `base` is a workspace folder holding it, when it does. */
+  watch(pattern: vscode.RelativePattern): void {
+    this.watcher?.dispose();
+    this.watcher = vscode.workspace.createFileSystemWatcher(pattern);
+    const on = (uri: vscode.Uri) => this.schedule(uri.fsPath);
+    this.watcher.onDidCreate(on);
+    this.watcher.onDidChange(on);
+    this.watcher.onDidDelete(on);
+  }
+
+  setModel(model: ExplorerModel): void {
+    this.model = model;
+    this.refresh();
+  }
+
+  refresh(node?: ExplorerNode): void {
+    if (!node) this.model.clear();
+    this.changed.fire(node);
+  }
+
+  /** Refreshes what a datastore path belongs to (its run, or its flow for a new run). */
+  refreshPath(path: string): void {
+    this.changed.fire(this.model.invalidate(path));
+  }
+
+  /** Batches a burst of writes (a task writes several files) into one refresh per run. */
+  private schedule(path: string): void {
+    this.pending.add(path);
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      const paths = [...this.pending];
+      this.pending.clear();
+      const nodes = new Set<ExplorerNode | undefined>();
+      for (const p of paths) nodes.add(this.model.invalidate(p));
+      if (nodes.has(undefined)) this.changed.fire(undefined);
+      else for (const n of nodes) this.changed.fire(n);
+      this.refreshed.fire();
+    }, 200);
+  }
+
+  getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
+    return node ? this.model.children(node) : this.model.roots();
+  }
+
+  getParent(n: ExplorerNode): ExplorerNode | undefined {
+    return n.parentId ? this.model.node(n.parentId) : undefined;
+  }
+
+  getTreeItem(n: ExplorerNode): vscode.TreeItem {
+    const item = new vscode.TreeItem(n.label, n.expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = n.id;
+    item.description = n.description;
+    item.tooltip = n.tooltip;
+    item.contextValue = `stepwise.${n.kind}`;
+    if (n.status) {
+      const [icon, color] = ICONS[n.status];
+      item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+    }
+    switch (n.kind) {
+      case 'flow':
+        item.iconPath = new vscode.ThemeIcon('type-hierarchy');
+        item.collapsibleState = vscode.TreeItemCollapsibleState.Expanded;
+        break;
+      case 'artifact': {
+        item.iconPath = new vscode.ThemeIcon('symbol-variable');
+        item.command = { command: 'stepwise.explorer.open', title: 'Open Artifact', arguments: [n] };
+        break;
+      }
+      case 'log':
+        item.iconPath = new vscode.ThemeIcon(n.stream === 'stderr' ? 'output' : 'terminal');
+        item.command = { command: 'stepwise.explorer.open', title: 'Show Log', arguments: [n] };
+        break;
+      case 'more':
+        item.iconPath = new vscode.ThemeIcon('ellipsis');
+        item.command = { command: 'stepwise.explorer.loadMore', title: 'Load More', arguments: [n] };
+        break;
+      case 'info':
+        item.iconPath ??= new vscode.ThemeIcon('info');
+        break;
+    }
+    return item;
+  }
+
+  /** The URI the artifact or log node opens. */
+  uriOf(n: ExplorerNode): vscode.Uri | undefined {
+    if (n.kind === 'artifact') return vscode.Uri.from(refToUri(ARTIFACT_SCHEME, { root: this.model.root, pathspec: n.pathspec, name: n.name }));
+    if (n.kind === 'log') return vscode.Uri.from(refToUri(LOG_SCHEME, { root: this.model.root, pathspec: n.pathspec, name: n.stream }));
+    return undefined;
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.watcher?.dispose();
+    this.changed.dispose();
+    this.refreshed.dispose();
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * Follows a run through the CLI's `--json-events` lines (plain Node, no `vscode`): steps done,
+ * foreach counts, elapsed time, and the console lines the Output channel prints — in the CLI's
+ * own format, `2026-01-27 22:59:40.313 [run/step/task (pid N)] message`, so the log grammar
+ * colours both alike.
+ */
+import type { RunEvent } from '../../../runtime/src/scheduler/events';
+import { formatDuration } from '../explorer/format';
+
+export interface ProgressSnapshot {
+  runId?: string;
+  flow?: string;
+  stepsDone: number;
+  /** Steps that have started at least one task. */
+  stepsSeen: number;
+  /** The foreach being worked on: `done/total` of its tasks. */
+  foreach?: { step: string; done: number; total: number };
+  running: string[];
+  elapsedMs: number;
+  finished?: { status: 'succeeded' | 'failed' | 'killed'; reason?: string; failedTasks: string[] };
+}
+
+export class RunProgress {
+  private readonly t0: number;
+  runId?: string;
+  flow?: string;
+  file?: string;
+  private readonly stepTasks = new Map<string, { started: number; finished: number; failed: number }>();
+  private readonly foreach = new Map<string, { done: number; total: number }>();
+  private lastForeach?: string;
+  private readonly running = new Map<string, string>();
+  finished?: ProgressSnapshot['finished'];
+  /** Pathspecs of failed tasks, as they fail. */
+  readonly failed: string[] = [];
+  /** The exception of each failed task, for the failure summary. */
+  readonly exceptions = new Map<string, { name: string; message: string; stack: string }>();
+
+  constructor(private readonly now: () => number = Date.now) {
+    this.t0 = now();
+  }
+
+  /** Parses one stdout line of the CLI; returns the event, or undefined for a non-JSON line. */
+  static parse(line: string): RunEvent | undefined {
+    const t = line.trim();
+    if (!t.startsWith('{')) return undefined;
+    try {
+      const e = JSON.parse(t) as RunEvent;
+      return typeof e === 'object' && e && typeof e.type === 'string' ? e : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  apply(e: RunEvent): void {
+    switch (e.type) {
+      case 'runStarted':
+        this.runId = e.run.runId;
+        this.flow = e.run.flow;
+        this.file = e.run.file;
+        break;
+      case 'taskStarted':
+        this.counts(e.step).started++;
+        this.running.set(e.pathspec, e.step);
+        break;
+      case 'taskFinished': {
+        const c = this.counts(e.step);
+        if (e.cloned) c.started++;
+        c.finished++;
+        if (e.status !== 'succeeded') {
+          c.failed++;
+          this.failed.push(e.pathspec);
+          if (e.exception) this.exceptions.set(e.pathspec, e.exception);
+        }
+        this.running.delete(e.pathspec);
+        break;
+      }
+      case 'stepProgress':
+        this.foreach.set(e.step, { done: e.done, total: e.total });
+        this.lastForeach = e.step;
+        break;
+      case 'runFinished':
+        this.finished = { status: e.status, reason: e.reason, failedTasks: e.failedTasks };
+        this.running.clear();
+        break;
+    }
+  }
+
+  private counts(step: string) {
+    let c = this.stepTasks.get(step);
+    if (!c) this.stepTasks.set(step, (c = { started: 0, finished: 0, failed: 0 }));
+    return c;
+  }
+
+  snapshot(): ProgressSnapshot {
+    let done = 0;
+    for (const [step, c] of this.stepTasks) {
+      const fe = this.foreach.get(step);
+      const total = fe ? fe.total : c.started;
+      if (c.finished >= total && c.finished > 0 && ![...this.running.values()].includes(step)) done++;
+    }
+    const fe = this.lastForeach ? this.foreach.get(this.lastForeach) : undefined;
+    return {
+      runId: this.runId,
+      flow: this.flow,
+      stepsDone: done,
+      stepsSeen: this.stepTasks.size,
+      foreach: fe && this.lastForeach && fe.done < fe.total ? { step: this.lastForeach, ...fe } : undefined,
+      running: [...this.running.keys()],
+      elapsedMs: this.now() - this.t0,
+      finished: this.finished,
+    };
+  }
+
+  /** One short line: `3 steps done · analyze 40/100 · 2.1 s`. */
+  summary(): string {
+    const s = this.snapshot();
+    const bits = [`${s.stepsDone} step${s.stepsDone === 1 ? '' : 's'} done`];
+    if (s.foreach) bits.push(`${s.foreach.step} ${s.foreach.done}/${s.foreach.total}`);
+    else if (s.running.length) bits.push(s.running.map((p) => p.split('/').slice(2).join('/')).join(', '));
+    bits.push(formatDuration(s.elapsedMs));
+    return bits.join(' · ');
+  }
+}
+
+export function timestamp(d: Date = new Date()): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
+}
+
+/** The console line an event prints as, in the CLI's format; undefined for events that print nothing. */
+export function consoleLine(e: RunEvent, at: Date = new Date()): string | undefined {
+  const ts = timestamp(at);
+  const prefix = (pathspec: string, pid?: number) => `[${pathspec.split('/').slice(1).join('/')}${pid ? ` (pid ${pid})` : ''}]`;
+  switch (e.type) {
+    case 'runStarted':
+      return `${ts} Workflow starting (run-id ${e.run.runId}): ${e.run.flow}`;
+    case 'taskStarted':
+      return `${ts} ${prefix(e.pathspec, e.pid)} Task is starting.`;
+    case 'taskLog':
+      return `${ts} ${prefix(e.pathspec, e.pid)} ${e.line}`;
+    case 'taskFinished':
+      if (e.cloned) return `${ts} ${prefix(e.pathspec)} Cloned from ${e.clonedFrom ?? 'the origin run'}.`;
+      if (e.status === 'succeeded') return `${ts} ${prefix(e.pathspec, e.pid)} Task finished successfully.`;
+      return `${ts} ${prefix(e.pathspec, e.pid)} Task ${e.status === 'killed' ? 'killed' : 'failed'}.`;
+    case 'message':
+      return `${ts} ${e.text}`;
+    case 'runFinished':
+      return `${ts} Run ${e.runId} ${e.status}${e.reason ? `: ${e.reason}` : '.'}`;
+    default:
+      return undefined;
+  }
+}
+
+/** Metaflow's closing summary of a failed run: `Step failure: step b (task 2) failed:` and the stack. */
+export function failureSummary(p: RunProgress): string[] {
+  const out: string[] = [];
+  for (const pathspec of p.finished?.failedTasks ?? p.failed) {
+    const [, , step, task] = pathspec.split('/');
+    out.push(`Step failure: step ${step} (task ${task}) failed:`);
+    const ex = p.exceptions.get(pathspec);
+    if (ex) out.push(...(ex.stack || `${ex.name}: ${ex.message}`).split('\n').map((l) => `    ${l}`));
+  }
+  return out;
+}

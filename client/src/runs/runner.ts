@@ -1,0 +1,161 @@
+/**
+ * Runs started from VS Code: the CLI as a subprocess with `--json-events`, its progress in a
+ * status bar item and a cancellable notification, its console in the "Stepwise Runs" output
+ * channel (log grammar), and on failure a notification offering the logs and a debug resume.
+ */
+import { spawn } from 'node:child_process';
+import * as readline from 'node:readline';
+import * as vscode from 'vscode';
+import { LOG_SCHEME, refToUri } from '../explorer/documents';
+import { locateDatastoreRoot } from '../../../runtime/src/datastore/locate';
+import { RunProgress, consoleLine, failureSummary, timestamp } from './progress';
+
+
+export interface StartRunOptions {
+  file: string;
+  /** Where the CLI runs (the datastore is found from there): the flow's workspace folder. */
+  cwd: string;
+  command: 'run' | 'resume';
+  /** Extra CLI arguments: a resume step, `--origin-run-id`, parameters… */
+  args?: string[];
+}
+
+export interface RunOutcome {
+  runId?: string;
+  flow?: string;
+  status: 'succeeded' | 'failed' | 'killed' | 'error';
+  exitCode: number | null;
+  failedTasks: string[];
+  /** The datastore the run wrote to. */
+  root: string;
+}
+
+export class FlowRunner implements vscode.Disposable {
+  readonly output = vscode.window.createOutputChannel('Stepwise Runs', 'stepwise-log');
+  private readonly item = vscode.window.createStatusBarItem('stepwise.run', vscode.StatusBarAlignment.Left, 50);
+  private readonly started = new vscode.EventEmitter<{ runId: string; flow: string; file: string }>();
+  private readonly finished = new vscode.EventEmitter<RunOutcome>();
+  /** Fires once the CLI reports the run's id. */
+  readonly onDidStart = this.started.event;
+  readonly onDidFinish = this.finished.event;
+  private lastStatusText = '';
+
+  constructor(private readonly cliPath: string) {
+    this.item.name = 'Stepwise Run';
+  }
+
+  /** What the status bar item shows now (for tests). */
+  statusText(): string {
+    return this.lastStatusText;
+  }
+
+  start(o: StartRunOptions): Promise<RunOutcome> {
+    const nodePath = vscode.workspace.getConfiguration('stepwise', vscode.Uri.file(o.file)).get<string>('nodePath') || 'node';
+    const argv = [this.cliPath, o.command, o.file, ...(o.args ?? []), '--json-events'];
+    const progress = new RunProgress();
+    const root = locateDatastoreRoot(o.cwd);
+    const name = o.file.split(/[\\/]/).pop() ?? o.file;
+    this.output.appendLine(`${timestamp()} $ stepwise ${[o.command, o.file, ...(o.args ?? [])].join(' ')}`);
+
+    const child = spawn(nodePath, argv, { cwd: o.cwd, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const stderr: string[] = [];
+    const done = new Promise<RunOutcome>((resolve) => {
+      readline.createInterface({ input: child.stdout }).on('line', (line) => {
+        const e = RunProgress.parse(line);
+        if (!e) return this.output.appendLine(line);
+        progress.apply(e);
+        const text = consoleLine(e);
+        if (text) this.output.appendLine(text);
+        if (e.type === 'runStarted') this.started.fire({ runId: e.run.runId, flow: e.run.flow, file: e.run.file });
+        if (e.type === 'runFinished' && e.status === 'failed') for (const l of failureSummary(progress)) this.output.appendLine(l);
+        this.show(progress, name);
+      });
+      readline.createInterface({ input: child.stderr }).on('line', (line) => {
+        stderr.push(line);
+        this.output.appendLine(line);
+      });
+      child.on('error', (err) => {
+        this.output.appendLine(`${timestamp()} Cannot start ${nodePath}: ${err.message}`);
+        resolve({ status: 'error', exitCode: null, failedTasks: [], root });
+      });
+      child.on('close', (code) => {
+        const f = progress.finished;
+        resolve({ runId: progress.runId, flow: progress.flow, status: f ? f.status : 'error', exitCode: code, failedTasks: f?.failedTasks ?? [], root });
+      });
+    });
+
+    const ticker = setInterval(() => this.show(progress, name), 1000);
+    this.show(progress, name);
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Stepwise: ${o.command === 'resume' ? 'resuming' : 'running'} ${name}`, cancellable: true },
+      (report, token) => {
+        token.onCancellationRequested(() => {
+          this.output.appendLine(`${timestamp()} Cancelled from VS Code: stopping the run.`);
+          // The CLI treats SIGINT as Ctrl-C: it kills its tasks and marks the run killed.
+          child.kill('SIGINT');
+        });
+        let last = '';
+        const t = setInterval(() => {
+          const s = progress.summary();
+          if (s !== last) report.report({ message: (last = s) });
+        }, 250);
+        return done.finally(() => {
+          clearInterval(t);
+        });
+      },
+    );
+
+    return done.then((outcome) => {
+      clearInterval(ticker);
+      this.showOutcome(outcome, name);
+      this.finished.fire(outcome);
+      if (outcome.status === 'failed' || outcome.status === 'error') void this.offerHelp(o, outcome, stderr);
+      return outcome;
+    });
+  }
+
+  private show(p: RunProgress, name: string): void {
+    const text = `$(sync~spin) ${p.flow ?? name}: ${p.summary()}`;
+    this.setItem(text, `Stepwise run ${p.flow ?? ''}/${p.runId ?? '…'} — click to show it in the DAG preview`, p.file);
+  }
+
+  private showOutcome(o: RunOutcome, name: string): void {
+    const icon = o.status === 'succeeded' ? '$(pass)' : o.status === 'killed' ? '$(circle-slash)' : '$(error)';
+    this.setItem(`${icon} ${o.flow ?? name} ${o.runId ?? ''} ${o.status}`, `Stepwise run ${o.flow ?? ''}/${o.runId ?? ''} ${o.status} — click to show it in the DAG preview`, undefined);
+  }
+
+  private lastFile: string | undefined;
+  private setItem(text: string, tooltip: string, file: string | undefined): void {
+    if (file) this.lastFile = file;
+    this.lastStatusText = text;
+    this.item.text = text;
+    this.item.tooltip = tooltip;
+    this.item.command = this.lastFile ? { command: 'stepwise.showDag', title: 'Show DAG', arguments: [vscode.Uri.file(this.lastFile)] } : undefined;
+    this.item.show();
+  }
+
+  private async offerHelp(o: StartRunOptions, outcome: RunOutcome, stderr: string[]): Promise<void> {
+    const first = outcome.failedTasks[0];
+    const what = first ? `step ${first.split('/')[2]} (task ${first.split('/')[3]}) failed` : stderr.slice(-1)[0] ?? `the CLI exited with code ${outcome.exitCode}`;
+    const actions = outcome.runId ? ['Show logs', 'Resume (debug)'] : ['Show logs'];
+    const pick = await vscode.window.showErrorMessage(`Stepwise: ${outcome.flow ?? o.file} ${outcome.runId ?? ''} failed: ${what}`, ...actions);
+    if (pick === 'Show logs') {
+      this.output.show(true);
+      if (first) {
+        const uri = vscode.Uri.from(refToUri(LOG_SCHEME, { root: outcome.root, pathspec: first, name: 'stderr' }));
+        const doc = await vscode.workspace.openTextDocument(uri);
+        await vscode.languages.setTextDocumentLanguage(doc, 'stepwise-log');
+        await vscode.window.showTextDocument(doc, { preview: true });
+      }
+    } else if (pick === 'Resume (debug)' && outcome.runId) {
+      await vscode.commands.executeCommand('stepwise.resumeDebug', { file: o.file, originRunId: outcome.runId, step: first?.split('/')[2] });
+    }
+  }
+
+  dispose(): void {
+    this.item.dispose();
+    this.output.dispose();
+    this.started.dispose();
+    this.finished.dispose();
+  }
+}
