@@ -149,7 +149,13 @@ connection.onRequest(
 );
 
 // A bug in one handler must not take the editor's outline, hovers and diagnostics down with it.
-process.on('uncaughtException', (err) => log(`stepwise: uncaught: ${err.stack ?? String(err)}`));
+process.on('uncaughtException', (err) => {
+  try {
+    log(`stepwise: uncaught: ${err.stack ?? String(err)}`);
+  } catch {
+    process.exit(1); // the connection itself is gone: nobody is left to serve
+  }
+});
 
 documents.listen(connection);
 connection.listen();
