@@ -4,6 +4,8 @@
  */
 import type * as vscode from 'vscode';
 import type { FlowGraphParams } from '../../server/src/protocol';
+import type { ExplorerApi } from './explorer';
+import type { RunsApi } from './runs';
 
 export interface LintStatus {
   /** Whether the status bar item shows (the active editor holds a flow). */
@@ -35,4 +37,8 @@ export interface StepwiseApi {
   lintStatus(): LintStatus;
   /** Fires whenever the lint status bar item changes. */
   readonly onDidChangeLintStatus: vscode.Event<LintStatus>;
+  /** The artifact explorer (client/src/explorer). */
+  readonly explorer: ExplorerApi;
+  /** Runs started from VS Code with progress (client/src/runs). */
+  readonly runs: RunsApi;
 }

@@ -9,7 +9,10 @@ import type { StepwiseApi } from './api';
 import { FlowCodeLensProvider } from './codeLens';
 import { commandFactories } from './commands';
 import { Ctx } from './ctx';
+import { registerExplorer } from './explorer';
 import { looksLikeFlowDocument } from './flowDetection';
+import { registerNewFlow } from './newflow';
+import { registerRuns } from './runs';
 import { LintStatusBar } from './statusBar';
 
 let ctx: Ctx | undefined;
@@ -46,7 +49,13 @@ export function activate(context: vscode.ExtensionContext): StepwiseApi {
   );
   vscode.workspace.textDocuments.forEach(wake);
 
+  const runs = registerRuns(context);
+  const explorer = registerExplorer(context, runs.runner);
+  context.subscriptions.push(registerNewFlow(context));
+
   return {
+    explorer,
+    runs: runs.api,
     languageClientReady: c.ready,
     isLanguageClientStarted: () => c.isStarted(),
     flowGraph: (uri) => c.graphs.get(uri),
