@@ -72,3 +72,7 @@ if (existsSync(css)) {
   for (const f of readdirSync(css)) copyFileSync(join(css, f), join(root, 'dist', f));
 }
 if (!watch) console.log(`built ${jobs.length} bundles into dist/`);
+
+// The flow language's declarations, for folders set up by Stepwise: New Flow (scripts/types.mjs).
+const { copyTypes } = await import('./types.mjs');
+copyTypes();
