@@ -41,9 +41,8 @@ export interface FlowImport {
   module: string;
   typeOnly: boolean;
   names: string[];
-  /** Where a new specifier goes: after the last one (and its trailing comma, if any). */
+  /** Where a new specifier goes: right after the last one (before a trailing comma). */
   insertAt?: Position;
-  trailingComma: boolean;
 }
 
 export interface SourceIndex {
@@ -182,7 +181,6 @@ function readFlowImport(decl: ts.ImportDeclaration, pos: (offset: number) => Pos
     typeOnly: decl.importClause?.isTypeOnly ?? false,
     names,
     insertAt: last ? pos(last.getEnd()) : undefined,
-    trailingComma: bindings.elements.hasTrailingComma,
   };
 }
 
