@@ -97,6 +97,15 @@ async function main(): Promise<number> {
   }
 }
 
+// Ctrl+C or a CI kill: exit through process.exit so the 'exit' hooks end code-server's process
+// group (it runs detached, out of reach of the terminal's signal) and playwright's Chromium.
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(sig, () => {
+    log(`${sig}: stopping`);
+    process.exit(130);
+  });
+}
+
 main().then(
   (code) => process.exit(code),
   (e) => {

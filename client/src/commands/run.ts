@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { CtxInit, Cmd } from '../ctx';
+import { shellCommandLine } from '../shellCommand';
 import { resolveFlowTarget } from './target';
 
 const terminals = new Map<string, vscode.Terminal>();
@@ -40,13 +41,7 @@ export function runFlow(ctx: CtxInit): Cmd {
       terminals.set(key, terminal);
     }
     terminal.show(true);
-    terminal.sendText(commandLine([nodePath, cli, 'run', document.uri.fsPath]));
+    terminal.sendText(shellCommandLine([nodePath, cli, 'run', document.uri.fsPath]));
     return terminal;
   };
-}
-
-/** A command line for the terminal's default shell (PowerShell on Windows, a POSIX shell elsewhere). */
-export function commandLine(argv: string[], platform: NodeJS.Platform = process.platform): string {
-  if (platform === 'win32') return '& ' + argv.map((a) => `'${a.replace(/'/g, "''")}'`).join(' ');
-  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
