@@ -2,6 +2,9 @@
 /** `stepwise` — the command-line entry. Each command lives in its own module. */
 import { EXIT_USAGE, UsageError, type Command, type CommandIO } from './command';
 import { commands } from './registry';
+import { DatastoreError } from '../datastore/files';
+import { CorruptBlobError } from '../serialize/codec';
+import { CompileError } from '../compile/bundle';
 
 function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -39,7 +42,8 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
   try {
     return await command.run(rest, io);
   } catch (err) {
-    if (err instanceof UsageError) {
+    // Damaged datastore files are bad input too: one line naming the file, never a stack.
+    if (err instanceof UsageError || err instanceof DatastoreError || err instanceof CorruptBlobError || err instanceof CompileError) {
       io.stderr.write(`stepwise ${command.name}: ${err.message}\n`);
       return EXIT_USAGE;
     }
@@ -49,6 +53,11 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
 
 /** Runs the CLI for this process (called by bin/stepwise.js) and sets the exit code. */
 export function runFromProcess(): void {
+  // `stepwise runs X | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env }).then(
     (code) => {
       process.exitCode = code;

@@ -187,6 +187,8 @@ export class Scheduler {
     }
     const entry: Running = { req, taskId, pathspec: start.pathspec, task };
     this.running.set(taskId, entry);
+    // A kill that arrived while this process was being spawned must reach it too.
+    if (this.killed) task.kill('SIGKILL');
     void this.watch(entry, start);
   }
 

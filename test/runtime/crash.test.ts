@@ -1,0 +1,130 @@
+/**
+ * Crash safety: a runner or a task killed at a bad moment leaves a readable store, the run is
+ * reported as killed/failed, and `resume` completes it. Also damaged files in the datastore.
+ */
+import { strict as assert } from 'node:assert';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cliPath } from '../support/cli';
+import { Workspace } from '../support/workspace';
+
+/** Starts the CLI in the background and resolves once a stdout line matches `ready`. */
+function startUntil(ws: Workspace, args: string[], ready: RegExp, env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; match: RegExpExecArray; output: () => string }> {
+  const child = spawn(process.execPath, [cliPath, ...args], { cwd: ws.dir, env: { ...process.env, STEPWISE_DATASTORE_ROOT: ws.root, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const m = ready.exec(out);
+      if (m) resolve({ child, match: m, output: () => out });
+    });
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.on('exit', () => reject(new Error(`exited before ${ready}:\n${out}`)));
+  });
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', (code) => resolve(code))));
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitGone(pid: number): Promise<void> {
+  for (let i = 0; i < 200 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(!alive(pid), `process ${pid} is still alive`);
+}
+
+describe('crash safety', function () {
+  this.timeout(180_000);
+  let ws: Workspace;
+  beforeEach(() => (ws = new Workspace()));
+  afterEach(() => ws.dispose());
+
+  it('SIGKILL of the runner mid-run: the store stays readable, the run reads as killed, resume completes it', async () => {
+    const file = ws.copy('runtime/slow_foreach.ts');
+    const { child, match } = await startUntil(ws, ['run', file, '--max-workers', '2'], /\[(\d+)\/work\/\d+ \(pid \d+\)\] Task is starting\./, { SLOW_MS: '3000' });
+    const runId = match[1];
+    child.kill('SIGKILL');
+    await exited(child);
+    const run = await ws.flow('SlowForeachFlow').run(runId);
+    assert.equal(run.status, 'killed');
+    assert.match(run.state.reason!, /runner process .* died/);
+    assert.equal(await (await run.step('start').task()).data<number[]>('items').then((x) => x.length), 4);
+    const listed = await ws.cli(['runs', 'SlowForeachFlow', '--json']);
+    assert.equal((JSON.parse(listed.stdout) as Array<{ status: string }>)[0].status, 'killed');
+    const resumed = await ws.cli(['resume', file], { SLOW_MS: '10' });
+    assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
+    assert.match(resumed.stdout, /Cloned from SlowForeachFlow\/\d+\/start\/1/);
+    assert.match(resumed.stdout, /total 20/);
+  });
+
+  it('SIGKILL of a task: the task is recorded as failed, the run fails, resume completes it', async () => {
+    const file = ws.copy('runtime/slow_foreach.ts');
+    const { child, match } = await startUntil(ws, ['run', file, '--max-workers', '1'], /\[(\d+)\/work\/(\d+) \(pid (\d+)\)\] Task is starting\./, { SLOW_MS: '4000' });
+    process.kill(Number(match[3]), 'SIGKILL');
+    const code = await exited(child);
+    assert.equal(code, 1);
+    const run = await ws.flow('SlowForeachFlow').run(match[1]);
+    assert.equal(run.status, 'failed');
+    const task = await run.step('work').task(match[2]);
+    assert.equal(task.status, 'failed');
+    assert.match(task.exception!.message, /killed by SIGKILL/);
+    const resumed = await ws.cli(['resume', file], { SLOW_MS: '10' });
+    assert.equal(resumed.code, 0, resumed.stdout);
+    assert.match(resumed.stdout, /total 20/);
+  });
+
+  it('Ctrl-C (SIGINT) kills the task processes and marks the run killed', async () => {
+    const file = ws.copy('runtime/slow_foreach.ts');
+    const { child, match } = await startUntil(ws, ['run', file, '--max-workers', '2'], /\[(\d+)\/work\/\d+ \(pid (\d+)\)\] Task is starting\./, { SLOW_MS: '20000' });
+    child.kill('SIGINT');
+    const code = await exited(child);
+    assert.equal(code, 1);
+    await waitGone(Number(match[2]));
+    const run = await ws.flow('SlowForeachFlow').run(match[1]);
+    assert.equal(run.status, 'killed');
+    const tasks = await run.step('work').tasks();
+    assert.ok(tasks.length >= 1 && tasks.every((t) => t.status === 'killed'), tasks.map((t) => t.status).join());
+  });
+});
+
+describe('damaged datastore files', function () {
+  this.timeout(120_000);
+  let ws: Workspace;
+  let runId: string;
+  beforeEach(async () => {
+    ws = new Workspace();
+    const r = await ws.cli(['run', ws.copy('flows/counter.ts')]);
+    runId = /run-id (\d+)/.exec(r.stdout)![1];
+  });
+  afterEach(() => ws.dispose());
+
+  it('a damaged blob: dump names the file and the fix; other tasks still read', async () => {
+    const data = join(ws.root, 'CounterFlow', 'data');
+    for (const d of readdirSync(data)) for (const f of readdirSync(join(data, d))) writeFileSync(join(data, d, f), 'garbage');
+    const r = await ws.cli(['dump', `${runId}/end/3`]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /damaged artifact file .*CounterFlow\/data\//);
+    const logs = await ws.cli(['logs', `${runId}/add/2`]);
+    assert.equal(logs.code, 0);
+    assert.match(logs.stdout, /The count is 0/);
+  });
+
+  it('a damaged task record: the client reports that task as damaged, naming the file; the rest of the run reads', async () => {
+    writeFileSync(join(ws.root, 'CounterFlow', 'runs', runId, 'add', '2', 'task.json'), '{ half');
+    const run = await ws.flow('CounterFlow').run(runId);
+    const [add] = await run.step('add').tasks();
+    assert.match(add.damaged!, /damaged datastore file .*add\/2\/task\.json/);
+    assert.equal(await (await run.step('end').task()).data('count'), 2);
+    const r = await ws.cli(['dump', `${runId}/add/2`]);
+    assert.match(r.stdout + r.stderr, /task\.json/);
+  });
+});
