@@ -105,6 +105,8 @@ export interface TaskRecord extends TaskStartRecord {
   exception?: ExceptionRecord;
   /** Set when this task was cloned by resume from another run's task. */
   clonedFrom?: string;
+  /** Where the time went: setting up (reading parents), the step itself, persisting artifacts. */
+  timing?: { setupMs: number; stepMs: number; persistMs: number };
   /** The foreach item index, for listing (also the last frame of `stack`). */
   foreachIndex?: number;
 }

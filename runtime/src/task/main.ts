@@ -179,8 +179,11 @@ async function runTask(spec: TaskSpec): Promise<number> {
   let exception: TaskRecord['exception'];
   let artifacts: Record<string, ArtifactRecord> = {};
   let transition: TransitionRecord | undefined;
+  const setupDone = Date.now();
+  let stepDone = setupDone;
   try {
     await (method as (...a: unknown[]) => unknown).call(flow, ...(spec.isJoin ? [inputs] : []));
+    stepDone = Date.now();
     transition = checkTransition(spec.step, host.transitions);
     if (transition?.foreach) transition.foreachCount = foreachLength(flow, transition.foreach, spec.step);
     artifacts = await collectArtifacts(flow, tracked, store, spec.flow);
@@ -217,6 +220,7 @@ async function runTask(spec: TaskSpec): Promise<number> {
     status,
     finishedAt: new Date().toISOString(),
     durationMs: Date.now() - started,
+    timing: { setupMs: setupDone - started, stepMs: stepDone - setupDone, persistMs: status === 'succeeded' ? Date.now() - stepDone : 0 },
     artifacts,
     dropped,
     ...(transition ? { transition } : {}),

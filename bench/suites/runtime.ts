@@ -1,0 +1,99 @@
+/**
+ * The runtime's figures (issue 3): a 1000-task foreach, a small run, resume cloning, a large
+ * artifact written once and passed through untouched, and the runner's peak memory.
+ * Every figure comes from real CLI processes in a scratch folder.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Flow } from '../../runtime/src/client';
+import type { RunEvent } from '../../runtime/src/scheduler/events';
+import { median, round, type BenchFigure, type BenchSuite } from '../report';
+
+const root = join(__dirname, '..', '..', '..');
+const cli = join(root, 'dist', 'cli.js');
+
+interface Timed {
+  ms: number;
+  code: number | null;
+  stdout: string;
+  /** Peak RSS of the runner process, from GNU time. */
+  maxRssMb: number;
+}
+
+function runCli(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): Timed {
+  const t = Date.now();
+  const r = spawnSync('/usr/bin/time', ['-f', 'MAXRSS %M', process.execPath, cli, ...args], {
+    cwd: dir,
+    env: { ...process.env, STEPWISE_DATASTORE_ROOT: join(dir, '.stepwise'), ...env },
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const ms = Date.now() - t;
+  const rss = /MAXRSS (\d+)/.exec(r.stderr ?? '');
+  return { ms, code: r.status, stdout: r.stdout, maxRssMb: rss ? Number(rss[1]) / 1024 : NaN };
+}
+
+function events(stdout: string): RunEvent[] {
+  return stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as RunEvent);
+}
+
+export const suite: BenchSuite = {
+  group: 'runtime',
+  async run() {
+    const dir = mkdtempSync(join(tmpdir(), 'stepwise-bench-'));
+    const figures: BenchFigure[] = [];
+    const fig = (name: string, value: number, unit: BenchFigure['unit'], target?: string, ok?: boolean, note?: string) =>
+      figures.push({ group: 'runtime', name, value: round(value), unit, target, ok, note });
+    try {
+      for (const f of ['hello.ts', 'wide_foreach.ts']) cpSync(join(root, 'test', 'fixtures', 'flows', f), join(dir, f));
+      for (const f of ['wide_fail_end.ts', 'big_artifact.ts']) cpSync(join(root, 'bench', 'fixtures', f), join(dir, f));
+
+      // (b) HelloWorldFlow, whole CLI process, warm (the bundle cache is filled by the first run).
+      runCli(dir, ['run', 'hello.ts', '--quiet']);
+      const hello = [1, 2, 3, 4, 5].map(() => runCli(dir, ['run', 'hello.ts', '--quiet']).ms);
+      fig('HelloWorldFlow run, whole `stepwise run` process (median of 5)', median(hello), 'ms', '≤ 1500 ms', median(hello) <= 1500);
+
+      // (a) + (e) WideForeachFlow, 1000 tasks, 2 workers.
+      const wide = runCli(dir, ['run', 'wide_foreach.ts', '--max-num-splits', '1000', '--max-workers', '2', '--quiet']);
+      if (wide.code !== 0) throw new Error(`wide run failed:\n${wide.stdout}`);
+      fig('WideForeachFlow 1000 tasks, --max-workers 2: total wall time', wide.ms / 1000, 's', '≤ 45 s', wide.ms <= 45_000, 'Metaflow 2.19: 481 s here');
+      fig('… per-task overhead (wall time × workers ÷ tasks)', (wide.ms * 2) / 1003, 'ms');
+      fig('runner peak RSS on the 1000-task run', wide.maxRssMb, 'MB', '≤ 200 MB', wide.maxRssMb <= 200);
+
+      // (c) resume of a 1000-task run that failed in its final step.
+      const failed = runCli(dir, ['run', 'wide_fail_end.ts', '--max-num-splits', '1000', '--max-workers', '2', '--quiet']);
+      if (failed.code !== 1) throw new Error(`the failing run should fail:\n${failed.stdout}`);
+      const resumed = runCli(dir, ['resume', 'wide_fail_end.ts', '--json-events'], { FIXED: '1' });
+      if (resumed.code !== 0) throw new Error(`resume failed:\n${resumed.stdout}`);
+      const ev = events(resumed.stdout);
+      const cloned = ev.filter((e) => e.type === 'taskFinished' && e.cloned).length;
+      const run = await Flow('WideFailEndFlow', { root: join(dir, '.stepwise') }).latestRun();
+      const endTask = await run.step('end').task();
+      const cloneMs = resumed.ms - (endTask.durationMs ?? 0);
+      fig(`resume after a failed final step: ${cloned} tasks cloned, whole resume process`, resumed.ms, 'ms', undefined, undefined, 'includes lint, compile and the end task');
+      fig('… cloning cost (resume wall time minus the re-run end task)', cloneMs, 'ms', '≤ 3000 ms', cloneMs <= 3000);
+
+      // (d) an 80 MB Float64Array written once, then a step that does not touch it.
+      const stats = async (len: number) => {
+        const r = runCli(dir, ['run', 'big_artifact.ts', '--quiet'], { BIG_LEN: String(len) });
+        if (r.code !== 0) throw new Error(r.stdout);
+        const run = await Flow('BigArtifactFlow', { root: join(dir, '.stepwise') }).latestRun();
+        const start = await run.step('start').task();
+        const untouched = await run.step('untouched').task();
+        return { persist: start.record && 'timing' in start.record ? start.record.timing!.persistMs : NaN, untouched: untouched.durationMs ?? NaN };
+      };
+      const big = await stats(10_000_000);
+      const tiny = await stats(10);
+      fig('80 MB Float64Array: write time (serialise, hash, store) in the step that sets it', big.persist, 'ms', '≤ 400 ms', big.persist <= 400);
+      fig('… downstream step that does not touch it: task time', big.untouched, 'ms', 'must not grow with the artifact', big.untouched <= tiny.untouched + 50, `same step with an 80-byte array: ${tiny.untouched} ms`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    return figures;
+  },
+};
