@@ -94,8 +94,8 @@ documents.onDidClose(
 
 connection.onDocumentSymbol(
   guarded('documentSymbol', (p) => {
-    const graph = analyses.current(p.textDocument.uri)?.graph;
-    return graph ? documentSymbols(graph) : [];
+    const a = analyses.current(p.textDocument.uri);
+    return a?.graph ? documentSymbols(a.graph, a.text) : [];
   }, []),
 );
 

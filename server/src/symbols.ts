@@ -2,15 +2,16 @@
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver/node';
 import type { FlowGraph, Range } from '../../runtime/src/graph/types';
 
-export function documentSymbols(graph: FlowGraph): DocumentSymbol[] {
+export function documentSymbols(graph: FlowGraph, text: string): DocumentSymbol[] {
   const children: DocumentSymbol[] = [];
+  const lines = text.split('\n');
   for (const p of graph.parameters) {
     children.push({
       name: p.field,
       detail: p.declaration === 'includeFile' ? `IncludeFile --${p.name}` : `Parameter --${p.name}: ${p.type}`,
       kind: SymbolKind.Property,
       range: p.range,
-      selectionRange: inside(p.nameRange, p.range),
+      selectionRange: inside(fieldNameRange(lines, p.range, p.field) ?? p.nameRange, p.range),
     });
   }
   const parameterFields = new Set(graph.parameters.map((p) => p.field));
@@ -44,6 +45,17 @@ export function documentSymbols(graph: FlowGraph): DocumentSymbol[] {
     flows.push({ name: other.name, detail: 'flow (one per file)', kind: SymbolKind.Class, range: other.range, selectionRange: other.range });
   }
   return flows;
+}
+
+/** The field's name at the start of its declaration, after any modifiers (the symbol's name). */
+function fieldNameRange(lines: string[], declaration: Range, field: string): Range | undefined {
+  const line = lines[declaration.start.line];
+  if (line === undefined) return undefined;
+  const rest = line.slice(declaration.start.character);
+  const m = /^((?:(?:readonly|public|private|protected|static|declare|override)\s+)*)([A-Za-z_$][\w$]*)/.exec(rest);
+  if (!m || m[2] !== field) return undefined;
+  const character = declaration.start.character + m[1].length;
+  return { start: { line: declaration.start.line, character }, end: { line: declaration.start.line, character: character + field.length } };
 }
 
 /** LSP requires the selection range to lie within the full range; fall back to the full range. */

@@ -11,7 +11,10 @@ import type {
   Location,
   MarkupContent,
 } from 'vscode-languageserver-protocol';
-import { fixtureText, fixtureUri, LspSession } from './lspSession';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expectGolden, rangeText } from './golden';
+import { fixturesDir, fixtureText, fixtureUri, LspSession } from './lspSession';
 import { Mirror, positionOf, textIn } from './textTools';
 
 describe('language server: outline, navigation, hover, completion', function () {
@@ -63,6 +66,25 @@ describe('language server: outline, navigation, hover, completion', function () 
     const params = await lsp.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri: uriOf('flows/parameters.ts') } });
     const detail = params[0].children?.filter((c) => c.detail?.startsWith('Parameter')).map((c) => c.detail);
     assert.ok(detail && detail.some((d) => d?.startsWith('Parameter --creature')), `parameters listed: ${JSON.stringify(detail)}`);
+  });
+
+  it('outlines every conformance flow (golden)', async () => {
+    const files = readdirSync(join(fixturesDir, 'flows')).filter((f) => f.endsWith('.ts'));
+    for (const file of files) {
+      const uri = fixtureUri(`flows/${file}`).replace(/\.ts$/, '_outline.ts');
+      await lsp.open(uri, fixtureText(`flows/${file}`));
+      const symbols = await lsp.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
+      const compact = (x: DocumentSymbol): unknown => ({
+        name: x.name,
+        detail: x.detail,
+        kind: x.kind,
+        range: rangeText(x.range),
+        selection: rangeText(x.selectionRange),
+        ...(x.children?.length ? { children: x.children.map(compact) } : {}),
+      });
+      expectGolden(`symbols/${file.replace(/\.ts$/, '.json')}`, symbols.map(compact));
+      await lsp.close(uri);
+    }
   });
 
   it('goes from this.next(this.a) to the step method', async () => {
