@@ -96,6 +96,7 @@ function readMembers(cls: ts.ClassDeclaration, src: SourceText, api: ApiNames, g
     if (name === undefined || !m.name) continue;
     const ref: ArtifactRef = { name, range: src.range(m.name) };
     if (t.isMethodDeclaration(m)) {
+      if (!m.body) continue; // an overload signature; the implementation follows
       if (hasStepDecorator(m, api)) steps.push({ name, node: m });
       else graph.methods.push(ref);
     } else if (t.isGetAccessorDeclaration(m) || t.isSetAccessorDeclaration(m)) {
