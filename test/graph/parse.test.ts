@@ -155,6 +155,21 @@ describe('graph: parseFlow', () => {
     assert.deepEqual(g.steps.map((s) => s.name), ['start', 'each', 'join', 'end']);
   });
 
+  it('counts what helper methods assign as assigned by the step that calls them, at the call', () => {
+    const text = flow(`  declare data: number[];
+  declare extra: number;
+  load() { this.data = [1]; this.more(); }
+  more = () => { this.extra = 2; };
+  @step start() { this.load(); console.log(this.data, this.extra); this.next(this.end); }
+  @step end() { console.log(this.data); }`);
+    const g = parseFlow(text);
+    const start = step(g, 'start');
+    assert.deepEqual(start.assigns.map((a) => a.name), ['data', 'extra']);
+    assert.equal(textAt(text, start.assigns[0].range), 'this.load()');
+    assert.deepEqual(start.upstreamReads, []);
+    assert.deepEqual(step(g, 'end').upstreamReads.map((r) => r.name), ['data']);
+  });
+
   it('takes only @step methods as steps (with an aliased import too)', () => {
     const g = parseFlow(
       flow(`  @s start() { this.next(this.end); }

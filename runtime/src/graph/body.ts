@@ -47,11 +47,16 @@ export function thisMember(node: ts.Node): string | undefined {
   return undefined;
 }
 
-/**
- * @param notArtifacts member names whose `this.<name>` reads are not artifact reads
- *   (steps, helper methods, the FlowSpec API).
- */
-export function readBody(body: ts.Node | undefined, src: SourceText, notArtifacts: ReadonlySet<string>): BodyFacts {
+export interface BodyContext {
+  src: SourceText;
+  /** Member names whose `this.<name>` reads are not artifact reads (steps, helpers, the API). */
+  notArtifacts: ReadonlySet<string>;
+  /** The artifacts a helper method assigns (`this.load()` sets what `load` sets), if a helper. */
+  helperAssigns?: (name: string) => readonly string[] | undefined;
+}
+
+export function readBody(body: ts.Node | undefined, ctx: BodyContext): BodyFacts {
+  const { src, notArtifacts, helperAssigns } = ctx;
   const mentionsThis = src.mentionsThis;
   const t = typescript();
   const K = t.SyntaxKind;
@@ -192,6 +197,12 @@ export function readBody(body: ts.Node | undefined, src: SourceText, notArtifact
         const callee = thisMember(unwrap(c.expression));
         if (callee === 'next') return nextCall(c);
         if (callee === 'mergeArtifacts') return mergeCall(c);
+        const viaHelper = callee !== undefined ? helperAssigns?.(callee) : undefined;
+        if (viaHelper) {
+          for (const arg of c.arguments) visit(arg);
+          for (const name of viaHelper) assign(name, c, c.end);
+          return;
+        }
         break;
       }
       case K.PropertyAccessExpression:

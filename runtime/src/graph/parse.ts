@@ -5,7 +5,7 @@
  * best graph the parser's recovery allows.
  */
 import { apiNames, findFlowClasses, type ApiNames } from './classes';
-import { readBody } from './body';
+import { readBody, type BodyContext } from './body';
 import { API_MEMBERS } from './names';
 import { SourceText, calleeName, literalValue, nameOf, unwrap, NOT_LITERAL } from './source';
 import type { ArtifactRef, FieldNode, FlowGraph, ParameterNode, ParameterType, StepKind, StepNode, SyntaxProblem } from './types';
@@ -42,8 +42,9 @@ export function parseFlow(text: string, fileName = 'flow.ts'): FlowGraph {
     graph.classNameRange = src.range(flow.name!);
     const members = readMembers(flow, src, api, graph);
     const notArtifacts = new Set<string>([...API_MEMBERS, ...members.steps.map((m) => m.name), ...graph.methods.map((m) => m.name)]);
-    for (const ctor of members.constructors) initialisedInConstructor(ctor, src, notArtifacts, graph.fields);
-    graph.steps = members.steps.map((m) => readStep(m.node, m.name, src, notArtifacts));
+    const ctx: BodyContext = { src, notArtifacts, helperAssigns: helperAssignments(members.helpers, src, notArtifacts) };
+    for (const ctor of members.constructors) initialisedInConstructor(ctor, ctx, graph.fields);
+    graph.steps = members.steps.map((m) => readStep(m.node, m.name, ctx));
     link(graph.steps);
   }
   return dropUndefined(graph);
@@ -86,6 +87,7 @@ function readMembers(cls: ts.ClassDeclaration, src: SourceText, api: ApiNames, g
   const t = typescript();
   const steps: StepMember[] = [];
   const constructors: ts.ConstructorDeclaration[] = [];
+  const helpers = new Map<string, ts.Node>();
   for (const m of cls.members) {
     if (t.isConstructorDeclaration(m)) {
       constructors.push(m);
@@ -98,7 +100,10 @@ function readMembers(cls: ts.ClassDeclaration, src: SourceText, api: ApiNames, g
     if (t.isMethodDeclaration(m)) {
       if (!m.body) continue; // an overload signature; the implementation follows
       if (hasStepDecorator(m, api)) steps.push({ name, node: m });
-      else graph.methods.push(ref);
+      else {
+        graph.methods.push(ref);
+        helpers.set(name, m.body);
+      }
     } else if (t.isGetAccessorDeclaration(m) || t.isSetAccessorDeclaration(m)) {
       if (!graph.methods.some((x) => x.name === name)) graph.methods.push(ref);
     } else if (t.isPropertyDeclaration(m)) {
@@ -108,18 +113,41 @@ function readMembers(cls: ts.ClassDeclaration, src: SourceText, api: ApiNames, g
         graph.parameters.push(readParameter(m, name, init, api.includeFile.has(callee), src));
       } else if (init && (t.isArrowFunction(init) || t.isFunctionExpression(init))) {
         graph.methods.push(ref);
+        if (t.isArrowFunction(init)) helpers.set(name, init.body);
       } else {
         const declared = t.getModifiers(m)?.some((x) => x.kind === t.SyntaxKind.DeclareKeyword) ?? false;
         graph.fields.push({ ...ref, initialized: !!init && !declared });
       }
     }
   }
-  return { steps, constructors };
+  return { steps, constructors, helpers };
+}
+
+/**
+ * What each helper method assigns, following helpers it calls in turn (a recursive helper
+ * contributes what was found before the recursion).
+ */
+function helperAssignments(helpers: Map<string, ts.Node>, src: SourceText, notArtifacts: ReadonlySet<string>): (name: string) => readonly string[] | undefined {
+  const done = new Map<string, readonly string[]>();
+  const busy = new Set<string>();
+  const lookup = (name: string): readonly string[] | undefined => {
+    const body = helpers.get(name);
+    if (!body) return undefined;
+    const known = done.get(name);
+    if (known) return known;
+    if (busy.has(name)) return [];
+    busy.add(name);
+    const names = readBody(body, { src, notArtifacts, helperAssigns: lookup }).assigns.map((a) => a.name);
+    busy.delete(name);
+    done.set(name, names);
+    return names;
+  };
+  return lookup;
 }
 
 /** `this.x = …` in a constructor makes `x` exist before `start`, like a field initialiser. */
-function initialisedInConstructor(ctor: ts.ConstructorDeclaration, src: SourceText, notArtifacts: ReadonlySet<string>, fields: FieldNode[]): void {
-  for (const a of readBody(ctor.body, src, notArtifacts).assigns) {
+function initialisedInConstructor(ctor: ts.ConstructorDeclaration, ctx: BodyContext, fields: FieldNode[]): void {
+  for (const a of readBody(ctor.body, ctx).assigns) {
     const f = fields.find((x) => x.name === a.name);
     if (f) f.initialized = true;
     else fields.push({ ...a, initialized: true });
@@ -182,9 +210,10 @@ function readParameter(m: ts.PropertyDeclaration, field: string, call: ts.CallEx
 }
 
 /** Phase 2b: one step method. */
-function readStep(node: ts.MethodDeclaration, name: string, src: SourceText, notArtifacts: ReadonlySet<string>): StepNode {
+function readStep(node: ts.MethodDeclaration, name: string, ctx: BodyContext): StepNode {
   const t = typescript();
-  const facts = readBody(node.body, src, notArtifacts);
+  const src = ctx.src;
+  const facts = readBody(node.body, ctx);
   const last = facts.nextCalls[facts.nextCalls.length - 1];
   const step: StepNode = {
     name,
