@@ -143,7 +143,7 @@ const CASES: Record<string, Case> = {
     bad: flow(`  @step start() { this.next(this.LoadData); }\n  @step LoadData() { this.next(this.end); }\n  @step end() {}`),
     lines: [4],
     good: flow(`  @step start() { this.next(this.load_data); }\n  @step load_data() { this.next(this.end); }\n  @step end() {}`),
-    also: (d) => assert.equal(d.data?.suggestion, 'loadData'),
+    also: (d) => assert.equal(d.data?.preferredName, 'loadData'),
   },
   SW021: {
     bad: flow(`  k = Parameter('k', { default: 1 });\n  @step start() { this.k = 2; this.next(this.end); }\n  @step end() {}`),

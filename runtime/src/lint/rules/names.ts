@@ -78,7 +78,7 @@ export const stepNameStyle = defineRule(
       if (CAMEL.test(s.name) || SNAKE.test(s.name)) continue;
       const suggestion = s.name.charAt(0).toLowerCase() + s.name.slice(1).replace(/[^A-Za-z0-9_]/g, '_');
       report(s.nameRange, `Step name ${code(s.name)} is neither lowerCamelCase nor snake_case: rename it, e.g. ${code(suggestion)}.`, {
-        data: { step: s.name, suggestion },
+        data: { step: s.name, preferredName: suggestion },
       });
     }
   },
