@@ -1,16 +1,27 @@
 /** The rule registry, in code order. To add a rule: a module here, then one line below. */
 import type { LintRule } from '../types';
 import { syntaxError } from './syntaxError';
-import { missingStart, missingEnd } from './requiredSteps';
+import { missingStart } from './missingStart';
+import { missingEnd } from './missingEnd';
 import { unknownTransition } from './unknownTransition';
-import { endHasNext, missingNext, nextNotLast, invalidNextArgument } from './nextCalls';
+import { endHasNext } from './endHasNext';
+import { missingNext } from './missingNext';
+import { nextNotLast } from './nextNotLast';
 import { cycle } from './cycle';
-import { unreachableStep } from './unreachable';
-import { unjoinedSplit, crossedJoin, joinWithoutInputs, inputsOnNonJoin } from './splitJoin';
-import { foreachUnknownList } from './foreachList';
+import { unreachableStep } from './unreachableStep';
+import { unjoinedSplit } from './unjoinedSplit';
+import { crossedJoin } from './crossedJoin';
+import { joinWithoutInputs } from './joinWithoutInputs';
+import { inputsOnNonJoin } from './inputsOnNonJoin';
+import { foreachUnknownList } from './foreachUnknownList';
 import { multipleFlows } from './multipleFlows';
-import { reservedName, duplicateParameter, duplicateStep, stepNameStyle, parameterAssigned } from './names';
-import { artifactNotAvailable } from './dataFlow';
+import { reservedName } from './reservedName';
+import { duplicateParameter } from './duplicateParameter';
+import { artifactNotAvailable } from './artifactNotAvailable';
+import { duplicateStep } from './duplicateStep';
+import { invalidNextArgument } from './invalidNextArgument';
+import { stepNameStyle } from './stepNameStyle';
+import { parameterAssigned } from './parameterAssigned';
 
 export const rules: LintRule[] = [
   syntaxError,

@@ -1,0 +1,24 @@
+import { code } from '../text';
+import { defineRule } from '../rule';
+
+export const crossedJoin = defineRule(
+  { code: 'SW010', name: 'crossed-join', severity: 'error', description: 'A join joins the branches of one split only (splits and joins nest like parentheses).' },
+  ({ analysis, report }) => {
+    for (const { join, branches } of analysis.structure.crossed) {
+      const parts = branches.map((b) => `${code(b.pred)} from the split in ${code(b.split)}`).join(', ');
+      const splits = [...new Set(branches.map((b) => b.split))];
+      const inner = branches.reduce((a, b) => (b.depth > a.depth ? b : a)).split;
+      report(
+        join.nameRange,
+        `${code(join.name)} joins branches of ${splits.length} different splits (${parts}). Splits and joins nest like parentheses: join the branches of ${code(inner)} in their own join step first, then join that with the rest.`,
+        {
+          data: { join: join.name, branches },
+          related: splits.map((name) => {
+            const s = analysis.byName.get(name)!;
+            return { message: `the split in ${code(name)}`, range: s.nextRange ?? s.nameRange };
+          }),
+        },
+      );
+    }
+  },
+);
