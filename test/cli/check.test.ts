@@ -84,6 +84,11 @@ describe('stepwise check (real CLI process)', () => {
       assert.equal(r.code, 2);
       oneLine(r.stderr);
       assert.match(r.stderr, /'plain\.ts' has no flow: no class in it extends FlowSpec\. Add `export default class MyFlow extends FlowSpec/);
+      writeFileSync(join(tmp, 'typo.ts'), "import { FlowSpec } from 'stepwise';\nexport default clas Typo extends FlowSpec {}\n");
+      const typo = await runCli(['check', 'typo.ts'], { cwd: tmp });
+      assert.equal(typo.code, 2);
+      oneLine(typo.stderr);
+      assert.match(typo.stderr, /'typo\.ts' has no flow: no class in it extends FlowSpec \(line 2 has a syntax error: .+\)\. Add/);
     });
 
     it('an unreadable file', async () => {

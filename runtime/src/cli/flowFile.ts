@@ -34,8 +34,10 @@ export function readFlowFile(file: string | undefined, cwd: string): FlowFile {
   }
   const graph = parseFlow(text, shown);
   if (graph.flowName === null) {
+    const first = graph.syntaxErrors[0];
+    const syntax = first ? ` (line ${first.range.start.line + 1} has a syntax error: ${first.message.replace(/\.$/, '')})` : '';
     throw new UsageError(
-      `'${shown}' has no flow: no class in it extends FlowSpec. Add \`export default class MyFlow extends FlowSpec { … }\` (import { FlowSpec, step } from 'stepwise').`,
+      `'${shown}' has no flow: no class in it extends FlowSpec${syntax}. Add \`export default class MyFlow extends FlowSpec { … }\` (import { FlowSpec, step } from 'stepwise').`,
     );
   }
   return { path, text, graph };
