@@ -1,8 +1,8 @@
 /**
  * Quick fixes, offered only where the fix is clear: add the missing `end` step, give a join
  * its `inputs` parameter (importing `Inputs` when needed), rename a mistyped step or artifact
- * name to the one the linter suggests, and decorate a method that `next` names but that
- * lacks `@step`.
+ * name to the one the linter suggests, decorate a method that `next` names but that lacks
+ * `@step`, and rename a badly styled step everywhere it is named.
  */
 import { CodeActionKind, type CodeAction, type TextEdit } from 'vscode-languageserver/node';
 import type { FlowGraph, Range } from '../../runtime/src/graph/types';
@@ -10,11 +10,13 @@ import type { FlowDiagnostic } from '../../runtime/src/lint/types';
 import type { Analysis } from './analysis';
 import { toLspDiagnostic } from './diagnostics';
 import { intersects, sourceIndexOf, type OccurrenceRole } from './sourceIndex';
+import { artifactNames, occurrencesOf } from './targets';
 
 /** Rule names (runtime/src/lint) whose findings have a fix here. */
 export const fixableRules = {
   missingEnd: 'missing-end',
   joinWithoutInputs: 'join-without-inputs',
+  stepNameStyle: 'step-name-style',
 } as const;
 
 export function codeActions(analysis: Analysis, range: Range): CodeAction[] {
@@ -44,6 +46,9 @@ interface Fix {
 function fixFor(analysis: Analysis, graph: FlowGraph, d: FlowDiagnostic): Fix | undefined {
   if (d.rule === fixableRules.missingEnd) return addEndStep(analysis, graph);
   if (d.rule === fixableRules.joinWithoutInputs && joinTakesNoInputs(graph, d)) return addInputs(analysis, graph, d);
+  if (d.rule === fixableRules.stepNameStyle && typeof d.data?.step === 'string' && typeof d.data.preferredName === 'string') {
+    return renameStep(analysis, graph, d.data.step, d.data.preferredName);
+  }
   if (d.data?.addDecorator === true && typeof d.data.target === 'string') return addStepDecorator(analysis, d.data.target);
   const suggestion = d.data?.suggestion;
   if (typeof suggestion === 'string') return renameTo(analysis, d, suggestion);
@@ -123,6 +128,15 @@ function addInputs(analysis: Analysis, graph: FlowGraph, d: FlowDiagnostic): Fix
     }
   }
   return { title: `Add \`inputs: Inputs${typeArg}\` to the join \`${step.name}\``, edits };
+}
+
+/** A step renamed everywhere the flow names it: its method, every `next`, `inputs.step`. */
+function renameStep(analysis: Analysis, graph: FlowGraph, from: string, to: string): Fix | undefined {
+  const step = graph.steps.find((s) => s.name === from);
+  const taken = graph.steps.some((s) => s.name === to) || artifactNames(graph).has(to) || graph.methods.some((m) => m.name === to);
+  if (!step || taken) return undefined;
+  const edits = occurrencesOf(analysis, { kind: 'step', name: from, step }, true).map((o) => ({ range: o.range, newText: to }));
+  return { title: `Rename step \`${from}\` to \`${to}\` (and every \`next\` naming it)`, edits };
 }
 
 /** `this.next(this.helper)` names a method without @step: decorate it. */

@@ -136,6 +136,21 @@ describe('language server: quick fixes', function () {
     assert.deepEqual(after.diagnostics, []);
   });
 
+  it('renames a badly styled step everywhere the flow names it (round trip to the original)', async () => {
+    const original = fixtureText('flows/counter_branch.ts');
+    const styled = original.replaceAll('addOne', 'AddOne');
+    const { uri, doc, diagnostics } = await openFresh(styled);
+    const style = byCode(diagnostics, 'SW020')[0];
+    assert.ok(style);
+    const actions = await fixesFor(uri, style);
+    assert.deepEqual(actions.map((a) => a.title), ['Rename step `AddOne` to `addOne` (and every `next` naming it)']);
+    // The method, `this.next(this.AddOne, …)` and `inputs.AddOne`; not the text in a string.
+    assert.equal(actions[0].edit?.changes?.[uri].length, 3);
+    const after = await apply(uri, doc, actions[0]);
+    assert.equal(after.text, original.replace("'count from addOne'", "'count from AddOne'"));
+    assert.deepEqual(after.diagnostics, []);
+  });
+
   it('offers nothing where the fix is not clear', async () => {
     const { uri, diagnostics } = await openFresh(fixtureText('invalid/cycle_and_orphan.ts'));
     assert.ok(diagnostics.length > 0);
