@@ -8,5 +8,6 @@ import { logsCommand } from './commands/logs';
 import { dumpCommand } from './commands/dump';
 import { runsCommand } from './commands/runs';
 import { spinCommand } from './commands/spin';
+import { dapCommand } from './commands/dap';
 
-export const commands: Command[] = [runCommand, resumeCommand, check, show, runsCommand, logsCommand, dumpCommand, spinCommand];
+export const commands: Command[] = [runCommand, resumeCommand, check, show, runsCommand, logsCommand, dumpCommand, spinCommand, dapCommand];

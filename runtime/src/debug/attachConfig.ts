@@ -1,0 +1,36 @@
+/** The `pwa-node` attach configuration for a task waiting under the V8 inspector. */
+import { join } from 'node:path';
+import { packageRoot } from '../paths';
+import type { TaskAttachConfig } from './protocol';
+
+/** `Flow/run/step/task` → `run/step/task`, the child session's name (as on the console). */
+export function sessionName(pathspec: string): string {
+  return pathspec.split('/').slice(1).join('/');
+}
+
+export function inspectorAddress(url: string): { host: string; port: number } {
+  const u = new URL(url);
+  const port = Number(u.port);
+  if (!Number.isInteger(port) || port <= 0) throw new Error(`no port in the inspector URL ${url}`);
+  return { host: u.hostname, port };
+}
+
+export function taskAttachConfig(pathspec: string, inspectorUrl: string, cwd: string): TaskAttachConfig {
+  const { host, port } = inspectorAddress(inspectorUrl);
+  const dist = join(packageRoot(), 'dist');
+  return {
+    type: 'pwa-node',
+    request: 'attach',
+    name: sessionName(pathspec),
+    address: host,
+    port,
+    continueOnAttach: true,
+    sourceMaps: true,
+    // The task runner and the flow API are ours, not the user's: stepping never enters them.
+    skipFiles: ['<node_internals>/**', join(dist, '**')],
+    // The flow bundle lives in the datastore's cache, wherever that is; its map points at the flow.
+    resolveSourceMapLocations: ['**', '!**/node_modules/**'],
+    cwd,
+    __stepwiseTask: pathspec,
+  };
+}

@@ -1,0 +1,190 @@
+/**
+ * The `stepwise` debug adapter. It validates the flow, drives the runtime's scheduler in this
+ * process, and translates: run events become Debug Console lines and custom events; every task
+ * the client will attach to starts under the V8 inspector and is announced with a ready
+ * `pwa-node` attach configuration (ATTACH_EVENT). js-debug does the debugging; this adapter has
+ * no threads, stacks or breakpoints of its own.
+ */
+import { DebugSession, Event, ExitedEvent, InitializedEvent, TerminatedEvent } from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { CompileError } from '../compile/bundle';
+import type { RunEndRecord } from '../datastore/types';
+import { UsageError } from '../errors';
+import { prepareSession, type PreparedSession } from '../run/session';
+import type { RunEvent } from '../scheduler/events';
+import { taskAttachConfig } from './attachConfig';
+import { planLaunch, type LaunchPlan } from './launchConfig';
+import { DebugConsoleOutput } from './output';
+import { ATTACH_EVENT, RUN_EVENT, type AttachEventBody, type StepwiseLaunchArguments } from './protocol';
+
+interface ActiveRun {
+  prepared: PreparedSession;
+  done: Promise<RunEndRecord | undefined>;
+  /** A restart replaced this run: its end must not end the session. */
+  superseded: boolean;
+}
+
+export interface StepwiseDebugSessionOptions {
+  /** The environment tasks inherit (before the launch configuration's `env`). */
+  env: NodeJS.ProcessEnv;
+  /** Called once the client has disconnected and the run is over. */
+  onShutdown?: () => void;
+}
+
+function messageOf(err: unknown): string {
+  if (err instanceof UsageError || err instanceof CompileError) return err.message;
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}
+
+export class StepwiseDebugSession extends DebugSession {
+  private readonly output = new DebugConsoleOutput((e) => this.sendEvent(e));
+  private active: ActiveRun | undefined;
+  private launchArgs: StepwiseLaunchArguments | undefined;
+  private configured!: () => void;
+  private readonly configurationDone = new Promise<void>((resolve) => (this.configured = resolve));
+  private shutDown = false;
+
+  constructor(private readonly o: StepwiseDebugSessionOptions) {
+    super();
+    this.setDebuggerLinesStartAt1(true);
+    this.setDebuggerColumnsStartAt1(true);
+  }
+
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+    response.body = {
+      ...response.body,
+      supportsConfigurationDoneRequest: true,
+      supportsTerminateRequest: true,
+      supportsRestartRequest: true,
+    };
+    this.sendResponse(response);
+    this.sendEvent(new InitializedEvent());
+  }
+
+  protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    this.sendResponse(response);
+    this.configured();
+  }
+
+  // The breakpoints belong to the task sessions (js-debug); this session answers without data,
+  // so it neither verifies nor greys out anything.
+  protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse): void {
+    this.sendResponse(response);
+  }
+
+  protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: DebugProtocol.LaunchRequestArguments): Promise<void> {
+    this.launchArgs = args as StepwiseLaunchArguments;
+    const started = await this.prepare(this.launchArgs);
+    if ('error' in started) {
+      this.fail(response, started.error);
+      return;
+    }
+    this.sendResponse(response);
+    this.begin(started.plan, started.prepared);
+  }
+
+  protected override async restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): Promise<void> {
+    const launch = (args.arguments as StepwiseLaunchArguments | undefined) ?? this.launchArgs;
+    if (!launch) {
+      this.sendErrorResponse(response, { id: 3002, format: 'Stepwise: nothing to restart (no launch yet).', showUser: true });
+      return;
+    }
+    const old = this.active;
+    if (old) {
+      old.superseded = true;
+      old.prepared.scheduler.kill('restarted from the debugger');
+      await old.done;
+    }
+    this.output.line('Restarting the run…');
+    this.launchArgs = launch;
+    const started = await this.prepare(launch);
+    if ('error' in started) {
+      this.fail(response, started.error);
+      return;
+    }
+    this.sendResponse(response);
+    this.begin(started.plan, started.prepared);
+  }
+
+  protected override async terminateRequest(response: DebugProtocol.TerminateResponse): Promise<void> {
+    await this.stopRun('stopped from the debugger');
+    this.sendResponse(response);
+  }
+
+  protected override async disconnectRequest(response: DebugProtocol.DisconnectResponse): Promise<void> {
+    await this.stopRun('stopped from the debugger');
+    this.sendResponse(response);
+    this.shutdown();
+  }
+
+  /** Ends the session's process part: the run is killed first, so no task is left behind. */
+  override shutdown(): void {
+    if (this.shutDown) return;
+    this.shutDown = true;
+    void this.stopRun('the debug session ended').finally(() => this.o.onShutdown?.());
+  }
+
+  /** Kills the run (if one is going) and waits until its end is recorded. */
+  async stopRun(reason: string): Promise<void> {
+    const run = this.active;
+    if (!run) return;
+    run.prepared.scheduler.kill(reason);
+    // A run stopped before the client finished configuring still records its end.
+    this.configured();
+    await run.done;
+  }
+
+  private async prepare(args: StepwiseLaunchArguments): Promise<{ plan: LaunchPlan; prepared: PreparedSession } | { error: unknown }> {
+    try {
+      const plan = planLaunch(args, this.o.env);
+      const prepared = await prepareSession(plan.options);
+      return { plan, prepared };
+    } catch (error) {
+      return { error };
+    }
+  }
+
+  private fail(response: DebugProtocol.Response, err: unknown): void {
+    const message = messageOf(err);
+    this.output.line(`Stepwise: ${message}`, 'stderr');
+    this.sendErrorResponse(response, { id: err instanceof UsageError || err instanceof CompileError ? 3001 : 3000, format: `Stepwise: ${message}`, showUser: true });
+    this.sendEvent(new TerminatedEvent());
+  }
+
+  private begin(plan: LaunchPlan, prepared: PreparedSession): void {
+    for (const w of prepared.warnings) this.output.line(`warning: ${w}`, 'stderr');
+    const cwd = plan.options.cwd;
+    prepared.scheduler.on((e) => this.forward(e, plan, cwd));
+    const run: ActiveRun = { prepared, superseded: false, done: Promise.resolve(undefined) };
+    run.done = this.execute(run);
+    this.active = run;
+  }
+
+  private forward(e: RunEvent, plan: LaunchPlan, cwd: string): void {
+    this.output.handle(e);
+    if (e.type === 'taskLog') return;
+    this.sendEvent(new Event(RUN_EVENT, e));
+    if (e.type === 'taskStarted' && plan.attach && e.inspectorUrl) {
+      const body: AttachEventBody = { pathspec: e.pathspec, pid: e.pid, inspectorUrl: e.inspectorUrl, config: taskAttachConfig(e.pathspec, e.inspectorUrl, cwd) };
+      this.sendEvent(new Event(ATTACH_EVENT, body));
+    }
+  }
+
+  private async execute(run: ActiveRun): Promise<RunEndRecord | undefined> {
+    // Breakpoints reach the task sessions when they attach; the run itself waits only for the
+    // client to finish configuring, so that it sees the run from its first line.
+    await this.configurationDone;
+    let end: RunEndRecord | undefined;
+    try {
+      end = await run.prepared.scheduler.execute();
+    } catch (err) {
+      this.output.line(`Stepwise: the run stopped on an internal error: ${messageOf(err)}`, 'stderr');
+    }
+    if (!run.superseded) {
+      if (this.active === run) this.active = undefined;
+      this.sendEvent(new ExitedEvent(end?.status === 'succeeded' ? 0 : 1));
+      this.sendEvent(new TerminatedEvent());
+    }
+    return end;
+  }
+}

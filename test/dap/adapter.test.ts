@@ -1,0 +1,278 @@
+/**
+ * The debug adapter over the real protocol: `node dist/cli.js dap` driven by DebugClient, with
+ * a test-side CDP client standing in for js-debug on each task's inspector.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Flow } from '../../runtime/src/client';
+import type { AttachEventBody, RunEventBody } from '../../runtime/src/debug/protocol';
+import { ATTACH_EVENT } from '../../runtime/src/debug/protocol';
+import { repoRoot } from '../support/cli';
+import { AdapterUnderTest, isAlive } from './adapter';
+import { CdpClient } from './cdp';
+import { generatedPositionFor } from './sourceMap';
+import { bundles, lineOf, scratch } from './workspace';
+
+interface Breakpoint {
+  file: string;
+  line: number;
+  /** Evaluated in the paused frame; the results are collected. */
+  evaluate: string;
+}
+
+/**
+ * Plays the debugger for every task the adapter announces: attaches to its inspector, sets the
+ * breakpoint (mapped through the bundle's source map) when the task runs `step`, releases it.
+ */
+class FakeJsDebug {
+  readonly hits: Array<{ pathspec: string; value: unknown; url: string }> = [];
+  readonly errors: Error[] = [];
+  private readonly sessions: Promise<void>[] = [];
+
+  constructor(
+    private readonly adapter: AdapterUnderTest,
+    private readonly dir: string,
+    private readonly breakAt?: { step: string } & Breakpoint,
+  ) {
+    adapter.dc.on(ATTACH_EVENT, (e: { body: AttachEventBody }) => {
+      this.sessions.push(this.attach(e.body).catch((err: Error) => void this.errors.push(err)));
+    });
+  }
+
+  private async attach(body: AttachEventBody): Promise<void> {
+    // A live inspector answers on the announced port with the announced WebSocket.
+    const list = (await (await fetch(`http://127.0.0.1:${body.config.port}/json/list`)).json()) as Array<{ webSocketDebuggerUrl: string }>;
+    assert.equal(list[0]?.webSocketDebuggerUrl, body.inspectorUrl);
+    const cdp = await CdpClient.connect(body.inspectorUrl);
+    const step = body.pathspec.split('/')[2];
+    const bp = this.breakAt && this.breakAt.step === step ? this.breakAt : undefined;
+    const urls = new Map<string, string>();
+    cdp.on('Debugger.scriptParsed', (p) => urls.set(p.scriptId as string, p.url as string));
+    cdp.on('Debugger.paused', (p) => {
+      void (async () => {
+        const hit = (p.hitBreakpoints as string[] | undefined) ?? [];
+        const frames = p.callFrames as Array<{ callFrameId: string; location: { scriptId: string } }>;
+        if (bp && hit.length) {
+          const r = await cdp.send('Debugger.evaluateOnCallFrame', { callFrameId: frames[0].callFrameId, expression: bp.evaluate, returnByValue: true });
+          this.hits.push({ pathspec: body.pathspec, value: (r.result as { value: unknown }).value, url: urls.get(frames[0].location.scriptId) ?? '' });
+        }
+        await cdp.send('Debugger.resume');
+      })().catch((err: Error) => this.errors.push(err));
+    });
+    await cdp.send('Runtime.enable');
+    await cdp.send('Debugger.enable');
+    if (bp) {
+      const [bundle] = bundles(this.dir);
+      const pos = generatedPositionFor(bundle, bp.file, bp.line);
+      await cdp.send('Debugger.setBreakpointByUrl', { urlRegex: 'flow-[0-9a-f]+\\.js$', lineNumber: pos.lineNumber, columnNumber: pos.columnNumber });
+    }
+    await cdp.send('Runtime.runIfWaitingForDebugger');
+    await cdp.closed;
+  }
+
+  async settled(): Promise<void> {
+    await Promise.all(this.sessions);
+    if (this.errors.length) throw this.errors[0];
+  }
+}
+
+function maxAlive(events: Array<{ event: RunEventBody }>): number {
+  let alive = 0;
+  let max = 0;
+  for (const { event } of events) {
+    if (event.type === 'taskStarted') max = Math.max(max, ++alive);
+    if (event.type === 'taskFinished' && !event.cloned) alive--;
+  }
+  return max;
+}
+
+const started = (a: AdapterUnderTest) => a.runEvents.map((e) => e.event).filter((e): e is Extract<RunEventBody, { type: 'taskStarted' }> => e.type === 'taskStarted');
+
+describe('debug adapter (stepwise dap over stdio)', function () {
+  this.timeout(120_000);
+  let adapter: AdapterUnderTest | undefined;
+  afterEach(async () => {
+    await adapter?.close();
+    adapter = undefined;
+  });
+
+  it('announces every task with a pwa-node attach config, stops at a TypeScript breakpoint, completes', async () => {
+    const dir = scratch('counter.ts');
+    const flow = join(dir, 'counter.ts');
+    const line = lineOf(flow, 'this.count += 1');
+    adapter = new AdapterUnderTest(dir);
+    const js = new FakeJsDebug(adapter, dir, { step: 'add', file: flow, line, evaluate: 'this.count' });
+    const terminated = adapter.dc.waitForEvent('terminated', 90_000);
+    const exited = adapter.dc.waitForEvent('exited', 90_000);
+    const launched = await adapter.launch({ flow, command: 'run', __stepwiseAttach: true });
+    assert.equal(launched.success, true);
+    const end = await adapter.runFinished();
+    await js.settled();
+    assert.equal(end.status, 'succeeded', adapter.text());
+
+    assert.deepEqual(adapter.attachEvents.map((e) => e.pathspec.split('/')[2]), ['start', 'add', 'end']);
+    for (const e of adapter.attachEvents) {
+      const [, run, step, task] = e.pathspec.split('/');
+      assert.equal(e.config.type, 'pwa-node');
+      assert.equal(e.config.request, 'attach');
+      assert.equal(e.config.name, `${run}/${step}/${task}`);
+      assert.equal(e.config.port, Number(new URL(e.inspectorUrl).port));
+      assert.equal(e.config.continueOnAttach, true);
+      assert.equal(e.config.sourceMaps, true);
+      assert.ok(e.config.skipFiles.includes('<node_internals>/**'));
+      assert.ok(e.config.skipFiles.includes(join(repoRoot, 'dist', '**')));
+      assert.equal(run, end.runId);
+    }
+    assert.equal(js.hits.length, 1, 'the breakpoint in add was hit once');
+    assert.equal(js.hits[0].value, 0, 'this.count before the increment');
+    assert.match(js.hits[0].url, /flow-[0-9a-f]+\.js$/);
+    assert.ok(js.hits[0].pathspec.includes('/add/'));
+
+    const text = adapter.text();
+    assert.match(text, /\[\d+\/add\/\d+ \(pid \d+\)\] The count is 0 before incrementing/);
+    assert.match(text, new RegExp(`Run ${end.runId} succeeded`));
+    assert.equal((await exited).body.exitCode, 0);
+    await terminated;
+    const run = await Flow('CounterFlow', { root: join(dir, '.stepwise') }).latestRun();
+    assert.equal(run.id, end.runId);
+    assert.equal(run.status, 'succeeded');
+    assert.equal(await (await run.step('end').task()).data('count'), 2);
+  });
+
+  it('runs one task at a time by default: each task starts after the previous process is gone', async () => {
+    const dir = scratch('foreach.ts');
+    adapter = new AdapterUnderTest(dir);
+    const pidsAliveAtStart: number[] = [];
+    const a = adapter;
+    adapter.dc.on(ATTACH_EVENT, () => {
+      const pids = started(a).map((e) => e.pid);
+      pidsAliveAtStart.push(pids.slice(0, -1).filter(isAlive).length);
+    });
+    const js = new FakeJsDebug(adapter, dir);
+    await adapter.launch({ flow: join(dir, 'foreach.ts'), __stepwiseAttach: true });
+    const end = await adapter.runFinished();
+    await js.settled();
+    assert.equal(end.status, 'succeeded', adapter.text());
+    assert.equal(started(adapter).length, 6, 'start, 3 × analyzeCreatures, join, end');
+    assert.equal(maxAlive(adapter.runEvents), 1);
+    assert.deepEqual(pidsAliveAtStart, [0, 0, 0, 0, 0, 0]);
+    assert.match(adapter.text(), /mouse won!/);
+  });
+
+  it('without an attaching client, or with noDebug, runs tasks without the inspector', async () => {
+    for (const args of [{ __stepwiseAttach: true, noDebug: true }, {}]) {
+      const dir = scratch('hello.ts');
+      adapter = new AdapterUnderTest(dir);
+      await adapter.launch({ flow: join(dir, 'hello.ts'), maxWorkers: 2, ...args });
+      const end = await adapter.runFinished();
+      assert.equal(end.status, 'succeeded', adapter.text());
+      assert.equal(adapter.attachEvents.length, 0);
+      assert.equal(started(adapter).length, 3);
+      assert.ok(started(adapter).every((e) => e.inspectorUrl === undefined));
+      assert.match(adapter.text(), /Hello World!/);
+      await adapter.close();
+    }
+  });
+
+  it('shows a failed step with its TypeScript location, then resume clones the upstream tasks and stops in b again', async () => {
+    const dir = scratch('debug.ts');
+    const flow = join(dir, 'debug.ts');
+    const parseLine = lineOf(flow, 'JSON.parse');
+    adapter = new AdapterUnderTest(dir);
+    await adapter.launch({ flow, command: 'run', noDebug: true });
+    const failed = await adapter.runFinished();
+    assert.equal(failed.status, 'failed');
+    assert.equal(failed.failedTasks.length, 1);
+    assert.match(failed.failedTasks[0], /\/b\/\d+$/);
+    assert.match(adapter.text(), /Step failure: step b \(task \d+\) failed/);
+    assert.match(adapter.text(), new RegExp(`debug\\.ts:${parseLine}:\\d+`));
+    const located = adapter.outputEvents.find((e) => e.body.output.includes('Task failed.'));
+    assert.ok(located, 'a "Task failed." line');
+    assert.equal(located.body.category, 'stderr');
+    assert.equal(located.body.source?.path, flow);
+    assert.equal(located.body.line, parseLine);
+    await adapter.close();
+
+    writeFileSync(flow, readFileSync(flow, 'utf8').replace("JSON.parse('2fail')", "JSON.parse('2')"));
+    adapter = new AdapterUnderTest(dir);
+    const js = new FakeJsDebug(adapter, dir, { step: 'b', file: flow, line: parseLine, evaluate: 'typeof this.x' });
+    await adapter.launch({ flow, command: 'resume', __stepwiseAttach: true });
+    const end = await adapter.runFinished();
+    await js.settled();
+    assert.equal(end.status, 'succeeded', adapter.text());
+    assert.notEqual(end.runId, failed.runId);
+    const finished = adapter.runEvents.map((e) => e.event).filter((e): e is Extract<RunEventBody, { type: 'taskFinished' }> => e.type === 'taskFinished');
+    assert.deepEqual(finished.filter((e) => e.cloned).map((e) => e.step).sort(), ['a', 'start']);
+    assert.deepEqual(started(adapter).map((e) => e.step).sort(), ['b', 'end', 'join']);
+    assert.deepEqual(adapter.attachEvents.map((e) => e.pathspec.split('/')[2]).sort(), ['b', 'end', 'join']);
+    assert.equal(js.hits.length, 1);
+    assert.equal(js.hits[0].value, 'undefined', 'stopped before the assignment');
+    assert.match(adapter.text(), /total is 3/);
+    const run = await Flow('DebugFlow', { root: join(dir, '.stepwise') }).latestRun();
+    assert.equal(run.originRunId, failed.runId);
+  });
+
+  it('Stop kills the waiting task process and marks the run killed', async () => {
+    const dir = scratch('hello.ts');
+    adapter = new AdapterUnderTest(dir);
+    const firstAttach = adapter.dc.waitForEvent(ATTACH_EVENT);
+    await adapter.launch({ flow: join(dir, 'hello.ts'), __stepwiseAttach: true });
+    const body = (await firstAttach).body as AttachEventBody;
+    assert.ok(isAlive(body.pid), 'the task waits for a debugger');
+    await adapter.dc.terminateRequest();
+    const end = await adapter.runFinished();
+    assert.equal(end.status, 'killed');
+    assert.equal(isAlive(body.pid), false, `task pid ${body.pid} is gone`);
+    await adapter.dc.disconnectRequest({});
+    assert.equal(await adapter.exited, 0);
+    const run = await Flow('HelloWorldFlow', { root: join(dir, '.stepwise') }).latestRun();
+    assert.equal(run.status, 'killed');
+    assert.equal(started(adapter).length, 1, 'nothing ran after the stop');
+  });
+
+  it('closing the adapter without a disconnect still kills the run (no orphans)', async () => {
+    const dir = scratch('hello.ts');
+    adapter = new AdapterUnderTest(dir);
+    const firstAttach = adapter.dc.waitForEvent(ATTACH_EVENT);
+    await adapter.launch({ flow: join(dir, 'hello.ts'), __stepwiseAttach: true });
+    const body = (await firstAttach).body as AttachEventBody;
+    adapter.child.stdin!.end();
+    assert.equal(await adapter.exited, 0);
+    assert.equal(isAlive(body.pid), false, `task pid ${body.pid} is gone`);
+    const run = await Flow('HelloWorldFlow', { root: join(dir, '.stepwise') }).latestRun();
+    assert.equal(run.status, 'killed');
+  });
+
+  it('Restart kills the run and starts a new one', async () => {
+    const dir = scratch('hello.ts');
+    adapter = new AdapterUnderTest(dir);
+    const firstAttach = adapter.dc.waitForEvent(ATTACH_EVENT);
+    const args = { flow: join(dir, 'hello.ts'), __stepwiseAttach: true };
+    await adapter.launch(args);
+    const first = (await firstAttach).body as AttachEventBody;
+    const js = new FakeJsDebug(adapter, dir);
+    await adapter.dc.restartRequest({ arguments: args } as never);
+    const killed = await adapter.runFinished(1);
+    assert.equal(killed.status, 'killed');
+    assert.equal(isAlive(first.pid), false);
+    const second = await adapter.runFinished(2);
+    await js.settled();
+    assert.equal(second.status, 'succeeded', adapter.text());
+    assert.notEqual(second.runId, killed.runId);
+  });
+
+  it('a flow with lint errors fails the launch with one clear message and ends the session', async () => {
+    const dir = scratch();
+    const flow = join(repoRoot, 'test', 'fixtures', 'invalid', 'no_end.ts');
+    adapter = new AdapterUnderTest(dir);
+    const terminated = adapter.dc.waitForEvent('terminated');
+    await assert.rejects(adapter.launch({ flow, cwd: dir }), (err: Error) => {
+      assert.match(err.message, /the flow has \d+ errors?; fix/);
+      assert.match(err.message, /no_end\.ts:\d+:\d+: error SW\d+/);
+      return true;
+    });
+    await terminated;
+    assert.equal(adapter.attachEvents.length, 0);
+  });
+});
