@@ -199,6 +199,20 @@ describe('lint: one failing and one passing case per rule', () => {
     assert.match(ds[0].message, /`end` reads `c`, dropped at the join `j`: its this.mergeArtifacts\(\.\.\.\) call excludes it/);
   });
 
+  it('names the inner join that dropped an artifact when an outer join had nothing to merge', () => {
+    const ds = lint(flow(`  declare items: number[];
+  declare sq: number;
+  @step start() { this.next(this.a, this.b); }
+  @step a() { this.items = [1, 2]; this.next(this.each, { foreach: 'items' }); }
+  @step each() { this.sq = 1; this.next(this.joinA); }
+  @step joinA(inputs: Inputs) { this.next(this.j); }
+  @step b() { this.next(this.j); }
+  @step j(inputs: Inputs) { this.mergeArtifacts(inputs); this.next(this.end); }
+  @step end() { console.log(this.items); }`));
+    assert.deepEqual(ds.map((d) => `${d.code}@${d.range.start.line + 1}`), ['SW017@11']);
+    assert.match(ds[0].message, /`end` reads `items`, dropped at the join `joinA`/);
+  });
+
   it('lets mergeArtifacts without include carry every artifact, and warns about reads before the call', () => {
     const base = `  declare c: string;\n  @step start() { this.c = 'x'; this.next(this.a, this.b); }\n  @step a() { this.next(this.j); }\n  @step b() { this.next(this.j); }\n`;
     assert.deepEqual(lint(flow(`${base}  @step j(inputs: Inputs) { this.mergeArtifacts(inputs); console.log(this.c); this.next(this.end); }\n  @step end() { console.log(this.c); }`)), []);

@@ -95,10 +95,8 @@ function droppingJoin(analysis: Analysis, s: StepNode, x: string): StepNode | un
       if (seen.has(p.name)) continue;
       seen.add(p.name);
       if (data.defOut.get(p.name)?.has(x)) continue;
-      if (p.takesInputs) {
-        if ((analysis.incoming.get(p.name) ?? []).some((q) => data.maybeOut.get(q.name)?.has(x))) return p;
-        continue; // a join starts afresh: what came before it does not matter
-      }
+      // A join whose branches had it dropped it; otherwise an earlier join may have.
+      if (p.takesInputs && (analysis.incoming.get(p.name) ?? []).some((q) => data.maybeOut.get(q.name)?.has(x))) return p;
       next.push(...(analysis.incoming.get(p.name) ?? []));
     }
     frontier = next;
