@@ -6,6 +6,7 @@ import type * as vscode from 'vscode';
 import type { FlowGraphParams } from '../../server/src/protocol';
 import type { ExplorerApi } from './explorer';
 import type { RunsApi } from './runs';
+import type { DebugApi } from './debug';
 
 export interface LintStatus {
   /** Whether the status bar item shows (the active editor holds a flow). */
@@ -41,4 +42,6 @@ export interface StepwiseApi {
   readonly explorer: ExplorerApi;
   /** Runs started from VS Code with progress (client/src/runs). */
   readonly runs: RunsApi;
+  /** F5 debugging: the task sessions js-debug starts (client/src/debug). */
+  readonly debug: DebugApi;
 }

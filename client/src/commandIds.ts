@@ -2,6 +2,7 @@
 export const CommandIds = {
   run: 'stepwise.runFlow',
   debug: 'stepwise.debugFlow',
+  resumeDebug: 'stepwise.resumeDebug',
   showDag: 'stepwise.showDag',
   restartServer: 'stepwise.restartServer',
 } as const;

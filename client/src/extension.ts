@@ -13,6 +13,8 @@ import { registerExplorer } from './explorer';
 import { looksLikeFlowDocument } from './flowDetection';
 import { registerNewFlow } from './newflow';
 import { registerRuns } from './runs';
+import { registerDebugging } from './debug';
+import { flowGraphOf } from './debug/graph';
 import { LintStatusBar } from './statusBar';
 
 let ctx: Ctx | undefined;
@@ -49,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): StepwiseApi {
   );
   vscode.workspace.textDocuments.forEach(wake);
 
+  const debug = registerDebugging(context, { graphFor: (file) => flowGraphOf(c, file), log: output });
   const runs = registerRuns(context);
   const explorer = registerExplorer(context, runs.runner);
   context.subscriptions.push(registerNewFlow(context));
@@ -56,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): StepwiseApi {
   return {
     explorer,
     runs: runs.api,
+    debug,
     languageClientReady: c.ready,
     isLanguageClientStarted: () => c.isStarted(),
     flowGraph: (uri) => c.graphs.get(uri),

@@ -88,8 +88,9 @@ export function tsconfigWith(existing: string | undefined, typesDir: string): st
           $comment: COMMENT,
           compilerOptions: {
             target: 'ES2022',
-            module: 'commonjs',
-            moduleResolution: 'node10',
+            // Flows are bundled by esbuild when they run; the editor resolves imports like a bundler.
+            module: 'preserve',
+            moduleResolution: 'bundler',
             lib: ['ES2023', 'DOM'],
             strict: true,
             noEmit: true,

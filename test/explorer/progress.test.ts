@@ -1,0 +1,59 @@
+/** Following a run through the CLI's --json-events, as the status bar and notification show it. */
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RunProgress, consoleLine, failureSummary } from '../../client/src/runs/progress';
+import { fixtures, runCli } from '../support/cli';
+import { FAILING_FLOW } from './datastore';
+
+describe('run progress from --json-events', function () {
+  this.timeout(300_000);
+
+  it('counts steps done and foreach tasks of a real run, and ends succeeded', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stepwise-progress-'));
+    const r = await runCli(['run', join(fixtures, 'flows', 'foreach.ts'), '--json-events'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    let now = 0;
+    const p = new RunProgress(() => now);
+    const foreachSeen: string[] = [];
+    for (const line of r.stdout.split('\n')) {
+      const e = RunProgress.parse(line);
+      if (!e) continue;
+      p.apply(e);
+      now += 100;
+      const s = p.snapshot();
+      if (s.foreach) foreachSeen.push(`${s.foreach.done}/${s.foreach.total}`);
+    }
+    assert.deepEqual([...new Set(foreachSeen)], ['0/3', '1/3', '2/3']);
+    const s = p.snapshot();
+    assert.equal(s.finished?.status, 'succeeded');
+    assert.equal(s.stepsDone, 4);
+    assert.match(p.summary(), /^4 steps done · \d/);
+    assert.equal(s.flow, 'ForeachFlow');
+  });
+
+  it('prints console lines in the CLI format and the failure summary with the stack', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stepwise-progress-'));
+    writeFileSync(join(dir, 'flow.ts'), FAILING_FLOW);
+    const r = await runCli(['run', join(dir, 'flow.ts'), '--json-events'], { cwd: dir });
+    assert.equal(r.code, 1);
+    const p = new RunProgress();
+    const lines: string[] = [];
+    for (const line of r.stdout.split('\n')) {
+      const e = RunProgress.parse(line);
+      if (!e) continue;
+      p.apply(e);
+      const l = consoleLine(e, new Date(2026, 0, 27, 22, 59, 40, 313));
+      if (l) lines.push(l);
+    }
+    assert.match(lines[0], /^2026-01-27 22:59:40\.313 Workflow starting \(run-id \d+\): FailThenFixFlow$/);
+    assert.ok(lines.some((l) => /^2026-01-27 22:59:40\.313 \[\d+\/b\/2 \(pid \d+\)\] Task failed\.$/.test(l)), lines.join('\n'));
+    assert.ok(lines.some((l) => /\[\d+\/b\/2 \(pid \d+\)\] Error: boom$/.test(l)));
+    assert.equal(p.finished?.status, 'failed');
+    const summary = failureSummary(p);
+    assert.equal(summary[0], 'Step failure: step b (task 2) failed:');
+    assert.match(summary[1], /^ {4}Error: boom$/);
+    assert.match(summary[2], /^ {8}at .*flow\.ts:\d+:\d+/);
+  });
+});
