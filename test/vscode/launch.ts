@@ -19,6 +19,10 @@ const testsPath = join(__dirname, 'suite', 'index.js');
 
 const log = (msg: string) => console.log(`[test:vscode] ${msg}`);
 
+/** The closing line suite/index.ts prints. */
+const SUMMARY = /^vscode: \d+ passed, \d+ failed/;
+let summary: string | undefined;
+
 function intEnv(name: string, fallback: number): number {
   const v = Number(process.env[name]);
   return Number.isFinite(v) && v > 0 ? v : fallback;
@@ -87,9 +91,15 @@ async function main(): Promise<number> {
             installTimeoutMs: intEnv('STEPWISE_VSCODE_INSTALL_TIMEOUT_MS', 15 * 60_000),
             runTimeoutMs: intEnv('STEPWISE_VSCODE_TIMEOUT_MS', 5 * 60_000),
             log,
+            onLog: (line) => {
+              if (SUMMARY.test(line)) summary = line.trim();
+              process.stdout.write(line.endsWith('\n') ? line : line + '\n');
+            },
           })
         : await runInElectron({ repoRoot, workspace: ws.folder, stateDir, testsPath, env });
     log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    // The suites' own count, last, where CI reads a run's closing line.
+    if (summary) console.log(summary);
     return code;
   } finally {
     clearTimeout(watchdog);

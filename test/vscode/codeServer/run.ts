@@ -23,6 +23,8 @@ export interface CodeServerRunOptions {
   installTimeoutMs: number;
   runTimeoutMs: number;
   log: (msg: string) => void;
+  /** Receives each line the extension host logs (the suites' reporter output among them). */
+  onLog: (line: string) => void;
 }
 
 export async function runInCodeServer(opts: CodeServerRunOptions): Promise<number> {
@@ -57,7 +59,7 @@ export async function runInCodeServer(opts: CodeServerRunOptions): Promise<numbe
       url,
       screenshotDir: opts.screenshotDir,
       browserLogFile: join(logDir, 'browser.log'),
-      onLog: (line) => process.stdout.write(line.endsWith('\n') ? line : line + '\n'),
+      onLog: opts.onLog,
     });
     opts.log(`workbench opened (${since()})`);
 
