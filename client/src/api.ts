@@ -7,6 +7,7 @@ import type { FlowGraphParams } from '../../server/src/protocol';
 import type { ExplorerApi } from './explorer';
 import type { RunsApi } from './runs';
 import type { DebugApi } from './debug';
+import type { PreviewApi } from './preview';
 
 export interface LintStatus {
   /** Whether the status bar item shows (the active editor holds a flow). */
@@ -44,4 +45,6 @@ export interface StepwiseApi {
   readonly runs: RunsApi;
   /** F5 debugging: the task sessions js-debug starts (client/src/debug). */
   readonly debug: DebugApi;
+  /** The DAG preview (client/src/preview). */
+  readonly preview: PreviewApi;
 }

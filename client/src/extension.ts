@@ -15,7 +15,9 @@ import { registerNewFlow } from './newflow';
 import { registerRuns } from './runs';
 import { registerDebugging } from './debug';
 import { flowGraphOf } from './debug/graph';
+import { registerPreview } from './preview';
 import { LintStatusBar } from './statusBar';
+import { FlowGraphRequest, type FlowGraphResult } from '../../server/src/protocol';
 
 let ctx: Ctx | undefined;
 
@@ -51,6 +53,13 @@ export function activate(context: vscode.ExtensionContext): StepwiseApi {
   );
   vscode.workspace.textDocuments.forEach(wake);
 
+  const preview = registerPreview(context, {
+    graphs: c.graphs,
+    requestGraph: async (uri) => (await c.start()).client.sendRequest<FlowGraphResult>(FlowGraphRequest, { uri: uri.toString() }),
+    registerCommand: (id, run) => c.registerCommand(id, () => run),
+    log: output,
+  });
+
   const debug = registerDebugging(context, { graphFor: (file) => flowGraphOf(c, file), log: output });
   const runs = registerRuns(context);
   const explorer = registerExplorer(context, runs.runner);
@@ -60,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): StepwiseApi {
     explorer,
     runs: runs.api,
     debug,
+    preview,
     languageClientReady: c.ready,
     isLanguageClientStarted: () => c.isStarted(),
     flowGraph: (uri) => c.graphs.get(uri),

@@ -159,6 +159,31 @@ describe('DAG preview page (Chromium)', function () {
     await p.page.waitForFunction((t) => document.getElementById('viewport')!.getAttribute('transform') !== t, moved);
   });
 
+  it('refits a grown graph that would be cut off, as long as the user has not moved the view', async () => {
+    const text = readFileSync(join(flowsDir, 'hello.ts'), 'utf8');
+    const p = await preview({ width: 520, height: 400 });
+    await p.draw(graphMessage(parseFlow(text, 'hello.ts')));
+    const chain = ['extra1', 'extra2', 'extra3', 'extra4'];
+    const grown = text
+      .replace(/this\.next\(this\.end\)/, `this.next(this.${chain[0]})`)
+      .replace(
+        /(\n\s*@step\s+end\b)/,
+        chain.map((n, i) => `\n  @step ${n}() {\n    this.next(this.${chain[i + 1] ?? 'end'});\n  }\n`).join('') + '$1',
+      );
+    const r = await p.draw(graphMessage(parseFlow(grown, 'hello.ts')));
+    assert.equal(r.stepCount, 7);
+    const offscreen = await p.page.evaluate(() => {
+      const canvas = document.getElementById('dag')!.getBoundingClientRect();
+      return [...document.querySelectorAll('.node')]
+        .filter((n) => {
+          const b = n.getBoundingClientRect();
+          return b.left < canvas.left - 0.5 || b.right > canvas.right + 0.5 || b.top < canvas.top - 0.5 || b.bottom > canvas.bottom + 0.5;
+        })
+        .map((n) => n.getAttribute('data-step'));
+    });
+    assert.deepEqual(offscreen, []);
+  });
+
   it('keeps the last good graph, dimmed, with the problem named while the file has errors', async () => {
     const good = graphOf(flowsDir, 'foreach.ts');
     const p = await preview();

@@ -155,8 +155,11 @@ async function draw(job: GraphJob): Promise<void> {
   state = { ...state, uri: job.uri };
   if (restoreView) {
     viewport.set(restoreView);
+    viewport.userMoved = true;
     restoreView = undefined;
-  } else if (needsFit) {
+  } else if (needsFit || (!viewport.userMoved && !viewport.shows(next.width, next.height))) {
+    // Fitted on the first graph; after that the view only moves by itself while the user has
+    // not panned or zoomed, and only when the grown graph would otherwise be cut off.
     viewport.fit(next.width, next.height);
     needsFit = false;
   }
@@ -286,6 +289,10 @@ $<HTMLDivElement>('canvas').addEventListener('keydown', (e) => {
   else if (e.key === '0' && layout) viewport.fit(layout.width, layout.height);
 });
 window.addEventListener('error', (e) => post({ type: 'error', message: e.message }));
+// The panel opens small or gets resized: keep the graph fitted until the user takes over.
+new ResizeObserver(() => {
+  if (layout && !viewport.userMoved) viewport.fit(layout.width, layout.height);
+}).observe(svg);
 
 function makeMeasure(): Measure {
   const ctx = document.createElement('canvas').getContext('2d');

@@ -17,6 +17,8 @@ export class Viewport {
   private drag?: { id: number; x: number; y: number; view: View; moved: boolean };
   /** True right after a drag, so the click that ends it doesn't reveal a step. */
   suppressClick = false;
+  /** The user panned or zoomed since the last fit: from then on only they move the view. */
+  userMoved = false;
 
   constructor(
     private readonly svg: SVGSVGElement,
@@ -42,6 +44,7 @@ export class Viewport {
 
   /** Zooms by `factor` keeping the point (px, py) of the canvas still (the centre by default). */
   zoom(factor: number, px?: number, py?: number): void {
+    this.userMoved = true;
     const r = this.svg.getBoundingClientRect();
     const cx = px ?? r.width / 2;
     const cy = py ?? r.height / 2;
@@ -54,8 +57,16 @@ export class Viewport {
   fit(width: number, height: number): void {
     const r = this.svg.getBoundingClientRect();
     if (r.width <= 0 || r.height <= 0 || width <= 0 || height <= 0) return;
+    this.userMoved = false;
     const k = clamp(Math.min(1, (r.width - 2 * FIT_MARGIN) / width, (r.height - 2 * FIT_MARGIN) / height));
     this.set({ k, x: (r.width - width * k) / 2, y: (r.height - height * k) / 2 });
+  }
+
+  /** Whether a content box of this size lies wholly inside the canvas at the current view. */
+  shows(width: number, height: number): boolean {
+    const r = this.svg.getBoundingClientRect();
+    const { x, y, k } = this.view;
+    return x >= 0 && y >= 0 && x + width * k <= r.width && y + height * k <= r.height;
   }
 
   private onWheel(e: WheelEvent): void {
@@ -78,6 +89,7 @@ export class Viewport {
     if (!d.moved && Math.hypot(dx, dy) < 4) return;
     if (!d.moved) {
       d.moved = true;
+      this.userMoved = true;
       this.svg.setPointerCapture(e.pointerId);
       this.svg.classList.add('panning');
     }

@@ -76,6 +76,10 @@ export class PreviewController implements vscode.Disposable {
     return this.uri;
   }
 
+  highlightedStep(): string | null {
+    return this.highlighted;
+  }
+
   lastGraph(uri: vscode.Uri): FlowGraph | undefined {
     return this.lastSent.get(uri.toString());
   }
@@ -171,6 +175,9 @@ export class PreviewController implements vscode.Disposable {
     if (this.uri?.toString() === vscode.Uri.parse(p.uri).toString()) {
       this.sendGraph(p);
       this.followRuns(p);
+      // Step ranges moved with the edit: the step under the cursor may have changed.
+      const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.uri?.toString());
+      if (editor) this.onSelection(editor);
       return;
     }
     const active = vscode.window.activeTextEditor?.document.uri;
@@ -252,7 +259,7 @@ export class PreviewController implements vscode.Disposable {
     this.post({ type: 'overlay', overlay });
   }
 
-  private async reveal(step: string): Promise<void> {
+  async reveal(step: string): Promise<void> {
     const uri = this.uri;
     if (!uri) return;
     const key = uri.toString();

@@ -28,6 +28,8 @@ export function registerPreview(context: vscode.ExtensionContext, deps: PreviewD
     isOpen: () => controller.isOpen(),
     currentUri: () => controller.currentUri(),
     lastGraph: (uri) => controller.lastGraph(uri),
+    highlightedStep: () => controller.highlightedStep(),
+    revealStep: (step) => controller.reveal(step),
     onDidRender: controller.onDidRender,
     onDidExport: controller.onDidExport,
   };

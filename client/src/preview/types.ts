@@ -50,6 +50,10 @@ export interface PreviewApi {
   currentUri(): vscode.Uri | undefined;
   /** The graph last sent to the preview for a document. */
   lastGraph(uri: vscode.Uri): FlowGraph | undefined;
+  /** The step the preview highlights (the one under the editor's cursor). */
+  highlightedStep(): string | null;
+  /** What a click on a step does: select its name in the editor. */
+  revealStep(step: string): Promise<void>;
   /** Fires after the webview has painted a graph. */
   readonly onDidRender: vscode.Event<RenderEvent>;
   /** Fires when the webview hands over an export (then offered for saving). */

@@ -1,0 +1,108 @@
+/**
+ * The DAG preview inside a real VS Code: the command opens it beside the flow, edits redraw it
+ * (the webview reports each paint back through the API), it follows the active flow, dims on
+ * errors, highlights the step under the cursor and reveals a step in the editor.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { RenderEvent } from '../../../client/src/preview';
+import { activateStepwise, openInEditor, screenshot, waitFor, waitForGraph, workspaceFile } from './support';
+
+const HELLO = `import { FlowSpec, step } from 'stepwise';
+
+/** A flow the preview test edits. */
+export default class PreviewEditFlow extends FlowSpec {
+  /** First step. */
+  @step start() {
+    this.next(this.hello);
+  }
+
+  /** Says hello. */
+  @step hello() {
+    console.log('hello');
+    this.next(this.end);
+  }
+
+  @step end() {}
+}
+`;
+
+describe('DAG preview', () => {
+  it('opens beside the flow and redraws when a step is added', async () => {
+    const api = await activateStepwise();
+    const file = workspaceFile('preview/edit_me.ts');
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(HELLO));
+    const editor = await openInEditor('preview/edit_me.ts');
+    const doc = editor.document;
+    await api.languageClientReady;
+    await waitForGraph(api, doc);
+
+    const renders: RenderEvent[] = [];
+    const sub = api.preview.onDidRender((r) => renders.push(r));
+    const rendered = (what: string, accept: (r: RenderEvent) => boolean, since: number) =>
+      waitFor(what, api.preview.onDidRender, () => renders.slice(since).find((r) => r.uri === doc.uri.toString() && accept(r)), 30_000);
+    try {
+      let since = renders.length;
+      await vscode.commands.executeCommand('stepwise.showDag');
+      const first = await rendered('the first paint of the preview', (r) => r.stepCount === 3, since);
+      assert.equal(first.dimmed, false);
+      assert.equal(api.preview.currentUri()?.toString(), doc.uri.toString());
+      // Beside the editor, which kept the focus.
+      const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => ({ t, column: g.viewColumn })));
+      const panelTab = tabs.find(({ t }) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('stepwise.dag'));
+      assert.ok(panelTab, `no preview tab among ${tabs.map(({ t }) => t.label).join(', ')}`);
+      assert.notEqual(panelTab.column, editor.viewColumn);
+      assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), doc.uri.toString());
+
+      // The author adds a step between hello and end.
+      since = renders.length;
+      const edit = new vscode.WorkspaceEdit();
+      const text = doc.getText();
+      const next = text.indexOf('this.next(this.end)');
+      edit.replace(doc.uri, new vscode.Range(doc.positionAt(next), doc.positionAt(next + 'this.next(this.end)'.length)), 'this.next(this.extra)');
+      const endAt = text.indexOf('  @step end()');
+      edit.insert(doc.uri, doc.positionAt(endAt), '  /** Added by the test. */\n  @step extra() {\n    this.next(this.end);\n  }\n\n');
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      const redrawn = await rendered('the redraw with the added step', (r) => r.stepCount === 4, since);
+      assert.equal(redrawn.dimmed, false);
+      assert.deepEqual(api.preview.lastGraph(doc.uri)?.steps.map((s) => s.name), ['start', 'hello', 'extra', 'end']);
+      assert.ok(redrawn.ms > 0);
+
+      // The cursor inside a step highlights it; a click's reveal selects the step's name.
+      const inHello = doc.positionAt(doc.getText().indexOf("console.log('hello')"));
+      editor.selection = new vscode.Selection(inHello, inHello);
+      await waitFor('hello to be highlighted', vscode.window.onDidChangeTextEditorSelection, () => (api.preview.highlightedStep() === 'hello' ? true : undefined));
+      await api.preview.revealStep('extra');
+      const active = vscode.window.activeTextEditor;
+      assert.equal(active?.document.uri.toString(), doc.uri.toString());
+      assert.equal(active?.document.getText(active.selection), 'extra');
+
+      await screenshot('preview-beside-editor', ['iframe.webview.ready', '.monaco-editor .view-lines']);
+
+      // Broken: the picture stays, dimmed.
+      since = renders.length;
+      const broken = new vscode.WorkspaceEdit();
+      const t2 = doc.getText();
+      const endDecl = t2.indexOf('  @step end() {}');
+      broken.delete(doc.uri, new vscode.Range(doc.positionAt(endDecl), doc.positionAt(endDecl + '  @step end() {}'.length)));
+      assert.ok(await vscode.workspace.applyEdit(broken));
+      const dimmed = await rendered('the dimmed redraw of the broken flow', (r) => r.dimmed, since);
+      assert.equal(dimmed.stepCount, 4, 'the last good graph stays');
+      await screenshot('preview-dimmed-on-errors', ['iframe.webview.ready']);
+      const fix = new vscode.WorkspaceEdit();
+      fix.insert(doc.uri, doc.positionAt(endDecl), '  @step end() {}');
+      assert.ok(await vscode.workspace.applyEdit(fix));
+      await rendered('the redraw after the fix', (r) => !r.dimmed && r.stepCount === 4, since);
+
+      // Another flow in the editor: the preview follows it.
+      since = renders.length;
+      const other = await openInEditor('flows/foreach.ts');
+      await waitFor('the preview to follow foreach.ts', api.preview.onDidRender, () =>
+        renders.slice(since).find((r) => r.uri === other.document.uri.toString()),
+      30_000);
+      assert.equal(api.preview.currentUri()?.toString(), other.document.uri.toString());
+    } finally {
+      sub.dispose();
+    }
+  });
+});
