@@ -1,0 +1,119 @@
+/**
+ * The artifact explorer inside a real VS Code: a run started from the extension and one started
+ * by the CLI outside it both appear in the tree; expanding reaches an artifact whose read-only
+ * document shows the value; a log opens with the log grammar's language.
+ */
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { StepwiseApi } from '../../../client/src/api';
+import type { ExplorerNode } from '../../../client/src/explorer';
+import { activateStepwise, screenshot, workspaceFile, workspaceFolder } from './support';
+
+/** Waits until an async check returns a value, re-checking whenever `event` fires. */
+function waitForAsync<T>(what: string, event: vscode.Event<unknown>, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let done = false;
+    const finish = (f: () => void) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      sub.dispose();
+      f();
+    };
+    const attempt = () =>
+      check().then(
+        (v) => v !== undefined && finish(() => resolve(v)),
+        (e: unknown) => finish(() => reject(e)),
+      );
+    const timer = setTimeout(() => finish(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`))), timeoutMs);
+    const sub = event(() => void attempt());
+    void attempt();
+  });
+}
+
+async function child(api: StepwiseApi, parent: ExplorerNode, label: string): Promise<ExplorerNode> {
+  const kids = await api.explorer.children(parent);
+  const n = kids.find((k) => k.label === label);
+  assert.ok(n, `no '${label}' under ${parent.label}: ${kids.map((k) => k.label).join(', ')}`);
+  return n;
+}
+
+async function runNode(api: StepwiseApi, flow: string, runId: string): Promise<ExplorerNode | undefined> {
+  const f = (await api.explorer.roots()).find((n) => n.label === flow);
+  if (!f) return undefined;
+  return (await api.explorer.children(f)).find((n) => n.label === runId && n.status !== 'running');
+}
+
+describe('artifact explorer', function () {
+  this.timeout(180_000);
+  let api: StepwiseApi;
+
+  before(async () => {
+    api = await activateStepwise();
+  });
+
+  it('shows a run started from VS Code, down to an artifact whose document shows the value', async () => {
+    const file = workspaceFile('flows/foreach.ts').fsPath;
+    const outcome = await api.runs.start({ file, cwd: workspaceFolder().fsPath, command: 'run' });
+    assert.equal(outcome.status, 'succeeded');
+    assert.ok(outcome.runId);
+    assert.match(api.runs.statusText(), new RegExp(`ForeachFlow ${outcome.runId} succeeded`));
+    assert.equal(api.explorer.root(), join(workspaceFolder().fsPath, '.stepwise'));
+
+    const run = await waitForAsync('the run in the tree', api.explorer.onDidRefresh, () => runNode(api, 'ForeachFlow', outcome.runId!));
+    assert.equal(run.status, 'succeeded');
+    const start = await child(api, run, 'start');
+    const [task] = await api.explorer.children(start);
+    const creatures = await child(api, task, 'creatures');
+    assert.match(creatures.description ?? '', /^Array\(3\) · \[ 'bird', 'mouse', 'dog' \]/);
+
+    const editor = await api.explorer.open(creatures);
+    assert.ok(editor);
+    assert.equal(editor.document.uri.scheme, 'stepwise-artifact');
+    assert.equal(
+      editor.document.getText(),
+      `// ForeachFlow/${outcome.runId}/start/1/creatures — Array(3), 25 B serialised (read-only)\n[\n  "bird",\n  "mouse",\n  "dog",\n]\n`,
+    );
+
+    const steps = await api.explorer.children(run);
+    const analyze = steps.find((s) => s.label === 'analyzeCreatures');
+    assert.match(analyze?.description ?? '', /^3 tasks/);
+    const [first] = await api.explorer.children(analyze!);
+    const stdout = await child(api, first, 'stdout');
+    const log = await api.explorer.open(stdout);
+    assert.equal(log?.document.languageId, 'stepwise-log');
+    assert.match(log!.document.getText(), /^Analyzing \w+/);
+
+    await vscode.commands.executeCommand('workbench.view.extension.stepwise');
+    await api.explorer.reveal(creatures);
+    await vscode.window.showTextDocument(editor.document, { preview: false });
+    await screenshot('explorer-artifact', ['.monaco-list-row.selected', '.editor-instance .view-line']);
+  });
+
+  it('picks up a run made by the CLI outside VS Code through the datastore watcher', async () => {
+    const folder = workspaceFolder().fsPath;
+    const cli = process.env.STEPWISE_TEST_REPO ? join(process.env.STEPWISE_TEST_REPO, 'dist', 'cli.js') : '';
+    assert.ok(cli, 'STEPWISE_TEST_REPO names the repository');
+    const runId = await new Promise<string>((resolve, reject) => {
+      const p = spawn(process.execPath, [cli, 'run', join(folder, 'flows', 'hello.ts')], { cwd: folder, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      p.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      p.on('error', reject);
+      p.on('close', (code) => {
+        const m = /run-id (\d+)/.exec(out);
+        if (code === 0 && m) resolve(m[1]);
+        else reject(new Error(`hello.ts exited ${code}: ${out}`));
+      });
+    });
+    const run = await waitForAsync('the CLI run in the tree', api.explorer.onDidRefresh, () => runNode(api, 'HelloWorldFlow', runId));
+    assert.equal(run.status, 'succeeded');
+    const steps = await api.explorer.children(run);
+    assert.deepEqual(
+      steps.map((s) => s.label),
+      ['start', 'hello', 'end'],
+    );
+  });
+});
