@@ -1,3 +1,3 @@
 /** The static flow graph: flow source text → plain-data FlowGraph, never executing the file. */
-export { parseFlow } from './parse';
+export { parseFlow, type ParseOptions } from './parse';
 export * from './types';

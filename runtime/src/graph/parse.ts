@@ -9,13 +9,19 @@ import { readBody, type BodyContext } from './body';
 import { API_MEMBERS } from './names';
 import { SourceText, calleeName, literalValue, nameOf, unwrap, NOT_LITERAL } from './source';
 import type { ArtifactRef, FieldNode, FlowGraph, ParameterNode, ParameterType, StepKind, StepNode, SyntaxProblem } from './types';
+import { sourceFileFor } from './sourceFiles';
 import { typescript, type TsTypes as ts } from './typescript';
 
-export function parseFlow(text: string, fileName = 'flow.ts'): FlowGraph {
-  const t = typescript();
-  // Doc comments are read from comment ranges, so the parser can skip building JSDoc nodes.
-  const options = { languageVersion: t.ScriptTarget.Latest, jsDocParsingMode: t.JSDocParsingMode.ParseNone };
-  const sf = t.createSourceFile(fileName, text, options, false, t.ScriptKind.TS);
+export interface ParseOptions {
+  /**
+   * Re-parse incrementally from the previous text parsed under the same file name (default
+   * true). The result is the same either way; false always parses from scratch.
+   */
+  incremental?: boolean;
+}
+
+export function parseFlow(text: string, fileName = 'flow.ts', options: ParseOptions = {}): FlowGraph {
+  const sf = sourceFileFor(fileName, text, options.incremental !== false);
   const src = new SourceText(sf);
   const errors = syntaxErrors(sf, src);
   const api = apiNames(sf);
