@@ -5,7 +5,7 @@
  */
 import { typescript, type TsTypes as ts } from './typescript';
 
-const MAX_FILES = 16;
+const MAX_FILES = 8;
 const recent = new Map<string, ts.SourceFile>();
 
 function create(fileName: string, text: string): ts.SourceFile {
