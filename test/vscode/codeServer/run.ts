@@ -17,6 +17,8 @@ export interface CodeServerRunOptions {
   /** A fresh folder for code-server's HOME and state. */
   stateDir: string;
   testsPath: string;
+  /** The extension under development; default: the repository (the .vsix test points it at a probe). */
+  extensionDevelopmentPath?: string;
   outputDir: string;
   screenshotDir: string;
   env: Record<string, string>;
@@ -49,7 +51,7 @@ export async function runInCodeServer(opts: CodeServerRunOptions): Promise<numbe
 
     const remote = (p: string) => `vscode-remote://127.0.0.1:${server!.port}${p}`;
     const payload = [
-      ['extensionDevelopmentPath', remote(opts.repoRoot)],
+      ['extensionDevelopmentPath', remote(opts.extensionDevelopmentPath ?? opts.repoRoot)],
       ['extensionTestsPath', remote(opts.testsPath)],
     ];
     const url = `${server.origin}/?folder=${encodeURIComponent(opts.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
