@@ -107,7 +107,8 @@ async function revealStep(file: string, step: string): Promise<void> {
 
 async function resume(d: ExplorerCommandDeps, n: StepNode | TaskNode, debug: boolean): Promise<void> {
   if (debug) {
-    await vscode.commands.executeCommand('stepwise.resumeDebug', { file: n.file, originRunId: n.runId, step: n.step });
+    // The debugger's command (client/src/debug): the flow's Uri, then the run and step to resume.
+    await vscode.commands.executeCommand('stepwise.resumeDebug', vscode.Uri.file(n.file), { originRunId: n.runId, step: n.step });
     return;
   }
   const cwd = d.cwd() ?? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(n.file))?.uri.fsPath;

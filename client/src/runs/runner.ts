@@ -148,7 +148,7 @@ export class FlowRunner implements vscode.Disposable {
         await vscode.window.showTextDocument(doc, { preview: true });
       }
     } else if (pick === 'Resume (debug)' && outcome.runId) {
-      await vscode.commands.executeCommand('stepwise.resumeDebug', { file: o.file, originRunId: outcome.runId, step: first?.split('/')[2] });
+      await vscode.commands.executeCommand('stepwise.resumeDebug', vscode.Uri.file(o.file), { originRunId: outcome.runId, step: first?.split('/')[2] });
     }
   }
 
