@@ -16,8 +16,10 @@ export class PausedTaskTracker implements vscode.Disposable {
     this.subs = [
       this.emitter,
       vscode.debug.onDidChangeActiveStackItem((item) => {
-        const name = item && 'frameId' in item ? item.session.name : undefined;
-        this.set(name && PATHSPEC.test(name) ? name : undefined);
+        // js-debug holds the stack in a target session below the task's (`Remote Process [0] « 7/b/3`).
+        let name: string | undefined;
+        for (let s = item && 'frameId' in item ? item.session : undefined; s && !name; s = s.parentSession) if (PATHSPEC.test(s.name)) name = s.name;
+        this.set(name);
       }),
       vscode.debug.onDidTerminateDebugSession((s) => {
         if (s.name === this.current) this.set(undefined);
