@@ -11,7 +11,7 @@ import { renderPreviewHtml } from '../../../webview/src/html';
 import type { FromWebview, PreviewState, ToWebview } from '../../../webview/src/messages';
 import { PausedTaskTracker } from './pausedTask';
 import { judgeGraph } from './problem';
-import { RunTracker } from './runTracker';
+import { RunTracker, type RunView } from './runTracker';
 import type { PreviewDeps, RenderEvent } from './types';
 
 export const VIEW_TYPE = 'stepwise.dag';
@@ -74,6 +74,14 @@ export class PreviewController implements vscode.Disposable {
 
   currentUri(): vscode.Uri | undefined {
     return this.uri;
+  }
+
+  get onDidChangeRuns(): vscode.Event<void> {
+    return (listener, thisArg, disposables) => this.runs.onDidChange(() => listener.call(thisArg, undefined), undefined, disposables);
+  }
+
+  runView(): RunView {
+    return this.runs.view;
   }
 
   highlightedStep(): string | null {

@@ -30,6 +30,8 @@ export function registerPreview(context: vscode.ExtensionContext, deps: PreviewD
     lastGraph: (uri) => controller.lastGraph(uri),
     highlightedStep: () => controller.highlightedStep(),
     revealStep: (step) => controller.reveal(step),
+    runView: () => controller.runView(),
+    onDidChangeRuns: controller.onDidChangeRuns,
     onDidRender: controller.onDidRender,
     onDidExport: controller.onDidExport,
   };

@@ -18,7 +18,7 @@ export class PausedTaskTracker implements vscode.Disposable {
       vscode.debug.onDidChangeActiveStackItem((item) => {
         // js-debug holds the stack in a target session below the task's (`Remote Process [0] « 7/b/3`).
         let name: string | undefined;
-        for (let s = item && 'frameId' in item ? item.session : undefined; s && !name; s = s.parentSession) if (PATHSPEC.test(s.name)) name = s.name;
+        for (let s = item && ('frameId' in item) ? item.session : undefined; s && !name; s = s.parentSession) if (PATHSPEC.test(s.name)) name = s.name;
         this.set(name);
       }),
       vscode.debug.onDidTerminateDebugSession((s) => {

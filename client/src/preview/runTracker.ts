@@ -16,6 +16,7 @@ export interface RunView {
 }
 
 const DEBOUNCE_MS = 150;
+const POLL_MS = 1000;
 
 export class RunTracker implements vscode.Disposable {
   private root: string | undefined;
@@ -98,6 +99,9 @@ export class RunTracker implements vscode.Disposable {
     if (gen !== this.generation) return; // a newer read started meanwhile
     this.view = view;
     this.emitter.fire(view);
+    // While a run is live, also poll: a runner that dies writes nothing a watcher could see,
+    // and watchers may drop events under a burst of writes.
+    if (!this.timer && view.runs.some((r) => r.status === 'running')) this.schedule(POLL_MS);
   }
 
   dispose(): void {

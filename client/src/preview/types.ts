@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import type { FlowGraph } from '../../../runtime/src/graph/types';
 import type { FlowGraphParams } from '../../../server/src/protocol';
+import type { RunOverlay } from '../../../webview/src/messages';
 
 export interface PreviewDeps {
   /** The latest `stepwise/flowGraph` notification per document (the shell's FlowGraphStore). */
@@ -30,7 +31,7 @@ export interface RunSource {
   datastoreRoot(fileDir: string, workspaceFolder: string | undefined): string;
   /** Runs of the flow, newest first. */
   listRuns(datastoreRoot: string, flowName: string): Promise<RunInfo[]>;
-  overlay(datastoreRoot: string, flowName: string, runId: string): Promise<import('../../../webview/src/messages').RunOverlay | null>;
+  overlay(datastoreRoot: string, flowName: string, runId: string): Promise<RunOverlay | null>;
 }
 
 export interface RenderEvent {
@@ -54,6 +55,10 @@ export interface PreviewApi {
   highlightedStep(): string | null;
   /** What a click on a step does: select its name in the editor. */
   revealStep(step: string): Promise<void>;
+  /** The runs listed in the picker and the overlay sent for the selected one. */
+  runView(): { runs: RunInfo[]; selected?: string; overlay: RunOverlay | null };
+  /** Fires after the runs or the overlay were re-read (a datastore change, a picked run). */
+  readonly onDidChangeRuns: vscode.Event<void>;
   /** Fires after the webview has painted a graph. */
   readonly onDidRender: vscode.Event<RenderEvent>;
   /** Fires when the webview hands over an export (then offered for saving). */

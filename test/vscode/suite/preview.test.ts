@@ -4,9 +4,11 @@
  * errors, highlights the step under the cursor and reveals a step in the editor.
  */
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RenderEvent } from '../../../client/src/preview';
-import { activateStepwise, openInEditor, screenshot, waitFor, waitForGraph, workspaceFile } from './support';
+import { activateStepwise, openInEditor, screenshot, waitFor, waitForGraph, workspaceFile, workspaceFolder } from './support';
 
 const HELLO = `import { FlowSpec, step } from 'stepwise';
 
@@ -104,5 +106,37 @@ describe('DAG preview', () => {
     } finally {
       sub.dispose();
     }
+  });
+
+  it('colours the graph by the latest run, re-read when a CLI run writes the datastore', async () => {
+    const api = await activateStepwise();
+    const editor = await openInEditor('flows/foreach.ts');
+    await waitForGraph(api, editor.document);
+    await api.preview.show(editor.document.uri);
+    assert.equal(api.preview.currentUri()?.toString(), editor.document.uri.toString());
+    const before = api.preview.runView().runs.length;
+
+    // A run from a terminal: the extension only learns of it through the datastore watcher.
+    const repo = process.env.STEPWISE_TEST_REPO;
+    assert.ok(repo, 'the launcher sets STEPWISE_TEST_REPO');
+    const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
+    delete env.STEPWISE_DATASTORE_ROOT;
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const child = spawn(process.execPath, [join(repo, 'dist', 'cli.js'), 'run', 'flows/foreach.ts'], { cwd: workspaceFolder().fsPath, env, stdio: 'ignore' });
+      child.on('error', reject);
+      child.on('exit', resolve);
+    });
+    assert.equal(code, 0);
+
+    const view = await waitFor('the finished run on the preview', api.preview.onDidChangeRuns, () => {
+      const v = api.preview.runView();
+      return v.runs.length > before && v.runs[0].status === 'succeeded' && v.overlay?.runId === v.runs[0].runId ? v : undefined;
+    }, 30_000).catch((e: Error) => {
+      throw new Error(`${e.message}; the preview shows ${JSON.stringify(api.preview.runView())}`);
+    });
+    assert.equal(view.selected, view.runs[0].runId);
+    for (const step of ['start', 'analyzeCreatures', 'join', 'end']) assert.equal(view.overlay?.steps[step]?.state, 'succeeded', step);
+    assert.deepEqual(view.overlay?.steps.analyzeCreatures, { state: 'succeeded', done: 3, total: 3 });
+    await screenshot('preview-run-overlay', ['iframe.webview.ready']);
   });
 });
