@@ -26,6 +26,9 @@ export function taskAttachConfig(pathspec: string, inspectorUrl: string, cwd: st
     port,
     continueOnAttach: true,
     sourceMaps: true,
+    // The flow bundle loads after the attach, from the datastore's cache (a dot folder that
+    // js-debug's outFiles scan skips): wait for its source map so breakpoints bind before it runs.
+    pauseForSourceMap: true,
     // The task runner and the flow API are ours, not the user's: stepping never enters them.
     skipFiles: ['<node_internals>/**', join(dist, '**')],
     // The flow bundle lives in the datastore's cache, wherever that is; its map points at the flow.

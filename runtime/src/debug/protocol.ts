@@ -43,6 +43,7 @@ export interface TaskAttachConfig {
   port: number;
   continueOnAttach: true;
   sourceMaps: true;
+  pauseForSourceMap: true;
   skipFiles: string[];
   resolveSourceMapLocations: string[];
   cwd: string;

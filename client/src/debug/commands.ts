@@ -1,0 +1,53 @@
+/** `Stepwise: Debug Flow` (also the Debug CodeLens) and `Stepwise: Resume Last Run (Debug)`. */
+import * as vscode from 'vscode';
+import type { Cmd, CtxInit } from '../ctx';
+import { resolveFlowTarget, type FlowTarget } from '../commands/target';
+import { launchConfiguration } from './configProvider';
+import { datastoreFor, pickResume, type ResumeChoice } from './resume';
+
+async function savedTarget(ctx: CtxInit, arg: unknown, verb: string): Promise<FlowTarget | undefined> {
+  const target = await resolveFlowTarget(ctx, arg, verb);
+  if (!target) return undefined;
+  if (target.document.uri.scheme !== 'file') {
+    void vscode.window.showWarningMessage(`Stepwise: save the flow to a file to ${verb} it.`);
+    return undefined;
+  }
+  // The adapter compiles the file from disk.
+  if (target.document.isDirty && !(await target.document.save())) return undefined;
+  return target;
+}
+
+export function debugFlowCommand(ctx: CtxInit): Cmd {
+  return async (arg?: unknown) => {
+    const target = await savedTarget(ctx, arg, 'debug');
+    if (!target) return false;
+    return vscode.debug.startDebugging(target.folder, launchConfiguration(target.document.uri.fsPath, 'run', `Debug ${target.flowName ?? 'flow'}`));
+  };
+}
+
+/** Flow name for a target, asking the server when the CodeLens/graph store has not seen it yet. */
+async function flowNameOf(ctx: CtxInit, target: FlowTarget): Promise<string | undefined> {
+  if (target.flowName) return target.flowName;
+  const res = await ctx.client.sendRequest<{ graph: { flowName: string | null } | null } | null>('stepwise/getFlowGraph', { uri: target.document.uri.toString() });
+  return res?.graph?.flowName ?? undefined;
+}
+
+/** Optional second argument (tests, other extensions): skip the pickers. */
+export function resumeDebugCommand(ctx: CtxInit): Cmd {
+  return async (arg?: unknown, given?: unknown) => {
+    const target = await savedTarget(ctx, arg, 'resume');
+    if (!target) return false;
+    const flowName = await flowNameOf(ctx, target);
+    if (!flowName) {
+      void vscode.window.showWarningMessage('Stepwise: the flow class could not be read; fix the file and try again.');
+      return false;
+    }
+    const choice = (given as ResumeChoice | undefined) ?? (await pickResume(flowName, datastoreFor(target.document.uri.fsPath, target.folder)));
+    if (!choice) return false;
+    return vscode.debug.startDebugging(target.folder, {
+      ...launchConfiguration(target.document.uri.fsPath, 'resume', `Resume ${flowName}`),
+      originRunId: choice.originRunId,
+      ...(choice.step ? { step: choice.step } : {}),
+    });
+  };
+}
