@@ -199,25 +199,28 @@ export class ExplorerModel {
   private async runsOf(node: FlowNode): Promise<ExplorerNode[]> {
     const flow = Flow(node.flow, { root: this.root });
     const ids = (await flow.runIds()).slice(0, this.maxRuns);
-    const out: ExplorerNode[] = [];
-    for (const id of ids) {
-      const key = `${node.flow}/${id}`;
-      let cached = this.runs.get(key);
-      if (!cached) {
+    // Read in parallel: the first level of a datastore with many runs is I/O bound.
+    const read = await Promise.all(
+      ids.map(async (id): Promise<RunClient | ErrorNode> => {
+        const key = `${node.flow}/${id}`;
+        const cached = this.runs.get(key);
+        if (cached) return cached.run;
         try {
           this.stats.runs++;
           const run = await flow.run(id);
-          cached = { run, tasks: new Map(), inputs: new Map() };
           // A running run is read again on every listing; a finished one never changes.
-          if (run.finished) this.runs.set(key, cached);
+          if (run.finished) this.runs.set(key, { run, tasks: new Map(), inputs: new Map() });
+          return run;
         } catch (err) {
           if (!(err instanceof DatastoreError)) throw err;
-          out.push(this.error(`run:${key}`, err, id));
-          continue;
+          return this.error(`run:${key}`, err, id);
         }
-      }
-      if (cached.run.kind === 'spin') continue;
-      out.push(this.runNode(cached.run));
+      }),
+    );
+    const out: ExplorerNode[] = [];
+    for (const r of read) {
+      if ('kind' in r && (r as ExplorerNode).kind === 'error') out.push(r as ErrorNode);
+      else if ((r as RunClient).kind !== 'spin') out.push(this.runNode(r as RunClient));
     }
     return out;
   }
