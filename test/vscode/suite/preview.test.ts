@@ -30,6 +30,13 @@ export default class PreviewEditFlow extends FlowSpec {
 `;
 
 describe('DAG preview', () => {
+  // Later suites expect the editor area as they left it: close the panel.
+  after(async () => {
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+    const panels = tabs.filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('stepwise.dag'));
+    if (panels.length) await vscode.window.tabGroups.close(panels);
+  });
+
   it('opens beside the flow and redraws when a step is added', async () => {
     const api = await activateStepwise();
     const file = workspaceFile('preview/edit_me.ts');
