@@ -135,7 +135,8 @@ export class ExplorerModel {
     } catch (err) {
       return [this.error(`error:${this.root}`, err)];
     }
-    if (!flows.length) return [this.intern({ kind: 'info', id: 'info:empty', label: 'No runs yet', description: this.root, expandable: false })];
+    // Nothing: the view shows its welcome content (New Flow, how to run) instead.
+    if (!flows.length) return [];
     return flows.map((flow) => this.intern({ kind: 'flow', id: `flow:${flow}`, flow, label: flow, expandable: true }));
   }
 
