@@ -145,5 +145,22 @@ describe('DAG preview', () => {
     for (const step of ['start', 'analyzeCreatures', 'join', 'end']) assert.equal(view.overlay?.steps[step]?.state, 'succeeded', step);
     assert.deepEqual(view.overlay?.steps.analyzeCreatures, { state: 'succeeded', done: 3, total: 3 });
     await screenshot('preview-run-overlay', ['iframe.webview.ready']);
+
+    // The same picture in VS Code's own dark and high-contrast themes (its CSS variables, not ours).
+    const workbench = vscode.workspace.getConfiguration('workbench');
+    const themes: Array<[string, vscode.ColorThemeKind, string, string]> = [
+      ['Default Dark Modern', vscode.ColorThemeKind.Dark, 'vs-dark', 'dark'],
+      ['Default High Contrast', vscode.ColorThemeKind.HighContrast, 'hc-black', 'high-contrast'],
+    ];
+    try {
+      for (const [theme, kind, cls, slug] of themes) {
+        const changed = waitFor(`the ${theme} theme`, vscode.window.onDidChangeActiveColorTheme, () => (vscode.window.activeColorTheme.kind === kind ? true : undefined));
+        await workbench.update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+        await changed;
+        await screenshot(`preview-run-overlay-${slug}`, [`.monaco-workbench.${cls}`, 'iframe.webview.ready']);
+      }
+    } finally {
+      await workbench.update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 });
