@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -171,7 +172,7 @@ async function editLatency(page: PreviewPage, name: string, edit: (i: number) =>
       unit: 'ms',
       target: `≤ ${TARGET_MS} ms median`,
       ok: total <= TARGET_MS,
-      note: server ? undefined : 'dist/server.js missing: Chromium share only',
+      note: `${server ? '' : 'dist/server.js missing: Chromium share only; '}load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs`,
     },
     { group: 'webview', name: `  Chromium share (message received → SVG painted), ${name}, median`, value: round(median(pageMs)), unit: 'ms' },
   ];
