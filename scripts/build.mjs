@@ -23,6 +23,7 @@ const sharedApi = {
 const nodeEntries = [
   { in: 'runtime/src/cli/main.ts', out: 'cli', external: ['esbuild'] },
   { in: 'runtime/src/task/main.ts', out: 'task', plugins: [sharedApi] },
+  { in: 'runtime/src/task/inspectorPreload.ts', out: 'inspectorPreload' },
   { in: 'runtime/src/api/index.ts', out: 'api' },
   { in: 'runtime/src/client/index.ts', out: 'client' },
   { in: 'server/src/server.ts', out: 'server' },

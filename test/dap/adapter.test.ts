@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Flow } from '../../runtime/src/client';
 import type { AttachEventBody, RunEventBody } from '../../runtime/src/debug/protocol';
 import { ATTACH_EVENT } from '../../runtime/src/debug/protocol';
@@ -53,6 +54,15 @@ class FakeJsDebug {
       void (async () => {
         const hit = (p.hitBreakpoints as string[] | undefined) ?? [];
         const frames = p.callFrames as Array<{ callFrameId: string; location: { scriptId: string } }>;
+        if (bp && p.reason === 'Break on start') {
+          // As js-debug does: the breakpoint goes by the URL of the bundle the debugger already
+          // sees (the preload parsed it), mapped through its source map.
+          const [bundle] = bundles(this.dir);
+          const url = pathToFileURL(bundle).href;
+          assert.ok([...urls.values()].includes(url), `the flow bundle is parsed before the task starts (${url})`);
+          const pos = generatedPositionFor(bundle, bp.file, bp.line);
+          await cdp.send('Debugger.setBreakpointByUrl', { url, lineNumber: pos.lineNumber, columnNumber: pos.columnNumber });
+        }
         if (bp && hit.length) {
           const r = await cdp.send('Debugger.evaluateOnCallFrame', { callFrameId: frames[0].callFrameId, expression: bp.evaluate, returnByValue: true });
           this.hits.push({ pathspec: body.pathspec, value: (r.result as { value: unknown }).value, url: urls.get(frames[0].location.scriptId) ?? '' });
@@ -62,11 +72,6 @@ class FakeJsDebug {
     });
     await cdp.send('Runtime.enable');
     await cdp.send('Debugger.enable');
-    if (bp) {
-      const [bundle] = bundles(this.dir);
-      const pos = generatedPositionFor(bundle, bp.file, bp.line);
-      await cdp.send('Debugger.setBreakpointByUrl', { urlRegex: 'flow-[0-9a-f]+\\.js$', lineNumber: pos.lineNumber, columnNumber: pos.columnNumber });
-    }
     await cdp.send('Runtime.runIfWaitingForDebugger');
     await cdp.closed;
   }

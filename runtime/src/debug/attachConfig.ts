@@ -15,7 +15,8 @@ export function inspectorAddress(url: string): { host: string; port: number } {
   return { host: u.hostname, port };
 }
 
-export function taskAttachConfig(pathspec: string, inspectorUrl: string, cwd: string): TaskAttachConfig {
+/** `bundleDir`: where the run's compiled flow bundles are (the datastore's `.cache/bundles`). */
+export function taskAttachConfig(pathspec: string, inspectorUrl: string, cwd: string, bundleDir: string): TaskAttachConfig {
   const { host, port } = inspectorAddress(inspectorUrl);
   const dist = join(packageRoot(), 'dist');
   return {
@@ -26,8 +27,10 @@ export function taskAttachConfig(pathspec: string, inspectorUrl: string, cwd: st
     port,
     continueOnAttach: true,
     sourceMaps: true,
-    // The flow bundle loads after the attach, from the datastore's cache (a dot folder that
-    // js-debug's outFiles scan skips): wait for its source map so breakpoints bind before it runs.
+    // The flow bundle loads after the attach. Naming it in outFiles lets js-debug place the
+    // breakpoints in it before it loads (its default scan skips the dot folder it lives in), and
+    // pausing for source maps covers a bundle it has not seen yet.
+    outFiles: [join(bundleDir, 'flow-*.js')],
     pauseForSourceMap: true,
     // The task runner and the flow API are ours, not the user's: stepping never enters them.
     skipFiles: ['<node_internals>/**', join(dist, '**')],
@@ -35,5 +38,7 @@ export function taskAttachConfig(pathspec: string, inspectorUrl: string, cwd: st
     resolveSourceMapLocations: ['**', '!**/node_modules/**'],
     cwd,
     __stepwiseTask: pathspec,
+    // STEPWISE_JSDEBUG_TRACE=<dir>: js-debug writes its log for each task there (diagnosis).
+    ...(process.env.STEPWISE_JSDEBUG_TRACE ? { trace: { logFile: join(process.env.STEPWISE_JSDEBUG_TRACE, `${sessionName(pathspec).replace(/\//g, '-')}.log`) } } : {}),
   };
 }

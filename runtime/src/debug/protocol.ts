@@ -43,10 +43,12 @@ export interface TaskAttachConfig {
   port: number;
   continueOnAttach: true;
   sourceMaps: true;
+  outFiles: string[];
   pauseForSourceMap: true;
   skipFiles: string[];
   resolveSourceMapLocations: string[];
   cwd: string;
+  trace?: { logFile: string };
   /** The task's full pathspec, for whoever needs to map a session back to its task. */
   __stepwiseTask: string;
 }

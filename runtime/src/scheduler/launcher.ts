@@ -3,6 +3,7 @@
  * a cluster launcher would submit the same TaskSpec elsewhere.
  */
 import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { taskEntry } from '../paths';
 import { TASK_SPEC_ARG, type TaskSpec } from '../task/spec';
@@ -22,7 +23,10 @@ export interface TaskLauncher {
 
 export class LocalProcessLauncher implements TaskLauncher {
   async launch(spec: TaskSpec, env: NodeJS.ProcessEnv): Promise<LaunchedTask> {
-    const args = [...(spec.inspector ? ['--inspect-brk=127.0.0.1:0'] : []), taskEntry(), TASK_SPEC_ARG, JSON.stringify(spec)];
+    // Under the debugger, the preload makes the flow bundle a parsed script before the break on
+    // start, so breakpoints in it bind before it runs (see task/inspectorPreload.ts).
+    const inspect = spec.inspector ? ['--inspect-brk=127.0.0.1:0', '-r', join(dirname(taskEntry()), 'inspectorPreload.js')] : [];
+    const args = [...inspect, taskEntry(), TASK_SPEC_ARG, JSON.stringify(spec)];
     const child = spawn(process.execPath, args, {
       cwd: env.STEPWISE_TASK_CWD ?? process.cwd(),
       env,
