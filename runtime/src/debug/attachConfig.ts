@@ -33,7 +33,8 @@ export function taskAttachConfig(pathspec: string, inspectorUrl: string, cwd: st
     outFiles: [join(bundleDir, 'flow-*.js')],
     pauseForSourceMap: true,
     // The task runner and the flow API are ours, not the user's: stepping never enters them.
-    skipFiles: ['<node_internals>/**', join(dist, '**')],
+    // (dist/ bundles, and the runtime sources their maps point to.)
+    skipFiles: ['<node_internals>/**', join(dist, '**'), join(packageRoot(), 'runtime', '**')],
     // The flow bundle lives in the datastore's cache, wherever that is; its map points at the flow.
     resolveSourceMapLocations: ['**', '!**/node_modules/**'],
     cwd,

@@ -1,0 +1,177 @@
+/**
+ * F5 in a real VS Code: the Stepwise session runs debug.ts, js-debug attaches to each task as a
+ * child session named run/step/task, a breakpoint on the `JSON.parse` line stops in `b`, the
+ * run fails; after the fix, `resume` stops in `b` again and completes.
+ */
+import * as assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { RUN_EVENT, type RunEventBody } from '../../../runtime/src/debug/protocol';
+import { activateStepwise, openInEditor, screenshot, workspaceFile } from './support';
+
+interface Stop {
+  /** The task's session (pathspec-named child of the Stepwise session). */
+  task: vscode.DebugSession;
+  /** The session holding the stack (the task's session or js-debug's target below it). */
+  session: vscode.DebugSession;
+  frameId: number;
+  threadId: number;
+}
+
+function taskSessionOf(session: vscode.DebugSession | undefined): vscode.DebugSession | undefined {
+  for (let s = session; s; s = s.parentSession) if (s.parentSession?.type === 'stepwise') return s;
+  return undefined;
+}
+
+/** The next stop of the debugger in a task of the given step. */
+function nextStop(step: string, timeoutMs = 60_000): Promise<Stop> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`the debugger did not stop in step ${step} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const sub = vscode.debug.onDidChangeActiveStackItem((item) => {
+      if (!(item instanceof vscode.DebugStackFrame)) return;
+      const task = taskSessionOf(item.session);
+      if (!task || task.name.split('/')[1] !== step) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve({ task, session: item.session, frameId: item.frameId, threadId: item.threadId });
+    });
+  });
+}
+
+/** The `runFinished` event of the Stepwise session that starts next, and its termination. */
+function nextRun(timeoutMs = 90_000): { session: Promise<vscode.DebugSession>; finished: Promise<Extract<RunEventBody, { type: 'runFinished' }>>; terminated: Promise<void> } {
+  const subs: vscode.Disposable[] = [];
+  let own: vscode.DebugSession | undefined;
+  const session = new Promise<vscode.DebugSession>((resolve) =>
+    subs.push(
+      vscode.debug.onDidStartDebugSession((s) => {
+        if (s.type === 'stepwise' && !own) resolve((own = s));
+      }),
+    ),
+  );
+  const finished = new Promise<Extract<RunEventBody, { type: 'runFinished' }>>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no runFinished within ${timeoutMs} ms`)), timeoutMs);
+    subs.push(
+      vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
+        const body = e.body as RunEventBody;
+        if (e.session === own && e.event === RUN_EVENT && body.type === 'runFinished') {
+          clearTimeout(timer);
+          resolve(body);
+        }
+      }),
+    );
+  });
+  const terminated = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the Stepwise session did not end within ${timeoutMs} ms`)), timeoutMs);
+    subs.push(
+      vscode.debug.onDidTerminateDebugSession((s) => {
+        if (s === own) {
+          clearTimeout(timer);
+          resolve();
+        }
+      }),
+    );
+  });
+  void terminated.finally(() => subs.forEach((d) => d.dispose())).catch(() => undefined);
+  return { session, finished, terminated };
+}
+
+async function topFrame(stop: Stop): Promise<{ path: string; line: number }> {
+  const r = (await stop.session.customRequest('stackTrace', { threadId: stop.threadId, startFrame: 0, levels: 1 })) as {
+    stackFrames: Array<{ line: number; source?: { path?: string } }>;
+  };
+  const f = r.stackFrames[0];
+  const path = f.source?.path ?? '';
+  // code-server's js-debug reports remote files as vscode-remote:// URIs.
+  return { path: path.includes('://') ? vscode.Uri.parse(path).fsPath : path, line: f.line };
+}
+
+async function evaluate(stop: Stop, expression: string): Promise<string> {
+  const r = (await stop.session.customRequest('evaluate', { expression, frameId: stop.frameId, context: 'repl' })) as { result: string };
+  return r.result;
+}
+
+describe('Debugging a flow (F5)', () => {
+  const rel = 'debugging/debug.ts';
+  let file: vscode.Uri;
+  let parseLine: number;
+
+  before(async () => {
+    await activateStepwise();
+    // A copy of its own: this suite edits the flow.
+    const source = await vscode.workspace.fs.readFile(workspaceFile('flows/debug.ts'));
+    file = workspaceFile(rel);
+    await vscode.workspace.fs.createDirectory(workspaceFile('debugging'));
+    await vscode.workspace.fs.writeFile(file, source);
+    parseLine = Buffer.from(source).toString('utf8').split('\n').findIndex((l) => l.includes('JSON.parse'));
+    assert.ok(parseLine > 0);
+  });
+
+  after(() => {
+    vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
+  });
+
+  it('stops at a breakpoint in step b inside the task session, then the run fails; resume stops in b again and completes', async function () {
+    this.timeout(240_000);
+    const editor = await openInEditor(rel);
+    vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(file, new vscode.Position(parseLine, 0)))]);
+
+    // Run: F5's configuration (the provider adds __stepwiseAttach and the working folder).
+    const run = nextRun();
+    const stopped = nextStop('b');
+    const t0 = Date.now();
+    assert.ok(await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(file), { type: 'stepwise', request: 'launch', name: 'Debug DebugFlow', flow: '${file}' }));
+    const parent = await run.session;
+    const stop = await stopped;
+    const f5ToStopMs = Date.now() - t0;
+    assert.equal(stop.task.parentSession, parent, 'the task session is a child of the Stepwise session');
+    assert.equal(stop.task.type, 'pwa-node');
+    assert.match(stop.task.name, /^\d+\/b\/\d+$/);
+    const at = await topFrame(stop);
+    assert.equal(at.path, file.fsPath);
+    assert.equal(at.line, parseLine + 1);
+    assert.equal(await evaluate(stop, 'this.x'), 'undefined');
+    assert.equal(await evaluate(stop, 'this.constructor.name'), "'DebugFlow'");
+
+    await vscode.commands.executeCommand('workbench.view.debug');
+    await screenshot('debug-stopped-in-step', ['.debug-top-stack-frame-line', '.debug-toolbar', '.debug-call-stack .monaco-list-row']);
+
+    await stop.session.customRequest('continue', { threadId: stop.threadId });
+    const failed = await run.finished;
+    await run.terminated;
+    assert.equal(failed.status, 'failed');
+    const originRunId = stop.task.name.split('/')[0];
+    assert.equal(failed.runId, originRunId);
+    assert.match(failed.failedTasks[0], /\/b\/\d+$/);
+
+    // Fix the flow, then resume the failed run under the debugger.
+    await editor.edit((e) => {
+      const line = editor.document.lineAt(parseLine);
+      const at2 = line.text.indexOf("'2fail'");
+      e.replace(new vscode.Range(parseLine, at2, parseLine, at2 + "'2fail'".length), "'2'");
+    });
+    assert.ok(await editor.document.save());
+    const resumed = nextRun();
+    const stoppedAgain = nextStop('b');
+    assert.ok(await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(file), { type: 'stepwise', request: 'launch', name: 'Resume DebugFlow', flow: file.fsPath, command: 'resume', originRunId }));
+    const again = await stoppedAgain;
+    assert.equal(again.task.parentSession, await resumed.session);
+    assert.notEqual(again.task.name.split('/')[0], originRunId, 'a new run');
+    assert.equal((await topFrame(again)).line, parseLine + 1);
+    await again.session.customRequest('continue', { threadId: again.threadId });
+    const done = await resumed.finished;
+    await resumed.terminated;
+    assert.equal(done.status, 'succeeded');
+
+    const repo = process.env.STEPWISE_TEST_REPO;
+    if (repo) {
+      // For `npm run bench -- debug`: what this run measured inside code-server.
+      mkdirSync(join(repo, 'test-output'), { recursive: true });
+      writeFileSync(join(repo, 'test-output', 'debug-f5.json'), JSON.stringify({ f5ToFirstStopMs: f5ToStopMs, measuredAt: new Date().toISOString(), where: 'code-server (vscode.debug.startDebugging → stop in b, debug.ts)' }) + '\n');
+    }
+  });
+});
