@@ -56,8 +56,9 @@ function fixFor(analysis: Analysis, graph: FlowGraph, d: FlowDiagnostic): Fix | 
 }
 
 function lineIndent(text: string, line: number): string {
-  const start = lineOffset(text, line);
-  return /^[ \t]*/.exec(text.slice(start))?.[0] ?? '';
+  const indent = /[ \t]*/y;
+  indent.lastIndex = lineOffset(text, line);
+  return indent.exec(text)?.[0] ?? '';
 }
 
 function lineOffset(text: string, line: number): number {

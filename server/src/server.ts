@@ -135,6 +135,8 @@ connection.onCompletion(
 
 connection.onCodeAction(
   guarded('codeAction', (p) => {
+    // Quick fixes are all this server offers; a request for other kinds (source actions on save) gets none.
+    if (p.context.only && !p.context.only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) return [];
     const a = analyses.current(p.textDocument.uri);
     return a ? codeActions(a, p.range) : [];
   }, []),

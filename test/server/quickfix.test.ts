@@ -56,6 +56,12 @@ describe('language server: quick fixes', function () {
     assert.deepEqual(actions.map((a) => a.title), ['Add the missing `end` step']);
     assert.equal(actions[0].kind, 'quickfix');
     assert.equal(actions[0].diagnostics?.[0].code, 'SW002');
+    const sourceOnly = await lsp.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: missing.range,
+      context: { diagnostics: [missing], only: ['source.fixAll'] },
+    });
+    assert.deepEqual(sourceOnly, [], 'no quick fix where only source actions are asked for');
     const after = await apply(uri, doc, actions[0]);
     assert.match(after.text, /  @step hello\(\) \{ this\.next\(this\.end\); \}\n  @step end\(\) \{\}\n\}/);
     assert.deepEqual(after.diagnostics.map(messageOf), [], 'the flow is valid once `end` exists');
