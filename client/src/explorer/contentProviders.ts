@@ -29,9 +29,9 @@ export class LogContentProvider implements vscode.TextDocumentContentProvider, v
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const ref = uriToRef(uri.path, uri.query);
     try {
-      const text = await logText(ref);
+      // Watch first, then read: a write between the two would otherwise never be seen.
       this.tail(uri, ref.root, ref.pathspec, ref.name);
-      return text;
+      return await logText(ref);
     } catch (err) {
       return `Cannot show ${uri.path}: ${err instanceof Error ? err.message : String(err)}\n`;
     }

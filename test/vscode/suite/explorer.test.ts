@@ -5,11 +5,13 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { StepwiseApi } from '../../../client/src/api';
+import { LocalDatastore } from '../../../runtime/src/datastore/local';
 import type { ExplorerNode } from '../../../client/src/explorer';
-import { activateStepwise, screenshot, workspaceFile, workspaceFolder } from './support';
+import { activateStepwise, screenshot, waitFor, workspaceFile, workspaceFolder } from './support';
 
 /** Waits until an async check returns a value, re-checking whenever `event` fires. */
 function waitForAsync<T>(what: string, event: vscode.Event<unknown>, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
@@ -50,15 +52,22 @@ describe('artifact explorer', function () {
   this.timeout(180_000);
   let api: StepwiseApi;
 
+  /** Runs this suite made, deleted afterwards so that later suites see the workspace as it was. */
+  const made: Array<[string, string]> = [];
   before(async () => {
     api = await activateStepwise();
+  });
+  after(async () => {
+    const store = new LocalDatastore(api.explorer.root());
+    for (const [flow, runId] of made) await store.deleteRun(flow, runId);
   });
 
   it('shows a run started from VS Code, down to an artifact whose document shows the value', async () => {
     const file = workspaceFile('flows/foreach.ts').fsPath;
     const outcome = await api.runs.start({ file, cwd: workspaceFolder().fsPath, command: 'run' });
-    assert.equal(outcome.status, 'succeeded');
     assert.ok(outcome.runId);
+    made.push(['ForeachFlow', outcome.runId]);
+    assert.equal(outcome.status, 'succeeded');
     assert.match(api.runs.statusText(), new RegExp(`ForeachFlow ${outcome.runId} succeeded`));
     assert.equal(api.explorer.root(), join(workspaceFolder().fsPath, '.stepwise'));
 
@@ -108,6 +117,7 @@ describe('artifact explorer', function () {
         else reject(new Error(`hello.ts exited ${code}: ${out}`));
       });
     });
+    made.push(['HelloWorldFlow', runId]);
     const run = await waitForAsync('the CLI run in the tree', api.explorer.onDidRefresh, () => runNode(api, 'HelloWorldFlow', runId));
     assert.equal(run.status, 'succeeded');
     const steps = await api.explorer.children(run);
@@ -115,5 +125,74 @@ describe('artifact explorer', function () {
       steps.map((s) => s.label),
       ['start', 'hello', 'end'],
     );
+  });
+
+  it('follows the log of a running task live, and shows a failed run with its exception', async () => {
+    const folder = workspaceFolder().fsPath;
+    const gate = join(folder, 'gate.txt');
+    const file = join(folder, 'gated_flow.ts');
+    // The step prints, waits for the test to open the gate (a file), prints again, then fails.
+    writeFileSync(
+      file,
+      `import { existsSync } from 'node:fs';
+import { FlowSpec, step } from 'stepwise';
+
+export default class GatedFlow extends FlowSpec {
+  @step async start() {
+    console.log('before the gate');
+    while (!existsSync(${JSON.stringify(gate)})) await new Promise((r) => setTimeout(r, 20));
+    console.log('after the gate');
+    if (existsSync(${JSON.stringify(gate)})) throw new Error('gated failure');
+    this.next(this.end);
+  }
+  @step end() {}
+}
+`,
+    );
+    const started = new Promise<{ runId: string }>((resolve) => {
+      const sub = api.runs.onDidStart((r) => {
+        sub.dispose();
+        resolve(r);
+      });
+    });
+    const outcome = api.runs.start({ file, cwd: folder, command: 'run' });
+    // A run that ends without starting (a lint or compile error) fails the test with its outcome.
+    const { runId } = await Promise.race([
+      started,
+      outcome.then((o) => {
+        throw new Error(`the gated run never started: ${JSON.stringify(o)}`);
+      }),
+    ]);
+    made.push(['GatedFlow', runId]);
+    const task = await waitForAsync('the running task in the tree', api.explorer.onDidRefresh, async () => {
+      const run = (await api.explorer.roots()).find((n) => n.label === 'GatedFlow');
+      const r = run && (await api.explorer.children(run)).find((n) => n.label === runId);
+      const step = r && (await api.explorer.children(r)).find((n) => n.label === 'start');
+      const [t] = step ? await api.explorer.children(step) : [];
+      return t?.status === 'running' ? t : undefined;
+    });
+    const stdoutNode = await child(api, task, 'stdout');
+    assert.equal(stdoutNode.description, 'live');
+    const editor = await api.explorer.open(stdoutNode);
+    const doc = editor!.document;
+    await waitFor('the first line in the log document', vscode.workspace.onDidChangeTextDocument, () => (doc.getText().includes('before the gate') ? true : undefined), 30_000).catch((e: Error) => {
+      const onDisk = stdoutNode.kind === 'log' ? readFileSync(stdoutNode.path, 'utf8') : '?';
+      throw new Error(`${e.message}; the document holds ${JSON.stringify(doc.getText())} (${doc.uri.toString()}), the file ${JSON.stringify(onDisk)}`);
+    });
+    assert.doesNotMatch(doc.getText(), /after the gate/);
+    writeFileSync(gate, 'open');
+    await waitFor('the log document to follow the task', vscode.workspace.onDidChangeTextDocument, () => (doc.getText().includes('after the gate') ? true : undefined), 30_000);
+
+    const result = await outcome;
+    assert.equal(result.status, 'failed');
+    assert.deepEqual(result.failedTasks, [`GatedFlow/${runId}/start/1`]);
+    const failed = await waitForAsync('the failed run in the tree', api.explorer.onDidRefresh, () => runNode(api, 'GatedFlow', runId));
+    assert.equal(failed.status, 'failed');
+    const [start] = await api.explorer.children(failed);
+    assert.equal(start.status, 'failed');
+    const [t] = await api.explorer.children(start);
+    const contents = await api.explorer.children(t);
+    assert.equal(contents[0].label, 'Error: gated failure');
+    await screenshot('run-failed-notification', ['.notification-toast', '.editor-instance .view-line']);
   });
 });
