@@ -267,6 +267,25 @@ describe('debug adapter (stepwise dap over stdio)', function () {
     assert.notEqual(second.runId, killed.runId);
   });
 
+  it('passes params, env and tags from the launch configuration; a missing required parameter fails the launch naming it', async () => {
+    const dir = scratch('parameters.ts');
+    const flow = join(dir, 'parameters.ts');
+    adapter = new AdapterUnderTest(dir);
+    await assert.rejects(adapter.launch({ flow, params: { count: 10 } }), /--creature is required/);
+    await adapter.close();
+
+    adapter = new AdapterUnderTest(dir);
+    await adapter.launch({ flow, params: { creature: 'seal', count: 10 }, env: { STEPWISE_RUN_RATIO: '0.3' }, tags: ['debugged'] });
+    const end = await adapter.runFinished();
+    assert.equal(end.status, 'succeeded', adapter.text());
+    const text = adapter.text();
+    assert.match(text, /seal is a string of 4 characters/);
+    assert.match(text, /Count is an integer: 10\+1=11/);
+    assert.match(text, /Ratio is a number whose value is 0\.3/);
+    const run = await Flow('ParameterFlow', { root: join(dir, '.stepwise') }).latestRun();
+    assert.deepEqual(run.tags, ['debugged']);
+  });
+
   it('a flow with lint errors fails the launch with one clear message and ends the session', async () => {
     const dir = scratch();
     const flow = join(repoRoot, 'test', 'fixtures', 'invalid', 'no_end.ts');
