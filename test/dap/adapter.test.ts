@@ -218,6 +218,37 @@ describe('debug adapter (stepwise dap over stdio)', function () {
     assert.equal(run.originRunId, failed.runId);
   });
 
+  it('with "Caught Exceptions" on and the runtime skipped (as skipFiles does), a failing step stops only at its throw', async () => {
+    const dir = scratch('debug.ts');
+    adapter = new AdapterUnderTest(dir);
+    const pauses: Array<{ task: string; fn: string; text: string }> = [];
+    const sessions: Promise<void>[] = [];
+    adapter.dc.on(ATTACH_EVENT, (e: { body: AttachEventBody }) => {
+      sessions.push(
+        (async () => {
+          const cdp = await CdpClient.connect(e.body.inspectorUrl);
+          cdp.on('Debugger.paused', (p) => {
+            const frames = p.callFrames as Array<{ functionName: string }>;
+            if (p.reason === 'exception') pauses.push({ task: e.body.config.name, fn: frames[0].functionName, text: String((p.data as { description?: string }).description).split('\n')[0] });
+            void cdp.send('Debugger.resume');
+          });
+          await cdp.send('Debugger.enable');
+          await cdp.send('Debugger.setBlackboxPatterns', { patterns: e.body.config.skipFiles.filter((f) => !f.startsWith('<')).map((f) => f.replace(/\*\*$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) });
+          await cdp.send('Debugger.setPauseOnExceptions', { state: 'all' });
+          await cdp.send('Runtime.runIfWaitingForDebugger');
+          await cdp.closed;
+        })(),
+      );
+    });
+    await adapter.launch({ flow: join(dir, 'debug.ts'), __stepwiseAttach: true });
+    assert.equal((await adapter.runFinished()).status, 'failed');
+    await Promise.all(sessions);
+    assert.equal(pauses.length, 1, JSON.stringify(pauses));
+    assert.match(pauses[0].task, /^\d+\/b\/\d+$/);
+    assert.equal(pauses[0].fn, 'b');
+    assert.match(pauses[0].text, /^SyntaxError/);
+  });
+
   it('Stop kills the waiting task process and marks the run killed', async () => {
     const dir = scratch('hello.ts');
     adapter = new AdapterUnderTest(dir);
