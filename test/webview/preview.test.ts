@@ -310,6 +310,20 @@ describe('DAG preview page (Chromium)', function () {
     assert.equal((await readPicture(p.page)).transform, 'translate(33,44) scale(0.5)');
   });
 
+  it('explains the shapes and colours in a legend', async () => {
+    const p = await preview({ theme: 'dark' });
+    await p.draw(graphMessage(graphOf(flowsDir, 'foreach.ts')));
+    assert.equal(await p.page.isVisible('#legend'), false);
+    await p.page.click('#legend-toggle');
+    await p.page.waitForSelector('#legend li');
+    const labels = await p.page.locator('#legend li span').allTextContents();
+    assert.deepEqual(labels, ['start / end', 'step', 'split', 'foreach', 'join', 'succeeded', 'running', 'failed', 'cloned', 'killed', 'not run']);
+    assert.equal(await p.page.getAttribute('#legend-toggle', 'aria-expanded'), 'true');
+    await p.screenshot('legend-dark');
+    await p.page.click('#legend-toggle');
+    assert.equal(await p.page.isVisible('#legend'), false);
+  });
+
   it('shows why there is nothing to draw', async () => {
     const p = await preview();
     await p.draw(graphMessage(graphOf(flowsDir, 'hello.ts')));

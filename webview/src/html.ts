@@ -47,7 +47,9 @@ export function renderPreviewHtml(o: PreviewHtmlOptions): string {
   <button id="fit" type="button" title="Fit to view" aria-label="Fit to view">Fit</button>
   <button id="export-svg" type="button" title="Export as SVG">SVG</button>
   <button id="export-png" type="button" title="Export as PNG">PNG</button>
+  <button id="legend-toggle" type="button" title="What the shapes and colours mean" aria-expanded="false" aria-controls="legend">?</button>
 </div>
+<div id="legend" class="legend hidden" role="note" aria-label="Legend"></div>
 <div id="banner" class="banner hidden" role="alert"></div>
 <div id="canvas" class="canvas" tabindex="0" aria-label="Flow graph">
   <svg id="dag" xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="dag-title">

@@ -6,6 +6,7 @@
 import type { FlowGraph } from '../../runtime/src/graph/types';
 import { exportSvg, svgToPng } from './export';
 import { layoutGraph } from './layout';
+import { buildLegend } from './legend';
 import type { FromWebview, PreviewState, RunOverlay, ToWebview } from './messages';
 import { buildSpecs, layoutKey, type Direction, type GraphLayout, type Measure } from './model';
 import { applyOverlay } from './overlay';
@@ -282,6 +283,13 @@ $<HTMLButtonElement>('zoom-out').addEventListener('click', () => viewport.zoom(0
 $<HTMLButtonElement>('fit').addEventListener('click', () => layout && viewport.fit(layout.width, layout.height));
 $<HTMLButtonElement>('export-svg').addEventListener('click', () => void doExport('svg'));
 $<HTMLButtonElement>('export-png').addEventListener('click', () => void doExport('png'));
+const legend = $<HTMLDivElement>('legend');
+const legendToggle = $<HTMLButtonElement>('legend-toggle');
+legendToggle.addEventListener('click', () => {
+  if (!legend.firstChild) buildLegend(legend);
+  const open = legend.classList.toggle('hidden') === false;
+  legendToggle.setAttribute('aria-expanded', String(open));
+});
 $<HTMLDivElement>('canvas').addEventListener('keydown', (e) => {
   if (e.target instanceof HTMLSelectElement) return;
   if (e.key === '+' || e.key === '=') viewport.zoom(1.25);
