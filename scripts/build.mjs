@@ -32,39 +32,25 @@ const nodeEntries = [
 const browserEntries = [{ in: 'webview/src/main.ts', out: 'webview' }];
 
 mkdirSync(join(root, 'dist'), { recursive: true });
-const jobs = [];
-for (const e of nodeEntries) {
-  if (!existsSync(join(root, e.in))) continue;
-  jobs.push(
+const node = { platform: 'node', format: 'cjs', target: 'node20' };
+const browser = { platform: 'browser', format: 'iife', target: 'chrome120' };
+const jobs = [
+  ...nodeEntries.map((e) => [e, node]),
+  ...browserEntries.map((e) => [e, browser]),
+]
+  .filter(([e]) => existsSync(join(root, e.in)))
+  .map(([e, kind]) =>
     build({
+      ...kind,
       entryPoints: [join(root, e.in)],
       outfile: join(root, 'dist', `${e.out}.js`),
       bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
       sourcemap: 'linked',
       external: e.external ?? [],
       plugins: e.plugins ?? [],
       logLevel: 'warning',
     }),
   );
-}
-for (const e of browserEntries) {
-  if (!existsSync(join(root, e.in))) continue;
-  jobs.push(
-    build({
-      entryPoints: [join(root, e.in)],
-      outfile: join(root, 'dist', `${e.out}.js`),
-      bundle: true,
-      platform: 'browser',
-      format: 'iife',
-      target: 'chrome120',
-      sourcemap: 'linked',
-      logLevel: 'warning',
-    }),
-  );
-}
 await Promise.all(jobs);
 
 // Static webview assets (CSS) ship beside the bundle.
