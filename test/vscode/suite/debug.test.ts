@@ -126,6 +126,23 @@ describe('Debugging a flow (F5)', () => {
     const t0 = Date.now();
     // Where the time to the first stop goes, for the benchmark figure.
     const marks: Record<string, number> = {};
+    const tracker = vscode.debug.registerDebugAdapterTrackerFactory('stepwise', {
+      createDebugAdapterTracker: () => {
+        marks.adapterStarting ??= Date.now() - t0;
+        return {
+          onWillReceiveMessage: (m: { command?: string }) => {
+            if (m.command === 'launch') marks.launchSent ??= Date.now() - t0;
+          },
+          onDidSendMessage: (m: { type?: string; command?: string }) => {
+            if (m.type === 'response' && m.command === 'launch') marks.launchAnswered ??= Date.now() - t0;
+          },
+        };
+      },
+    });
+    const sessionMark = vscode.debug.onDidStartDebugSession((s) => {
+      if (s.type === 'stepwise') marks.sessionStarted ??= Date.now() - t0;
+      if (s.type === 'pwa-node') marks.firstTaskSessionStarted ??= Date.now() - t0;
+    });
     const marking = vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
       const body = e.body as RunEventBody;
       if (e.event !== RUN_EVENT) return;
@@ -137,6 +154,8 @@ describe('Debugging a flow (F5)', () => {
     const stop = await stopped;
     const f5ToStopMs = Date.now() - t0;
     marking.dispose();
+    sessionMark.dispose();
+    tracker.dispose();
     assert.equal(stop.task.parentSession, parent, 'the task session is a child of the Stepwise session');
     assert.equal(stop.task.type, 'pwa-node');
     assert.match(stop.task.name, /^\d+\/b\/\d+$/);
