@@ -15,6 +15,8 @@ export const SCREENSHOT_DIR_ENV = 'STEPWISE_TEST_SCREENSHOT_DIR';
 export interface ScreenshotRequest {
   /** File stem: letters, digits, `-` and `_` only (it names `<name>.png`). */
   name: string;
+  /** Echoed in the reply, so a reply left by another run (same folder, same name) is not taken. */
+  id: string;
   /** CSS selectors that must all be visible in the workbench before the shot is taken. */
   waitFor: string[];
   /** How long the launcher may wait for the selectors. */
@@ -22,6 +24,8 @@ export interface ScreenshotRequest {
 }
 
 export interface ScreenshotReply {
+  /** The request's id. */
+  id: string;
   ok: boolean;
   /** Absolute path of the PNG when ok. */
   file?: string;
@@ -39,7 +43,7 @@ export function parseScreenshotRequest(line: string): ScreenshotRequest | undefi
   if (at < 0) return undefined;
   try {
     const req = JSON.parse(line.slice(at + SCREENSHOT_MARKER.length)) as ScreenshotRequest;
-    if (!isValidName(req.name) || !Array.isArray(req.waitFor)) return undefined;
+    if (!isValidName(req.name) || typeof req.id !== 'string' || !Array.isArray(req.waitFor)) return undefined;
     return req;
   } catch {
     return undefined;

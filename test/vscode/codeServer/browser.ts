@@ -103,12 +103,12 @@ class ScreenshotServer {
         await this.page.locator(selector).first().waitFor({ state: 'visible', timeout });
       }
       await this.page.screenshot({ path: file });
-      reply = { ok: true, file };
+      reply = { id: req.id, ok: true, file };
     } catch (e) {
-      reply = { ok: false, error: e instanceof Error ? e.message : String(e) };
+      reply = { id: req.id, ok: false, error: e instanceof Error ? e.message : String(e) };
     }
     // The reply file is what the waiting suite watches for: write it last, in one piece.
-    const tmp = join(this.dir, `.${req.name}.reply`);
+    const tmp = join(this.dir, `.${req.name}.${req.id}.reply`);
     writeFileSync(tmp, JSON.stringify(reply));
     renameSync(tmp, join(this.dir, replyFileName(req.name)));
   }

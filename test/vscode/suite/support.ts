@@ -3,7 +3,8 @@
  * files, and wait for real signals (diagnostics events, graph notifications, screenshot replies),
  * each with a deadline and a message saying what never came.
  */
-import { existsSync, readFileSync, rmSync, watch } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { StepwiseApi } from '../../../client/src/api';
@@ -102,10 +103,18 @@ export async function screenshot(name: string, waitFor: string[], timeoutMs = 20
   if (!dir) return undefined;
   if (!isValidName(name)) throw new Error(`bad screenshot name ${name}`);
   const replyFile = join(dir, replyFileName(name));
-  rmSync(replyFile, { force: true });
+  const id = randomUUID();
 
   const reply = await new Promise<ScreenshotReply>((resolve, reject) => {
-    const read = () => (existsSync(replyFile) ? (JSON.parse(readFileSync(replyFile, 'utf8')) as ScreenshotReply) : undefined);
+    const read = () => {
+      if (!existsSync(replyFile)) return undefined;
+      try {
+        const r = JSON.parse(readFileSync(replyFile, 'utf8')) as ScreenshotReply;
+        return r.id === id ? r : undefined;
+      } catch {
+        return undefined; // replaced while read: the next change event reads it again
+      }
+    };
     const watcher = watch(dir, () => {
       const r = read();
       if (r) done(() => resolve(r));
@@ -116,7 +125,7 @@ export async function screenshot(name: string, waitFor: string[], timeoutMs = 20
       watcher.close();
       then();
     };
-    console.log(formatScreenshotRequest({ name, waitFor, timeoutMs }));
+    console.log(formatScreenshotRequest({ name, id, waitFor, timeoutMs }));
   });
   if (!reply.ok) throw new Error(`screenshot ${name} failed: ${reply.error}`);
   return reply.file;
