@@ -149,8 +149,12 @@ describe('Debugging a flow (F5)', () => {
       if (body.type === 'runStarted') marks.runStarted ??= Date.now() - t0;
       if (body.type === 'taskStarted') marks[`${body.step}Started`] ??= Date.now() - t0;
     });
-    assert.ok(await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(file), { type: 'stepwise', request: 'launch', name: 'Debug DebugFlow', flow: '${file}' }));
+    // No `flow`: the configuration provider fills in the active editor's file, as F5 does.
+    assert.ok(await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(file), { type: 'stepwise', request: 'launch', name: 'Debug DebugFlow' }));
     const parent = await run.session;
+    assert.equal(parent.configuration.flow, file.fsPath);
+    assert.equal(parent.configuration.__stepwiseAttach, true);
+    assert.equal(parent.configuration.cwd, vscode.workspace.getWorkspaceFolder(file)!.uri.fsPath);
     const stop = await stopped;
     const f5ToStopMs = Date.now() - t0;
     marking.dispose();
@@ -202,6 +206,27 @@ describe('Debugging a flow (F5)', () => {
       // For `npm run bench -- debug`: what this run measured inside code-server.
       mkdirSync(join(repo, 'test-output'), { recursive: true });
       writeFileSync(join(repo, 'test-output', 'debug-f5.json'), JSON.stringify({ f5ToFirstStopMs: f5ToStopMs, marks, resumeToStopMs, measuredAt: new Date().toISOString() }) + '\n');
+    }
+  });
+  it('Debug Flow (the Debug CodeLens) runs hello.ts with each task in its own child session, and the run succeeds', async function () {
+    this.timeout(120_000);
+    const { document } = await openInEditor('flows/hello.ts');
+    const run = nextRun();
+    const tasks: string[] = [];
+    const sub = vscode.debug.onDidStartDebugSession((s) => {
+      if (s.type === 'pwa-node' && s.parentSession?.type === 'stepwise') tasks.push(s.name);
+    });
+    try {
+      assert.equal(await vscode.commands.executeCommand('stepwise.debugFlow', document.uri), true);
+      const session = await run.session;
+      assert.equal(session.name, 'Debug HelloWorldFlow');
+      const end = await run.finished;
+      await run.terminated;
+      assert.equal(end.status, 'succeeded');
+      assert.deepEqual(tasks.map((t) => t.replace(/^\d+\//, '').replace(/\/\d+$/, '')), ['start', 'hello', 'end']);
+      assert.ok(tasks.every((t) => t.startsWith(`${end.runId}/`)));
+    } finally {
+      sub.dispose();
     }
   });
 });
