@@ -1,14 +1,16 @@
 /**
  * The read-only documents behind `stepwise-artifact:` and `stepwise-log:` URIs. A log of a
- * running task is live: the task's folder is watched while the document is open, and the
- * document updates as the task writes (until its DONE marker appears).
+ * running task is live: its log file is followed while the document is open, and the document
+ * updates as the task writes (until its DONE marker appears).
  */
-import { watch, existsSync, type FSWatcher } from 'node:fs';
+import { existsSync, unwatchFile, watchFile, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { ARTIFACT_SCHEME, LOG_SCHEME, artifactText, logText, uriToRef } from './documents';
 
 export const LOG_LANGUAGE = 'stepwise-log';
+/** How often the log of a running task is re-read while its document is open. */
+const TAIL_INTERVAL_MS = 300;
 
 export class ArtifactContentProvider implements vscode.TextDocumentContentProvider {
   provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
@@ -19,11 +21,18 @@ export class ArtifactContentProvider implements vscode.TextDocumentContentProvid
 export class LogContentProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
-  private readonly tails = new Map<string, FSWatcher>();
+  /** Open log documents of running tasks → how to stop following them. */
+  private readonly tails = new Map<string, () => void>();
   private readonly closed: vscode.Disposable;
+  private readonly opened: vscode.Disposable;
 
   constructor() {
     this.closed = vscode.workspace.onDidCloseTextDocument((d) => this.stopTail(d.uri.toString()));
+    // Setting the log language closes and reopens the document (and a change fired while it was
+    // still opening is dropped): read again once it is open, which also follows it again.
+    this.opened = vscode.workspace.onDidOpenTextDocument((d) => {
+      if (d.uri.scheme === LOG_SCHEME) this.changed.fire(d.uri);
+    });
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
@@ -47,28 +56,24 @@ export class LogContentProvider implements vscode.TextDocumentContentProvider, v
     const [flow, runId, step, taskId] = pathspec.split('/');
     const dir = join(root, flow, 'runs', runId, step, taskId);
     if (this.tails.has(key) || existsSync(join(dir, 'DONE')) || !existsSync(dir)) return;
-    let pending: NodeJS.Timeout | undefined;
-    const w = watch(dir, (_event, name) => {
-      if (name && name !== `${stream}.log` && name !== 'DONE') return;
-      // Coalesce a burst of appends into one re-read.
-      pending ??= setTimeout(() => {
-        pending = undefined;
-        this.changed.fire(uri);
-        if (existsSync(join(dir, 'DONE'))) this.stopTail(key);
-      }, 100);
-    });
-    w.on('error', () => this.stopTail(key));
-    this.tails.set(key, w);
+    // Re-read on a timer while the task runs (VS Code applies a re-read only when the text
+    // changed): simple, and independent of file-watcher limits on the machine.
+    const timer = setInterval(() => {
+      this.changed.fire(uri);
+      if (existsSync(join(dir, 'DONE'))) this.stopTail(key);
+    }, TAIL_INTERVAL_MS);
+    this.tails.set(key, () => clearInterval(timer));
   }
 
   private stopTail(key: string): void {
-    this.tails.get(key)?.close();
+    this.tails.get(key)?.();
     this.tails.delete(key);
   }
 
   dispose(): void {
     for (const k of [...this.tails.keys()]) this.stopTail(k);
     this.closed.dispose();
+    this.opened.dispose();
     this.changed.dispose();
   }
 }

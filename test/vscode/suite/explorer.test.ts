@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { StepwiseApi } from '../../../client/src/api';
@@ -105,6 +105,9 @@ describe('artifact explorer', function () {
     const folder = workspaceFolder().fsPath;
     const cli = process.env.STEPWISE_TEST_REPO ? join(process.env.STEPWISE_TEST_REPO, 'dist', 'cli.js') : '';
     assert.ok(cli, 'STEPWISE_TEST_REPO names the repository');
+    // Only the datastore watcher can tell the tree about this run: count its refreshes.
+    let refreshes = 0;
+    const counting = api.explorer.onDidRefresh(() => refreshes++);
     const runId = await new Promise<string>((resolve, reject) => {
       const p = spawn(process.execPath, [cli, 'run', join(folder, 'flows', 'hello.ts')], { cwd: folder, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
@@ -118,6 +121,8 @@ describe('artifact explorer', function () {
       });
     });
     made.push(['HelloWorldFlow', runId]);
+    await waitFor('the datastore watcher to refresh the tree', api.explorer.onDidRefresh, () => (refreshes > 0 ? true : undefined), 30_000);
+    counting.dispose();
     const run = await waitForAsync('the CLI run in the tree', api.explorer.onDidRefresh, () => runNode(api, 'HelloWorldFlow', runId));
     assert.equal(run.status, 'succeeded');
     const steps = await api.explorer.children(run);
@@ -176,7 +181,7 @@ export default class GatedFlow extends FlowSpec {
     const editor = await api.explorer.open(stdoutNode);
     const doc = editor!.document;
     await waitFor('the first line in the log document', vscode.workspace.onDidChangeTextDocument, () => (doc.getText().includes('before the gate') ? true : undefined), 30_000).catch((e: Error) => {
-      const onDisk = stdoutNode.kind === 'log' ? readFileSync(stdoutNode.path, 'utf8') : '?';
+      const onDisk = stdoutNode.kind === 'log' ? `${readFileSync(stdoutNode.path, 'utf8')} written ${Date.now() - statSync(stdoutNode.path).mtimeMs} ms ago` : '?';
       throw new Error(`${e.message}; the document holds ${JSON.stringify(doc.getText())} (${doc.uri.toString()}), the file ${JSON.stringify(onDisk)}`);
     });
     assert.doesNotMatch(doc.getText(), /after the gate/);
@@ -193,6 +198,6 @@ export default class GatedFlow extends FlowSpec {
     const [t] = await api.explorer.children(start);
     const contents = await api.explorer.children(t);
     assert.equal(contents[0].label, 'Error: gated failure');
-    await screenshot('run-failed-notification', ['.notification-toast', '.editor-instance .view-line']);
+    await screenshot('run-failed-notification', ['.notification-toast .monaco-button', '.editor-instance .view-line']);
   });
 });
