@@ -95,6 +95,14 @@ describe('artifact explorer', function () {
     assert.equal(log?.document.languageId, 'stepwise-log');
     assert.match(log!.document.getText(), /^Analyzing \w+/);
 
+    // Context menu commands on the same nodes.
+    await vscode.commands.executeCommand('stepwise.explorer.copyPathspec', creatures);
+    assert.equal(await vscode.env.clipboard.readText(), `ForeachFlow/${outcome.runId}/start/1/creatures`);
+    await vscode.commands.executeCommand('stepwise.explorer.revealStep', analyze);
+    const revealed = vscode.window.activeTextEditor!;
+    assert.equal(revealed.document.uri.fsPath, file);
+    assert.equal(revealed.document.getText(revealed.selection), 'analyzeCreatures');
+
     await vscode.commands.executeCommand('workbench.view.extension.stepwise');
     await api.explorer.reveal(creatures);
     await vscode.window.showTextDocument(editor.document, { preview: false });
