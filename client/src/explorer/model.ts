@@ -178,7 +178,7 @@ export class ExplorerModel {
 
   /**
    * A file under the datastore changed: drops the caches of its run. Returns the node to
-   * refresh — the run's node, or its flow's when the run is new — or undefined for the roots.
+   * refresh — the run's flow — or undefined for the roots.
    */
   invalidate(path: string): ExplorerNode | undefined {
     const rel = relative(this.root, path);
@@ -187,9 +187,10 @@ export class ExplorerModel {
     if (!flow || area !== 'runs') return flow && area === 'data' ? this.nodes.get(`flow:${flow}`) ?? undefined : undefined;
     if (!this.nodes.has(`flow:${flow}`)) return undefined;
     if (!runId) return this.nodes.get(`flow:${flow}`);
-    const key = `${flow}/${runId}`;
-    this.runs.delete(key);
-    return this.nodes.get(`run:${key}`) ?? this.nodes.get(`flow:${flow}`);
+    this.runs.delete(`${flow}/${runId}`);
+    // The flow's node: re-listing its runs updates the run's own label and icon (a tree
+    // refreshes a node's item only when its parent lists it again); other runs come from cache.
+    return this.nodes.get(`flow:${flow}`);
   }
 
   /** Forgets everything read (a manual refresh). */
