@@ -15,8 +15,7 @@ export function inspectorAddress(url: string): { host: string; port: number } {
   return { host: u.hostname, port };
 }
 
-/** `bundleDir`: where the run's compiled flow bundles are (the datastore's `.cache/bundles`). */
-export function taskAttachConfig(pathspec: string, inspectorUrl: string, cwd: string, bundleDir: string): TaskAttachConfig {
+export function taskAttachConfig(pathspec: string, inspectorUrl: string, cwd: string): TaskAttachConfig {
   const { host, port } = inspectorAddress(inspectorUrl);
   const dist = join(packageRoot(), 'dist');
   return {
@@ -27,10 +26,11 @@ export function taskAttachConfig(pathspec: string, inspectorUrl: string, cwd: st
     port,
     continueOnAttach: true,
     sourceMaps: true,
-    // The flow bundle loads after the attach. Naming it in outFiles lets js-debug place the
-    // breakpoints in it before it loads (its default scan skips the dot folder it lives in), and
-    // pausing for source maps covers a bundle it has not seen yet.
-    outFiles: [join(bundleDir, 'flow-*.js')],
+    // The preload (task/inspectorPreload.ts) compiles the flow bundle as a script of its own
+    // once js-debug is attached; pausing for source maps makes js-debug stop there, read the
+    // bundle's map and place the TypeScript breakpoints by its URL before any step runs. So no
+    // search for compiled files is needed (by default a scan of the whole workspace per task).
+    outFiles: [],
     pauseForSourceMap: true,
     // The task runner and the flow API are ours, not the user's: stepping never enters them.
     // (dist/ bundles, and the runtime sources their maps point to.)

@@ -44,7 +44,7 @@ export interface TaskAttachConfig {
   continueOnAttach: true;
   sourceMaps: true;
   outFiles: string[];
-  pauseForSourceMap: true;
+  pauseForSourceMap: boolean;
   skipFiles: string[];
   resolveSourceMapLocations: string[];
   cwd: string;

@@ -7,7 +7,6 @@
  */
 import { DebugSession, Event, ExitedEvent, InitializedEvent, TerminatedEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { join } from 'node:path';
 import { CompileError } from '../compile/bundle';
 import type { RunEndRecord } from '../datastore/types';
 import { UsageError } from '../errors';
@@ -155,19 +154,18 @@ export class StepwiseDebugSession extends DebugSession {
   private begin(plan: LaunchPlan, prepared: PreparedSession): void {
     for (const w of prepared.warnings) this.output.line(`warning: ${w}`, 'stderr');
     const cwd = plan.options.cwd;
-    const bundleDir = join(prepared.store.root, '.cache', 'bundles');
-    prepared.scheduler.on((e) => this.forward(e, plan, cwd, bundleDir));
+    prepared.scheduler.on((e) => this.forward(e, plan, cwd));
     const run: ActiveRun = { prepared, superseded: false, done: Promise.resolve(undefined) };
     run.done = this.execute(run);
     this.active = run;
   }
 
-  private forward(e: RunEvent, plan: LaunchPlan, cwd: string, bundleDir: string): void {
+  private forward(e: RunEvent, plan: LaunchPlan, cwd: string): void {
     this.output.handle(e);
     if (e.type === 'taskLog') return;
     this.sendEvent(new Event(RUN_EVENT, e));
     if (e.type === 'taskStarted' && plan.attach && e.inspectorUrl) {
-      const body: AttachEventBody = { pathspec: e.pathspec, pid: e.pid, inspectorUrl: e.inspectorUrl, config: taskAttachConfig(e.pathspec, e.inspectorUrl, cwd, bundleDir) };
+      const body: AttachEventBody = { pathspec: e.pathspec, pid: e.pid, inspectorUrl: e.inspectorUrl, config: taskAttachConfig(e.pathspec, e.inspectorUrl, cwd) };
       this.sendEvent(new Event(ATTACH_EVENT, body));
     }
   }

@@ -1,10 +1,11 @@
 /**
  * Preloaded (`node --inspect-brk -r dist/inspectorPreload.js dist/task.js …`) into a task that
- * runs under the debugger. It compiles the flow bundle — without running it — so the bundle is
- * already a parsed script, with its source map, when the debugger attaches at the break on
- * start. The debugger then places the user's TypeScript breakpoints by the bundle's URL, and
- * they hold when the task loads the bundle for real. Otherwise the bundle appears only after the
- * debugger has let the task go, and a breakpoint in a short step may bind after the step ran.
+ * runs under the debugger. Node runs it once the debugger is attached; it compiles the flow
+ * bundle — without running it — as a script of its own, under the bundle's URL. The debugger
+ * (js-debug, pausing for source maps) stops on that script, reads its source map and places the
+ * user's TypeScript breakpoints by the bundle's URL, so they hold when the task loads the bundle
+ * for real. Otherwise the bundle appears only after the debugger has let the task go, and a
+ * breakpoint in a short step may bind after the step ran.
  */
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
