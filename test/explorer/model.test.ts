@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ExplorerModel, type ExplorerNode } from '../../client/src/explorer/model';
 import { artifactText, logText } from '../../client/src/explorer/documents';
 import { explorerDatastore, type ExplorerDatastore } from './datastore';
+import { runCli } from '../support/cli';
 
 function find<T extends ExplorerNode['kind']>(nodes: ExplorerNode[], kind: T, label: string): Extract<ExplorerNode, { kind: T }> {
   const n = nodes.find((x) => x.kind === kind && x.label === label);
@@ -150,6 +151,21 @@ describe('explorer tree over real runs', function () {
 
     const fresh = model.invalidate(join(ds.root, 'FailThenFixFlow', 'runs', '99999999999999', 'run.json'));
     assert.equal(fresh, fail, 'a new run refreshes its flow');
+  });
+
+  it('polls the datastore: nothing to do while it is unchanged, the flow once a new run lands', async () => {
+    const flows = await model.roots();
+    const fail = find(flows, 'flow', 'FailThenFixFlow');
+    await model.children(fail);
+    for (const f of flows) if (f.label !== 'FailThenFixFlow') await model.children(f);
+    assert.deepEqual(await model.poll(), []);
+    const r = await runCli(['run', join(ds.dir, 'fail_then_fix.ts')], { cwd: ds.dir, env: { STEPWISE_DATASTORE_ROOT: '' } });
+    assert.equal(r.code, 1);
+    assert.deepEqual(await model.poll(), [fail]);
+    const runs = await model.children(fail);
+    assert.equal(runs.length, 3);
+    assert.equal(runs[0].status, 'failed');
+    assert.deepEqual(await model.poll(), []);
   });
 
   it('summarises an artifact past the load limit instead of loading it', async () => {

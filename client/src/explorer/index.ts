@@ -40,6 +40,7 @@ export function registerExplorer(context: vscode.ExtensionContext, runner: FlowR
     tree.watch(rel ? new vscode.RelativePattern(folder!, `${rel}/**`) : new vscode.RelativePattern(vscode.Uri.file(root), '**'));
   };
   watch();
+  tree.poll(() => view.visible);
   const docs = registerContentProviders();
   context.subscriptions.push(
     tree,

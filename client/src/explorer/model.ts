@@ -119,6 +119,9 @@ export class ExplorerModel {
   private readonly shownPages = new Map<string, number>();
   /** One object per id, so a tree that tracks elements by identity sees the same node again. */
   private readonly nodes = new Map<string, ExplorerNode>();
+  /** What each listing showed, so `poll()` can tell when it is out of date. */
+  private listedFlows: string[] | undefined;
+  private readonly listedRuns = new Map<string, { ids: string; running: boolean }>();
 
   constructor(
     readonly root: string,
@@ -135,6 +138,7 @@ export class ExplorerModel {
     } catch (err) {
       return [this.error(`error:${this.root}`, err)];
     }
+    this.listedFlows = flows;
     // Nothing: the view shows its welcome content (New Flow, how to run) instead.
     if (!flows.length) return [];
     return flows.map((flow) => this.intern({ kind: 'flow', id: `flow:${flow}`, flow, label: flow, expandable: true }));
@@ -220,9 +224,36 @@ export class ExplorerModel {
       }),
     );
     const out: ExplorerNode[] = [];
+    let running = false;
     for (const r of read) {
       if ('kind' in r && (r as ExplorerNode).kind === 'error') out.push(r as ErrorNode);
-      else if ((r as RunClient).kind !== 'spin') out.push(this.runNode(r as RunClient));
+      else if ((r as RunClient).kind !== 'spin') {
+        running ||= !(r as RunClient).finished;
+        out.push(this.runNode(r as RunClient));
+      }
+    }
+    this.listedRuns.set(node.flow, { ids: ids.join(','), running });
+    return out;
+  }
+
+  /**
+   * Checks what was listed against the datastore (directory listings only): returns the nodes to
+   * refresh — a flow whose runs changed or that has a run still running — or `[undefined]` when
+   * the flows themselves changed. A safety net for when file events do not arrive.
+   */
+  async poll(): Promise<Array<ExplorerNode | undefined>> {
+    if (!this.listedFlows) return [];
+    const flows = (await Metaflow({ root: this.root }).flows()).map((f) => f.name);
+    if (flows.join(',') !== this.listedFlows.join(',')) return [undefined];
+    const out: ExplorerNode[] = [];
+    for (const [flow, listed] of this.listedRuns) {
+      const node = this.nodes.get(`flow:${flow}`);
+      if (!node) continue;
+      const ids = (await Flow(flow, { root: this.root }).runIds()).slice(0, this.maxRuns).join(',');
+      if (listed.running || ids !== listed.ids) {
+        // A running run is read again anyway; a changed list re-reads only the new runs.
+        out.push(node);
+      }
     }
     return out;
   }

@@ -23,6 +23,7 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   private watcher: vscode.FileSystemWatcher | undefined;
   private pending = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
+  private poller: NodeJS.Timeout | undefined;
 
   constructor(public model: ExplorerModel) {}
 
@@ -34,6 +35,29 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     this.watcher.onDidCreate(on);
     this.watcher.onDidChange(on);
     this.watcher.onDidDelete(on);
+  }
+
+  /**
+   * While `visible()` holds, compares the tree with the datastore every `everyMs` (directory
+   * listings only) — a safety net for file events that never arrive (watch limits, network
+   * folders) — and refreshes what changed.
+   */
+  poll(visible: () => boolean, everyMs = 2000): void {
+    let busy = false;
+    this.poller = setInterval(() => {
+      if (busy || !visible()) return;
+      busy = true;
+      this.model
+        .poll()
+        .then((nodes) => {
+          if (!nodes.length) return;
+          if (nodes.includes(undefined)) this.changed.fire(undefined);
+          else for (const n of nodes) this.changed.fire(n);
+          this.refreshed.fire();
+        })
+        .catch(() => undefined)
+        .finally(() => (busy = false));
+    }, everyMs);
   }
 
   setModel(model: ExplorerModel): void {
@@ -118,6 +142,7 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNod
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.poller) clearInterval(this.poller);
     this.watcher?.dispose();
     this.changed.dispose();
     this.refreshed.dispose();

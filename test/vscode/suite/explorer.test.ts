@@ -109,11 +109,13 @@ describe('artifact explorer', function () {
     await screenshot('explorer-artifact', ['.monaco-list-row.selected', '.editor-instance .view-line']);
   });
 
-  it('picks up a run made by the CLI outside VS Code through the datastore watcher', async () => {
+  it('picks up a run made by the CLI outside VS Code by itself (datastore watcher)', async () => {
     const folder = workspaceFolder().fsPath;
     const cli = process.env.STEPWISE_TEST_REPO ? join(process.env.STEPWISE_TEST_REPO, 'dist', 'cli.js') : '';
     assert.ok(cli, 'STEPWISE_TEST_REPO names the repository');
-    // Only the datastore watcher can tell the tree about this run: count its refreshes.
+    // Only the datastore watcher (or, failing file events, the visible view's poll) can tell the
+    // tree about this run: count its refreshes.
+    await vscode.commands.executeCommand('workbench.view.extension.stepwise');
     let refreshes = 0;
     const counting = api.explorer.onDidRefresh(() => refreshes++);
     const runId = await new Promise<string>((resolve, reject) => {
@@ -129,7 +131,7 @@ describe('artifact explorer', function () {
       });
     });
     made.push(['HelloWorldFlow', runId]);
-    await waitFor('the datastore watcher to refresh the tree', api.explorer.onDidRefresh, () => (refreshes > 0 ? true : undefined), 30_000);
+    await waitFor('the tree to refresh by itself', api.explorer.onDidRefresh, () => (refreshes > 0 ? true : undefined), 30_000);
     counting.dispose();
     const run = await waitForAsync('the CLI run in the tree', api.explorer.onDidRefresh, () => runNode(api, 'HelloWorldFlow', runId));
     assert.equal(run.status, 'succeeded');
