@@ -1,9 +1,11 @@
 /**
  * Runs started from VS Code with visible progress: `stepwise.runWithProgress` (the active flow,
- * or a file given as argument) and the API the explorer's Resume and the tests use.
+ * or a file given as argument), the API the explorer's Resume and the tests use, and runs the
+ * Run CodeLens starts in a terminal (followed through the datastore).
  */
 import * as vscode from 'vscode';
 import { FlowRunner, type RunOutcome, type StartRunOptions } from './runner';
+import { watchTerminalRuns } from './terminalRuns';
 
 export type { RunOutcome, StartRunOptions } from './runner';
 
@@ -22,6 +24,8 @@ export function registerRuns(context: vscode.ExtensionContext): { runner: FlowRu
   const runner = new FlowRunner(context.asAbsolutePath('dist/cli.js'));
   context.subscriptions.push(
     runner,
+    // The Run CodeLens runs the CLI in a terminal: follow those runs too.
+    watchTerminalRuns({ follow: (t) => runner.follow(t) }),
     vscode.commands.registerCommand(RUN_WITH_PROGRESS_COMMAND, async (arg?: unknown) => {
       const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
       if (!uri || uri.scheme !== 'file') {

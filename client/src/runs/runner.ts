@@ -8,7 +8,12 @@ import * as readline from 'node:readline';
 import * as vscode from 'vscode';
 import { LOG_SCHEME, refToUri } from '../explorer/documents';
 import { locateDatastoreRoot } from '../../../runtime/src/datastore/locate';
+import { Flow, type RunClient } from '../../../runtime/src/client';
 import { RunProgress, consoleLine, failureSummary, timestamp } from './progress';
+import { datastoreProgress, findRun } from './terminalRuns';
+
+/** How often a run started in a terminal is re-read while it runs. */
+const FOLLOW_INTERVAL_MS = 500;
 
 
 export interface StartRunOptions {
@@ -113,6 +118,57 @@ export class FlowRunner implements vscode.Disposable {
       return outcome;
     });
   }
+
+  /**
+   * A run started elsewhere (the Run CodeLens' terminal): found and followed in the datastore
+   * until it ends, with the same status bar item, notification and failure actions.
+   */
+  async follow(t: { file: string; cwd: string; command: 'run' | 'resume'; since: number; ended: Promise<void>; cancel: () => void }): Promise<void> {
+    const root = locateDatastoreRoot(t.cwd);
+    const name = t.file.split(/[\\/]/).pop() ?? t.file;
+    let shellEnded = false;
+    void t.ended.then(() => (shellEnded = true));
+    let run: RunClient | undefined;
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Stepwise: ${t.command === 'resume' ? 'resuming' : 'running'} ${name} in the terminal`, cancellable: true },
+      async (report, token) => {
+        token.onCancellationRequested(t.cancel);
+        let afterEnd = 0;
+        for (;;) {
+          const found = run ?? (await findRun(root, t.file, t.since).catch(() => undefined));
+          // Re-read the record each time: its end appears when the run is over.
+          run = found ? await Flow(found.flowName, { root }).run(found.id).catch(() => found) : undefined;
+          if (run) {
+            if (!this.seen.has(run.pathspec)) {
+              this.seen.add(run.pathspec);
+              this.started.fire({ runId: run.id, flow: run.flowName, file: run.file });
+            }
+            const text = await datastoreProgress(run).catch(() => '');
+            report.report({ message: text });
+            this.setItem(`$(sync~spin) ${run.flowName}: ${text}`, `Stepwise run ${run.pathspec} (terminal) — click to show it in the DAG preview`, run.file);
+            if (run.finished) break;
+          }
+          // The shell command ended: the run (if it started) is over or about to be.
+          if (shellEnded && (!run || ++afterEnd > 20)) break;
+          await new Promise((r) => setTimeout(r, FOLLOW_INTERVAL_MS));
+        }
+      },
+    );
+    if (!run) return;
+    const outcome: RunOutcome = {
+      runId: run.id,
+      flow: run.flowName,
+      status: run.finished ? (run.status as RunOutcome['status']) : 'error',
+      exitCode: null,
+      failedTasks: run.end?.failedTasks ?? [],
+      root,
+    };
+    this.showOutcome(outcome, name);
+    this.finished.fire(outcome);
+    if (outcome.status === 'failed') void this.offerHelp({ file: t.file, cwd: t.cwd, command: t.command }, outcome, []);
+  }
+
+  private readonly seen = new Set<string>();
 
   private show(p: RunProgress, name: string): void {
     const text = `$(sync~spin) ${p.flow ?? name}: ${p.summary()}`;

@@ -9,6 +9,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { StepwiseApi } from '../../../client/src/api';
+import type { RunOutcome } from '../../../client/src/runs';
 import { LocalDatastore } from '../../../runtime/src/datastore/local';
 import type { ExplorerNode } from '../../../client/src/explorer';
 import { activateStepwise, screenshot, waitFor, workspaceFile, workspaceFolder } from './support';
@@ -209,5 +210,26 @@ export default class GatedFlow extends FlowSpec {
     const contents = await api.explorer.children(t);
     assert.equal(contents[0].label, 'Error: gated failure');
     await screenshot('run-failed-notification', ['.notification-toast .monaco-button', '.editor-instance .view-line']);
+  });
+
+  it('follows a run that the Run command starts in a terminal: status bar and outcome', async () => {
+    const file = workspaceFile('flows/hello.ts');
+    const finished = new Promise<RunOutcome>((resolve) => {
+      const sub = api.runs.onDidFinish((o) => {
+        if (o.flow !== 'HelloWorldFlow') return;
+        sub.dispose();
+        resolve(o);
+      });
+    });
+    const terminal = await vscode.commands.executeCommand<vscode.Terminal>('stepwise.runFlow', file);
+    const outcome = await Promise.race([
+      finished,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the terminal run was not followed to its end within 60 s')), 60_000)),
+    ]);
+    assert.ok(outcome.runId);
+    made.push(['HelloWorldFlow', outcome.runId]);
+    assert.equal(outcome.status, 'succeeded');
+    assert.match(api.runs.statusText(), new RegExp(`HelloWorldFlow ${outcome.runId} succeeded`));
+    terminal?.dispose();
   });
 });
