@@ -82,7 +82,7 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
   const { graph, warnings } = loadGraphOrThrow(file);
   const flow = graph.flowName!;
   const store = new LocalDatastore(locateDatastoreRoot(o.cwd, o.env));
-  const maxNumSplits = o.maxNumSplits ?? DEFAULT_MAX_NUM_SPLITS;
+  let maxNumSplits = o.maxNumSplits ?? DEFAULT_MAX_NUM_SPLITS;
   const maxWorkers = o.maxWorkers ?? availableParallelism();
 
   let parameters: ParameterRecord[];
@@ -106,6 +106,8 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
     }
     const origin = await store.readRun(flow, originRunId);
     parameters = origin.parameters;
+    // The origin was allowed its fan-out; resuming it must not trip over the default limit.
+    maxNumSplits = o.maxNumSplits ?? origin.maxNumSplits ?? DEFAULT_MAX_NUM_SPLITS;
     tags = [...new Set([...origin.tags, ...tags])];
     clone = await ClonePlan.load(store, flow, originRunId, graph, o.resumeStep ?? null);
   } else if (o.kind === 'spin') {

@@ -15,7 +15,7 @@ The origin run's parameters are kept; they cannot be changed on resume.
                        failed one starts at the failed one
   --origin-run-id ID   the run to resume (default: the latest run of the flow)
   --max-workers N      task processes at once (default: the number of CPUs)
-  --max-num-splits N   most tasks one foreach may start (default 100)
+  --max-num-splits N   most tasks one foreach may start (default: the origin run's limit)
   --tag T              add a tag (repeatable; the origin's tags are kept)
   --quiet              print only failures and the summary
   --json-events        print one JSON progress event per line instead (for tools)
