@@ -17,6 +17,8 @@ export interface RunView {
 
 const DEBOUNCE_MS = 150;
 const POLL_MS = 1000;
+/** A backstop for file-watcher events that never come (a folder created after the watch, load). */
+const IDLE_POLL_MS = 3000;
 
 export class RunTracker implements vscode.Disposable {
   private root: string | undefined;
@@ -29,6 +31,7 @@ export class RunTracker implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<RunView>();
   readonly onDidChange = this.emitter.event;
   view: RunView = { runs: [], overlay: null };
+  private fired = false;
 
   constructor(
     private readonly source: RunSource | undefined,
@@ -97,11 +100,13 @@ export class RunTracker implements vscode.Disposable {
       }
     }
     if (gen !== this.generation) return; // a newer read started meanwhile
+    const changed = JSON.stringify(view) !== JSON.stringify(this.view) || !this.fired;
     this.view = view;
-    this.emitter.fire(view);
-    // While a run is live, also poll: a runner that dies writes nothing a watcher could see,
-    // and watchers may drop events under a burst of writes.
-    if (!this.timer && view.runs.some((r) => r.status === 'running')) this.schedule(POLL_MS);
+    this.fired = true;
+    if (changed) this.emitter.fire(view);
+    // Also poll: a runner that dies writes nothing a watcher could see, watchers may drop events
+    // under a burst of writes, and a datastore folder created after the watch may go unseen.
+    if (!this.timer && root && flowName) this.schedule(view.runs.some((r) => r.status === 'running') ? POLL_MS : IDLE_POLL_MS);
   }
 
   dispose(): void {
