@@ -5,7 +5,8 @@
  */
 import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
 import { renderPreviewHtml } from '../../webview/src/html';
 import type { FromWebview, PreviewState, ToWebview } from '../../webview/src/messages';
 import { THEMES, themeCss, type ThemeKind } from './themes';
@@ -14,20 +15,7 @@ export const repoRoot = join(__dirname, '..', '..', '..');
 export const screenshotDir = join(repoRoot, 'test-output', 'screenshots');
 const ORIGIN = 'https://stepwise-preview.test';
 
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-}
+export { CHROMIUM_ARGS, launchChromium } from '../support/chromium';
 
 type Of<T extends FromWebview['type']> = Extract<FromWebview, { type: T }>;
 

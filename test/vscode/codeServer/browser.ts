@@ -6,7 +6,8 @@
 import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { format } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../support/chromium';
 import {
   parseScreenshotRequest,
   replyFileName,
@@ -32,21 +33,11 @@ export interface OpenOptions {
   onLog: (line: string) => void;
 }
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  // This machine's network is closed: Chromium's background fetches would only fail, many at once.
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const KNOWN_NOISE = ['ENOTFOUND open-vsx.org'];
 
 export async function openWorkbench(opts: OpenOptions): Promise<WorkbenchSession> {
-  const browser: Browser = await chromium.launch({ executablePath: opts.chromiumPath, headless: true, args: CHROMIUM_ARGS });
+  const browser: Browser = await launchChromium(opts.chromiumPath);
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const browserLog = (line: string) => appendFileSync(opts.browserLogFile, line + '\n');
