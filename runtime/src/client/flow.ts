@@ -21,6 +21,10 @@ export class FlowClient {
   async run(runId: string): Promise<RunClient> {
     const ids = await this.runIds();
     if (!ids.includes(runId)) throw new NotFoundError(`run ${this.name}/${runId} does not exist. ${nearby(`runs of ${this.name}`, ids)}`);
+    return this.load(runId);
+  }
+
+  private async load(runId: string): Promise<RunClient> {
     const [record, end] = await Promise.all([this.store.readRun(this.name, runId), this.store.readRunEnd(this.name, runId)]);
     return new RunClient(this.store, record, end);
   }
@@ -30,7 +34,7 @@ export class FlowClient {
     const out: RunClient[] = [];
     for (const id of await this.runIds()) {
       try {
-        const run = await this.run(id);
+        const run = await this.load(id);
         if (opts.tag && !run.tags.includes(opts.tag)) continue;
         if (run.kind === 'spin' && !opts.includeSpins) continue;
         out.push(run);

@@ -10,7 +10,6 @@ export class RunClient {
     private readonly store: LocalDatastore,
     readonly record: RunRecord,
     readonly end: RunEndRecord | undefined,
-    /** Step names in the order the flow declares them, when known (else datastore order). */
   ) {}
 
   get pathspec(): string {

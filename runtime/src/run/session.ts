@@ -3,7 +3,6 @@
  * flow, resolve parameters (or take the origin run's, for resume), compile, create the run.
  * Shared by the CLI (`run`, `resume`, `spin`) and the debug adapter.
  */
-import { readFileSync } from 'node:fs';
 import { availableParallelism, hostname, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { compileFlow } from '../compile/bundle';
@@ -11,7 +10,7 @@ import { LocalDatastore } from '../datastore/local';
 import { locateDatastoreRoot } from '../datastore/locate';
 import { LAYOUT_VERSION, type ParameterRecord, type RunRecord } from '../datastore/types';
 import { UsageError } from '../errors';
-import { parseFlow } from '../graph';
+import { readFlowFile } from '../cli/flowFile';
 import type { FlowGraph } from '../graph/types';
 import { lintFlow } from '../lint';
 import { hashBytes, serializeArtifact } from '../serialize/codec';
@@ -50,15 +49,8 @@ export interface PreparedSession {
   warnings: string[];
 }
 
-export function loadGraphOrThrow(file: string): { text: string; graph: FlowGraph; warnings: string[] } {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Check the path.`);
-  }
-  const graph = parseFlow(text, file);
-  if (!graph.flowName) throw new UsageError(`${file} holds no flow: declare a class that extends FlowSpec with @step methods.`);
+export function loadGraphOrThrow(file: string, cwd: string): { text: string; graph: FlowGraph; warnings: string[] } {
+  const { text, graph } = readFlowFile(file, cwd);
   const diags = lintFlow(graph);
   const fmt = (d: (typeof diags)[number]) => `${file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code}: ${d.message}`;
   const errors = diags.filter((d) => d.severity === 'error');
@@ -79,7 +71,7 @@ function username(env: NodeJS.ProcessEnv): string {
 
 export async function prepareSession(o: SessionOptions): Promise<PreparedSession> {
   const file = resolve(o.cwd, o.file);
-  const { graph, warnings } = loadGraphOrThrow(file);
+  const { graph, warnings } = loadGraphOrThrow(file, o.cwd);
   const flow = graph.flowName!;
   const store = new LocalDatastore(locateDatastoreRoot(o.cwd, o.env));
   let maxNumSplits = o.maxNumSplits ?? DEFAULT_MAX_NUM_SPLITS;

@@ -159,7 +159,11 @@ async function runTask(spec: TaskSpec): Promise<number> {
   const frame = [...spec.stack].reverse().find((f) => f.kind === 'foreach');
   let foreachItem: (() => unknown) | undefined;
   if (frame) {
-    const splitter = await store.readTask(spec.flow, spec.stackRunId ?? spec.runId, frame.step, frame.taskId);
+    const runOfStack = spec.stackRunId ?? spec.runId;
+    // The first task after a foreach split has the splitter as its parent: already read.
+    const splitter =
+      parents.find((p) => p.runId === runOfStack && p.step === frame.step && p.taskId === frame.taskId) ??
+      (await store.readTask(spec.flow, runOfStack, frame.step, frame.taskId));
     const varName = splitter?.transition?.foreach;
     const listRec = varName ? splitter?.artifacts[varName] : undefined;
     if (!splitter || !varName || !listRec) throw new Error(`cannot find the foreach list of ${frame.step}/${frame.taskId} for ${pathspec}.`);
