@@ -22,8 +22,9 @@ export class CompileError extends Error {
 
 export async function compileFlow(file: string, cacheDir: string): Promise<CompiledFlow> {
   const t0 = Date.now();
-  // Loaded lazily: only runs need esbuild, and it is the heaviest thing the CLI loads.
-  const esbuild = await import('esbuild');
+  // Loaded lazily: only runs need esbuild. A require, not import(): the CLI bundle is compiled
+  // from V8's code cache (boot/codeCache.ts), where Node 20 cannot resolve a dynamic import.
+  const esbuild = require('esbuild') as typeof import('esbuild');
   mkdirSync(cacheDir, { recursive: true });
   let result;
   try {
