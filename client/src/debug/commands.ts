@@ -21,7 +21,9 @@ export function debugFlowCommand(ctx: CtxInit): Cmd {
   return async (arg?: unknown) => {
     const target = await savedTarget(ctx, arg, 'debug');
     if (!target) return false;
-    return vscode.debug.startDebugging(target.folder, launchConfiguration(target.document.uri.fsPath, 'run', `Debug ${target.flowName ?? 'flow'}`));
+    // Named by the flow class, even when the flow was opened a moment ago and its graph is not in yet.
+    const flowName = await flowNameOf(ctx, target).catch(() => undefined);
+    return vscode.debug.startDebugging(target.folder, launchConfiguration(target.document.uri.fsPath, 'run', `Debug ${flowName ?? 'flow'}`));
   };
 }
 

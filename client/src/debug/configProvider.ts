@@ -11,6 +11,8 @@ import { DEBUG_TYPE, type StepwiseLaunchArguments } from '../../../runtime/src/d
 import { looksLikeFlowDocument } from '../flowDetection';
 import { askParameters, missingParameters } from './parameters';
 
+import { warmJsDebug } from './jsDebug';
+
 export type StepwiseDebugConfiguration = vscode.DebugConfiguration & StepwiseLaunchArguments;
 
 export function launchConfiguration(flow: string, command: 'run' | 'resume', name?: string): StepwiseDebugConfiguration {
@@ -39,6 +41,7 @@ export class StepwiseConfigurationProvider implements vscode.DebugConfigurationP
     config.flow ||= '${file}';
     config.command ||= 'run';
     config.__stepwiseAttach = true;
+    warmJsDebug();
     return config;
   }
 

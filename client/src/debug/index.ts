@@ -8,6 +8,7 @@ import { DEBUG_TYPE } from '../../../runtime/src/debug/protocol';
 import { StepwiseAdapterFactory } from './adapterFactory';
 import { AttachBridge, type TaskSessionEvent } from './attachBridge';
 import { StepwiseConfigurationProvider } from './configProvider';
+import { warmJsDebugWhenFlowOpens } from './jsDebug';
 
 export { debugFlowCommand, resumeDebugCommand } from './commands';
 export type { TaskSessionEvent } from './attachBridge';
@@ -28,6 +29,7 @@ export function registerDebugging(context: vscode.ExtensionContext, deps: DebugD
   const provider = new StepwiseConfigurationProvider(context.workspaceState, deps.graphFor);
   context.subscriptions.push(
     bridge,
+    warmJsDebugWhenFlowOpens(),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new StepwiseAdapterFactory(context)),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider),
     // Offered in the F5 / "Select and Start Debugging" list without a launch.json.

@@ -24,7 +24,13 @@ export function taskAttachConfig(pathspec: string, inspectorUrl: string, cwd: st
     name: sessionName(pathspec),
     address: host,
     port,
+    // The exact target: js-debug then skips asking the inspector's /json/list for it.
+    websocketAddress: inspectorUrl,
     continueOnAttach: true,
+    // A task is one process: js-debug need not look for its children (by default it evaluates
+    // code in the paused task to set NODE_OPTIONS for them, retrying until Node's \`process\` exists).
+    autoAttachChildProcesses: false,
+    attachExistingChildren: false,
     sourceMaps: true,
     // The preload (task/inspectorPreload.ts) compiles the flow bundle as a script of its own
     // once js-debug is attached; pausing for source maps makes js-debug stop there, read the

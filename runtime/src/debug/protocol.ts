@@ -41,7 +41,10 @@ export interface TaskAttachConfig {
   name: string;
   address: string;
   port: number;
+  websocketAddress: string;
   continueOnAttach: true;
+  autoAttachChildProcesses: false;
+  attachExistingChildren: false;
   sourceMaps: true;
   outFiles: string[];
   pauseForSourceMap: boolean;

@@ -5,6 +5,7 @@
  * `pwa-node` attach configuration (ATTACH_EVENT). js-debug does the debugging; this adapter has
  * no threads, stacks or breakpoints of its own.
  */
+import { appendFileSync } from 'node:fs';
 import { DebugSession, Event, ExitedEvent, InitializedEvent, TerminatedEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { CompileError } from '../compile/bundle';
@@ -36,18 +37,44 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? (err.stack ?? err.message) : String(err);
 }
 
+/**
+ * STEPWISE_DAP_TRACE=<file>: the adapter appends each message it receives and sends, with the
+ * wall-clock time, to that file (diagnosis of where the time to a breakpoint goes).
+ */
+function dapTracer(): ((what: string) => void) | undefined {
+  const file = process.env.STEPWISE_DAP_TRACE;
+  if (!file) return undefined;
+  const line = (what: string) => appendFileSync(file, `${Date.now()} ${process.pid} ${what}\n`);
+  line(`process started at ${Math.round(performance.timeOrigin)}`);
+  return line;
+}
+
 export class StepwiseDebugSession extends DebugSession {
+  private readonly trace = dapTracer();
   private readonly output = new DebugConsoleOutput((e) => this.sendEvent(e));
   private active: ActiveRun | undefined;
   private launchArgs: StepwiseLaunchArguments | undefined;
-  private configured!: () => void;
-  private readonly configurationDone = new Promise<void>((resolve) => (this.configured = resolve));
   private shutDown = false;
 
   constructor(private readonly o: StepwiseDebugSessionOptions) {
     super();
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
+  }
+
+  protected override dispatchRequest(request: DebugProtocol.Request): void {
+    this.trace?.(`<- ${request.command}`);
+    super.dispatchRequest(request);
+  }
+
+  override sendResponse(response: DebugProtocol.Response): void {
+    this.trace?.(`-> response ${response.command}`);
+    super.sendResponse(response);
+  }
+
+  override sendEvent(event: DebugProtocol.Event): void {
+    if (this.trace && event.event !== 'output') this.trace(`-> event ${event.event} ${(event.body as { type?: string; pathspec?: string } | undefined)?.type ?? (event.body as { pathspec?: string } | undefined)?.pathspec ?? ''}`);
+    super.sendEvent(event);
   }
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
@@ -63,7 +90,6 @@ export class StepwiseDebugSession extends DebugSession {
 
   protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
     this.sendResponse(response);
-    this.configured();
   }
 
   // The breakpoints belong to the task sessions (js-debug); this session answers without data,
@@ -129,8 +155,6 @@ export class StepwiseDebugSession extends DebugSession {
     const run = this.active;
     if (!run) return;
     run.prepared.scheduler.kill(reason);
-    // A run stopped before the client finished configuring still records its end.
-    this.configured();
     await run.done;
   }
 
@@ -171,9 +195,9 @@ export class StepwiseDebugSession extends DebugSession {
   }
 
   private async execute(run: ActiveRun): Promise<RunEndRecord | undefined> {
-    // Breakpoints reach the task sessions when they attach; the run itself waits only for the
-    // client to finish configuring, so that it sees the run from its first line.
-    await this.configurationDone;
+    // No wait for configurationDone: breakpoints belong to the task sessions and reach them when
+    // they attach, so the run starts as soon as the launch is answered (a client round trip
+    // sooner; DAP clients show output events whenever they come).
     let end: RunEndRecord | undefined;
     try {
       end = await run.prepared.scheduler.execute();

@@ -8,92 +8,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { RUN_EVENT, type RunEventBody } from '../../../runtime/src/debug/protocol';
+import { evaluate, nextRun, nextStop, topFrame } from './debugging';
 import { activateStepwise, openInEditor, screenshot, workspaceFile } from './support';
-
-interface Stop {
-  /** The task's session (pathspec-named child of the Stepwise session). */
-  task: vscode.DebugSession;
-  /** The session holding the stack (the task's session or js-debug's target below it). */
-  session: vscode.DebugSession;
-  frameId: number;
-  threadId: number;
-}
-
-function taskSessionOf(session: vscode.DebugSession | undefined): vscode.DebugSession | undefined {
-  for (let s = session; s; s = s.parentSession) if (s.parentSession?.type === 'stepwise') return s;
-  return undefined;
-}
-
-/** The next stop of the debugger in a task of the given step. */
-function nextStop(step: string, timeoutMs = 60_000): Promise<Stop> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      sub.dispose();
-      reject(new Error(`the debugger did not stop in step ${step} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const sub = vscode.debug.onDidChangeActiveStackItem((item) => {
-      if (!(item instanceof vscode.DebugStackFrame)) return;
-      const task = taskSessionOf(item.session);
-      if (!task || task.name.split('/')[1] !== step) return;
-      clearTimeout(timer);
-      sub.dispose();
-      resolve({ task, session: item.session, frameId: item.frameId, threadId: item.threadId });
-    });
-  });
-}
-
-/** The `runFinished` event of the Stepwise session that starts next, and its termination. */
-function nextRun(timeoutMs = 90_000): { session: Promise<vscode.DebugSession>; finished: Promise<Extract<RunEventBody, { type: 'runFinished' }>>; terminated: Promise<void> } {
-  const subs: vscode.Disposable[] = [];
-  let own: vscode.DebugSession | undefined;
-  const session = new Promise<vscode.DebugSession>((resolve) =>
-    subs.push(
-      vscode.debug.onDidStartDebugSession((s) => {
-        if (s.type === 'stepwise' && !own) resolve((own = s));
-      }),
-    ),
-  );
-  const finished = new Promise<Extract<RunEventBody, { type: 'runFinished' }>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no runFinished within ${timeoutMs} ms`)), timeoutMs);
-    subs.push(
-      vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
-        const body = e.body as RunEventBody;
-        if (e.session === own && e.event === RUN_EVENT && body.type === 'runFinished') {
-          clearTimeout(timer);
-          resolve(body);
-        }
-      }),
-    );
-  });
-  const terminated = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the Stepwise session did not end within ${timeoutMs} ms`)), timeoutMs);
-    subs.push(
-      vscode.debug.onDidTerminateDebugSession((s) => {
-        if (s === own) {
-          clearTimeout(timer);
-          resolve();
-        }
-      }),
-    );
-  });
-  void terminated.finally(() => subs.forEach((d) => d.dispose())).catch(() => undefined);
-  return { session, finished, terminated };
-}
-
-async function topFrame(stop: Stop): Promise<{ path: string; line: number }> {
-  const r = (await stop.session.customRequest('stackTrace', { threadId: stop.threadId, startFrame: 0, levels: 1 })) as {
-    stackFrames: Array<{ line: number; source?: { path?: string } }>;
-  };
-  const f = r.stackFrames[0];
-  const path = f.source?.path ?? '';
-  // code-server's js-debug reports remote files as vscode-remote:// URIs.
-  return { path: path.includes('://') ? vscode.Uri.parse(path).fsPath : path, line: f.line };
-}
-
-async function evaluate(stop: Stop, expression: string): Promise<string> {
-  const r = (await stop.session.customRequest('evaluate', { expression, frameId: stop.frameId, context: 'repl' })) as { result: string };
-  return r.result;
-}
 
 describe('Debugging a flow (F5)', () => {
   const rel = 'debugging/debug.ts';
@@ -119,6 +35,9 @@ describe('Debugging a flow (F5)', () => {
     this.timeout(240_000);
     const editor = await openInEditor(rel);
     vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(file, new vscode.Position(parseLine, 0)))]);
+    // The benchmark measures F5 as a user meets it: in a window that has finished starting up.
+    const settle = Number(process.env.STEPWISE_F5_SETTLE_MS ?? 0);
+    if (settle > 0) await new Promise((r) => setTimeout(r, settle));
 
     // Run: F5's configuration (the provider adds __stepwiseAttach and the working folder).
     const run = nextRun();
@@ -205,7 +124,7 @@ describe('Debugging a flow (F5)', () => {
     if (repo) {
       // For `npm run bench -- debug`: what this run measured inside code-server.
       mkdirSync(join(repo, 'test-output'), { recursive: true });
-      writeFileSync(join(repo, 'test-output', 'debug-f5.json'), JSON.stringify({ f5ToFirstStopMs: f5ToStopMs, marks, resumeToStopMs, measuredAt: new Date().toISOString() }) + '\n');
+      writeFileSync(join(repo, 'test-output', 'debug-f5.json'), JSON.stringify({ f5ToFirstStopMs: f5ToStopMs, marks, f5At: t0, resumeToStopMs, measuredAt: new Date().toISOString() }) + '\n');
     }
   });
   it('Debug Flow (the Debug CodeLens) runs hello.ts with each task in its own child session, and the run succeeds', async function () {

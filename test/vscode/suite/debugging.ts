@@ -1,0 +1,89 @@
+/** Waiting for what a Stepwise debug session does, for the debugging suites. */
+import * as vscode from 'vscode';
+import { RUN_EVENT, type RunEventBody } from '../../../runtime/src/debug/protocol';
+
+export interface Stop {
+  /** The task's session (pathspec-named child of the Stepwise session). */
+  task: vscode.DebugSession;
+  /** The session holding the stack (the task's session or js-debug's target below it). */
+  session: vscode.DebugSession;
+  frameId: number;
+  threadId: number;
+}
+
+export function taskSessionOf(session: vscode.DebugSession | undefined): vscode.DebugSession | undefined {
+  for (let s = session; s; s = s.parentSession) if (s.parentSession?.type === 'stepwise') return s;
+  return undefined;
+}
+
+/** The next stop of the debugger in a task of the given step. */
+export function nextStop(step: string, timeoutMs = 60_000): Promise<Stop> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`the debugger did not stop in step ${step} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const sub = vscode.debug.onDidChangeActiveStackItem((item) => {
+      if (!(item instanceof vscode.DebugStackFrame)) return;
+      const task = taskSessionOf(item.session);
+      if (!task || task.name.split('/')[1] !== step) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve({ task, session: item.session, frameId: item.frameId, threadId: item.threadId });
+    });
+  });
+}
+
+/** The `runFinished` event of the Stepwise session that starts next, and its termination. */
+export function nextRun(timeoutMs = 90_000): { session: Promise<vscode.DebugSession>; finished: Promise<Extract<RunEventBody, { type: 'runFinished' }>>; terminated: Promise<void> } {
+  const subs: vscode.Disposable[] = [];
+  let own: vscode.DebugSession | undefined;
+  const session = new Promise<vscode.DebugSession>((resolve) =>
+    subs.push(
+      vscode.debug.onDidStartDebugSession((s) => {
+        if (s.type === 'stepwise' && !own) resolve((own = s));
+      }),
+    ),
+  );
+  const finished = new Promise<Extract<RunEventBody, { type: 'runFinished' }>>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no runFinished within ${timeoutMs} ms`)), timeoutMs);
+    subs.push(
+      vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
+        const body = e.body as RunEventBody;
+        if (e.session === own && e.event === RUN_EVENT && body.type === 'runFinished') {
+          clearTimeout(timer);
+          resolve(body);
+        }
+      }),
+    );
+  });
+  const terminated = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the Stepwise session did not end within ${timeoutMs} ms`)), timeoutMs);
+    subs.push(
+      vscode.debug.onDidTerminateDebugSession((s) => {
+        if (s === own) {
+          clearTimeout(timer);
+          resolve();
+        }
+      }),
+    );
+  });
+  void terminated.finally(() => subs.forEach((d) => d.dispose())).catch(() => undefined);
+  return { session, finished, terminated };
+}
+
+export async function topFrame(stop: Stop): Promise<{ path: string; line: number }> {
+  const r = (await stop.session.customRequest('stackTrace', { threadId: stop.threadId, startFrame: 0, levels: 1 })) as {
+    stackFrames: Array<{ line: number; source?: { path?: string } }>;
+  };
+  const f = r.stackFrames[0];
+  const path = f.source?.path ?? '';
+  // code-server's js-debug reports remote files as vscode-remote:// URIs.
+  return { path: path.includes('://') ? vscode.Uri.parse(path).fsPath : path, line: f.line };
+}
+
+export async function evaluate(stop: Stop, expression: string): Promise<string> {
+  const r = (await stop.session.customRequest('evaluate', { expression, frameId: stop.frameId, context: 'repl' })) as { result: string };
+  return r.result;
+}
+

@@ -1,0 +1,122 @@
+/**
+ * The F5 figures of `npm run bench -- debug`, measured in this real VS Code with js-debug. Runs
+ * only when the benchmark asks for it (STEPWISE_F5_SAMPLES=N), never in `npm test`:
+ * - F5 → stop at a breakpoint in the 1st task (`start`) and in the 3rd task (`b`) of debug.ts;
+ *   the window's first F5 (in `start`, or in `b` with STEPWISE_F5_COLD=b) is the cold figure,
+ *   then N more of each give the warm medians;
+ * - a whole run under the debugger (every task attached) vs Ctrl+F5 (noDebug), for HelloWorldFlow
+ *   and a 20-task foreach: the per-task cost of debugging in VS Code.
+ * Results go to <repo>/test-output/f5-bench.json.
+ */
+import * as assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { nextRun, nextStop } from './debugging';
+import { activateStepwise, openInEditor, workspaceFile } from './support';
+
+const samples = Number(process.env.STEPWISE_F5_SAMPLES ?? 0);
+/** Which F5 comes first in the window, and so is the cold one: `start` (1st task) or `b` (3rd). */
+const coldStep = process.env.STEPWISE_F5_COLD === 'b' ? 'b' : 'start';
+/** Whole runs of each flow, debugged and not (0: skip them). */
+const wholeRuns = Number(process.env.STEPWISE_F5_RUNS ?? Math.max(2, Math.ceil(samples / 2)));
+const repo = process.env.STEPWISE_TEST_REPO ?? '';
+
+interface RunTiming {
+  ms: number;
+  tasks: number;
+  status: string;
+}
+
+async function copyInto(relative: string, source: Uint8Array): Promise<vscode.Uri> {
+  const uri = workspaceFile(relative);
+  await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(uri, '..'));
+  await vscode.workspace.fs.writeFile(uri, source);
+  return uri;
+}
+
+function lineOf(uri: vscode.Uri, text: string): number {
+  const line = readFileSync(uri.fsPath, 'utf8').split('\n').findIndex((l) => l.includes(text));
+  assert.ok(line >= 0, `no line with ${text} in ${uri.fsPath}`);
+  return line;
+}
+
+/** When each F5 was pressed (epoch ms), to line up with the adapter's and js-debug's traces. */
+const pressedAt: number[] = [];
+
+/** F5 with one breakpoint; ms until the debugger stops in `step`; then lets the run end. */
+async function f5ToStop(file: vscode.Uri, line: number, step: string): Promise<number> {
+  vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
+  vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(file, new vscode.Position(line, 0)))]);
+  const run = nextRun();
+  const stopped = nextStop(step);
+  const t0 = Date.now();
+  pressedAt.push(t0);
+  assert.ok(await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(file), { type: 'stepwise', request: 'launch', name: 'F5 bench', flow: file.fsPath }));
+  const stop = await stopped;
+  const ms = Date.now() - t0;
+  vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
+  await stop.session.customRequest('continue', { threadId: stop.threadId });
+  await run.finished;
+  await run.terminated;
+  return ms;
+}
+
+/** A whole run with no breakpoint, under the debugger or not; ms from F5 to the run's end. */
+async function wholeRun(file: vscode.Uri, noDebug: boolean): Promise<RunTiming> {
+  vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
+  const run = nextRun(180_000);
+  let tasks = 0;
+  const counting = vscode.debug.onDidStartDebugSession((s) => {
+    if (s.type === 'pwa-node' && s.parentSession?.type === 'stepwise') tasks++;
+  });
+  const t0 = Date.now();
+  try {
+    assert.ok(await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(file), { type: 'stepwise', request: 'launch', name: 'F5 bench', flow: file.fsPath }, { noDebug }));
+    const end = await run.finished;
+    const ms = Date.now() - t0;
+    await run.terminated;
+    return { ms, tasks, status: end.status };
+  } finally {
+    counting.dispose();
+  }
+}
+
+if (samples > 0) {
+  describe('F5 benchmark', () => {
+    it(`measures F5 to a breakpoint and the per-task cost of debugging (${samples} samples)`, async function () {
+      this.timeout(0);
+      await activateStepwise();
+      const debugFlow = await copyInto('f5bench/debug.ts', await vscode.workspace.fs.readFile(workspaceFile('flows/debug.ts')));
+      const hello = workspaceFile('flows/hello.ts');
+      const foreach = await copyInto('f5bench/foreach20.ts', readFileSync(join(repo, 'bench', 'fixtures', 'foreach20.ts')));
+      const inB = lineOf(debugFlow, 'JSON.parse');
+      const inStart = lineOf(debugFlow, 'this.next(this.a, this.b)');
+
+      // As a user meets F5: the flow open in an editor of a window that has finished starting.
+      await openInEditor('f5bench/debug.ts');
+      await new Promise((r) => setTimeout(r, Number(process.env.STEPWISE_F5_SETTLE_MS ?? 5_000)));
+
+      const thirdTask: number[] = [];
+      const firstTask: number[] = [];
+      for (let i = 0; i <= samples; i++) {
+        if (coldStep === 'start') firstTask.push(await f5ToStop(debugFlow, inStart, 'start'));
+        thirdTask.push(await f5ToStop(debugFlow, inB, 'b'));
+        if (coldStep === 'b') firstTask.push(await f5ToStop(debugFlow, inStart, 'start'));
+      }
+      const runs: Record<string, { debug: RunTiming[]; plain: RunTiming[] }> = { hello: { debug: [], plain: [] }, foreach20: { debug: [], plain: [] } };
+      for (let i = 0; i < wholeRuns; i++) {
+        for (const [name, file] of [
+          ['hello', hello],
+          ['foreach20', foreach],
+        ] as const) {
+          runs[name].plain.push(await wholeRun(file, true));
+          runs[name].debug.push(await wholeRun(file, false));
+        }
+      }
+      for (const r of Object.values(runs)) for (const t of [...r.debug, ...r.plain]) assert.equal(t.status, 'succeeded');
+      mkdirSync(join(repo, 'test-output'), { recursive: true });
+      writeFileSync(join(repo, 'test-output', 'f5-bench.json'), JSON.stringify({ coldStep, thirdTask, firstTask, runs, pressedAt, measuredAt: new Date().toISOString() }, null, 1) + '\n');
+    });
+  });
+}
