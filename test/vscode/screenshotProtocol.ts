@@ -21,6 +21,11 @@ export interface ScreenshotRequest {
   waitFor: string[];
   /** How long the launcher may wait for the selectors. */
   timeoutMs: number;
+  /**
+   * A key to press in the workbench once the selectors are visible, before the shot (Playwright's
+   * key names: `F5`, `Control+F5`): a real keypress, resolved by VS Code's keybindings.
+   */
+  press?: string;
 }
 
 export interface ScreenshotReply {
@@ -44,6 +49,7 @@ export function parseScreenshotRequest(line: string): ScreenshotRequest | undefi
   try {
     const req = JSON.parse(line.slice(at + SCREENSHOT_MARKER.length)) as ScreenshotRequest;
     if (!isValidName(req.name) || typeof req.id !== 'string' || !Array.isArray(req.waitFor)) return undefined;
+    if (req.press !== undefined && (typeof req.press !== 'string' || !/^[A-Za-z0-9+]{1,40}$/.test(req.press))) return undefined;
     return req;
   } catch {
     return undefined;

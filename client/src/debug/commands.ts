@@ -17,13 +17,25 @@ async function savedTarget(ctx: CtxInit, arg: unknown, verb: string): Promise<Fl
   return target;
 }
 
+/** The keybindings' argument: F5 passes none, Ctrl+F5 `{ noDebug: true }`. */
+function isNoDebug(arg: unknown): boolean {
+  return typeof arg === 'object' && arg !== null && !(arg instanceof vscode.Uri) && (arg as { noDebug?: unknown }).noDebug === true;
+}
+
+/**
+ * Debug Flow: the Debug CodeLens, the command palette, and F5 / Ctrl+F5 in a flow editor when no
+ * launch configuration is selected (package.json keybindings). Without them VS Code's F5 would
+ * ask which debugger to use: Node.js, Chrome and Stepwise all debug TypeScript.
+ */
 export function debugFlowCommand(ctx: CtxInit): Cmd {
   return async (arg?: unknown) => {
-    const target = await savedTarget(ctx, arg, 'debug');
+    const noDebug = isNoDebug(arg);
+    const target = await savedTarget(ctx, noDebug ? undefined : arg, noDebug ? 'run' : 'debug');
     if (!target) return false;
     // Named by the flow class, even when the flow was opened a moment ago and its graph is not in yet.
     const flowName = await flowNameOf(ctx, target).catch(() => undefined);
-    return vscode.debug.startDebugging(target.folder, launchConfiguration(target.document.uri.fsPath, 'run', `Debug ${flowName ?? 'flow'}`));
+    const config = launchConfiguration(target.document.uri.fsPath, 'run', `${noDebug ? 'Run' : 'Debug'} ${flowName ?? 'flow'}`);
+    return vscode.debug.startDebugging(target.folder, config, noDebug ? { noDebug: true } : undefined);
   };
 }
 

@@ -9,6 +9,7 @@ import type { FlowGraph, Range } from '../../../runtime/src/graph/types';
 import type { FlowGraphParams } from '../../../server/src/protocol';
 import { renderPreviewHtml } from '../../../webview/src/html';
 import type { FromWebview, PreviewState, ToWebview } from '../../../webview/src/messages';
+import { looksLikeFlowDocument } from '../flowDetection';
 import { PausedTaskTracker } from './pausedTask';
 import { judgeGraph } from './problem';
 import { RunTracker, type RunView } from './runTracker';
@@ -53,6 +54,9 @@ export class PreviewController implements vscode.Disposable {
       this.paused.onDidChange(() => this.postRuns()),
       // The editor-title button shows on flow files only.
       vscode.window.onDidChangeActiveTextEditor(() => this.updateFlowContext()),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document === vscode.window.activeTextEditor?.document) this.updateFlowContext();
+      }),
       deps.graphs.onDidChange(() => this.updateFlowContext()),
     ];
     this.updateFlowContext();
@@ -60,9 +64,14 @@ export class PreviewController implements vscode.Disposable {
 
   private isFlowContext: boolean | undefined;
 
+  /**
+   * `stepwise.activeEditorIsFlow`: the editor-title button and the F5 / Ctrl+F5 keybindings. Until
+   * the server has read a just-opened file, the text check stands in for its answer.
+   */
   private updateFlowContext(): void {
-    const uri = vscode.window.activeTextEditor?.document.uri;
-    const value = !!(uri && this.deps.graphs.get(uri)?.graph?.flowName);
+    const doc = vscode.window.activeTextEditor?.document;
+    const known = doc && this.deps.graphs.get(doc.uri);
+    const value = !!doc && (known ? !!known.graph?.flowName : looksLikeFlowDocument(doc));
     if (value === this.isFlowContext) return;
     this.isFlowContext = value;
     void vscode.commands.executeCommand('setContext', 'stepwise.activeEditorIsFlow', value);

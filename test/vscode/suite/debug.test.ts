@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { RUN_EVENT, type RunEventBody } from '../../../runtime/src/debug/protocol';
 import { evaluate, nextRun, nextStop, topFrame } from './debugging';
+import { SCREENSHOT_DIR_ENV } from '../screenshotProtocol';
 import { activateStepwise, openInEditor, screenshot, workspaceFile } from './support';
 
 describe('Debugging a flow (F5)', () => {
@@ -144,6 +145,39 @@ describe('Debugging a flow (F5)', () => {
       assert.equal(end.status, 'succeeded');
       assert.deepEqual(tasks.map((t) => t.replace(/^\d+\//, '').replace(/\/\d+$/, '')), ['start', 'hello', 'end']);
       assert.ok(tasks.every((t) => t.startsWith(`${end.runId}/`)));
+    } finally {
+      sub.dispose();
+    }
+  });
+  it('F5 pressed in a flow editor with no launch.json debugs that flow; Ctrl+F5 runs it without the debugger', async function () {
+    this.timeout(120_000);
+    // The keys go through the browser (a real keypress, resolved by VS Code's keybindings).
+    if (!process.env[SCREENSHOT_DIR_ENV]) this.skip();
+    const { document } = await openInEditor('flows/hello.ts');
+    const tasks: string[] = [];
+    const sub = vscode.debug.onDidStartDebugSession((s) => {
+      if (s.type === 'pwa-node' && s.parentSession?.type === 'stepwise') tasks.push(s.name);
+    });
+    try {
+      const debugged = nextRun();
+      await screenshot('f5-pressed-in-flow', ['.monaco-editor.focused'], 20_000, 'F5');
+      const session = await debugged.session;
+      assert.equal(session.configuration.flow, document.uri.fsPath);
+      assert.equal(session.configuration.noDebug, undefined);
+      const end = await debugged.finished;
+      await debugged.terminated;
+      assert.equal(end.status, 'succeeded');
+      assert.deepEqual(tasks.map((t) => t.split('/')[1]), ['start', 'hello', 'end']);
+
+      tasks.length = 0;
+      await openInEditor('flows/hello.ts');
+      const ran = nextRun();
+      await screenshot('ctrl-f5-pressed-in-flow', ['.monaco-editor.focused'], 20_000, 'Control+F5');
+      const plain = await ran.session;
+      assert.equal(plain.configuration.noDebug, true);
+      assert.equal((await ran.finished).status, 'succeeded');
+      await ran.terminated;
+      assert.deepEqual(tasks, [], 'no task is attached without the debugger');
     } finally {
       sub.dispose();
     }

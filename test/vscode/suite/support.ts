@@ -94,11 +94,12 @@ export function waitForGraph(api: StepwiseApi, doc: vscode.TextDocument, timeout
 }
 
 /**
- * Asks the launcher to screenshot the workbench once every selector in `waitFor` is visible, and
- * waits for its reply. Returns the PNG's path, or undefined under a launcher without a page to
+ * Asks the launcher to screenshot the workbench once every selector in `waitFor` is visible
+ * (after pressing `press`, a real key, if given), and waits for its reply. Returns the PNG's
+ * path, or undefined under a launcher without a page to
  * shoot (@vscode/test-electron).
  */
-export async function screenshot(name: string, waitFor: string[], timeoutMs = 20_000): Promise<string | undefined> {
+export async function screenshot(name: string, waitFor: string[], timeoutMs = 20_000, press?: string): Promise<string | undefined> {
   const dir = process.env[SCREENSHOT_DIR_ENV];
   if (!dir) return undefined;
   if (!isValidName(name)) throw new Error(`bad screenshot name ${name}`);
@@ -125,7 +126,7 @@ export async function screenshot(name: string, waitFor: string[], timeoutMs = 20
       watcher.close();
       then();
     };
-    console.log(formatScreenshotRequest({ name, id, waitFor, timeoutMs }));
+    console.log(formatScreenshotRequest({ name, id, waitFor, timeoutMs, ...(press ? { press } : {}) }));
   });
   if (!reply.ok) throw new Error(`screenshot ${name} failed: ${reply.error}`);
   return reply.file;
