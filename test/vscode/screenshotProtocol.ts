@@ -26,6 +26,8 @@ export interface ScreenshotRequest {
    * key names: `F5`, `Control+F5`): a real keypress, resolved by VS Code's keybindings.
    */
   press?: string;
+  /** Text typed (real keystrokes) once the selectors are visible, before `press`. */
+  type?: string;
 }
 
 export interface ScreenshotReply {
@@ -50,6 +52,7 @@ export function parseScreenshotRequest(line: string): ScreenshotRequest | undefi
     const req = JSON.parse(line.slice(at + SCREENSHOT_MARKER.length)) as ScreenshotRequest;
     if (!isValidName(req.name) || typeof req.id !== 'string' || !Array.isArray(req.waitFor)) return undefined;
     if (req.press !== undefined && (typeof req.press !== 'string' || !/^[A-Za-z0-9+]{1,40}$/.test(req.press))) return undefined;
+    if (req.type !== undefined && (typeof req.type !== 'string' || req.type.length > 200)) return undefined;
     return req;
   } catch {
     return undefined;

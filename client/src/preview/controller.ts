@@ -85,12 +85,21 @@ export class PreviewController implements vscode.Disposable {
     return this.uri;
   }
 
+  /** Fires when the runs, the overlaid run or the task the debugger holds change. */
   get onDidChangeRuns(): vscode.Event<void> {
-    return (listener, thisArg, disposables) => this.runs.onDidChange(() => listener.call(thisArg, undefined), undefined, disposables);
+    return (listener, thisArg, disposables) => {
+      const subs = [this.runs.onDidChange(() => listener.call(thisArg, undefined)), this.paused.onDidChange(() => listener.call(thisArg, undefined))];
+      const d = vscode.Disposable.from(...subs);
+      disposables?.push(d);
+      return d;
+    };
   }
 
+  /** What the preview shows of the runs: the overlay carries the paused task when it is of that run. */
   runView(): RunView {
-    return this.runs.view;
+    const v = this.runs.view;
+    const pausedTask = this.paused.pathspec;
+    return v.overlay && pausedTask?.startsWith(`${v.overlay.runId}/`) ? { ...v, overlay: { ...v.overlay, pausedTask } } : v;
   }
 
   highlightedStep(): string | null {
@@ -269,11 +278,9 @@ export class PreviewController implements vscode.Disposable {
   }
 
   private postRuns(): void {
-    const v = this.runs.view;
+    const v = this.runView();
     this.post({ type: 'runs', runs: v.runs, selected: v.selected });
-    const pausedTask = this.paused.pathspec;
-    const overlay = v.overlay && pausedTask?.startsWith(`${v.overlay.runId}/`) ? { ...v.overlay, pausedTask } : v.overlay;
-    this.post({ type: 'overlay', overlay });
+    this.post({ type: 'overlay', overlay: v.overlay });
   }
 
   async reveal(step: string): Promise<void> {

@@ -6,6 +6,13 @@ import * as vscode from 'vscode';
 
 const PATHSPEC = /^[^/\s]+\/[^/\s]+\/[^/\s]+$/;
 
+/** The task (run/step/task) whose session holds a stack frame, if that is what is focused. */
+function pausedTaskOf(item: vscode.DebugThread | vscode.DebugStackFrame | undefined): string | undefined {
+  // js-debug holds the stack in a target session below the task's (`Remote Process [0] « 7/b/3`).
+  for (let s = item && ('frameId' in item) ? item.session : undefined; s; s = s.parentSession) if (PATHSPEC.test(s.name)) return s.name;
+  return undefined;
+}
+
 export class PausedTaskTracker implements vscode.Disposable {
   private current: string | undefined;
   private readonly emitter = new vscode.EventEmitter<string | undefined>();
@@ -15,16 +22,13 @@ export class PausedTaskTracker implements vscode.Disposable {
   constructor() {
     this.subs = [
       this.emitter,
-      vscode.debug.onDidChangeActiveStackItem((item) => {
-        // js-debug holds the stack in a target session below the task's (`Remote Process [0] « 7/b/3`).
-        let name: string | undefined;
-        for (let s = item && ('frameId' in item) ? item.session : undefined; s && !name; s = s.parentSession) if (PATHSPEC.test(s.name)) name = s.name;
-        this.set(name);
-      }),
+      vscode.debug.onDidChangeActiveStackItem((item) => this.set(pausedTaskOf(item))),
       vscode.debug.onDidTerminateDebugSession((s) => {
         if (s.name === this.current) this.set(undefined);
       }),
     ];
+    // The preview may open while the debugger is already stopped in a task.
+    this.current = pausedTaskOf(vscode.debug.activeStackItem);
   }
 
   get pathspec(): string | undefined {

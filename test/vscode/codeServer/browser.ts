@@ -93,6 +93,7 @@ class ScreenshotServer {
       for (const selector of req.waitFor) {
         await this.page.locator(selector).first().waitFor({ state: 'visible', timeout });
       }
+      if (req.type) await this.page.keyboard.type(req.type);
       if (req.press) await this.page.keyboard.press(req.press);
       await this.page.screenshot({ path: file });
       reply = { id: req.id, ok: true, file };

@@ -95,11 +95,11 @@ export function waitForGraph(api: StepwiseApi, doc: vscode.TextDocument, timeout
 
 /**
  * Asks the launcher to screenshot the workbench once every selector in `waitFor` is visible
- * (after pressing `press`, a real key, if given), and waits for its reply. Returns the PNG's
- * path, or undefined under a launcher without a page to
- * shoot (@vscode/test-electron).
+ * (after typing `type` and pressing `press`, real keystrokes, if given), and waits for its reply.
+ * Returns the PNG's path, or undefined under a launcher without a page to shoot
+ * (@vscode/test-electron).
  */
-export async function screenshot(name: string, waitFor: string[], timeoutMs = 20_000, press?: string): Promise<string | undefined> {
+export async function screenshot(name: string, waitFor: string[], timeoutMs = 20_000, press?: string, type?: string): Promise<string | undefined> {
   const dir = process.env[SCREENSHOT_DIR_ENV];
   if (!dir) return undefined;
   if (!isValidName(name)) throw new Error(`bad screenshot name ${name}`);
@@ -126,7 +126,7 @@ export async function screenshot(name: string, waitFor: string[], timeoutMs = 20
       watcher.close();
       then();
     };
-    console.log(formatScreenshotRequest({ name, id, waitFor, timeoutMs, ...(press ? { press } : {}) }));
+    console.log(formatScreenshotRequest({ name, id, waitFor, timeoutMs, ...(press ? { press } : {}), ...(type ? { type } : {}) }));
   });
   if (!reply.ok) throw new Error(`screenshot ${name} failed: ${reply.error}`);
   return reply.file;

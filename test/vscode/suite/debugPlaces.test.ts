@@ -1,0 +1,141 @@
+/**
+ * More of F5 in a real VS Code: a breakpoint in a local module the flow imports, a breakpoint set
+ * while the debugger is stopped (it binds in a later task), the DAG preview naming the paused
+ * task, and required parameters asked for in an input box (typed as a user would) and offered
+ * again on the next F5.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { DEBUG_TYPE } from '../../../runtime/src/debug/protocol';
+import { SCREENSHOT_DIR_ENV } from '../screenshotProtocol';
+import { evaluate, nextRun, nextStop, topFrame } from './debugging';
+import { activateStepwise, openInEditor, screenshot, waitFor, workspaceFile } from './support';
+
+const SCALE = `/** A local module the flow imports. */
+export function scale(x: number): number {
+  const scaled = x * 10;
+  return scaled;
+}
+`;
+
+const FLOW = `import { FlowSpec, step } from 'stepwise';
+import { scale } from './lib/scale';
+
+export default class ImportingFlow extends FlowSpec {
+  declare x: number;
+  declare y: number;
+
+  @step start() {
+    this.x = 4;
+    this.next(this.mid);
+  }
+
+  @step mid() {
+    this.y = scale(this.x);
+    this.next(this.end);
+  }
+
+  @step end() {
+    console.log('y is', this.y);
+  }
+}
+`;
+
+function lineIn(text: string, needle: string): number {
+  const line = text.split('\n').findIndex((l) => l.includes(needle));
+  assert.ok(line >= 0, needle);
+  return line;
+}
+
+function breakpointAt(uri: vscode.Uri, line: number): vscode.SourceBreakpoint {
+  return new vscode.SourceBreakpoint(new vscode.Location(uri, new vscode.Position(line, 0)));
+}
+
+describe('Debugging a flow: imported modules, breakpoints set while stopped, parameters', () => {
+  afterEach(() => vscode.debug.removeBreakpoints(vscode.debug.breakpoints));
+
+  it('stops in a local module the flow imports, shows the paused task on the preview, and binds a breakpoint set while stopped', async function () {
+    this.timeout(180_000);
+    const api = await activateStepwise();
+    const lib = workspaceFile('debugging-imports/lib/scale.ts');
+    const flow = workspaceFile('debugging-imports/imports.ts');
+    await vscode.workspace.fs.createDirectory(workspaceFile('debugging-imports/lib'));
+    await vscode.workspace.fs.writeFile(lib, Buffer.from(SCALE));
+    await vscode.workspace.fs.writeFile(flow, Buffer.from(FLOW));
+    await openInEditor('debugging-imports/imports.ts');
+
+    vscode.debug.addBreakpoints([breakpointAt(lib, lineIn(SCALE, 'x * 10'))]);
+    const run = nextRun();
+    const inMid = nextStop('mid');
+    assert.ok(await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(flow), { type: DEBUG_TYPE, request: 'launch', name: 'Debug ImportingFlow', flow: flow.fsPath }));
+    const stop = await inMid;
+    // The test's own focus on the stop (js-debug focuses it too; this makes the order certain).
+    assert.ok(vscode.debug.activeStackItem, 'a stack frame is focused');
+    const at = await topFrame(stop);
+    assert.equal(at.path, lib.fsPath, 'the stop is in the imported module');
+    assert.equal(at.line, lineIn(SCALE, 'x * 10') + 1);
+    assert.equal(await evaluate(stop, 'x'), '4');
+
+    // The DAG preview marks the task the debugger holds.
+    const painted = new Promise<void>((resolve) => {
+      const sub = api.preview.onDidRender(() => {
+        sub.dispose();
+        resolve();
+      });
+    });
+    await api.preview.show(flow);
+    await painted;
+    await waitFor('the paused task on the preview', api.preview.onDidChangeRuns, () => (api.preview.runView().overlay?.pausedTask === stop.task.name ? true : undefined), 30_000).catch((e: Error) => {
+      throw new Error(`${e.message}; the preview shows ${JSON.stringify(api.preview.runView().overlay)}`);
+    });
+    await screenshot('debug-paused-task-on-preview', ['iframe.webview.ready']);
+
+    // Set while stopped in `mid`: binds in the `end` task, which has not started yet.
+    vscode.debug.addBreakpoints([breakpointAt(flow, lineIn(FLOW, "console.log('y is'"))]);
+    const inEnd = nextStop('end');
+    await stop.session.customRequest('continue', { threadId: stop.threadId });
+    const second = await inEnd;
+    assert.equal((await topFrame(second)).line, lineIn(FLOW, "console.log('y is'") + 1);
+    assert.equal(await evaluate(second, 'this.y'), '40');
+    await second.session.customRequest('continue', { threadId: second.threadId });
+    assert.equal((await run.finished).status, 'succeeded');
+    await run.terminated;
+  });
+
+  it('asks for a required parameter in an input box, runs with it, and offers the same value on the next F5', async function () {
+    this.timeout(180_000);
+    // The value is typed through the browser, as a user types it.
+    if (!process.env[SCREENSHOT_DIR_ENV]) this.skip();
+    await activateStepwise();
+    const { document } = await openInEditor('flows/parameters.ts');
+    const lines: string[] = [];
+    const tracker = vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, {
+      createDebugAdapterTracker: () => ({
+        onDidSendMessage: (m: { type?: string; event?: string; body?: { output?: string } }) => {
+          if (m.type === 'event' && m.event === 'output' && m.body?.output) lines.push(m.body.output);
+        },
+      }),
+    });
+    try {
+      for (const [attempt, typed] of [
+        ['first', 'dog'],
+        ['second', ''],
+      ] as const) {
+        lines.length = 0;
+        const run = nextRun();
+        // No `flow`: as F5 without a launch.json, the provider fills in the active editor's file.
+        const started = vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(document.uri), { type: DEBUG_TYPE, request: 'launch', name: `Debug ParameterFlow (${attempt})` });
+        // The first time the box is empty and 'dog' is typed; the second time it offers 'dog'.
+        await screenshot(`debug-parameter-input-${attempt}`, ['.quick-input-widget .quick-input-box input'], 20_000, 'Enter', typed || undefined);
+        assert.ok(await started);
+        const session = await run.session;
+        assert.deepEqual(session.configuration.params, { creature: 'dog' });
+        assert.equal((await run.finished).status, 'succeeded');
+        await run.terminated;
+        assert.ok(lines.some((l) => l.includes('dog is a string of 3 characters')), `the run printed: ${lines.join('')}`);
+      }
+    } finally {
+      tracker.dispose();
+    }
+  });
+});
