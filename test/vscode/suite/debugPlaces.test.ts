@@ -41,6 +41,27 @@ export default class ImportingFlow extends FlowSpec {
 }
 `;
 
+const FAILS = `import { FlowSpec, step } from 'stepwise';
+
+export default class FailsOnceFlow extends FlowSpec {
+  declare n: number;
+
+  @step start() {
+    this.n = 1;
+    this.next(this.boom);
+  }
+
+  @step boom() {
+    if (this.n > 0) throw new Error('boom');
+    this.next(this.end);
+  }
+
+  @step end() {
+    console.log('n is', this.n);
+  }
+}
+`;
+
 function lineIn(text: string, needle: string): number {
   const line = text.split('\n').findIndex((l) => l.includes(needle));
   assert.ok(line >= 0, needle);
@@ -136,6 +157,57 @@ describe('Debugging a flow: imported modules, breakpoints set while stopped, par
       }
     } finally {
       tracker.dispose();
+    }
+  });
+
+  it('Resume Last Run (Debug) offers the latest run and its failed step first, then debugs the resume from that step', async function () {
+    this.timeout(180_000);
+    // The pickers are answered through the browser, as a user answers them.
+    if (!process.env[SCREENSHOT_DIR_ENV]) this.skip();
+    await activateStepwise();
+    const flow = workspaceFile('debugging-resume/fails.ts');
+    await vscode.workspace.fs.createDirectory(workspaceFile('debugging-resume'));
+    await vscode.workspace.fs.writeFile(flow, Buffer.from(FAILS));
+    const editor = await openInEditor('debugging-resume/fails.ts');
+
+    // A failed run to resume (run without the debugger: Ctrl+F5).
+    const failing = nextRun();
+    assert.ok(await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(flow), { type: DEBUG_TYPE, request: 'launch', name: 'Run FailsOnceFlow', flow: flow.fsPath }, { noDebug: true }));
+    const failed = await failing.finished;
+    await failing.terminated;
+    assert.equal(failed.status, 'failed');
+
+    // The fix, and a breakpoint in the step that failed.
+    await editor.edit((e) => {
+      const line = lineIn(FAILS, 'this.n > 0');
+      const col = FAILS.split('\n')[line].indexOf('this.n > 0');
+      e.replace(new vscode.Range(line, col, line, col + 'this.n > 0'.length), 'this.n > 1');
+    });
+    assert.ok(await editor.document.save());
+    vscode.debug.addBreakpoints([breakpointAt(flow, lineIn(FAILS, 'this.next(this.end)'))]);
+
+    const tasks: string[] = [];
+    const counting = vscode.debug.onDidStartDebugSession((s) => {
+      if (s.type === 'pwa-node' && s.parentSession?.type === DEBUG_TYPE) tasks.push(s.name);
+    });
+    try {
+      const resumed = nextRun();
+      const stopped = nextStop('boom');
+      void vscode.commands.executeCommand('stepwise.resumeDebug', flow);
+      await screenshot('resume-debug-pick-run', [`.quick-input-title:has-text("origin run")`, `.quick-input-list .monaco-list-row.focused:has-text("${failed.runId}")`], 20_000, 'Enter');
+      await screenshot('resume-debug-pick-step', ['.quick-input-title:has-text("re-run from step")', '.quick-input-list .monaco-list-row.focused:has-text("boom")'], 20_000, 'Enter');
+      const session = await resumed.session;
+      assert.equal(session.configuration.command, 'resume');
+      assert.equal(session.configuration.originRunId, failed.runId);
+      assert.equal(session.configuration.step, 'boom');
+      const stop = await stopped;
+      assert.equal((await topFrame(stop)).line, lineIn(FAILS, 'this.next(this.end)') + 1);
+      await stop.session.customRequest('continue', { threadId: stop.threadId });
+      assert.equal((await resumed.finished).status, 'succeeded');
+      await resumed.terminated;
+      assert.deepEqual(tasks.map((t) => t.split('/')[1]), ['boom', 'end'], '`start` is cloned, not re-run');
+    } finally {
+      counting.dispose();
     }
   });
 });
