@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { DEBUG_TYPE } from '../../../runtime/src/debug/protocol';
+import { DEBUG_TYPE, RUN_EVENT, type RunEventBody } from '../../../runtime/src/debug/protocol';
 import { SCREENSHOT_DIR_ENV } from '../screenshotProtocol';
 import { evaluate, nextRun, nextStop, topFrame } from './debugging';
 import { activateStepwise, openInEditor, screenshot, waitFor, workspaceFile } from './support';
@@ -61,6 +61,15 @@ export default class FailsOnceFlow extends FlowSpec {
   }
 }
 `;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function lineIn(text: string, needle: string): number {
   const line = text.split('\n').findIndex((l) => l.includes(needle));
@@ -208,6 +217,44 @@ describe('Debugging a flow: imported modules, breakpoints set while stopped, par
       assert.deepEqual(tasks.map((t) => t.split('/')[1]), ['boom', 'end'], '`start` is cloned, not re-run');
     } finally {
       counting.dispose();
+    }
+  });
+
+  it('Stop while stopped at a breakpoint kills the task process, records the run as killed, and ends every session', async function () {
+    this.timeout(120_000);
+    await activateStepwise();
+    const flow = workspaceFile('debugging-imports/imports.ts');
+    if (!(await vscode.workspace.fs.stat(flow).then(() => true, () => false))) {
+      await vscode.workspace.fs.createDirectory(workspaceFile('debugging-imports/lib'));
+      await vscode.workspace.fs.writeFile(workspaceFile('debugging-imports/lib/scale.ts'), Buffer.from(SCALE));
+      await vscode.workspace.fs.writeFile(flow, Buffer.from(FLOW));
+    }
+    vscode.debug.addBreakpoints([breakpointAt(flow, lineIn(FLOW, 'this.y = scale(this.x)'))]);
+    const pids = new Map<string, number>();
+    const watching = vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
+      const body = e.body as RunEventBody;
+      if (e.event === RUN_EVENT && body.type === 'taskStarted') pids.set(body.step, body.pid);
+    });
+    const ended: string[] = [];
+    const ending = vscode.debug.onDidTerminateDebugSession((s) => ended.push(s.name));
+    try {
+      const run = nextRun();
+      const inMid = nextStop('mid');
+      assert.ok(await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(flow), { type: DEBUG_TYPE, request: 'launch', name: 'Debug ImportingFlow', flow: flow.fsPath }));
+      const parent = await run.session;
+      const stop = await inMid;
+      const pid = pids.get('mid');
+      assert.ok(pid && alive(pid), 'the paused task process is alive');
+
+      await vscode.debug.stopDebugging(parent);
+      const end = await run.finished;
+      await run.terminated;
+      assert.equal(end.status, 'killed');
+      assert.ok(!alive(pid), `task process ${pid} is gone`);
+      await waitFor('the task session to end', vscode.debug.onDidTerminateDebugSession, () => (ended.includes(stop.task.name) ? true : undefined), 20_000);
+    } finally {
+      watching.dispose();
+      ending.dispose();
     }
   });
 });
