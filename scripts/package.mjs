@@ -25,7 +25,7 @@ if (!skipBuild) {
   step('type-check (tsc -b runtime server webview client)', process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'runtime', 'server', 'webview', 'client']);
   step('bundle (scripts/build.mjs)', process.execPath, [join(root, 'scripts', 'build.mjs')]);
 }
-for (const f of ['dist/extension.js', 'dist/cli.js', 'dist/task.js', 'dist/api.js', 'dist/server.js', 'dist/types/api/index.d.ts']) {
+for (const f of ['dist/extension.js', 'dist/cli.js', 'dist/cli.bundle.js', 'dist/task.js', 'dist/api.js', 'dist/server.js', 'dist/server.bundle.js', 'dist/types/api/index.d.ts']) {
   if (!existsSync(join(root, f))) throw new Error(`${f} is missing: run \`npm run build\` first`);
 }
 
