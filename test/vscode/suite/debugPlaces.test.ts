@@ -62,6 +62,11 @@ export default class FailsOnceFlow extends FlowSpec {
 }
 `;
 
+/** `run/step/task` → run */
+function taskRun(name: string): string {
+  return name.split('/')[0];
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -255,6 +260,47 @@ describe('Debugging a flow: imported modules, breakpoints set while stopped, par
     } finally {
       watching.dispose();
       ending.dispose();
+    }
+  });
+
+  it('Restart while stopped in a task re-runs the flow in the same Stepwise session and stops again', async function () {
+    this.timeout(180_000);
+    await activateStepwise();
+    const flow = workspaceFile('debugging-imports/imports.ts');
+    if (!(await vscode.workspace.fs.stat(flow).then(() => true, () => false))) {
+      await vscode.workspace.fs.createDirectory(workspaceFile('debugging-imports/lib'));
+      await vscode.workspace.fs.writeFile(workspaceFile('debugging-imports/lib/scale.ts'), Buffer.from(SCALE));
+      await vscode.workspace.fs.writeFile(flow, Buffer.from(FLOW));
+    }
+    await openInEditor('debugging-imports/imports.ts');
+    vscode.debug.addBreakpoints([breakpointAt(flow, lineIn(FLOW, 'this.y = scale(this.x)'))]);
+    const runIds: string[] = [];
+    const ends = new Map<string, string>();
+    const watching = vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
+      const body = e.body as RunEventBody;
+      if (e.event === RUN_EVENT && body.type === 'runStarted') runIds.push(body.run.runId);
+      if (e.event === RUN_EVENT && body.type === 'runFinished') ends.set(body.runId, body.status);
+    });
+    try {
+      const run = nextRun();
+      const first = nextStop('mid');
+      assert.ok(await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(flow), { type: DEBUG_TYPE, request: 'launch', name: 'Debug ImportingFlow', flow: flow.fsPath }));
+      const parent = await run.session;
+      const stop = await first;
+
+      // The toolbar's Restart acts on the focused session: the task's, whose lifecycle is its parent's.
+      const again = nextStop('mid');
+      await vscode.commands.executeCommand('workbench.action.debug.restart');
+      const second = await again;
+      assert.equal(taskRun(second.task.name) === taskRun(stop.task.name), false, 'a new run');
+      assert.equal(second.task.parentSession?.id, parent.id, 'in the same Stepwise session');
+      assert.equal(runIds.length, 2);
+      await second.session.customRequest('continue', { threadId: second.threadId });
+      await run.terminated;
+      assert.equal(ends.get(runIds[0]), 'killed', 'the restarted run is recorded as killed');
+      assert.equal(ends.get(runIds[1]), 'succeeded');
+    } finally {
+      watching.dispose();
     }
   });
 });
