@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { CtxInit, Cmd } from '../ctx';
+import { nodeRuntime } from '../nodeRuntime';
 import { shellCommandLine } from '../shellCommand';
 import { resolveFlowTarget } from './target';
 
@@ -27,7 +28,7 @@ export function runFlow(ctx: CtxInit): Cmd {
     // The CLI reads the file from disk.
     if (document.isDirty && !(await document.save())) return undefined;
 
-    const nodePath = vscode.workspace.getConfiguration('stepwise', document).get<string>('nodePath') || 'node';
+    const node = nodeRuntime(vscode.workspace.getConfiguration('stepwise', document.uri).get<string>('nodePath'));
     const cli = ctx.extension.asAbsolutePath('dist/cli.js');
     const key = document.uri.toString();
     let terminal = terminals.get(key);
@@ -37,11 +38,12 @@ export function runFlow(ctx: CtxInit): Cmd {
         // The run's datastore (.stepwise/) belongs to the workspace the flow is in.
         cwd: folder?.uri.fsPath,
         iconPath: new vscode.ThemeIcon('play'),
+        env: node.env,
       });
       terminals.set(key, terminal);
     }
     terminal.show(true);
-    terminal.sendText(shellCommandLine([nodePath, cli, 'run', document.uri.fsPath]));
+    terminal.sendText(shellCommandLine([node.command, cli, 'run', document.uri.fsPath]));
     return terminal;
   };
 }

@@ -3,20 +3,14 @@
  * host: the scheduler spawns task processes with its own executable (`process.execPath`),
  * which must be Node — in desktop VS Code the extension host's executable is Electron's.
  */
-import { basename } from 'node:path';
 import * as vscode from 'vscode';
-
-export function nodeExecutable(scope?: vscode.ConfigurationScope): string {
-  const configured = vscode.workspace.getConfiguration('stepwise', scope).get<string>('nodePath');
-  if (configured && configured !== 'node') return configured;
-  // code-server's extension host is plain Node: use it, whatever PATH holds.
-  return /^node(\.exe)?$/i.test(basename(process.execPath)) ? process.execPath : 'node';
-}
+import { nodeRuntime } from '../nodeRuntime';
 
 export class StepwiseAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
   constructor(private readonly extension: vscode.ExtensionContext) {}
 
   createDebugAdapterDescriptor(session: vscode.DebugSession): vscode.DebugAdapterDescriptor {
-    return new vscode.DebugAdapterExecutable(nodeExecutable(session.workspaceFolder), [this.extension.asAbsolutePath('dist/cli.js'), 'dap']);
+    const node = nodeRuntime(vscode.workspace.getConfiguration('stepwise', session.workspaceFolder).get<string>('nodePath'));
+    return new vscode.DebugAdapterExecutable(node.command, [this.extension.asAbsolutePath('dist/cli.js'), 'dap'], { env: node.env });
   }
 }

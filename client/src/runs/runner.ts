@@ -11,6 +11,7 @@ import { locateDatastoreRoot } from '../../../runtime/src/datastore/locate';
 import { Flow, type RunClient } from '../../../runtime/src/client';
 import { RunProgress, consoleLine, failureSummary, timestamp } from './progress';
 import { datastoreProgress, findRun } from './terminalRuns';
+import { nodeRuntime } from '../nodeRuntime';
 
 /** How often a run started in a terminal is re-read while it runs. */
 const FOLLOW_INTERVAL_MS = 500;
@@ -55,14 +56,14 @@ export class FlowRunner implements vscode.Disposable {
   }
 
   start(o: StartRunOptions): Promise<RunOutcome> {
-    const nodePath = vscode.workspace.getConfiguration('stepwise', vscode.Uri.file(o.file)).get<string>('nodePath') || 'node';
+    const node = nodeRuntime(vscode.workspace.getConfiguration('stepwise', vscode.Uri.file(o.file)).get<string>('nodePath'));
     const argv = [this.cliPath, o.command, o.file, ...(o.args ?? []), '--json-events'];
     const progress = new RunProgress();
     const root = locateDatastoreRoot(o.cwd);
     const name = o.file.split(/[\\/]/).pop() ?? o.file;
     this.output.appendLine(`${timestamp()} $ stepwise ${[o.command, o.file, ...(o.args ?? [])].join(' ')}`);
 
-    const child = spawn(nodePath, argv, { cwd: o.cwd, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(node.command, argv, { cwd: o.cwd, env: { ...process.env, ...node.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const stderr: string[] = [];
     const done = new Promise<RunOutcome>((resolve) => {
       readline.createInterface({ input: child.stdout }).on('line', (line) => {
@@ -80,7 +81,7 @@ export class FlowRunner implements vscode.Disposable {
         this.output.appendLine(line);
       });
       child.on('error', (err) => {
-        this.output.appendLine(`${timestamp()} Cannot start ${nodePath}: ${err.message}`);
+        this.output.appendLine(`${timestamp()} Cannot start ${node.command}: ${err.message}. Set stepwise.nodePath to a Node 20+ executable.`);
         resolve({ status: 'error', exitCode: null, failedTasks: [], root });
       });
       child.on('close', (code) => {

@@ -5,6 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RenderEvent } from '../../../client/src/preview';
@@ -121,7 +122,6 @@ describe('DAG preview', () => {
     await waitForGraph(api, editor.document);
     await api.preview.show(editor.document.uri);
     assert.equal(api.preview.currentUri()?.toString(), editor.document.uri.toString());
-    const before = api.preview.runView().runs.length;
 
     // A run from a terminal: the extension only learns of it through the datastore watcher.
     const repo = process.env.STEPWISE_TEST_REPO;
@@ -134,10 +134,15 @@ describe('DAG preview', () => {
       child.on('exit', resolve);
     });
     assert.equal(code, 0);
+    // The run the CLI just made: the newest run folder of the flow (run ids are start times).
+    // (Not a count of the preview's runs before it: right after show() that list may still be
+    // another flow's, the one the preview followed before.)
+    const runsDir = join(workspaceFolder().fsPath, '.stepwise', 'ForeachFlow', 'runs');
+    const cliRun = readdirSync(runsDir).sort((a, b) => Number(b) - Number(a))[0];
 
     const view = await waitFor('the finished run on the preview', api.preview.onDidChangeRuns, () => {
       const v = api.preview.runView();
-      return v.runs.length > before && v.runs[0].status === 'succeeded' && v.overlay?.runId === v.runs[0].runId ? v : undefined;
+      return v.runs[0]?.runId === cliRun && v.runs[0].status === 'succeeded' && v.overlay?.runId === cliRun ? v : undefined;
     }, 30_000).catch((e: Error) => {
       throw new Error(`${e.message}; the preview shows ${JSON.stringify(api.preview.runView())}`);
     });
