@@ -145,6 +145,58 @@ describe('debug adapter (stepwise dap over stdio)', function () {
     assert.equal(await (await run.step('end').task()).data('count'), 2);
   });
 
+  it('a breakpoint in a foreach step stops once in every split task, each seeing its own this.input', async () => {
+    const dir = scratch('foreach.ts');
+    const flow = join(dir, 'foreach.ts');
+    adapter = new AdapterUnderTest(dir);
+    const js = new FakeJsDebug(adapter, dir, { step: 'analyzeCreatures', file: flow, line: lineOf(flow, 'this.creature = this.input'), evaluate: 'this.input' });
+    await adapter.launch({ flow, command: 'run', __stepwiseAttach: true });
+    const end = await adapter.runFinished();
+    await js.settled();
+    assert.equal(end.status, 'succeeded', adapter.text());
+    assert.deepEqual(js.hits.map((h) => h.value), ['bird', 'mouse', 'dog']);
+    assert.equal(new Set(js.hits.map((h) => h.pathspec)).size, 3, 'three tasks, three sessions');
+    assert.equal(maxAlive(adapter.runEvents), 1);
+  });
+
+  it('a step that exits its own process under the debugger fails the run with the reason, keeps what was stored, and ends the session', async () => {
+    const dir = scratch();
+    const flow = join(dir, 'dies.ts');
+    writeFileSync(
+      flow,
+      [
+        "import { FlowSpec, step } from 'stepwise';",
+        'export default class DiesFlow extends FlowSpec {',
+        '  declare kept: number;',
+        '  @step start() {',
+        '    this.kept = 7;',
+        '    this.next(this.crash);',
+        '  }',
+        '  @step crash() {',
+        '    process.exit(3);',
+        '    this.next(this.end);',
+        '  }',
+        '  @step end() {}',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    adapter = new AdapterUnderTest(dir);
+    const js = new FakeJsDebug(adapter, dir);
+    const exited = adapter.dc.waitForEvent('exited', 90_000);
+    const terminated = adapter.dc.waitForEvent('terminated', 90_000);
+    await adapter.launch({ flow, command: 'run', __stepwiseAttach: true });
+    const end = await adapter.runFinished();
+    await js.settled();
+    assert.equal(end.status, 'failed');
+    assert.match(end.failedTasks[0], /\/crash\/\d+$/);
+    assert.match(adapter.text(), /exited with code 3 before recording a result/);
+    assert.equal((await exited).body.exitCode, 1);
+    await terminated;
+    const run = await Flow('DiesFlow', { root: join(dir, '.stepwise') }).latestRun();
+    assert.equal(await (await run.step('start').task()).data('kept'), 7, 'the upstream artifact is still there');
+  });
+
   it('runs one task at a time by default: each task starts after the previous process is gone', async () => {
     const dir = scratch('foreach.ts');
     adapter = new AdapterUnderTest(dir);

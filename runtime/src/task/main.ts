@@ -302,6 +302,14 @@ function safeUser(): string {
 async function main(): Promise<void> {
   process.setSourceMapsEnabled(true);
   const spec = parseSpec();
+  // Under the debugger, a process that exits with a client attached waits for it to disconnect,
+  // forever if it never does: close the inspector on every way out, the step's own
+  // process.exit() included. node:inspector is loaded only here (it pulls in worker_threads and
+  // streams, ~10 ms per task).
+  if (spec.inspector) {
+    const inspector = require('node:inspector') as typeof import('node:inspector');
+    process.once('exit', () => inspector.close());
+  }
   let code = 1;
   try {
     code = await runTask(spec);
@@ -309,9 +317,6 @@ async function main(): Promise<void> {
     process.stderr.write(`stepwise task ${spec.step}/${spec.taskId}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     code = 1;
   }
-  // Without this, a task the debugger attached to waits for it to disconnect, forever.
-  // Loaded only here: node:inspector pulls in worker_threads and streams, ~10 ms per task.
-  if (spec.inspector) (require('node:inspector') as typeof import('node:inspector')).close();
   process.exit(code);
 }
 

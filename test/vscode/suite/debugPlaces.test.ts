@@ -76,6 +76,25 @@ function alive(pid: number): boolean {
   }
 }
 
+const EXITS = `import { FlowSpec, step } from 'stepwise';
+
+export default class ExitsFlow extends FlowSpec {
+  declare n: number;
+
+  @step start() {
+    this.n = 1;
+    this.next(this.quit);
+  }
+
+  @step quit() {
+    process.exit(3);
+    this.next(this.end);
+  }
+
+  @step end() {}
+}
+`;
+
 function lineIn(text: string, needle: string): number {
   const line = text.split('\n').findIndex((l) => l.includes(needle));
   assert.ok(line >= 0, needle);
@@ -302,5 +321,19 @@ describe('Debugging a flow: imported modules, breakpoints set while stopped, par
     } finally {
       watching.dispose();
     }
+  });
+
+  it('a step that exits its process under the debugger fails the run with the reason instead of hanging', async function () {
+    this.timeout(120_000);
+    await activateStepwise();
+    const flow = workspaceFile('debugging-exit/exits.ts');
+    await vscode.workspace.fs.createDirectory(workspaceFile('debugging-exit'));
+    await vscode.workspace.fs.writeFile(flow, Buffer.from(EXITS));
+    const run = nextRun(60_000);
+    assert.ok(await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(flow), { type: DEBUG_TYPE, request: 'launch', name: 'Debug ExitsFlow', flow: flow.fsPath }));
+    const end = await run.finished;
+    await run.terminated;
+    assert.equal(end.status, 'failed');
+    assert.match(end.failedTasks[0], /\/quit\/\d+$/);
   });
 });
