@@ -6,6 +6,10 @@
 import type { FlowGraph } from '../graph/types';
 import type { Datastore } from '../datastore/datastore';
 import type { SplitFrame, TaskRecord } from '../datastore/types';
+import { mapLimit } from '../util/mapLimit';
+
+/** How many small datastore reads or copies a resume keeps in flight. */
+export const IO_PARALLELISM = 32;
 
 export function placeKey(step: string, stack: SplitFrame[]): string {
   return `${step}|${stack.map((f) => `${f.step}:${f.index}`).join(',')}`;
@@ -31,10 +35,8 @@ export class ClonePlan {
   static async load(store: Datastore, flow: string, originRunId: string, graph: FlowGraph, resumeStep: string | null): Promise<ClonePlan> {
     const byPlace = new Map<string, TaskRecord>();
     for (const step of await store.listSteps(flow, originRunId)) {
-      for (const taskId of await store.listTasks(flow, originRunId, step)) {
-        const rec = await store.readTask(flow, originRunId, step, taskId).catch(() => undefined);
-        if (rec?.status === 'succeeded') byPlace.set(placeKey(step, rec.stack), rec);
-      }
+      const records = await mapLimit(await store.listTasks(flow, originRunId, step), IO_PARALLELISM, (taskId) => store.readTask(flow, originRunId, step, taskId).catch(() => undefined));
+      for (const rec of records) if (rec?.status === 'succeeded') byPlace.set(placeKey(step, rec.stack), rec);
     }
     return new ClonePlan(originRunId, byPlace, resumeStep ? downstreamOf(graph, resumeStep) : new Set());
   }
