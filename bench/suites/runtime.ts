@@ -58,12 +58,19 @@ export const suite: BenchSuite = {
       const hello = [1, 2, 3, 4, 5].map(() => runCli(dir, ['run', 'hello.ts', '--quiet']).ms);
       fig('HelloWorldFlow run, whole `stepwise run` process (median of 5)', median(hello), 'ms', '≤ 1500 ms', median(hello) <= 1500);
 
-      // (a) + (e) WideForeachFlow, 1000 tasks, 2 workers.
-      const wide = runCli(dir, ['run', 'wide_foreach.ts', '--max-num-splits', '1000', '--max-workers', '2', '--quiet']);
-      if (wide.code !== 0) throw new Error(`wide run failed:\n${wide.stdout}`);
-      fig('WideForeachFlow 1000 tasks, --max-workers 2: total wall time', wide.ms / 1000, 's', '≤ 45 s', wide.ms <= 45_000, 'Metaflow 2.19: 481 s here');
-      fig('… per-task overhead (wall time × workers ÷ tasks)', (wide.ms * 2) / 1003, 'ms');
-      fig('runner peak RSS on the 1000-task run', wide.maxRssMb, 'MB', '≤ 200 MB', wide.maxRssMb <= 200);
+      // (a) + (e) WideForeachFlow, 1000 tasks, 2 workers. CPU-bound (both cores start a Node per
+      // task), so it moves with the shared machine's load: the median of 3 runs, range shown.
+      const wides = [1, 2, 3].map(() => {
+        const w = runCli(dir, ['run', 'wide_foreach.ts', '--max-num-splits', '1000', '--max-workers', '2', '--quiet']);
+        if (w.code !== 0) throw new Error(`wide run failed:\n${w.stdout}`);
+        return w;
+      });
+      const wideMs = median(wides.map((w) => w.ms));
+      const range = `runs: ${wides.map((w) => (w.ms / 1000).toFixed(1)).join(', ')} s; Metaflow 2.19: 481 s here`;
+      fig('WideForeachFlow 1000 tasks, --max-workers 2: total wall time (median of 3)', wideMs / 1000, 's', '≤ 45 s', wideMs <= 45_000, range);
+      fig('… per-task overhead (wall time × workers ÷ tasks)', (wideMs * 2) / 1003, 'ms');
+      const rss = Math.max(...wides.map((w) => w.maxRssMb));
+      fig('runner peak RSS on the 1000-task run (highest of 3)', rss, 'MB', '≤ 200 MB', rss <= 200);
 
       // (c) resume of a 1000-task run that failed in its final step.
       const failed = runCli(dir, ['run', 'wide_fail_end.ts', '--max-num-splits', '1000', '--max-workers', '2', '--quiet']);
