@@ -45,6 +45,12 @@ export class RunTracker implements vscode.Disposable {
     if (flowName !== this.flowName) {
       this.pinned = undefined;
       this.newest = undefined;
+      // Never show one flow's runs on another's graph (steps named alike, `start` and `end` at
+      // least, would take their colours) while the new flow's runs are read.
+      if (this.view.runs.length || this.view.overlay) {
+        this.view = { runs: [], overlay: null };
+        this.emitter.fire(this.view);
+      }
     }
     this.flowName = flowName;
     if (root !== this.root) {

@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RenderEvent } from '../../../client/src/preview';
@@ -122,6 +122,11 @@ describe('DAG preview', () => {
     await waitForGraph(api, editor.document);
     await api.preview.show(editor.document.uri);
     assert.equal(api.preview.currentUri()?.toString(), editor.document.uri.toString());
+    // Whatever flow the preview followed before (the debugging suites leave it on another), it
+    // never lists that flow's runs for this one, not even while this one's are being read.
+    const foreachRuns = join(workspaceFolder().fsPath, '.stepwise', 'ForeachFlow', 'runs');
+    const own = existsSync(foreachRuns) ? readdirSync(foreachRuns) : [];
+    for (const r of api.preview.runView().runs) assert.ok(own.includes(r.runId), `run ${r.runId} is not a ForeachFlow run`);
 
     // A run from a terminal: the extension only learns of it through the datastore watcher.
     const repo = process.env.STEPWISE_TEST_REPO;
@@ -137,8 +142,7 @@ describe('DAG preview', () => {
     // The run the CLI just made: the newest run folder of the flow (run ids are start times).
     // (Not a count of the preview's runs before it: right after show() that list may still be
     // another flow's, the one the preview followed before.)
-    const runsDir = join(workspaceFolder().fsPath, '.stepwise', 'ForeachFlow', 'runs');
-    const cliRun = readdirSync(runsDir).sort((a, b) => Number(b) - Number(a))[0];
+    const cliRun = readdirSync(foreachRuns).sort((a, b) => Number(b) - Number(a))[0];
 
     const view = await waitFor('the finished run on the preview', api.preview.onDidChangeRuns, () => {
       const v = api.preview.runView();
