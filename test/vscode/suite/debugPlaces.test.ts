@@ -184,7 +184,7 @@ describe('Debugging a flow: imported modules, breakpoints set while stopped, par
         assert.ok(await started);
         const session = await run.session;
         assert.deepEqual(session.configuration.params, { creature: 'dog' });
-        assert.equal((await run.finished).status, 'succeeded');
+        assert.equal((await run.finished).status, 'succeeded', `the ${attempt} run printed:\n${lines.join('')}`);
         await run.terminated;
         assert.ok(lines.some((l) => l.includes('dog is a string of 3 characters')), `the run printed: ${lines.join('')}`);
       }
