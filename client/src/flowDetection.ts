@@ -5,6 +5,7 @@
  * looks like a flow is open. It reads text only, never parses.
  */
 import type * as vscode from 'vscode';
+import type { FlowGraphParams } from '../../server/src/protocol';
 
 /**
  * Some class extends FlowSpec (however it was imported: the package, a path, a namespace). The
@@ -22,4 +23,12 @@ export function isTypeScriptDocument(doc: vscode.TextDocument): boolean {
 
 export function looksLikeFlowDocument(doc: vscode.TextDocument): boolean {
   return isTypeScriptDocument(doc) && looksLikeFlowText(doc.getText());
+}
+
+/**
+ * Whether a document holds a flow: the server's answer once it has read the document (its
+ * latest graph), the text check until then (the server starting, or its first parse).
+ */
+export function isFlowDocument(doc: vscode.TextDocument, latest: FlowGraphParams | undefined): boolean {
+  return latest ? !!latest.graph?.flowName : looksLikeFlowDocument(doc);
 }

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { LintStatus } from './api';
 import type { FlowGraphStore } from './flowGraphs';
-import { looksLikeFlowDocument } from './flowDetection';
+import { isFlowDocument } from './flowDetection';
 
 export class LintStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('stepwise.lint', vscode.StatusBarAlignment.Left, 10);
@@ -35,7 +35,7 @@ export class LintStatusBar implements vscode.Disposable {
   private update(): void {
     const doc = vscode.window.activeTextEditor?.document;
     const params = doc ? this.graphs.get(doc.uri) : undefined;
-    if (!doc || (params ? !params.graph?.flowName : !looksLikeFlowDocument(doc))) {
+    if (!doc || !isFlowDocument(doc, params)) {
       this.item.hide();
       this.publish({ visible: false, pending: false, text: '', errors: 0, warnings: 0 });
       return;

@@ -9,7 +9,7 @@ import type { FlowGraph, Range } from '../../../runtime/src/graph/types';
 import type { FlowGraphParams } from '../../../server/src/protocol';
 import { renderPreviewHtml } from '../../../webview/src/html';
 import type { FromWebview, PreviewState, ToWebview } from '../../../webview/src/messages';
-import { looksLikeFlowDocument } from '../flowDetection';
+import { isFlowDocument } from '../flowDetection';
 import { PausedTaskTracker } from './pausedTask';
 import { judgeGraph } from './problem';
 import { RunTracker, type RunView } from './runTracker';
@@ -54,9 +54,6 @@ export class PreviewController implements vscode.Disposable {
       this.paused.onDidChange(() => this.postRuns()),
       // The editor-title button shows on flow files only.
       vscode.window.onDidChangeActiveTextEditor(() => this.updateFlowContext()),
-      vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.document === vscode.window.activeTextEditor?.document) this.updateFlowContext();
-      }),
       deps.graphs.onDidChange(() => this.updateFlowContext()),
     ];
     this.updateFlowContext();
@@ -70,8 +67,7 @@ export class PreviewController implements vscode.Disposable {
    */
   private updateFlowContext(): void {
     const doc = vscode.window.activeTextEditor?.document;
-    const known = doc && this.deps.graphs.get(doc.uri);
-    const value = !!doc && (known ? !!known.graph?.flowName : looksLikeFlowDocument(doc));
+    const value = !!doc && isFlowDocument(doc, this.deps.graphs.get(doc.uri));
     if (value === this.isFlowContext) return;
     this.isFlowContext = value;
     void vscode.commands.executeCommand('setContext', 'stepwise.activeEditorIsFlow', value);
