@@ -9,9 +9,8 @@ import * as vscode from 'vscode';
 import type { FlowGraph } from '../../../runtime/src/graph/types';
 import { DEBUG_TYPE, type StepwiseLaunchArguments } from '../../../runtime/src/debug/protocol';
 import { looksLikeFlowDocument } from '../flowDetection';
-import { askParameters, missingParameters } from './parameters';
-
 import { warmJsDebug } from './jsDebug';
+import { askParameters, missingParameters } from './parameters';
 
 export type StepwiseDebugConfiguration = vscode.DebugConfiguration & StepwiseLaunchArguments;
 

@@ -5,9 +5,9 @@
  *
  * Node ≥ 22.1 has this built in (module.enableCompileCache); on Node 20 the bundle is compiled
  * through vm.Script with cached data. The cache is written once the process has done some work
- * (at exit, or 5 s in), so it holds the functions it actually ran, not only the top level. It is keyed by the bundle's
- * size and mtime and by the Node version: V8 itself checks only the source's length, and a
- * stale cache for a rebuilt bundle must never be used. Any problem with the cache falls back to
+ * (at exit, or 5 s in), so it holds the functions it actually ran, not only the top level. It
+ * is keyed by the bundle's size and mtime and by the Node version: V8 itself checks only the
+ * source's length, and a stale cache for a rebuilt bundle must never be used. Any problem with the cache falls back to
  * a plain load; the cache is an aid, never needed.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -71,6 +71,7 @@ function readCache(dirs: string[], name: string): Buffer | undefined {
  * earlier builds of the same bundle are removed: they can never match again.
  */
 function writeCache(dirs: string[], bundle: string, name: string, data: Buffer): void {
+  const prefix = cachePrefix(bundle);
   for (const d of dirs) {
     try {
       mkdirSync(d, { recursive: true });
@@ -78,7 +79,7 @@ function writeCache(dirs: string[], bundle: string, name: string, data: Buffer):
       writeFileSync(tmp, data);
       renameSync(tmp, join(d, name));
       for (const old of readdirSync(d)) {
-        if (old !== name && old.startsWith(cachePrefix(bundle)) && old.endsWith('.bin')) rmSync(join(d, old), { force: true });
+        if (old !== name && old.startsWith(prefix) && old.endsWith('.bin')) rmSync(join(d, old), { force: true });
       }
       return;
     } catch {

@@ -73,7 +73,10 @@ export class StepwiseDebugSession extends DebugSession {
   }
 
   override sendEvent(event: DebugProtocol.Event): void {
-    if (this.trace && event.event !== 'output') this.trace(`-> event ${event.event} ${(event.body as { type?: string; pathspec?: string } | undefined)?.type ?? (event.body as { pathspec?: string } | undefined)?.pathspec ?? ''}`);
+    if (this.trace && event.event !== 'output') {
+      const body = event.body as { type?: string; pathspec?: string } | undefined;
+      this.trace(`-> event ${event.event} ${body?.type ?? body?.pathspec ?? ''}`);
+    }
     super.sendEvent(event);
   }
 
