@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliPath } from '../support/cli';
+import { isAlive } from '../support/process';
 import { Workspace } from '../support/workspace';
 
 /** Starts the CLI in the background and resolves once a stdout line matches `ready`. */
@@ -28,18 +29,9 @@ function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', (code) => resolve(code))));
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function waitGone(pid: number): Promise<void> {
-  for (let i = 0; i < 200 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
-  assert.ok(!alive(pid), `process ${pid} is still alive`);
+  for (let i = 0; i < 200 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(!isAlive(pid), `process ${pid} is still alive`);
 }
 
 describe('crash safety', function () {

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { RUN_EVENT, type RunEventBody } from '../../../runtime/src/debug/protocol';
-import { evaluate, nextRun, nextStop, topFrame } from './debugging';
+import { evaluate, nextRun, nextStop, taskSessionNames, topFrame } from './debugging';
 import { SCREENSHOT_DIR_ENV } from '../screenshotProtocol';
 import { activateStepwise, openInEditor, screenshot, workspaceFile } from './support';
 
@@ -132,10 +132,8 @@ describe('Debugging a flow (F5)', () => {
     this.timeout(120_000);
     const { document } = await openInEditor('flows/hello.ts');
     const run = nextRun();
-    const tasks: string[] = [];
-    const sub = vscode.debug.onDidStartDebugSession((s) => {
-      if (s.type === 'pwa-node' && s.parentSession?.type === 'stepwise') tasks.push(s.name);
-    });
+    const sessions = taskSessionNames();
+    const tasks = sessions.names;
     try {
       assert.equal(await vscode.commands.executeCommand('stepwise.debugFlow', document.uri), true);
       const session = await run.session;
@@ -146,7 +144,7 @@ describe('Debugging a flow (F5)', () => {
       assert.deepEqual(tasks.map((t) => t.replace(/^\d+\//, '').replace(/\/\d+$/, '')), ['start', 'hello', 'end']);
       assert.ok(tasks.every((t) => t.startsWith(`${end.runId}/`)));
     } finally {
-      sub.dispose();
+      sessions.dispose();
     }
   });
   it('F5 pressed in a flow editor with no launch.json debugs that flow; Ctrl+F5 runs it without the debugger', async function () {
@@ -154,10 +152,8 @@ describe('Debugging a flow (F5)', () => {
     // The keys go through the browser (a real keypress, resolved by VS Code's keybindings).
     if (!process.env[SCREENSHOT_DIR_ENV]) this.skip();
     const { document } = await openInEditor('flows/hello.ts');
-    const tasks: string[] = [];
-    const sub = vscode.debug.onDidStartDebugSession((s) => {
-      if (s.type === 'pwa-node' && s.parentSession?.type === 'stepwise') tasks.push(s.name);
-    });
+    const sessions = taskSessionNames();
+    const tasks = sessions.names;
     try {
       const debugged = nextRun();
       await screenshot('f5-pressed-in-flow', ['.monaco-editor.focused'], 20_000, 'F5');
@@ -179,7 +175,7 @@ describe('Debugging a flow (F5)', () => {
       await ran.terminated;
       assert.deepEqual(tasks, [], 'no task is attached without the debugger');
     } finally {
-      sub.dispose();
+      sessions.dispose();
     }
   });
 });

@@ -7,8 +7,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { DEBUG_TYPE, RUN_EVENT, type RunEventBody } from '../../../runtime/src/debug/protocol';
+import { isAlive } from '../../support/process';
 import { SCREENSHOT_DIR_ENV } from '../screenshotProtocol';
-import { evaluate, nextRun, nextStop, topFrame } from './debugging';
+import { evaluate, nextRun, nextStop, taskSessionNames, topFrame } from './debugging';
 import { activateStepwise, openInEditor, screenshot, waitFor, workspaceFile } from './support';
 
 const SCALE = `/** A local module the flow imports. */
@@ -67,15 +68,6 @@ function taskRun(name: string): string {
   return name.split('/')[0];
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const EXITS = `import { FlowSpec, step } from 'stepwise';
 
 export default class ExitsFlow extends FlowSpec {
@@ -95,6 +87,16 @@ export default class ExitsFlow extends FlowSpec {
 }
 `;
 
+/** ImportingFlow and the module it imports, written into the workspace (each test's own copy). */
+async function writeImportingFlow(): Promise<{ flow: vscode.Uri; lib: vscode.Uri }> {
+  const flow = workspaceFile('debugging-imports/imports.ts');
+  const lib = workspaceFile('debugging-imports/lib/scale.ts');
+  await vscode.workspace.fs.createDirectory(workspaceFile('debugging-imports/lib'));
+  await vscode.workspace.fs.writeFile(lib, Buffer.from(SCALE));
+  await vscode.workspace.fs.writeFile(flow, Buffer.from(FLOW));
+  return { flow, lib };
+}
+
 function lineIn(text: string, needle: string): number {
   const line = text.split('\n').findIndex((l) => l.includes(needle));
   assert.ok(line >= 0, needle);
@@ -111,11 +113,7 @@ describe('Debugging a flow: imported modules, breakpoints set while stopped, par
   it('stops in a local module the flow imports, shows the paused task on the preview, and binds a breakpoint set while stopped', async function () {
     this.timeout(180_000);
     const api = await activateStepwise();
-    const lib = workspaceFile('debugging-imports/lib/scale.ts');
-    const flow = workspaceFile('debugging-imports/imports.ts');
-    await vscode.workspace.fs.createDirectory(workspaceFile('debugging-imports/lib'));
-    await vscode.workspace.fs.writeFile(lib, Buffer.from(SCALE));
-    await vscode.workspace.fs.writeFile(flow, Buffer.from(FLOW));
+    const { flow, lib } = await writeImportingFlow();
     await openInEditor('debugging-imports/imports.ts');
 
     vscode.debug.addBreakpoints([breakpointAt(lib, lineIn(SCALE, 'x * 10'))]);
@@ -219,10 +217,8 @@ describe('Debugging a flow: imported modules, breakpoints set while stopped, par
     assert.ok(await editor.document.save());
     vscode.debug.addBreakpoints([breakpointAt(flow, lineIn(FAILS, 'this.next(this.end)'))]);
 
-    const tasks: string[] = [];
-    const counting = vscode.debug.onDidStartDebugSession((s) => {
-      if (s.type === 'pwa-node' && s.parentSession?.type === DEBUG_TYPE) tasks.push(s.name);
-    });
+    const sessions = taskSessionNames();
+    const tasks = sessions.names;
     try {
       const resumed = nextRun();
       const stopped = nextStop('boom');
@@ -240,19 +236,14 @@ describe('Debugging a flow: imported modules, breakpoints set while stopped, par
       await resumed.terminated;
       assert.deepEqual(tasks.map((t) => t.split('/')[1]), ['boom', 'end'], '`start` is cloned, not re-run');
     } finally {
-      counting.dispose();
+      sessions.dispose();
     }
   });
 
   it('Stop while stopped at a breakpoint kills the task process, records the run as killed, and ends every session', async function () {
     this.timeout(120_000);
     await activateStepwise();
-    const flow = workspaceFile('debugging-imports/imports.ts');
-    if (!(await vscode.workspace.fs.stat(flow).then(() => true, () => false))) {
-      await vscode.workspace.fs.createDirectory(workspaceFile('debugging-imports/lib'));
-      await vscode.workspace.fs.writeFile(workspaceFile('debugging-imports/lib/scale.ts'), Buffer.from(SCALE));
-      await vscode.workspace.fs.writeFile(flow, Buffer.from(FLOW));
-    }
+    const { flow } = await writeImportingFlow();
     vscode.debug.addBreakpoints([breakpointAt(flow, lineIn(FLOW, 'this.y = scale(this.x)'))]);
     const pids = new Map<string, number>();
     const watching = vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
@@ -268,13 +259,13 @@ describe('Debugging a flow: imported modules, breakpoints set while stopped, par
       const parent = await run.session;
       const stop = await inMid;
       const pid = pids.get('mid');
-      assert.ok(pid && alive(pid), 'the paused task process is alive');
+      assert.ok(pid && isAlive(pid), 'the paused task process is alive');
 
       await vscode.debug.stopDebugging(parent);
       const end = await run.finished;
       await run.terminated;
       assert.equal(end.status, 'killed');
-      assert.ok(!alive(pid), `task process ${pid} is gone`);
+      assert.ok(!isAlive(pid), `task process ${pid} is gone`);
       await waitFor('the task session to end', vscode.debug.onDidTerminateDebugSession, () => (ended.includes(stop.task.name) ? true : undefined), 20_000);
     } finally {
       watching.dispose();
@@ -285,12 +276,7 @@ describe('Debugging a flow: imported modules, breakpoints set while stopped, par
   it('Restart while stopped in a task re-runs the flow in the same Stepwise session and stops again', async function () {
     this.timeout(180_000);
     await activateStepwise();
-    const flow = workspaceFile('debugging-imports/imports.ts');
-    if (!(await vscode.workspace.fs.stat(flow).then(() => true, () => false))) {
-      await vscode.workspace.fs.createDirectory(workspaceFile('debugging-imports/lib'));
-      await vscode.workspace.fs.writeFile(workspaceFile('debugging-imports/lib/scale.ts'), Buffer.from(SCALE));
-      await vscode.workspace.fs.writeFile(flow, Buffer.from(FLOW));
-    }
+    const { flow } = await writeImportingFlow();
     await openInEditor('debugging-imports/imports.ts');
     vscode.debug.addBreakpoints([breakpointAt(flow, lineIn(FLOW, 'this.y = scale(this.x)'))]);
     const runIds: string[] = [];

@@ -87,3 +87,12 @@ export async function evaluate(stop: Stop, expression: string): Promise<string> 
   return r.result;
 }
 
+
+/** The names (run/step/task) of the task sessions js-debug starts under Stepwise sessions, in order. */
+export function taskSessionNames(): { names: string[]; dispose(): void } {
+  const names: string[] = [];
+  const sub = vscode.debug.onDidStartDebugSession((s) => {
+    if (s.type === 'pwa-node' && s.parentSession?.type === 'stepwise') names.push(s.name);
+  });
+  return { names, dispose: () => sub.dispose() };
+}

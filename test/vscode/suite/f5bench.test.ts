@@ -12,7 +12,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { nextRun, nextStop } from './debugging';
+import { nextRun, nextStop, taskSessionNames } from './debugging';
 import { activateStepwise, openInEditor, workspaceFile } from './support';
 
 const samples = Number(process.env.STEPWISE_F5_SAMPLES ?? 0);
@@ -66,19 +66,16 @@ async function f5ToStop(file: vscode.Uri, line: number, step: string): Promise<n
 async function wholeRun(file: vscode.Uri, noDebug: boolean): Promise<RunTiming> {
   vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
   const run = nextRun(180_000);
-  let tasks = 0;
-  const counting = vscode.debug.onDidStartDebugSession((s) => {
-    if (s.type === 'pwa-node' && s.parentSession?.type === 'stepwise') tasks++;
-  });
+  const sessions = taskSessionNames();
   const t0 = Date.now();
   try {
     assert.ok(await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(file), { type: 'stepwise', request: 'launch', name: 'F5 bench', flow: file.fsPath }, { noDebug }));
     const end = await run.finished;
     const ms = Date.now() - t0;
     await run.terminated;
-    return { ms, tasks, status: end.status };
+    return { ms, tasks: sessions.names.length, status: end.status };
   } finally {
-    counting.dispose();
+    sessions.dispose();
   }
 }
 
