@@ -17,6 +17,12 @@ export function displayPath(path: string, cwd: string): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
+/** The one flow file a command (`check`, `show`) takes as its positional argument. */
+export function readOnlyFlowArgument(command: string, positionals: string[], cwd: string): FlowFile {
+  if (positionals.length > 1) throw new UsageError(`${command} takes one flow file, got ${positionals.length}. See: stepwise ${command} --help`);
+  return readFlowFile(positionals[0], cwd);
+}
+
 export function readFlowFile(file: string | undefined, cwd: string): FlowFile {
   if (!file) throw new UsageError('name the flow file, e.g. `flow.ts`.');
   const path = resolve(cwd, file);

@@ -1,8 +1,8 @@
 /** `stepwise check FILE`: lint a flow without running it. */
 import { lintFlow, type FlowDiagnostic } from '../../lint';
 import { parseOptions } from '../args';
-import { EXIT_OK, EXIT_USAGE, UsageError, type Command } from '../command';
-import { readFlowFile } from '../flowFile';
+import { EXIT_OK, EXIT_USAGE, type Command } from '../command';
+import { readOnlyFlowArgument } from '../flowFile';
 
 const help = `Usage: stepwise check FILE [--json]
 
@@ -33,8 +33,7 @@ export const check: Command = {
   help,
   async run(args, io) {
     const { values, positionals } = parseOptions('check', args, { json: { type: 'boolean' } });
-    if (positionals.length > 1) throw new UsageError(`check takes one flow file, got ${positionals.length}. See: stepwise check --help`);
-    const { graph } = readFlowFile(positionals[0], io.cwd);
+    const { graph } = readOnlyFlowArgument('check', positionals, io.cwd);
     const file = graph.file ?? positionals[0];
     const diagnostics = lintFlow(graph);
     const errors = diagnostics.filter((d) => d.severity === 'error').length;

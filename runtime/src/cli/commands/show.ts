@@ -3,8 +3,8 @@ import type { FlowGraph, ParameterNode, StepNode } from '../../graph';
 import { lintFlow } from '../../lint';
 import { flowOrder } from '../../lint/analysis';
 import { parseOptions } from '../args';
-import { EXIT_OK, UsageError, type Command } from '../command';
-import { readFlowFile } from '../flowFile';
+import { EXIT_OK, type Command } from '../command';
+import { readOnlyFlowArgument } from '../flowFile';
 
 const help = `Usage: stepwise show FILE [--json]
 
@@ -60,8 +60,7 @@ export const show: Command = {
   help,
   async run(args, io) {
     const { values, positionals } = parseOptions('show', args, { json: { type: 'boolean' } });
-    if (positionals.length > 1) throw new UsageError(`show takes one flow file, got ${positionals.length}. See: stepwise show --help`);
-    const { graph } = readFlowFile(positionals[0], io.cwd);
+    const { graph } = readOnlyFlowArgument('show', positionals, io.cwd);
     io.stdout.write(values.json ? JSON.stringify(graph, null, 2) + '\n' : renderShow(graph));
     const errors = lintFlow(graph).filter((d) => d.severity === 'error').length;
     if (errors > 0 && !values.json) {
