@@ -69,7 +69,11 @@ export function generateFlow(steps: number): string {
 
   w.line(`import { FlowSpec, step, Parameter, type Inputs } from 'stepwise';`);
   w.line();
-  w.doc('', `A generated ${steps}-step flow: chains, static splits and foreach fan-outs.`, 'Used by the benchmarks; every artifact is assigned on every path into its readers.');
+  w.doc(
+    '',
+    `A generated ${steps}-step flow: chains, static splits and foreach fan-outs.`,
+    'Used by the benchmarks; every artifact is assigned on every path into its readers.',
+  );
   w.line(`export default class ${flow} extends FlowSpec {`);
   w.doc('  ', 'Multiplier applied to every window.');
   w.line(`  scale = Parameter('scale', { default: 2, help: 'multiplier for every window' });`);
@@ -210,7 +214,7 @@ function foreach(k: number, artifacts: string[], flow: string): Step[] {
         w.line(`  @step ${inner}() {`);
         work(w, k, inner);
         w.line(`    const item = this.input as number;`);
-        w.line(`    this.${score} = item * ${k % 5 + 1} + this.index + Math.round(spread);`);
+        w.line(`    this.${score} = item * ${(k % 5) + 1} + this.index + Math.round(spread);`);
         w.line(`    this.next(this.${join});`);
         w.line(`  }`);
       },

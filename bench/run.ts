@@ -38,7 +38,9 @@ async function main(): Promise<void> {
     process.stdout.write(`bench: ${suite.group}… (CPU probe ${probe} ms)\n`);
     const figures = await suite.run();
     for (const fig of figures) {
-      process.stdout.write(`  ${fig.name}: ${fig.value} ${fig.unit}${fig.target ? ` (target ${fig.target}: ${fig.ok ? 'met' : 'MISSED'})` : ''}\n`);
+      process.stdout.write(
+        `  ${fig.name}: ${fig.value} ${fig.unit}${fig.target ? ` (target ${fig.target}: ${fig.ok ? 'met' : 'MISSED'})` : ''}\n`,
+      );
     }
     previous[suite.group] = { date: new Date().toISOString(), figures, cpuProbeMs: probe };
   }
@@ -53,7 +55,7 @@ function render(all: Record<string, { date: string; figures: BenchFigure[]; cpuP
     '# Benchmarks',
     '',
     'Written by `npm run bench` (bench/run.ts). Each group shows when it was last measured and a',
-    "CPU probe taken just before it (a fixed loop, in ms: lower is a faster machine at that moment;",
+    'CPU probe taken just before it (a fixed loop, in ms: lower is a faster machine at that moment;',
     'the shared machine drifts by 30 % or more over a day).',
     '',
     `Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${platform()} ${release()}, Node ${process.version}.`,

@@ -40,10 +40,7 @@ const browserEntries = [{ in: 'webview/src/main.ts', out: 'webview' }];
 mkdirSync(join(root, 'dist'), { recursive: true });
 const node = { platform: 'node', format: 'cjs', target: 'node20' };
 const browser = { platform: 'browser', format: 'iife', target: 'chrome120' };
-const jobs = [
-  ...nodeEntries.map((e) => [e, node]),
-  ...browserEntries.map((e) => [e, browser]),
-]
+const jobs = [...nodeEntries.map((e) => [e, node]), ...browserEntries.map((e) => [e, browser])]
   .filter(([e]) => existsSync(join(root, e.in)))
   .map(([e, kind]) =>
     build({
@@ -74,5 +71,8 @@ copyTypes();
 // the first command after a build starts as fast as the later ones. Only an aid: never fatal.
 if (!watch && existsSync(join(root, 'examples', 'hello.ts'))) {
   const { spawnSync } = await import('node:child_process');
-  spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'check', join(root, 'examples', 'hello.ts')], { stdio: 'ignore', timeout: 60_000 });
+  spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'check', join(root, 'examples', 'hello.ts')], {
+    stdio: 'ignore',
+    timeout: 60_000,
+  });
 }

@@ -22,10 +22,26 @@ function step(title, cmd, args) {
 
 if (!skipBuild) {
   // The shipped projects only (their declarations feed dist/types); tests and bench are not packaged.
-  step('type-check (tsc -b runtime server webview client)', process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'runtime', 'server', 'webview', 'client']);
+  step('type-check (tsc -b runtime server webview client)', process.execPath, [
+    require.resolve('typescript/bin/tsc'),
+    '-b',
+    'runtime',
+    'server',
+    'webview',
+    'client',
+  ]);
   step('bundle (scripts/build.mjs)', process.execPath, [join(root, 'scripts', 'build.mjs')]);
 }
-for (const f of ['dist/extension.js', 'dist/cli.js', 'dist/cli.bundle.js', 'dist/task.js', 'dist/api.js', 'dist/server.js', 'dist/server.bundle.js', 'dist/types/api/index.d.ts']) {
+for (const f of [
+  'dist/extension.js',
+  'dist/cli.js',
+  'dist/cli.bundle.js',
+  'dist/task.js',
+  'dist/api.js',
+  'dist/server.js',
+  'dist/server.bundle.js',
+  'dist/types/api/index.d.ts',
+]) {
   if (!existsSync(join(root, f))) throw new Error(`${f} is missing: run \`npm run build\` first`);
 }
 
@@ -51,8 +67,12 @@ const nm = join(root, 'dist', 'node_modules');
 rmSync(nm, { recursive: true, force: true });
 mkdirSync(nm, { recursive: true });
 // The JS API only: esbuild/bin/ is the CLI (npm may have put a copy of the binary there).
-for (const f of ['package.json', 'lib', 'LICENSE.md']) if (existsSync(join(esbuildDir, f))) cpSync(join(esbuildDir, f), join(nm, 'esbuild', f), { recursive: true });
-cpSync(dirname(require.resolve(`${platformPkg}/package.json`)), join(nm, ...platformPkg.split('/')), { recursive: true, dereference: true });
+for (const f of ['package.json', 'lib', 'LICENSE.md'])
+  if (existsSync(join(esbuildDir, f))) cpSync(join(esbuildDir, f), join(nm, 'esbuild', f), { recursive: true });
+cpSync(dirname(require.resolve(`${platformPkg}/package.json`)), join(nm, ...platformPkg.split('/')), {
+  recursive: true,
+  dereference: true,
+});
 console.log(`package: bundled esbuild ${esbuildPkg.version} + ${platformPkg} into dist/node_modules/`);
 
 const { createVSIX } = require('@vscode/vsce');

@@ -14,7 +14,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { ATTACH_EVENT, RUN_EVENT, type AttachEventBody, type RunEventBody, type StepwiseLaunchArguments } from '../../runtime/src/debug/protocol';
+import {
+  ATTACH_EVENT,
+  RUN_EVENT,
+  type AttachEventBody,
+  type RunEventBody,
+  type StepwiseLaunchArguments,
+} from '../../runtime/src/debug/protocol';
 import { median, round, type BenchFigure, type BenchSuite } from '../report';
 
 const root = join(__dirname, '..', '..', '..');
@@ -62,7 +68,11 @@ async function session(flowFile: string, args: Partial<StepwiseLaunchArguments>,
   const dc = new StdioClient('node', cli, 'stepwise');
   dc.attachTo(child.stdout!, child.stdin!);
   const out: Outcome = { spawnedAt, runMs: 0, tasks: 0, status: '' };
-  const line = breakAt ? readFileSync(flow, 'utf8').split('\n').findIndex((l) => l.includes(breakAt)) + 1 : 0;
+  const line = breakAt
+    ? readFileSync(flow, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes(breakAt)) + 1
+    : 0;
   const attached: Promise<void>[] = [];
   dc.on(ATTACH_EVENT, (e: DebugProtocol.Event) => {
     const body = e.body as AttachEventBody;
@@ -76,7 +86,10 @@ async function session(flowFile: string, args: Partial<StepwiseLaunchArguments>,
         await cdp.send('Debugger.enable');
         if (line) {
           const cache = join(dir, '.stepwise', '.cache', 'bundles');
-          const bundle = join(cache, readdirSync(cache).find((f) => /^flow-.*\.js$/.test(f))!);
+          const bundle = join(
+            cache,
+            readdirSync(cache).find((f) => /^flow-.*\.js$/.test(f))!,
+          );
           const pos = generatedPositionFor(bundle, flow, line);
           await cdp.send('Debugger.setBreakpointByUrl', { urlRegex: 'flow-[0-9a-f]+\\.js$', ...pos });
         }
@@ -124,8 +137,19 @@ async function overhead(label: string, flowFile: string, times: number): Promise
   const p = median(plain);
   const d = median(debug);
   return [
-    { group: 'debug', name: `${label} over DAP only: run without the debugger, 1 worker (median of ${times})`, value: round(p, 0), unit: 'ms', note: `${tasks} tasks` },
-    { group: 'debug', name: `${label} over DAP only: every task under the inspector, attached by a CDP client (median of ${times})`, value: round(d, 0), unit: 'ms' },
+    {
+      group: 'debug',
+      name: `${label} over DAP only: run without the debugger, 1 worker (median of ${times})`,
+      value: round(p, 0),
+      unit: 'ms',
+      note: `${tasks} tasks`,
+    },
+    {
+      group: 'debug',
+      name: `${label} over DAP only: every task under the inspector, attached by a CDP client (median of ${times})`,
+      value: round(d, 0),
+      unit: 'ms',
+    },
     { group: 'debug', name: `${label} over DAP only: the adapter's overhead per task`, value: round((d - p) / tasks, 0), unit: 'ms' },
   ];
 }
@@ -166,8 +190,24 @@ function inVsCode(): BenchFigure[] {
   const f5 = (name: string, cold: number, warm: number[]): BenchFigure[] => {
     const w = median(warm);
     return [
-      { group: 'debug', name: `F5 → stop at a breakpoint in ${name}, cold (the window's first F5)`, value: cold, unit: 'ms', target: '≤ 3 s', ok: cold <= 3000, note: where },
-      { group: 'debug', name: `F5 → stop at a breakpoint in ${name}, warm (median of ${warm.length})`, value: round(w, 0), unit: 'ms', target: '≤ 3 s', ok: w <= 3000, note: `min ${Math.min(...warm)}, max ${Math.max(...warm)}` },
+      {
+        group: 'debug',
+        name: `F5 → stop at a breakpoint in ${name}, cold (the window's first F5)`,
+        value: cold,
+        unit: 'ms',
+        target: '≤ 3 s',
+        ok: cold <= 3000,
+        note: where,
+      },
+      {
+        group: 'debug',
+        name: `F5 → stop at a breakpoint in ${name}, warm (median of ${warm.length})`,
+        value: round(w, 0),
+        unit: 'ms',
+        target: '≤ 3 s',
+        ok: w <= 3000,
+        note: `min ${Math.min(...warm)}, max ${Math.max(...warm)}`,
+      },
     ];
   };
   const figures = [
@@ -183,8 +223,19 @@ function inVsCode(): BenchFigure[] {
     const d = median(run.debug.map((x) => x.ms));
     const p = median(run.plain.map((x) => x.ms));
     figures.push(
-      { group: 'debug', name: `${label} in VS Code: Ctrl+F5 (no debugger), F5 → run finished (median of ${run.plain.length})`, value: round(p, 0), unit: 'ms', note: `${tasks} tasks` },
-      { group: 'debug', name: `${label} in VS Code: F5, every task attached by js-debug, no breakpoint (median of ${run.debug.length})`, value: round(d, 0), unit: 'ms' },
+      {
+        group: 'debug',
+        name: `${label} in VS Code: Ctrl+F5 (no debugger), F5 → run finished (median of ${run.plain.length})`,
+        value: round(p, 0),
+        unit: 'ms',
+        note: `${tasks} tasks`,
+      },
+      {
+        group: 'debug',
+        name: `${label} in VS Code: F5, every task attached by js-debug, no breakpoint (median of ${run.debug.length})`,
+        value: round(d, 0),
+        unit: 'ms',
+      },
       { group: 'debug', name: `${label} in VS Code: debugging overhead per task`, value: round((d - p) / tasks, 0), unit: 'ms' },
     );
   }

@@ -19,11 +19,19 @@ const flows = join(repo, 'test', 'fixtures', 'flows');
 /** Runs the CLI; exit 1 (the flow failed) is accepted when `allowFailedRun` — a failed run is still a run to list. */
 function cli(args: string[], cwd: string, allowFailedRun = false): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repo, 'dist', 'cli.js'), ...args], { cwd, env: { ...process.env, STEPWISE_DATASTORE_ROOT: '' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [join(repo, 'dist', 'cli.js'), ...args], {
+      cwd,
+      env: { ...process.env, STEPWISE_DATASTORE_ROOT: '' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 || (allowFailedRun && code === 1) ? resolve() : reject(new Error(`stepwise ${args.join(' ')} exited ${code}: ${err.slice(-2000)}`))));
+    child.on('close', (code) =>
+      code === 0 || (allowFailedRun && code === 1)
+        ? resolve()
+        : reject(new Error(`stepwise ${args.join(' ')} exited ${code}: ${err.slice(-2000)}`)),
+    );
   });
 }
 
@@ -36,7 +44,11 @@ async function datastore(): Promise<string> {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   // The explorer tests keep a real run of the same 1000-task flow (test/explorer/datastore.ts): reuse it.
-  const wideKey = createHash('sha256').update(readFileSync(join(flows, 'wide_foreach.ts'))).update(String(LAYOUT_VERSION)).digest('hex').slice(0, 12);
+  const wideKey = createHash('sha256')
+    .update(readFileSync(join(flows, 'wide_foreach.ts')))
+    .update(String(LAYOUT_VERSION))
+    .digest('hex')
+    .slice(0, 12);
   const testWide = join(repo, 'out', 'cache', `explorer-wide-${wideKey}`);
   if (existsSync(join(testWide, 'COMPLETE'))) cpSync(join(testWide, '.stepwise'), join(work, '.stepwise'), { recursive: true });
   else await cli(['run', join(flows, 'wide_foreach.ts'), '--max-num-splits', '1000', '--max-workers', '2'], work);

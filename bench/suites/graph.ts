@@ -13,11 +13,16 @@ const root = join(__dirname, '..', '..', '..');
 async function graphAndLint(name: string, text: string, times: number, target: number): Promise<BenchFigure> {
   const lines = text.split('\n').length;
   const ms = median(
-    await timeMany(times, () => {
-      const graph = parseFlow(text, 'bench.ts', { incremental: false });
-      const diagnostics = lintFlow(graph);
-      if (graph.steps.length === 0 || diagnostics.some((d) => d.severity === 'error')) throw new Error(`${name} should parse and lint clean`);
-    }, 20),
+    await timeMany(
+      times,
+      () => {
+        const graph = parseFlow(text, 'bench.ts', { incremental: false });
+        const diagnostics = lintFlow(graph);
+        if (graph.steps.length === 0 || diagnostics.some((d) => d.severity === 'error'))
+          throw new Error(`${name} should parse and lint clean`);
+      },
+      20,
+    ),
   );
   return {
     group: 'graph',
@@ -34,18 +39,19 @@ export const suite: BenchSuite = {
   async run() {
     const small = readFileSync(join(root, 'test', 'fixtures', 'flows', 'classifier_train.ts'), 'utf8');
     const big = generateFlow(100);
-    const figures = [
-      await graphAndLint('classifier_train.ts', small, 200, 5),
-      await graphAndLint('generated 100-step flow', big, 50, 25),
-    ];
+    const figures = [await graphAndLint('classifier_train.ts', small, 200, 5), await graphAndLint('generated 100-step flow', big, 50, 25)];
     // What the language server does per keystroke: re-parse (reusing the previous tree) + lint.
     const at = big.indexOf('const mean', big.length >> 1);
     let flip = 0;
     const edit = median(
-      await timeMany(50, () => {
-        flip ^= 1;
-        lintFlow(parseFlow(big.slice(0, at) + ' '.repeat(flip) + big.slice(at), 'typing.ts'));
-      }, 20),
+      await timeMany(
+        50,
+        () => {
+          flip ^= 1;
+          lintFlow(parseFlow(big.slice(0, at) + ' '.repeat(flip) + big.slice(at), 'typing.ts'));
+        },
+        20,
+      ),
     );
     figures.push({
       group: 'graph',
@@ -59,7 +65,12 @@ export const suite: BenchSuite = {
     const { ts } = await import('ts-morph');
     const options = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
     const parseOnly = median(await timeMany(50, () => ts.createSourceFile('bench.ts', big, options, false, ts.ScriptKind.TS), 20));
-    figures.push({ group: 'graph', name: 'TypeScript parse alone, generated 100-step flow, median of 50 (for scale)', value: round(parseOnly, 2), unit: 'ms' });
+    figures.push({
+      group: 'graph',
+      name: 'TypeScript parse alone, generated 100-step flow, median of 50 (for scale)',
+      value: round(parseOnly, 2),
+      unit: 'ms',
+    });
     const hello = join(root, 'test', 'fixtures', 'flows', 'hello.ts');
     const times: number[] = [];
     for (let i = 0; i < 9; i++) {

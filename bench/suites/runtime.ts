@@ -67,7 +67,14 @@ export const suite: BenchSuite = {
       });
       const wideMs = median(wides.map((w) => w.ms));
       const range = `runs: ${wides.map((w) => (w.ms / 1000).toFixed(1)).join(', ')} s; Metaflow 2.19: 481 s here`;
-      fig('WideForeachFlow 1000 tasks, --max-workers 2: total wall time (median of 3)', wideMs / 1000, 's', '≤ 45 s', wideMs <= 45_000, range);
+      fig(
+        'WideForeachFlow 1000 tasks, --max-workers 2: total wall time (median of 3)',
+        wideMs / 1000,
+        's',
+        '≤ 45 s',
+        wideMs <= 45_000,
+        range,
+      );
       fig('… per-task overhead (wall time × workers ÷ tasks)', (wideMs * 2) / 1003, 'ms');
       const rss = Math.max(...wides.map((w) => w.maxRssMb));
       fig('runner peak RSS on the 1000-task run (highest of 3)', rss, 'MB', '≤ 200 MB', rss <= 200);
@@ -82,7 +89,14 @@ export const suite: BenchSuite = {
       const run = await Flow('WideFailEndFlow', { root: join(dir, '.stepwise') }).latestRun();
       const endTask = await run.step('end').task();
       const cloneMs = resumed.ms - (endTask.durationMs ?? 0);
-      fig(`resume after a failed final step: ${cloned} tasks cloned, whole resume process`, resumed.ms, 'ms', undefined, undefined, 'includes lint, compile and the end task');
+      fig(
+        `resume after a failed final step: ${cloned} tasks cloned, whole resume process`,
+        resumed.ms,
+        'ms',
+        undefined,
+        undefined,
+        'includes lint, compile and the end task',
+      );
       fig('… cloning cost (resume wall time minus the re-run end task)', cloneMs, 'ms', '≤ 3000 ms', cloneMs <= 3000);
 
       // (d) an 80 MB Float64Array written once, then a step that does not touch it.
@@ -92,12 +106,28 @@ export const suite: BenchSuite = {
         const run = await Flow('BigArtifactFlow', { root: join(dir, '.stepwise') }).latestRun();
         const start = await run.step('start').task();
         const untouched = await run.step('untouched').task();
-        return { persist: start.record && 'timing' in start.record ? start.record.timing!.persistMs : NaN, untouched: untouched.durationMs ?? NaN };
+        return {
+          persist: start.record && 'timing' in start.record ? start.record.timing!.persistMs : NaN,
+          untouched: untouched.durationMs ?? NaN,
+        };
       };
       const big = await stats(10_000_000);
       const tiny = await stats(10);
-      fig('80 MB Float64Array: write time (serialise, hash, store) in the step that sets it', big.persist, 'ms', '≤ 400 ms', big.persist <= 400);
-      fig('… downstream step that does not touch it: task time', big.untouched, 'ms', 'must not grow with the artifact', big.untouched <= tiny.untouched + 50, `same step with an 80-byte array: ${tiny.untouched} ms`);
+      fig(
+        '80 MB Float64Array: write time (serialise, hash, store) in the step that sets it',
+        big.persist,
+        'ms',
+        '≤ 400 ms',
+        big.persist <= 400,
+      );
+      fig(
+        '… downstream step that does not touch it: task time',
+        big.untouched,
+        'ms',
+        'must not grow with the artifact',
+        big.untouched <= tiny.untouched + 50,
+        `same step with an 80-byte array: ${tiny.untouched} ms`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

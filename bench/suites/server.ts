@@ -87,7 +87,8 @@ async function keystrokeLatency(pacing: 'back-to-back' | 'typing'): Promise<Benc
       if (pacing === 'typing') await delay(Math.max(0, TYPING_INTERVAL_MS - ms));
     }
     const ms = median(times);
-    const how = pacing === 'typing' ? `one keystroke per ${TYPING_INTERVAL_MS} ms` : 'each keystroke sent as soon as the last was published';
+    const how =
+      pacing === 'typing' ? `one keystroke per ${TYPING_INTERVAL_MS} ms` : 'each keystroke sent as soon as the last was published';
     return {
       group: 'server',
       name: `didChange → publishDiagnostics, generated 100-step flow (${lines.length} lines), warm, ${how}, median of ${MEASURED_EDITS}`,
@@ -111,7 +112,10 @@ async function memoryWithTwentyFlows(): Promise<BenchFigure[]> {
     const files: string[] = [];
     for (const dir of ['flows', 'invalid']) {
       const folder = join(root, 'test', 'fixtures', dir);
-      for (const f of readdirSync(folder).filter((n) => n.endsWith('.ts')).sort()) files.push(join(folder, f));
+      for (const f of readdirSync(folder)
+        .filter((n) => n.endsWith('.ts'))
+        .sort())
+        files.push(join(folder, f));
     }
     for (const file of files.slice(0, 20)) await server.open(pathToFileURL(file).href, readFileSync(file, 'utf8'));
     const rss = rssMegabytes(server.proc.pid!);

@@ -10,7 +10,12 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection } from 'vscode-languageserver-protocol/node';
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type ProtocolConnection,
+} from 'vscode-languageserver-protocol/node';
 import { parseFlow } from '../../runtime/src/graph';
 import type { FlowGraph } from '../../runtime/src/graph/types';
 import { FlowGraphNotification, type FlowGraphParams } from '../../server/src/protocol';
@@ -41,13 +46,25 @@ async function openPage(browser: Browser): Promise<PreviewPage> {
   });
   await page.addInitScript(() => {
     const w = window as unknown as Record<string, unknown>;
-    w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => (w.__benchPost as (m: unknown) => void)(m), getState: () => null, setState: () => undefined });
+    w.acquireVsCodeApi = () => ({
+      postMessage: (m: unknown) => (w.__benchPost as (m: unknown) => void)(m),
+      getState: () => null,
+      setState: () => undefined,
+    });
   });
-  const html = renderPreviewHtml({ cspSource: ORIGIN, nonce: 'bench' + Date.now(), scriptUri: `${ORIGIN}/webview.js`, styleUri: `${ORIGIN}/preview.css` });
+  const html = renderPreviewHtml({
+    cspSource: ORIGIN,
+    nonce: 'bench' + Date.now(),
+    scriptUri: `${ORIGIN}/webview.js`,
+    styleUri: `${ORIGIN}/preview.css`,
+  });
   await page.route(`${ORIGIN}/**`, (route) => {
     const file = new URL(route.request().url()).pathname.slice(1);
     if (file === 'index.html') return route.fulfill({ contentType: 'text/html', body: html });
-    return route.fulfill({ contentType: file.endsWith('.js') ? 'text/javascript' : 'text/css', body: readFileSync(join(root, 'dist', file)) });
+    return route.fulfill({
+      contentType: file.endsWith('.js') ? 'text/javascript' : 'text/css',
+      body: readFileSync(join(root, 'dist', file)),
+    });
   });
   await page.goto(`${ORIGIN}/index.html`);
   return {
@@ -129,7 +146,12 @@ function typeInBody(base: string, i: number): string {
   return base.replace('this.total = 0;', `this.total = ${i};`);
 }
 
-async function editLatency(page: PreviewPage, name: string, edit: (i: number) => string, expectSteps: (i: number) => number): Promise<BenchFigure[]> {
+async function editLatency(
+  page: PreviewPage,
+  name: string,
+  edit: (i: number) => string,
+  expectSteps: (i: number) => number,
+): Promise<BenchFigure[]> {
   const hasServer = existsSync(join(root, 'dist', 'server.js'));
   const uri = pathToFileURL(join(root, 'bench', `${name.replace(/\W+/g, '-')}.ts`)).href;
   const server = hasServer ? await Server.start() : undefined;
@@ -174,9 +196,20 @@ async function editLatency(page: PreviewPage, name: string, edit: (i: number) =>
       ok: total <= TARGET_MS,
       note: `${server ? '' : 'dist/server.js missing: Chromium share only; '}load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs`,
     },
-    { group: 'webview', name: `  Chromium share (message received → SVG painted), ${name}, median`, value: round(median(pageMs)), unit: 'ms' },
+    {
+      group: 'webview',
+      name: `  Chromium share (message received → SVG painted), ${name}, median`,
+      value: round(median(pageMs)),
+      unit: 'ms',
+    },
   ];
-  if (server) figures.push({ group: 'webview', name: `  server share (didChange → stepwise/flowGraph over stdio), ${name}, median`, value: round(median(serverMs)), unit: 'ms' });
+  if (server)
+    figures.push({
+      group: 'webview',
+      name: `  server share (didChange → stepwise/flowGraph over stdio), ${name}, median`,
+      value: round(median(serverMs)),
+      unit: 'ms',
+    });
   return figures;
 }
 
@@ -196,8 +229,18 @@ async function layoutTimes(page: PreviewPage): Promise<BenchFigure[]> {
     }
   }
   return sizes.flatMap((n, i) => [
-    { group: 'webview', name: `elk layered layout, ${n} steps (${graphs[i].steps.length} nodes), median of 7`, value: round(median(times.get(n)!)), unit: 'ms' as const },
-    { group: 'webview', name: `  full redraw incl. layout, ${n} steps, median of 7`, value: round(median(paints.get(n)!)), unit: 'ms' as const },
+    {
+      group: 'webview',
+      name: `elk layered layout, ${n} steps (${graphs[i].steps.length} nodes), median of 7`,
+      value: round(median(times.get(n)!)),
+      unit: 'ms' as const,
+    },
+    {
+      group: 'webview',
+      name: `  full redraw incl. layout, ${n} steps, median of 7`,
+      value: round(median(paints.get(n)!)),
+      unit: 'ms' as const,
+    },
   ]);
 }
 
@@ -207,14 +250,37 @@ export const suite: BenchSuite = {
     const browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
       const base = generateFlow(100);
       const baseSteps = parseFlow(base, 'bench.ts').steps.length;
       const figures: BenchFigure[] = [];
-      figures.push(...(await editLatency(await openPage(browser), 'a step added/removed (relayout)', (i) => toggleExtraStep(base, i % 2 === 1), (i) => baseSteps + (i % 2))));
-      figures.push(...(await editLatency(await openPage(browser), 'typing inside a step (layout reused)', (i) => typeInBody(base, i), () => baseSteps)));
+      figures.push(
+        ...(await editLatency(
+          await openPage(browser),
+          'a step added/removed (relayout)',
+          (i) => toggleExtraStep(base, i % 2 === 1),
+          (i) => baseSteps + (i % 2),
+        )),
+      );
+      figures.push(
+        ...(await editLatency(
+          await openPage(browser),
+          'typing inside a step (layout reused)',
+          (i) => typeInBody(base, i),
+          () => baseSteps,
+        )),
+      );
       figures.push(...(await layoutTimes(await openPage(browser))));
       return figures;
     } finally {

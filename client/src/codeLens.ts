@@ -24,9 +24,19 @@ export class FlowCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
     const range = new vscode.Range(line, 0, line, 0);
     const args = [document.uri];
     return [
-      new vscode.CodeLens(range, { title: 'Run', tooltip: `Run ${graph.flowName} in a terminal`, command: CommandIds.run, arguments: args }),
+      new vscode.CodeLens(range, {
+        title: 'Run',
+        tooltip: `Run ${graph.flowName} in a terminal`,
+        command: CommandIds.run,
+        arguments: args,
+      }),
       new vscode.CodeLens(range, { title: 'Debug', tooltip: `Debug ${graph.flowName}`, command: CommandIds.debug, arguments: args }),
-      new vscode.CodeLens(range, { title: 'Show DAG', tooltip: `Show the DAG of ${graph.flowName}`, command: CommandIds.showDag, arguments: args }),
+      new vscode.CodeLens(range, {
+        title: 'Show DAG',
+        tooltip: `Show the DAG of ${graph.flowName}`,
+        command: CommandIds.showDag,
+        arguments: args,
+      }),
     ];
   }
 

@@ -94,7 +94,9 @@ export class Ctx implements vscode.Disposable {
         try {
           ctx = await this.start();
         } catch (e) {
-          void vscode.window.showErrorMessage(`Stepwise: the language server could not start: ${e instanceof Error ? e.message : String(e)}`);
+          void vscode.window.showErrorMessage(
+            `Stepwise: the language server could not start: ${e instanceof Error ? e.message : String(e)}`,
+          );
           return undefined;
         }
         body ??= factory(ctx);

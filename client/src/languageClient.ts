@@ -66,7 +66,9 @@ export class RestartingErrorHandler implements ErrorHandler {
         message: `The Stepwise language server crashed ${this.crashes.length} times in 3 minutes and will not be restarted. Run "Stepwise: Restart Language Server" after fixing the cause (see the Stepwise output).`,
       };
     }
-    this.output.warn(`the language server stopped unexpectedly; restarting (crash ${this.crashes.length} of ${RestartingErrorHandler.maxCrashes} allowed in 3 minutes)`);
+    this.output.warn(
+      `the language server stopped unexpectedly; restarting (crash ${this.crashes.length} of ${RestartingErrorHandler.maxCrashes} allowed in 3 minutes)`,
+    );
     return { action: CloseAction.Restart, handled: true };
   }
 }

@@ -46,7 +46,9 @@ function kindText(step: StepNode): string {
 }
 
 export function stepCard(step: StepNode): string {
-  const lines = [codeBlock(`(step) ${step.isAsync ? 'async ' : ''}${step.name}${step.takesInputs ? '(inputs)' : '()'} — ${kindText(step)}`)];
+  const lines = [
+    codeBlock(`(step) ${step.isAsync ? 'async ' : ''}${step.name}${step.takesInputs ? '(inputs)' : '()'} — ${kindText(step)}`),
+  ];
   if (step.doc) lines.push(step.doc);
   const facts: string[] = [];
   if (step.successors.length) {

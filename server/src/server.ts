@@ -21,7 +21,13 @@ import { completions, completionTriggers, contextStart } from './completion';
 import { toLspDiagnostics } from './diagnostics';
 import { hover } from './hover';
 import { definition, references } from './navigation';
-import { FlowGraphNotification, FlowGraphRequest, type FlowGraphParams, type FlowGraphRequestParams, type FlowGraphResult } from './protocol';
+import {
+  FlowGraphNotification,
+  FlowGraphRequest,
+  type FlowGraphParams,
+  type FlowGraphRequestParams,
+  type FlowGraphResult,
+} from './protocol';
 import { documentSymbols } from './symbols';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -63,20 +69,18 @@ function guarded<P, R>(what: string, handler: (params: P) => R, fallback: R): (p
   };
 }
 
-connection.onInitialize(
-  (): InitializeResult => ({
-    capabilities: {
-      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
-      documentSymbolProvider: { label: 'Stepwise' },
-      definitionProvider: true,
-      referencesProvider: true,
-      hoverProvider: true,
-      completionProvider: { triggerCharacters: completionTriggers },
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
-    },
-    serverInfo: { name: 'stepwise-language-server', version: '0.1.0' },
-  }),
-);
+connection.onInitialize((): InitializeResult => ({
+  capabilities: {
+    textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+    documentSymbolProvider: { label: 'Stepwise' },
+    definitionProvider: true,
+    referencesProvider: true,
+    hoverProvider: true,
+    completionProvider: { triggerCharacters: completionTriggers },
+    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+  },
+  serverInfo: { name: 'stepwise-language-server', version: '0.1.0' },
+}));
 
 documents.onDidOpen(guarded('open', (e) => void analyses.current(e.document.uri), undefined));
 documents.onDidChangeContent(guarded('change', (e) => analyses.changed(e.document.uri), undefined));
@@ -93,61 +97,89 @@ documents.onDidClose(
 );
 
 connection.onDocumentSymbol(
-  guarded('documentSymbol', (p) => {
-    const a = analyses.current(p.textDocument.uri);
-    return a?.graph ? documentSymbols(a.graph, a.text) : [];
-  }, []),
+  guarded(
+    'documentSymbol',
+    (p) => {
+      const a = analyses.current(p.textDocument.uri);
+      return a?.graph ? documentSymbols(a.graph, a.text) : [];
+    },
+    [],
+  ),
 );
 
 connection.onDefinition(
-  guarded('definition', (p) => {
-    const a = analyses.current(p.textDocument.uri);
-    return a ? definition(a, p.position) : [];
-  }, []),
+  guarded(
+    'definition',
+    (p) => {
+      const a = analyses.current(p.textDocument.uri);
+      return a ? definition(a, p.position) : [];
+    },
+    [],
+  ),
 );
 
 connection.onReferences(
-  guarded('references', (p) => {
-    const a = analyses.current(p.textDocument.uri);
-    return a ? references(a, p.position, p.context.includeDeclaration) : [];
-  }, []),
+  guarded(
+    'references',
+    (p) => {
+      const a = analyses.current(p.textDocument.uri);
+      return a ? references(a, p.position, p.context.includeDeclaration) : [];
+    },
+    [],
+  ),
 );
 
 connection.onHover(
-  guarded('hover', (p) => {
-    const a = analyses.current(p.textDocument.uri);
-    return a ? hover(a, p.position) : null;
-  }, null),
+  guarded(
+    'hover',
+    (p) => {
+      const a = analyses.current(p.textDocument.uri);
+      return a ? hover(a, p.position) : null;
+    },
+    null,
+  ),
 );
 
 connection.onCompletion(
-  guarded('completion', (p) => {
-    const uri = p.textDocument.uri;
-    const doc = documents.get(uri);
-    if (!doc) return [];
-    analyses.current(uri);
-    const graph = analyses.namesGraph(uri);
-    if (!graph) return [];
-    const before = doc.getText({ start: contextStart(p.position), end: p.position });
-    return completions({ graph, before, position: p.position });
-  }, []),
+  guarded(
+    'completion',
+    (p) => {
+      const uri = p.textDocument.uri;
+      const doc = documents.get(uri);
+      if (!doc) return [];
+      analyses.current(uri);
+      const graph = analyses.namesGraph(uri);
+      if (!graph) return [];
+      const before = doc.getText({ start: contextStart(p.position), end: p.position });
+      return completions({ graph, before, position: p.position });
+    },
+    [],
+  ),
 );
 
 connection.onCodeAction(
-  guarded('codeAction', (p) => {
-    // Quick fixes are all this server offers; a request for other kinds (source actions on save) gets none.
-    if (p.context.only && !p.context.only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) return [];
-    const a = analyses.current(p.textDocument.uri);
-    return a ? codeActions(a, p.range) : [];
-  }, []),
+  guarded(
+    'codeAction',
+    (p) => {
+      // Quick fixes are all this server offers; a request for other kinds (source actions on save) gets none.
+      if (p.context.only && !p.context.only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) return [];
+      const a = analyses.current(p.textDocument.uri);
+      return a ? codeActions(a, p.range) : [];
+    },
+    [],
+  ),
 );
 
 connection.onRequest(
   FlowGraphRequest,
-  guarded('getFlowGraph', (p: FlowGraphRequestParams): FlowGraphResult => {
-    const a = analyses.current(p.uri);
-    return a ? graphParams(a) : null;
-  }, null),
+  guarded(
+    'getFlowGraph',
+    (p: FlowGraphRequestParams): FlowGraphResult => {
+      const a = analyses.current(p.uri);
+      return a ? graphParams(a) : null;
+    },
+    null,
+  ),
 );
 
 // A bug in one handler must not take the editor's outline, hovers and diagnostics down with it.

@@ -109,7 +109,10 @@ function buildIndex(analysis: Analysis): SourceIndex {
       if (t.isIdentifier(branch) && branch.text === inputsName && stepNames.has(node.name.text)) {
         add(node.name.text, 'inputs-step', rangeOf(node.name));
       } else if (
-        (t.isPropertyAccessExpression(branch) && t.isIdentifier(branch.expression) && branch.expression.text === inputsName && stepNames.has(branch.name.text)) ||
+        (t.isPropertyAccessExpression(branch) &&
+          t.isIdentifier(branch.expression) &&
+          branch.expression.text === inputsName &&
+          stepNames.has(branch.name.text)) ||
         (t.isElementAccessExpression(branch) && t.isIdentifier(branch.expression) && branch.expression.text === inputsName)
       ) {
         add(node.name.text, 'inputs-read', rangeOf(node.name));
@@ -144,7 +147,10 @@ function buildIndex(analysis: Analysis): SourceIndex {
   };
   for (const member of flowClass.members) {
     const first = t.isMethodDeclaration(member) ? member.parameters[0] : undefined;
-    inputsName = first && t.isIdentifier(first.name) && member.name && t.isIdentifier(member.name) && stepNames.has(member.name.text) ? first.name.text : undefined;
+    inputsName =
+      first && t.isIdentifier(first.name) && member.name && t.isIdentifier(member.name) && stepNames.has(member.name.text)
+        ? first.name.text
+        : undefined;
     t.forEachChild(member, visit);
   }
   return index;

@@ -42,7 +42,13 @@ export function documentSymbols(graph: FlowGraph, text: string): DocumentSymbol[
     });
   }
   for (const other of graph.otherFlows) {
-    flows.push({ name: other.name, detail: 'flow (one per file)', kind: SymbolKind.Class, range: other.range, selectionRange: other.range });
+    flows.push({
+      name: other.name,
+      detail: 'flow (one per file)',
+      kind: SymbolKind.Class,
+      range: other.range,
+      selectionRange: other.range,
+    });
   }
   return flows;
 }

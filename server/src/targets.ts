@@ -6,9 +6,7 @@ import type { FlowGraph, Position, StepNode } from '../../runtime/src/graph/type
 import type { Analysis } from './analysis';
 import { contains, sourceIndexOf, type Occurrence, type OccurrenceRole } from './sourceIndex';
 
-export type Target =
-  | { kind: 'step'; name: string; step: StepNode | undefined }
-  | { kind: 'artifact'; name: string };
+export type Target = { kind: 'step'; name: string; step: StepNode | undefined } | { kind: 'artifact'; name: string };
 
 export interface TargetAt {
   target: Target;

@@ -5,8 +5,12 @@ import { join } from 'node:path';
 import { fixtures, runCli } from '../support/cli';
 import { expectGolden } from '../lint/golden';
 
-const invalid = readdirSync(join(fixtures, 'invalid')).filter((f) => f.endsWith('.ts')).sort();
-const flows = readdirSync(join(fixtures, 'flows')).filter((f) => f.endsWith('.ts')).sort();
+const invalid = readdirSync(join(fixtures, 'invalid'))
+  .filter((f) => f.endsWith('.ts'))
+  .sort();
+const flows = readdirSync(join(fixtures, 'flows'))
+  .filter((f) => f.endsWith('.ts'))
+  .sort();
 
 describe('stepwise check (real CLI process)', () => {
   let tmp: string;
@@ -38,12 +42,24 @@ describe('stepwise check (real CLI process)', () => {
   it('--json prints the diagnostics with counts', async () => {
     const r = await runCli(['check', '--json', 'test/fixtures/invalid/no_end.ts']);
     assert.equal(r.code, 2);
-    const out = JSON.parse(r.stdout) as { file: string; flowName: string; errors: number; warnings: number; diagnostics: Array<{ code: string; range: { start: { line: number } } }> };
+    const out = JSON.parse(r.stdout) as {
+      file: string;
+      flowName: string;
+      errors: number;
+      warnings: number;
+      diagnostics: Array<{ code: string; range: { start: { line: number } } }>;
+    };
     assert.equal(out.file, 'test/fixtures/invalid/no_end.ts');
     assert.equal(out.flowName, 'NoEndFlow');
     assert.equal(out.errors, 2);
     assert.equal(out.warnings, 0);
-    assert.deepEqual(out.diagnostics.map((d) => [d.code, d.range.start.line]), [['SW002', 2], ['SW003', 4]]);
+    assert.deepEqual(
+      out.diagnostics.map((d) => [d.code, d.range.start.line]),
+      [
+        ['SW002', 2],
+        ['SW003', 4],
+      ],
+    );
   });
 
   it('warns (exit 0) that `end` reads `creature`, dropped at the join `join`, when counter_branch.ts loses its assignment', async () => {
@@ -59,7 +75,10 @@ describe('stepwise check (real CLI process)', () => {
 
   it('reports syntax errors (exit 2) and still checks the rest of the flow', async () => {
     const file = join(tmp, 'broken.ts');
-    writeFileSync(file, "import { FlowSpec, step } from 'stepwise';\nexport default class Broken extends FlowSpec {\n  @step start() { const x = ; this.next(this.ned); }\n  @step end() {}\n}\n");
+    writeFileSync(
+      file,
+      "import { FlowSpec, step } from 'stepwise';\nexport default class Broken extends FlowSpec {\n  @step start() { const x = ; this.next(this.ned); }\n  @step end() {}\n}\n",
+    );
     const r = await runCli(['check', file]);
     assert.equal(r.code, 2);
     assert.match(r.stdout, /broken\.ts:3:\d+  error    SW000  Syntax error: Expression expected/);
@@ -83,7 +102,10 @@ describe('stepwise check (real CLI process)', () => {
       const r = await runCli(['check', 'plain.ts'], { cwd: tmp });
       assert.equal(r.code, 2);
       oneLine(r.stderr);
-      assert.match(r.stderr, /'plain\.ts' has no flow: no class in it extends FlowSpec\. Add `export default class MyFlow extends FlowSpec/);
+      assert.match(
+        r.stderr,
+        /'plain\.ts' has no flow: no class in it extends FlowSpec\. Add `export default class MyFlow extends FlowSpec/,
+      );
       writeFileSync(join(tmp, 'typo.ts'), "import { FlowSpec } from 'stepwise';\nexport default clas Typo extends FlowSpec {}\n");
       const typo = await runCli(['check', 'typo.ts'], { cwd: tmp });
       assert.equal(typo.code, 2);

@@ -27,7 +27,10 @@ function load(bundle: string, cacheDir: string): Loaded {
 }
 
 function writeBundle(file: string, value: string, mtime: Date): void {
-  writeFileSync(file, `#!/usr/bin/env node\n'use strict';\nconst path = require('node:path');\nexports.value = ${JSON.stringify(value)} + path.basename(__filename);\n`);
+  writeFileSync(
+    file,
+    `#!/usr/bin/env node\n'use strict';\nconst path = require('node:path');\nexports.value = ${JSON.stringify(value)} + path.basename(__filename);\n`,
+  );
   utimesSync(file, mtime, mtime);
 }
 
@@ -82,7 +85,10 @@ describe('code cache for the big bundles', function () {
   it('the shipped CLI lints a flow from a cold and from a warm cache', () => {
     const flow = join(__dirname, '..', '..', '..', 'examples', 'hello.ts');
     for (let i = 0; i < 2; i++) {
-      const r = spawnSync(process.execPath, [cliPath, 'check', flow], { env: { ...process.env, STEPWISE_CODE_CACHE_DIR: cache }, encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [cliPath, 'check', flow], {
+        env: { ...process.env, STEPWISE_CODE_CACHE_DIR: cache },
+        encoding: 'utf8',
+      });
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stdout, /HelloWorldFlow is OK/);
     }

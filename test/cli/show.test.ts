@@ -6,7 +6,9 @@ import { parseFlow } from '../../runtime/src/graph';
 import { fixtures, runCli } from '../support/cli';
 import { expectGolden } from '../lint/golden';
 
-const flows = readdirSync(join(fixtures, 'flows')).filter((f) => f.endsWith('.ts')).sort();
+const flows = readdirSync(join(fixtures, 'flows'))
+  .filter((f) => f.endsWith('.ts'))
+  .sort();
 
 describe('stepwise show (real CLI process)', () => {
   it('hello.ts: lists start -> hello -> end with their doc comments', async () => {
@@ -65,7 +67,10 @@ describe('stepwise show (real CLI process)', () => {
     const r = await runCli(['show', 'test/fixtures/invalid/no_end.ts']);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /Step hello\n {4}=> end\n/);
-    assert.equal(r.stderr, 'test/fixtures/invalid/no_end.ts: 2 errors in this flow; run `stepwise check test/fixtures/invalid/no_end.ts` for details.\n');
+    assert.equal(
+      r.stderr,
+      'test/fixtures/invalid/no_end.ts: 2 errors in this flow; run `stepwise check test/fixtures/invalid/no_end.ts` for details.\n',
+    );
   });
 
   it('orders steps by the flow, not the file, with unreachable steps last', async () => {
@@ -76,7 +81,10 @@ describe('stepwise show (real CLI process)', () => {
         "import { FlowSpec, step } from 'stepwise';\nexport default class OrderFlow extends FlowSpec {\n  @step end() {}\n  @step b() { this.next(this.end); }\n  @step orphan() { this.next(this.end); }\n  @step start() { this.next(this.b); }\n}\n",
       );
       const r = await runCli(['show', 'order.ts'], { cwd: tmp });
-      assert.deepEqual([...r.stdout.matchAll(/^Step (\w+)/gm)].map((m) => m[1]), ['start', 'b', 'end', 'orphan']);
+      assert.deepEqual(
+        [...r.stdout.matchAll(/^Step (\w+)/gm)].map((m) => m[1]),
+        ['start', 'b', 'end', 'orphan'],
+      );
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }

@@ -21,13 +21,19 @@ describe('client API', function () {
 
   it('Metaflow().flows() lists flows with runs', async () => {
     const flows = await Metaflow({ root: ws.root }).flows();
-    assert.deepEqual(flows.map((f) => f.name), ['DebugFlow', 'HelloWorldFlow']);
+    assert.deepEqual(
+      flows.map((f) => f.name),
+      ['DebugFlow', 'HelloWorldFlow'],
+    );
   });
 
   it('runs newest first, latestRun, latestSuccessfulRun, tags, timestamps, origin', async () => {
     const flow = ws.flow('DebugFlow');
     const runs = await flow.runs();
-    assert.deepEqual(runs.map((r) => r.id), [okRun, failedRun]);
+    assert.deepEqual(
+      runs.map((r) => r.id),
+      [okRun, failedRun],
+    );
     assert.equal((await flow.latestRun()).id, okRun);
     assert.equal((await flow.latestSuccessfulRun()).id, okRun);
     const [ok, failed] = runs;
@@ -37,7 +43,10 @@ describe('client API', function () {
     assert.equal(ok.originRunId, failedRun);
     assert.ok(ok.createdAt.getTime() <= ok.finishedAt!.getTime());
     assert.ok(ok.durationMs! >= 0);
-    assert.deepEqual((await flow.runs({ tag: 'fixed' })).map((r) => r.id), [okRun]);
+    assert.deepEqual(
+      (await flow.runs({ tag: 'fixed' })).map((r) => r.id),
+      [okRun],
+    );
   });
 
   it('Run, Step and Task by pathspec; steps in order; task fields', async () => {
@@ -53,7 +62,10 @@ describe('client API', function () {
     assert.ok(task.startedAt <= task.finishedAt!);
     const a = await run.step('a').task();
     assert.equal(a.clonedFrom, `DebugFlow/${failedRun}/a/2`);
-    assert.deepEqual(a.artifacts().map((x) => [x.name, x.type, x.preview]), [['x', 'number', '1']]);
+    assert.deepEqual(
+      a.artifacts().map((x) => [x.name, x.type, x.preview]),
+      [['x', 'number', '1']],
+    );
     const failedB = await (await Run(`DebugFlow/${failedRun}`, { root: ws.root })).step('b').task();
     assert.equal(failedB.successful, false);
     assert.equal(failedB.exception!.name, 'SyntaxError');
@@ -61,7 +73,10 @@ describe('client API', function () {
   });
 
   it('unknown names are NotFoundErrors that list what exists', async () => {
-    await assert.rejects(Run('DebugFlow/1', { root: ws.root }), (e: Error) => e instanceof NotFoundError && /Runs of DebugFlow: /.test(e.message));
+    await assert.rejects(
+      Run('DebugFlow/1', { root: ws.root }),
+      (e: Error) => e instanceof NotFoundError && /Runs of DebugFlow: /.test(e.message),
+    );
     await assert.rejects(Run('NoSuchFlow/1', { root: ws.root }), /Flows with runs: DebugFlow, HelloWorldFlow/);
     await assert.rejects(Step(`DebugFlow/${okRun}/zzz`, { root: ws.root }), /Steps of DebugFlow\/\d+: start/);
     const t = await (await Run(`DebugFlow/${okRun}`, { root: ws.root })).step('a').task();

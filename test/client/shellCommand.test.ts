@@ -18,7 +18,10 @@ describe('shellCommandLine', () => {
   });
 
   it('leaves simple words unquoted', () => {
-    assert.equal(shellCommandLine(['node', '/ext/dist/cli.js', 'run', '/w/flows/hello.ts'], 'linux'), 'node /ext/dist/cli.js run /w/flows/hello.ts');
+    assert.equal(
+      shellCommandLine(['node', '/ext/dist/cli.js', 'run', '/w/flows/hello.ts'], 'linux'),
+      'node /ext/dist/cli.js run /w/flows/hello.ts',
+    );
   });
 
   it('uses the call operator and single quotes for PowerShell', () => {

@@ -65,8 +65,16 @@ class FakeJsDebug {
           await cdp.send('Debugger.setBreakpointByUrl', { url, lineNumber: pos.lineNumber, columnNumber: pos.columnNumber });
         }
         if (bp && hit.length) {
-          const r = await cdp.send('Debugger.evaluateOnCallFrame', { callFrameId: frames[0].callFrameId, expression: bp.evaluate, returnByValue: true });
-          this.hits.push({ pathspec: body.pathspec, value: (r.result as { value: unknown }).value, url: urls.get(frames[0].location.scriptId) ?? '' });
+          const r = await cdp.send('Debugger.evaluateOnCallFrame', {
+            callFrameId: frames[0].callFrameId,
+            expression: bp.evaluate,
+            returnByValue: true,
+          });
+          this.hits.push({
+            pathspec: body.pathspec,
+            value: (r.result as { value: unknown }).value,
+            url: urls.get(frames[0].location.scriptId) ?? '',
+          });
         }
         await cdp.send('Debugger.resume');
       })().catch((err: Error) => this.errors.push(err));
@@ -93,7 +101,8 @@ function maxAlive(events: Array<{ event: RunEventBody }>): number {
   return max;
 }
 
-const started = (a: AdapterUnderTest) => a.runEvents.map((e) => e.event).filter((e): e is Extract<RunEventBody, { type: 'taskStarted' }> => e.type === 'taskStarted');
+const started = (a: AdapterUnderTest) =>
+  a.runEvents.map((e) => e.event).filter((e): e is Extract<RunEventBody, { type: 'taskStarted' }> => e.type === 'taskStarted');
 
 describe('debug adapter (stepwise dap over stdio)', function () {
   this.timeout(120_000);
@@ -117,7 +126,10 @@ describe('debug adapter (stepwise dap over stdio)', function () {
     await js.settled();
     assert.equal(end.status, 'succeeded', adapter.text());
 
-    assert.deepEqual(adapter.attachEvents.map((e) => e.pathspec.split('/')[2]), ['start', 'add', 'end']);
+    assert.deepEqual(
+      adapter.attachEvents.map((e) => e.pathspec.split('/')[2]),
+      ['start', 'add', 'end'],
+    );
     for (const e of adapter.attachEvents) {
       const [, run, step, task] = e.pathspec.split('/');
       assert.equal(e.config.type, 'pwa-node');
@@ -150,12 +162,20 @@ describe('debug adapter (stepwise dap over stdio)', function () {
     const dir = scratch('foreach.ts');
     const flow = join(dir, 'foreach.ts');
     adapter = new AdapterUnderTest(dir);
-    const js = new FakeJsDebug(adapter, dir, { step: 'analyzeCreatures', file: flow, line: lineOf(flow, 'this.creature = this.input'), evaluate: 'this.input' });
+    const js = new FakeJsDebug(adapter, dir, {
+      step: 'analyzeCreatures',
+      file: flow,
+      line: lineOf(flow, 'this.creature = this.input'),
+      evaluate: 'this.input',
+    });
     await adapter.launch({ flow, command: 'run', __stepwiseAttach: true });
     const end = await adapter.runFinished();
     await js.settled();
     assert.equal(end.status, 'succeeded', adapter.text());
-    assert.deepEqual(js.hits.map((h) => h.value), ['bird', 'mouse', 'dog']);
+    assert.deepEqual(
+      js.hits.map((h) => h.value),
+      ['bird', 'mouse', 'dog'],
+    );
     assert.equal(new Set(js.hits.map((h) => h.pathspec)).size, 3, 'three tasks, three sessions');
     assert.equal(maxAlive(adapter.runEvents), 1);
   });
@@ -260,9 +280,22 @@ describe('debug adapter (stepwise dap over stdio)', function () {
     await js.settled();
     assert.equal(end.status, 'succeeded', adapter.text());
     assert.notEqual(end.runId, failed.runId);
-    const finished = adapter.runEvents.map((e) => e.event).filter((e): e is Extract<RunEventBody, { type: 'taskFinished' }> => e.type === 'taskFinished');
-    assert.deepEqual(finished.filter((e) => e.cloned).map((e) => e.step).sort(), ['a', 'start']);
-    assert.deepEqual(started(adapter).map((e) => e.step).sort(), ['b', 'end', 'join']);
+    const finished = adapter.runEvents
+      .map((e) => e.event)
+      .filter((e): e is Extract<RunEventBody, { type: 'taskFinished' }> => e.type === 'taskFinished');
+    assert.deepEqual(
+      finished
+        .filter((e) => e.cloned)
+        .map((e) => e.step)
+        .sort(),
+      ['a', 'start'],
+    );
+    assert.deepEqual(
+      started(adapter)
+        .map((e) => e.step)
+        .sort(),
+      ['b', 'end', 'join'],
+    );
     assert.deepEqual(adapter.attachEvents.map((e) => e.pathspec.split('/')[2]).sort(), ['b', 'end', 'join']);
     assert.equal(js.hits.length, 1);
     assert.equal(js.hits[0].value, 'undefined', 'stopped before the assignment');
@@ -282,11 +315,20 @@ describe('debug adapter (stepwise dap over stdio)', function () {
           const cdp = await CdpClient.connect(e.body.inspectorUrl);
           cdp.on('Debugger.paused', (p) => {
             const frames = p.callFrames as Array<{ functionName: string }>;
-            if (p.reason === 'exception') pauses.push({ task: e.body.config.name, fn: frames[0].functionName, text: String((p.data as { description?: string }).description).split('\n')[0] });
+            if (p.reason === 'exception')
+              pauses.push({
+                task: e.body.config.name,
+                fn: frames[0].functionName,
+                text: String((p.data as { description?: string }).description).split('\n')[0],
+              });
             void cdp.send('Debugger.resume');
           });
           await cdp.send('Debugger.enable');
-          await cdp.send('Debugger.setBlackboxPatterns', { patterns: e.body.config.skipFiles.filter((f) => !f.startsWith('<')).map((f) => f.replace(/\*\*$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) });
+          await cdp.send('Debugger.setBlackboxPatterns', {
+            patterns: e.body.config.skipFiles
+              .filter((f) => !f.startsWith('<'))
+              .map((f) => f.replace(/\*\*$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')),
+          });
           await cdp.send('Debugger.setPauseOnExceptions', { state: 'all' });
           await cdp.send('Runtime.runIfWaitingForDebugger');
           await cdp.closed;

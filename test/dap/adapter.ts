@@ -6,7 +6,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { cliPath } from '../support/cli';
-import { ATTACH_EVENT, RUN_EVENT, type AttachEventBody, type RunEventBody, type StepwiseLaunchArguments } from '../../runtime/src/debug/protocol';
+import {
+  ATTACH_EVENT,
+  RUN_EVENT,
+  type AttachEventBody,
+  type RunEventBody,
+  type StepwiseLaunchArguments,
+} from '../../runtime/src/debug/protocol';
 
 class StdioDebugClient extends DebugClient {
   attachTo(child: ChildProcess): void {
@@ -62,7 +68,10 @@ export class AdapterUnderTest {
     const now = found();
     if (now) return Promise.resolve(now);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no runFinished #${nth} within ${timeoutMs} ms; output:\n${this.text()}\nstderr:\n${this.stderr}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no runFinished #${nth} within ${timeoutMs} ms; output:\n${this.text()}\nstderr:\n${this.stderr}`)),
+        timeoutMs,
+      );
       // Registered after the collector in the constructor, so runEvents already holds this one.
       const on = () => {
         const f = found();
@@ -85,4 +94,3 @@ export class AdapterUnderTest {
     }
   }
 }
-

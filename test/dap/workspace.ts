@@ -13,7 +13,9 @@ export function scratch(...flows: string[]): string {
 
 /** 1-based line of the first line of `file` that contains `needle`. */
 export function lineOf(file: string, needle: string): number {
-  const i = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(needle));
+  const i = readFileSync(file, 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(needle));
   if (i < 0) throw new Error(`${needle} is not in ${file}`);
   return i + 1;
 }

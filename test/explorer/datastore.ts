@@ -64,7 +64,10 @@ async function build(): Promise<ExplorerDatastore> {
   const failed = await runCli(['run', flowFile], { cwd: dir, env });
   if (failed.code !== 1) throw new Error(`the failing run should exit 1, got ${failed.code}: ${failed.stderr}`);
   const failedRunId = runIdOf(failed.stdout + failed.stderr);
-  const resumed = await runCli(['resume', flowFile, '--origin-run-id', failedRunId], { cwd: dir, env: { ...env, STEPWISE_TEST_FIXED: '1' } });
+  const resumed = await runCli(['resume', flowFile, '--origin-run-id', failedRunId], {
+    cwd: dir,
+    env: { ...env, STEPWISE_TEST_FIXED: '1' },
+  });
   if (resumed.code !== 0) throw new Error(`resume failed: ${resumed.stdout}${resumed.stderr}`);
   const resumedRunId = runIdOf(resumed.stdout + resumed.stderr);
 
@@ -96,7 +99,11 @@ export async function wideRunStore(): Promise<{ root: string; runId: string }> {
     const work = `${cache}.tmp-${process.pid}`;
     rmSync(work, { recursive: true, force: true });
     mkdirSync(work, { recursive: true });
-    const r = await runCli(['run', flow, '--max-num-splits', '1000', '--max-workers', '2'], { cwd: work, env: { STEPWISE_DATASTORE_ROOT: '' }, timeoutMs: 1_800_000 });
+    const r = await runCli(['run', flow, '--max-num-splits', '1000', '--max-workers', '2'], {
+      cwd: work,
+      env: { STEPWISE_DATASTORE_ROOT: '' },
+      timeoutMs: 1_800_000,
+    });
     if (r.code !== 0) throw new Error(`wide foreach run failed: ${r.stderr}`);
     writeFileSync(join(work, 'COMPLETE'), runIdOf(r.stdout + r.stderr));
     rmSync(cache, { recursive: true, force: true });

@@ -15,7 +15,10 @@ interface Rule {
   patterns?: Rule[];
   captures?: Record<string, { name: string }>;
 }
-const grammar = JSON.parse(readFileSync(join(repoRoot, 'syntaxes', 'stepwise-log.tmLanguage.json'), 'utf8')) as { patterns: Rule[]; repository: Record<string, Rule> };
+const grammar = JSON.parse(readFileSync(join(repoRoot, 'syntaxes', 'stepwise-log.tmLanguage.json'), 'utf8')) as {
+  patterns: Rule[];
+  repository: Record<string, Rule>;
+};
 
 function flatten(rules: Rule[]): Rule[] {
   return rules.flatMap((r) => (r.include ? flatten([grammar.repository[r.include.slice(1)]]) : r.patterns ? flatten(r.patterns) : [r]));
@@ -72,7 +75,11 @@ describe('log grammar', () => {
     has('Error: boom', 'Error', 'invalid.illegal.error-name');
     has('Step failure: step b (task 2) failed:', 'Step failure', 'invalid.illegal.step-failure');
     has('Step failure: step b (task 2) failed:', 'b', 'entity.name.function.step');
-    has('2026-01-27 22:59:41.000 Run 1795447008018 failed after 0.2 s.', 'Run 1795447008018 failed after 0.2 s.', 'invalid.illegal.run-failed');
+    has(
+      '2026-01-27 22:59:41.000 Run 1795447008018 failed after 0.2 s.',
+      'Run 1795447008018 failed after 0.2 s.',
+      'invalid.illegal.run-failed',
+    );
     has('2026-01-27 22:59:40.000 Workflow starting (run-id 17954): HelloFlow', 'HelloFlow', 'entity.name.type.flow');
     has(`${prefix} Task finished successfully.`, 'Task finished successfully.', 'markup.inserted');
   });

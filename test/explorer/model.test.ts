@@ -59,7 +59,10 @@ describe('explorer tree over real runs', function () {
     assert.equal(ex?.label, 'Error: boom');
     const stderr = find(contents, 'log', 'stderr');
     assert.equal(stderr.running, false);
-    assert.match(await logText({ root: ds.root, pathspec: stderr.pathspec, name: 'stderr' }), /Error: boom\n\s+at .*fail_then_fix\.ts:\d+:\d+/);
+    assert.match(
+      await logText({ root: ds.root, pathspec: stderr.pathspec, name: 'stderr' }),
+      /Error: boom\n\s+at .*fail_then_fix\.ts:\d+:\d+/,
+    );
 
     const rsteps = await model.children(resumed);
     assert.deepEqual(

@@ -48,7 +48,10 @@ describe('run progress from --json-events', function () {
       if (l) lines.push(l);
     }
     assert.match(lines[0], /^2026-01-27 22:59:40\.313 Workflow starting \(run-id \d+\): FailThenFixFlow$/);
-    assert.ok(lines.some((l) => /^2026-01-27 22:59:40\.313 \[\d+\/b\/2 \(pid \d+\)\] Task failed\.$/.test(l)), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => /^2026-01-27 22:59:40\.313 \[\d+\/b\/2 \(pid \d+\)\] Task failed\.$/.test(l)),
+      lines.join('\n'),
+    );
     assert.ok(lines.some((l) => /\[\d+\/b\/2 \(pid \d+\)\] Error: boom$/.test(l)));
     assert.equal(p.finished?.status, 'failed');
     const summary = failureSummary(p);

@@ -5,7 +5,10 @@ import { renderValue } from '../../client/src/explorer/render';
 describe('artifact rendering', () => {
   it('shows Maps, Sets, typed arrays, Dates, bigints and special numbers as such', () => {
     const v = {
-      m: new Map<unknown, unknown>([['k', 1], [2, { deep: true }]]),
+      m: new Map<unknown, unknown>([
+        ['k', 1],
+        [2, { deep: true }],
+      ]),
       s: new Set(['a', 'b']),
       f: new Float64Array([1.5, 2]),
       d: new Date('2026-01-27T22:59:40.313Z'),
@@ -60,12 +63,18 @@ describe('artifact rendering', () => {
   it('caps items, strings and the whole output with a clear note, without walking the rest', () => {
     const big = new Float64Array(10_000_000);
     const t0 = Date.now();
-    const r = renderValue({ big, list: Array.from({ length: 50_000 }, (_, i) => i), s: 'x'.repeat(50_000) }, { maxItems: 3, maxString: 10 });
+    const r = renderValue(
+      { big, list: Array.from({ length: 50_000 }, (_, i) => i), s: 'x'.repeat(50_000) },
+      { maxItems: 3, maxString: 10 },
+    );
     assert.ok(Date.now() - t0 < 1000, 'rendering a huge value stays quick');
     assert.match(r.text, /big: Float64Array\(10000000\) \[0, 0, 0, … 9999997 more\]/);
     assert.match(r.text, /… 49997 more/);
     assert.match(r.text, /s: "xxxxxxxxxx" … \(49990 more characters\)/);
-    const cut = renderValue(Array.from({ length: 100_000 }, (_, i) => ({ i })), { maxChars: 1000 });
+    const cut = renderValue(
+      Array.from({ length: 100_000 }, (_, i) => ({ i })),
+      { maxChars: 1000 },
+    );
     assert.equal(cut.truncated, true);
     assert.equal(cut.text.length, 1000);
   });

@@ -25,7 +25,10 @@ describe('New Flow scaffold', function () {
     writeFileSync(join(dir, '.gitignore'), 'node_modules/');
     const r = await scaffold(dir, 'Hello', typesDir);
     assert.equal(r.flowFile, join(dir, 'hello_flow.ts'));
-    assert.equal(readFileSync(join(dir, '.gitignore'), 'utf8'), 'node_modules/\n# Stepwise datastore (runs, artifacts, logs)\n.stepwise/\n');
+    assert.equal(
+      readFileSync(join(dir, '.gitignore'), 'utf8'),
+      'node_modules/\n# Stepwise datastore (runs, artifacts, logs)\n.stepwise/\n',
+    );
     const cfg = JSON.parse(readFileSync(join(dir, 'tsconfig.json'), 'utf8'));
     assert.deepEqual(cfg.compilerOptions.paths.stepwise, [join(typesDir, 'api', 'index.d.ts')]);
 
@@ -46,7 +49,11 @@ describe('New Flow scaffold', function () {
 
   it('adds paths to an existing tsconfig and leaves an ignoring .gitignore alone', () => {
     const merged = JSON.parse(tsconfigWith('{"compilerOptions":{"strict":true,"paths":{"x":["y"]}}}', '/ext/dist/types')!);
-    assert.deepEqual(merged.compilerOptions.paths, { x: ['y'], stepwise: ['/ext/dist/types/api/index.d.ts'], 'stepwise/client': ['/ext/dist/types/client/index.d.ts'] });
+    assert.deepEqual(merged.compilerOptions.paths, {
+      x: ['y'],
+      stepwise: ['/ext/dist/types/api/index.d.ts'],
+      'stepwise/client': ['/ext/dist/types/client/index.d.ts'],
+    });
     assert.equal(merged.compilerOptions.strict, true);
     assert.equal(tsconfigWith('{ // comment\n}', '/t'), undefined);
     assert.equal(gitignoreWith('a\n.stepwise/\n'), undefined);

@@ -18,7 +18,7 @@ describe('graph: incremental re-parse equals a fresh parse', () => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
       return seed % n;
     };
-    const alphabet = "ab this.next(){};=\n'\"/*@";
+    const alphabet = 'ab this.next(){};=\n\'"/*@';
     let compared = 0;
     for (const original of files) {
       let text = original;

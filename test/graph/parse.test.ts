@@ -19,7 +19,11 @@ function step(g: FlowGraph, name: string): StepNode {
 function textAt(text: string, r: Range): string {
   const lines = text.split('\n');
   if (r.start.line === r.end.line) return lines[r.start.line].slice(r.start.character, r.end.character);
-  return [lines[r.start.line].slice(r.start.character), ...lines.slice(r.start.line + 1, r.end.line), lines[r.end.line].slice(0, r.end.character)].join('\n');
+  return [
+    lines[r.start.line].slice(r.start.character),
+    ...lines.slice(r.start.line + 1, r.end.line),
+    lines[r.end.line].slice(0, r.end.character),
+  ].join('\n');
 }
 
 /** A flow class around the given members. */
@@ -52,14 +56,20 @@ describe('graph: parseFlow', () => {
     assert.ok(textAt(text, start.range).startsWith('@step start() {'));
     assert.ok(textAt(text, start.range).endsWith('}'));
     assert.equal(textAt(text, start.nextRange!), 'this.next(this.hello)');
-    assert.deepEqual(start.successorRanges.map((r) => textAt(text, r)), ['this.hello']);
+    assert.deepEqual(
+      start.successorRanges.map((r) => textAt(text, r)),
+      ['this.hello'],
+    );
     assert.equal(textAt(text, g.classNameRange!), 'HelloWorldFlow');
     assert.equal(step(g, 'end').nextRange, undefined);
   });
 
   it('classifies split, join and foreach steps and records the foreach variable and its range', () => {
     const branch = parseFixture('counter_branch.ts');
-    assert.deepEqual(branch.steps.map((s) => s.kind), ['start', 'linear', 'linear', 'join', 'end']);
+    assert.deepEqual(
+      branch.steps.map((s) => s.kind),
+      ['start', 'linear', 'linear', 'join', 'end'],
+    );
     assert.deepEqual(step(branch, 'start').successors, ['addOne', 'addTwo']);
     assert.deepEqual(step(branch, 'join').predecessors, ['addOne', 'addTwo']);
     assert.equal(step(branch, 'join').takesInputs, true);
@@ -72,9 +82,11 @@ describe('graph: parseFlow', () => {
     assert.deepEqual(start.successors, ['analyzeCreatures']);
     assert.equal(step(fe, 'join').kind, 'join');
 
-    const inner = parseFlow(flow(`  @step start() { this.next(this.a); }
+    const inner = parseFlow(
+      flow(`  @step start() { this.next(this.a); }
   @step a() { this.items = [1]; this.next(this.each, { foreach: 'items' }); }
-  @step b() { this.next(this.x, this.y); }`));
+  @step b() { this.next(this.x, this.y); }`),
+    );
     assert.equal(step(inner, 'a').kind, 'foreach');
     assert.equal(step(inner, 'b').kind, 'split');
   });
@@ -93,24 +105,32 @@ describe('graph: parseFlow', () => {
     assert.equal(json.type, 'json');
     assert.equal(json.default, '{"some": "default"}');
     const csv = parseFixture('csv_file.ts').parameters;
-    assert.deepEqual(csv.map((x) => [x.name, x.field, x.declaration, x.type, x.isText ?? null]), [
-      ['csv', 'data', 'includeFile', 'string', true],
-      ['delimiter', 'delimiter', 'parameter', 'string', null],
-    ]);
-    const inferred = parseFlow(flow(`  a = Parameter('a', { default: true });
+    assert.deepEqual(
+      csv.map((x) => [x.name, x.field, x.declaration, x.type, x.isText ?? null]),
+      [
+        ['csv', 'data', 'includeFile', 'string', true],
+        ['delimiter', 'delimiter', 'parameter', 'string', null],
+      ],
+    );
+    const inferred = parseFlow(
+      flow(`  a = Parameter('a', { default: true });
   b = Parameter('b', { default: { k: [1, 2] } });
   c = Parameter('c', { default: -2.5 });
   d = Parameter('d', { default: Date.now() });
   e = Parameter('e');
   @step start() { this.next(this.end); }
-  @step end() {}`)).parameters;
-    assert.deepEqual(inferred.map((x) => [x.name, x.type, x.default ?? null, x.defaultText ?? null]), [
-      ['a', 'boolean', true, null],
-      ['b', 'json', { k: [1, 2] }, null],
-      ['c', 'number', -2.5, null],
-      ['d', 'string', null, 'Date.now()'],
-      ['e', 'string', null, null],
-    ]);
+  @step end() {}`),
+    ).parameters;
+    assert.deepEqual(
+      inferred.map((x) => [x.name, x.type, x.default ?? null, x.defaultText ?? null]),
+      [
+        ['a', 'boolean', true, null],
+        ['b', 'json', { k: [1, 2] }, null],
+        ['c', 'number', -2.5, null],
+        ['d', 'string', null, 'Date.now()'],
+        ['e', 'string', null, null],
+      ],
+    );
   });
 
   it('records assigns and reads per step; `this.x += 1` is a read before an assignment', () => {
@@ -130,7 +150,8 @@ describe('graph: parseFlow', () => {
   });
 
   it('does not count the flow API, steps, helpers, private names or other `this` as artifacts', () => {
-    const g = parseFlow(flow(`  declare items: number[];
+    const g = parseFlow(
+      flow(`  declare items: number[];
   declare total: number;
   helper() { return 1; }
   get twice() { return 2; }
@@ -145,14 +166,24 @@ describe('graph: parseFlow', () => {
   }
   @step each() { console.log(this.input, this.index); this.next(this.join); }
   @step join(inputs: Inputs) { this.mergeArtifacts(inputs, { include: ['total'] }); this.next(this.end); }
-  @step end() {}`));
+  @step end() {}`),
+    );
     const start = step(g, 'start');
-    assert.deepEqual(start.assigns.map((a) => a.name), ['total', 'items']);
+    assert.deepEqual(
+      start.assigns.map((a) => a.name),
+      ['total', 'items'],
+    );
     assert.deepEqual(start.reads.map((a) => a.name).sort(), ['total', 'viaArrow']);
     assert.deepEqual(step(g, 'each').reads, []);
     assert.deepEqual(step(g, 'join').merge?.include, ['total']);
-    assert.deepEqual(g.methods.map((m) => m.name), ['helper', 'twice']);
-    assert.deepEqual(g.steps.map((s) => s.name), ['start', 'each', 'join', 'end']);
+    assert.deepEqual(
+      g.methods.map((m) => m.name),
+      ['helper', 'twice'],
+    );
+    assert.deepEqual(
+      g.steps.map((s) => s.name),
+      ['start', 'each', 'join', 'end'],
+    );
   });
 
   it('counts what helper methods assign as assigned by the step that calls them, at the call', () => {
@@ -164,51 +195,76 @@ describe('graph: parseFlow', () => {
   @step end() { console.log(this.data); }`);
     const g = parseFlow(text);
     const start = step(g, 'start');
-    assert.deepEqual(start.assigns.map((a) => a.name), ['data', 'extra']);
+    assert.deepEqual(
+      start.assigns.map((a) => a.name),
+      ['data', 'extra'],
+    );
     assert.equal(textAt(text, start.assigns[0].range), 'this.load()');
     assert.deepEqual(start.upstreamReads, []);
-    assert.deepEqual(step(g, 'end').upstreamReads.map((r) => r.name), ['data']);
+    assert.deepEqual(
+      step(g, 'end').upstreamReads.map((r) => r.name),
+      ['data'],
+    );
   });
 
   it('takes only @step methods as steps (with an aliased import too)', () => {
     const g = parseFlow(
-      flow(`  @s start() { this.next(this.end); }
+      flow(
+        `  @s start() { this.next(this.end); }
   notAStep() { this.next(this.end); }
-  @s async end() {}`, "import { FlowSpec, step as s } from 'stepwise';"),
+  @s async end() {}`,
+        "import { FlowSpec, step as s } from 'stepwise';",
+      ),
     );
-    assert.deepEqual(g.steps.map((x) => x.name), ['start', 'end']);
+    assert.deepEqual(
+      g.steps.map((x) => x.name),
+      ['start', 'end'],
+    );
     assert.equal(step(g, 'end').isAsync, true);
-    assert.deepEqual(g.methods.map((m) => m.name), ['notAStep']);
+    assert.deepEqual(
+      g.methods.map((m) => m.name),
+      ['notAStep'],
+    );
   });
 
   it('records next-call problems: several calls, not last, non-step arguments', () => {
-    const g = parseFlow(flow(`  @step start() { if (Math.random()) { this.next(this.a); } else { this.next(this.b); } }
+    const g = parseFlow(
+      flow(`  @step start() { if (Math.random()) { this.next(this.a); } else { this.next(this.b); } }
   @step a() { this.next(this.end); console.log('late'); }
   @step b() { this.next('end', this.end); }
-  @step end() {}`));
+  @step end() {}`),
+    );
     assert.equal(step(g, 'start').nextCallCount, 2);
     assert.deepEqual(step(g, 'start').successors, ['b']);
     assert.equal(step(g, 'a').nextNotLast, true);
     assert.equal(step(g, 'b').nextNotLast, false);
-    assert.deepEqual(step(g, 'b').invalidNextArgs.map((x) => x.text), ["'end'"]);
+    assert.deepEqual(
+      step(g, 'b').invalidNextArgs.map((x) => x.text),
+      ["'end'"],
+    );
     assert.deepEqual(step(g, 'b').successors, ['end']);
   });
 
   it('tells declared fields from initialised ones (field initialisers and constructor assignments)', () => {
-    const g = parseFlow(flow(`  declare a: number;
+    const g = parseFlow(
+      flow(`  declare a: number;
   b = 3;
   c: string[] = [];
   d?: number;
   constructor() { super(); this.d = 1; this.e = 2; }
   @step start() { this.next(this.end); }
-  @step end() {}`));
-    assert.deepEqual(g.fields.map((f) => [f.name, f.initialized]), [
-      ['a', false],
-      ['b', true],
-      ['c', true],
-      ['d', true],
-      ['e', true],
-    ]);
+  @step end() {}`),
+    );
+    assert.deepEqual(
+      g.fields.map((f) => [f.name, f.initialized]),
+      [
+        ['a', false],
+        ['b', true],
+        ['c', true],
+        ['d', true],
+        ['e', true],
+      ],
+    );
   });
 
   it('picks the default-exported flow class and lists the others', () => {
@@ -218,7 +274,10 @@ export class First extends FlowSpec { @step start() { this.next(this.end); } @st
 export default class Second extends FlowSpec { @step start() { this.next(this.end); } @step end() {} }
 `);
     assert.equal(g.flowName, 'Second');
-    assert.deepEqual(g.otherFlows.map((f) => f.name), ['First']);
+    assert.deepEqual(
+      g.otherFlows.map((f) => f.name),
+      ['First'],
+    );
     assert.equal(g.otherFlows[0].range.start.line, 2);
   });
 
@@ -235,7 +294,10 @@ export default class Second extends FlowSpec { @step start() { this.next(this.en
   @step end() {}`);
     const g = parseFlow(text);
     assert.ok(g.syntaxErrors.length > 0);
-    assert.ok(g.syntaxErrors.some((e) => e.range.start.line === 2), 'the missing expression in start is reported on its line');
+    assert.ok(
+      g.syntaxErrors.some((e) => e.range.start.line === 2),
+      'the missing expression in start is reported on its line',
+    );
     assert.equal(g.flowName, 'TestFlow');
     assert.deepEqual(step(g, 'start').successors, ['middle']);
     assert.ok(g.steps.some((s) => s.name === 'middle'));
@@ -246,7 +308,9 @@ export default class Second extends FlowSpec { @step start() { this.next(this.en
   });
 
   it('matches the golden FlowGraph JSON of every conformance flow', () => {
-    for (const name of readdirSync(flowsDir).filter((f) => f.endsWith('.ts')).sort()) {
+    for (const name of readdirSync(flowsDir)
+      .filter((f) => f.endsWith('.ts'))
+      .sort()) {
       expectGolden(`graph/${name.replace(/\.ts$/, '.json')}`, JSON.stringify(parseFixture(name), null, 2) + '\n');
     }
   });

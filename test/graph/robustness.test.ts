@@ -54,7 +54,10 @@ export default class Odd extends FlowSpec {
   @step end() {}
 }`);
     // The overload signature is not a second `start`.
-    assert.deepEqual(g.steps.map((s) => s.name), ['start', 'end']);
+    assert.deepEqual(
+      g.steps.map((s) => s.name),
+      ['start', 'end'],
+    );
     assert.deepEqual(lintFlow(g), []);
   });
 });

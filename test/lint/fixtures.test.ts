@@ -6,7 +6,8 @@ import { lintFlow, type FlowDiagnostic } from '../../runtime/src/lint';
 import { fixtures } from '../support/cli';
 import { expectGolden } from './golden';
 
-const lintFile = (dir: string, name: string, text = readFileSync(join(fixtures, dir, name), 'utf8')) => lintFlow(parseFlow(text, `${dir}/${name}`));
+const lintFile = (dir: string, name: string, text = readFileSync(join(fixtures, dir, name), 'utf8')) =>
+  lintFlow(parseFlow(text, `${dir}/${name}`));
 
 /** code@line (1-based): what each invalid fixture's `// expect` comment asks for, nothing more. */
 const EXPECTED: Record<string, string[]> = {
@@ -23,7 +24,9 @@ const EXPECTED: Record<string, string[]> = {
 const summary = (ds: FlowDiagnostic[]) => ds.map((d) => `${d.code}@${d.range.start.line + 1}`);
 
 describe('lint: conformance fixtures', () => {
-  const invalid = readdirSync(join(fixtures, 'invalid')).filter((f) => f.endsWith('.ts')).sort();
+  const invalid = readdirSync(join(fixtures, 'invalid'))
+    .filter((f) => f.endsWith('.ts'))
+    .sort();
 
   it('has an expectation for every invalid fixture', () => {
     assert.deepEqual(invalid, Object.keys(EXPECTED).sort());
@@ -56,9 +59,14 @@ describe('lint: conformance fixtures', () => {
     assert.deepEqual(join.data?.text, 'inputs: Inputs<JoinWithoutInputsFlow>');
   });
 
-  for (const name of readdirSync(join(fixtures, 'flows')).filter((f) => f.endsWith('.ts')).sort()) {
+  for (const name of readdirSync(join(fixtures, 'flows'))
+    .filter((f) => f.endsWith('.ts'))
+    .sort()) {
     it(`flows/${name}: lints clean`, () => {
-      assert.deepEqual(lintFile('flows', name).map((d) => `${d.code}@${d.range.start.line + 1} ${d.message}`), []);
+      assert.deepEqual(
+        lintFile('flows', name).map((d) => `${d.code}@${d.range.start.line + 1} ${d.message}`),
+        [],
+      );
     });
   }
 

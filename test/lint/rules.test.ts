@@ -61,37 +61,59 @@ const CASES: Record<string, Case> = {
     good: flow(`  @step start() { this.next(this.a); }\n  @step a() { this.next(this.end); }\n  @step end() {}`),
   },
   SW006: {
-    bad: flow(`  @step start() { this.next(this.a); console.log('late'); }\n  @step a() { if (1) { this.next(this.end); } else { this.next(this.end); } }\n  @step end() {}`),
+    bad: flow(
+      `  @step start() { this.next(this.a); console.log('late'); }\n  @step a() { if (1) { this.next(this.end); } else { this.next(this.end); } }\n  @step end() {}`,
+    ),
     lines: [3, 4],
     good: flow(`  @step start() { console.log('early'); this.next(this.a); }\n  @step a() { this.next(this.end); }\n  @step end() {}`),
   },
   SW007: {
-    bad: flow(`  @step start() { this.next(this.a); }\n  @step a() { this.next(this.b); }\n  @step b() { this.next(this.start); }\n  @step end() {}`),
+    bad: flow(
+      `  @step start() { this.next(this.a); }\n  @step a() { this.next(this.b); }\n  @step b() { this.next(this.start); }\n  @step end() {}`,
+    ),
     lines: [5],
-    good: flow(`  @step start() { this.next(this.a); }\n  @step a() { this.next(this.b); }\n  @step b() { this.next(this.end); }\n  @step end() {}`),
+    good: flow(
+      `  @step start() { this.next(this.a); }\n  @step a() { this.next(this.b); }\n  @step b() { this.next(this.end); }\n  @step end() {}`,
+    ),
     also: (d) => assert.deepEqual(d.data?.cycle, ['start', 'a', 'b', 'start']),
   },
   SW008: {
-    bad: flow(`  @step start() { this.next(this.end); }\n  @step orphan() { this.next(this.other); }\n  @step other() { this.next(this.end); }\n  @step end() {}`),
+    bad: flow(
+      `  @step start() { this.next(this.end); }\n  @step orphan() { this.next(this.other); }\n  @step other() { this.next(this.end); }\n  @step end() {}`,
+    ),
     lines: [4],
-    good: flow(`  @step start() { this.next(this.orphan); }\n  @step orphan() { this.next(this.other); }\n  @step other() { this.next(this.end); }\n  @step end() {}`),
+    good: flow(
+      `  @step start() { this.next(this.orphan); }\n  @step orphan() { this.next(this.other); }\n  @step other() { this.next(this.end); }\n  @step end() {}`,
+    ),
     also: (d) => assert.deepEqual(d.data?.alsoUnreachable, ['other']),
   },
   SW009: {
-    bad: flow(`  declare xs: number[];\n  @step start() { this.xs = [1, 2]; this.next(this.each, { foreach: 'xs' }); }\n  @step each() { this.next(this.end); }\n  @step end() {}`),
+    bad: flow(
+      `  declare xs: number[];\n  @step start() { this.xs = [1, 2]; this.next(this.each, { foreach: 'xs' }); }\n  @step each() { this.next(this.end); }\n  @step end() {}`,
+    ),
     lines: [4],
-    good: flow(`  declare xs: number[];\n  @step start() { this.xs = [1, 2]; this.next(this.each, { foreach: 'xs' }); }\n  @step each() { this.next(this.join); }\n  @step join(inputs: Inputs) { this.next(this.end); }\n  @step end() {}`),
+    good: flow(
+      `  declare xs: number[];\n  @step start() { this.xs = [1, 2]; this.next(this.each, { foreach: 'xs' }); }\n  @step each() { this.next(this.join); }\n  @step join(inputs: Inputs) { this.next(this.end); }\n  @step end() {}`,
+    ),
     also: (d) => assert.match(d.message, /foreach in `start` is never joined/),
   },
   SW010: {
-    bad: flow(`  @step start() { this.next(this.a, this.b); }\n  @step a() { this.next(this.c, this.d); }\n  @step b() { this.next(this.j); }\n  @step c() { this.next(this.j); }\n  @step d() { this.next(this.k); }\n  @step j(inputs: Inputs) { this.next(this.k); }\n  @step k(inputs: Inputs) { this.next(this.end); }\n  @step end() {}`),
+    bad: flow(
+      `  @step start() { this.next(this.a, this.b); }\n  @step a() { this.next(this.c, this.d); }\n  @step b() { this.next(this.j); }\n  @step c() { this.next(this.j); }\n  @step d() { this.next(this.k); }\n  @step j(inputs: Inputs) { this.next(this.k); }\n  @step k(inputs: Inputs) { this.next(this.end); }\n  @step end() {}`,
+    ),
     lines: [8],
-    good: flow(`  @step start() { this.next(this.a, this.b); }\n  @step a() { this.next(this.c, this.d); }\n  @step b() { this.next(this.k); }\n  @step c() { this.next(this.j); }\n  @step d() { this.next(this.j); }\n  @step j(inputs: Inputs) { this.next(this.k); }\n  @step k(inputs: Inputs) { this.next(this.end); }\n  @step end() {}`),
+    good: flow(
+      `  @step start() { this.next(this.a, this.b); }\n  @step a() { this.next(this.c, this.d); }\n  @step b() { this.next(this.k); }\n  @step c() { this.next(this.j); }\n  @step d() { this.next(this.j); }\n  @step j(inputs: Inputs) { this.next(this.k); }\n  @step k(inputs: Inputs) { this.next(this.end); }\n  @step end() {}`,
+    ),
   },
   SW011: {
-    bad: flow(`  @step start() { this.next(this.a, this.b); }\n  @step a() { this.next(this.j); }\n  @step b() { this.next(this.j); }\n  @step j() { this.next(this.end); }\n  @step end() {}`),
+    bad: flow(
+      `  @step start() { this.next(this.a, this.b); }\n  @step a() { this.next(this.j); }\n  @step b() { this.next(this.j); }\n  @step j() { this.next(this.end); }\n  @step end() {}`,
+    ),
     lines: [6],
-    good: flow(`  @step start() { this.next(this.a, this.b); }\n  @step a() { this.next(this.j); }\n  @step b() { this.next(this.j); }\n  @step j(inputs: Inputs) { this.next(this.end); }\n  @step end() {}`),
+    good: flow(
+      `  @step start() { this.next(this.a, this.b); }\n  @step a() { this.next(this.j); }\n  @step b() { this.next(this.j); }\n  @step j(inputs: Inputs) { this.next(this.end); }\n  @step end() {}`,
+    ),
     also: (d) => {
       assert.equal(d.data?.flowName, 'TestFlow');
       assert.deepEqual(d.data?.insertAt, { line: 5, character: 10 });
@@ -103,9 +125,13 @@ const CASES: Record<string, Case> = {
     good: flow(`  @step start() { this.next(this.a); }\n  @step a() { this.next(this.end); }\n  @step end() {}`),
   },
   SW013: {
-    bad: flow(`  declare values: number[];\n  @step start() { this.values = [1]; this.next(this.each, { foreach: 'valeus' }); }\n  @step each() { this.next(this.join); }\n  @step join(inputs: Inputs) { this.next(this.end); }\n  @step end() {}`),
+    bad: flow(
+      `  declare values: number[];\n  @step start() { this.values = [1]; this.next(this.each, { foreach: 'valeus' }); }\n  @step each() { this.next(this.join); }\n  @step join(inputs: Inputs) { this.next(this.end); }\n  @step end() {}`,
+    ),
     lines: [4],
-    good: flow(`  declare values: number[];\n  @step start() { this.values = [1]; this.next(this.mid); }\n  @step mid() { this.next(this.each, { foreach: 'values' }); }\n  @step each() { this.next(this.join); }\n  @step join(inputs: Inputs) { this.next(this.end); }\n  @step end() {}`),
+    good: flow(
+      `  declare values: number[];\n  @step start() { this.values = [1]; this.next(this.mid); }\n  @step mid() { this.next(this.each, { foreach: 'values' }); }\n  @step each() { this.next(this.join); }\n  @step join(inputs: Inputs) { this.next(this.end); }\n  @step end() {}`,
+    ),
     also: (d) => assert.deepEqual(d.data, { step: 'start', artifact: 'valeus', suggestion: 'values' }),
   },
   SW014: {
@@ -119,14 +145,22 @@ const CASES: Record<string, Case> = {
     good: flow(`  @step start() { this.next(this.load); }\n  @step load() { this.loaded = 1; this.next(this.end); }\n  @step end() {}`),
   },
   SW016: {
-    bad: flow(`  a = Parameter('alpha', { default: 1 });\n  b = Parameter('alpha', { default: 2 });\n  @step start() { this.next(this.end); }\n  @step end() {}`),
+    bad: flow(
+      `  a = Parameter('alpha', { default: 1 });\n  b = Parameter('alpha', { default: 2 });\n  @step start() { this.next(this.end); }\n  @step end() {}`,
+    ),
     lines: [4],
-    good: flow(`  a = Parameter('alpha', { default: 1 });\n  b = Parameter('beta', { default: 2 });\n  @step start() { this.next(this.end); }\n  @step end() {}`),
+    good: flow(
+      `  a = Parameter('alpha', { default: 1 });\n  b = Parameter('beta', { default: 2 });\n  @step start() { this.next(this.end); }\n  @step end() {}`,
+    ),
   },
   SW017: {
-    bad: flow(`  declare x: number;\n  declare y: number;\n  @step start() { this.next(this.a); }\n  @step a() { console.log(this.x); this.x = 1; this.next(this.end); }\n  @step end() { console.log(this.x, this.y); }`),
+    bad: flow(
+      `  declare x: number;\n  declare y: number;\n  @step start() { this.next(this.a); }\n  @step a() { console.log(this.x); this.x = 1; this.next(this.end); }\n  @step end() { console.log(this.x, this.y); }`,
+    ),
     lines: [6, 7],
-    good: flow(`  declare x: number;\n  k = Parameter('k', { default: 1 });\n  @step start() { this.x = this.k; this.next(this.a); }\n  @step a() { console.log(this.x); this.x += 1; this.next(this.end); }\n  @step end() { console.log(this.x, this.k); }`),
+    good: flow(
+      `  declare x: number;\n  k = Parameter('k', { default: 1 });\n  @step start() { this.x = this.k; this.next(this.a); }\n  @step a() { console.log(this.x); this.x += 1; this.next(this.end); }\n  @step end() { console.log(this.x, this.k); }`,
+    ),
     also: (d) => assert.match(d.message, /`a` reads `x`, which no step before it assigns/),
   },
   SW018: {
@@ -148,7 +182,9 @@ const CASES: Record<string, Case> = {
   SW021: {
     bad: flow(`  k = Parameter('k', { default: 1 });\n  @step start() { this.k = 2; this.next(this.end); }\n  @step end() {}`),
     lines: [4],
-    good: flow(`  declare k2: number;\n  k = Parameter('k', { default: 1 });\n  @step start() { this.k2 = this.k * 2; this.next(this.end); }\n  @step end() {}`),
+    good: flow(
+      `  declare k2: number;\n  k = Parameter('k', { default: 1 });\n  @step start() { this.k2 = this.k * 2; this.next(this.end); }\n  @step end() {}`,
+    ),
   },
 };
 
@@ -178,29 +214,43 @@ describe('lint: one failing and one passing case per rule', () => {
         c.also?.(ds.find((x) => x.code === rule.code)!);
       });
       it('accepts the passing case', () => {
-        assert.deepEqual(lint(c.good).map((d) => `${d.code} ${d.message}`), []);
+        assert.deepEqual(
+          lint(c.good).map((d) => `${d.code} ${d.message}`),
+          [],
+        );
       });
     });
   }
 
   it('returns every finding, not just the first', () => {
     const ds = lint(flow(`  @step start() { this.next(this.nope1, this.nope2); }\n  @step a() { console.log(1); }`));
-    assert.deepEqual(ds.map((d) => d.code), ['SW002', 'SW003', 'SW003', 'SW005', 'SW008']);
+    assert.deepEqual(
+      ds.map((d) => d.code),
+      ['SW002', 'SW003', 'SW003', 'SW005', 'SW008'],
+    );
   });
 
   it('reports nothing but syntax errors for a file without a flow', () => {
     assert.deepEqual(lint('export const x = 1;\n'), []);
-    assert.deepEqual(lint('export const x = ;\n').map((d) => d.code), ['SW000']);
+    assert.deepEqual(
+      lint('export const x = ;\n').map((d) => d.code),
+      ['SW000'],
+    );
   });
 
   it('names the exclude list when mergeArtifacts drops a read artifact', () => {
-    const ds = lint(flow(`  declare c: string;\n  @step start() { this.c = 'x'; this.next(this.a, this.b); }\n  @step a() { this.next(this.j); }\n  @step b() { this.next(this.j); }\n  @step j(inputs: Inputs) { this.mergeArtifacts(inputs, { exclude: ['c'] }); this.next(this.end); }\n  @step end() { console.log(this.c); }`));
+    const ds = lint(
+      flow(
+        `  declare c: string;\n  @step start() { this.c = 'x'; this.next(this.a, this.b); }\n  @step a() { this.next(this.j); }\n  @step b() { this.next(this.j); }\n  @step j(inputs: Inputs) { this.mergeArtifacts(inputs, { exclude: ['c'] }); this.next(this.end); }\n  @step end() { console.log(this.c); }`,
+      ),
+    );
     assert.equal(ds.length, 1);
     assert.match(ds[0].message, /`end` reads `c`, dropped at the join `j`: its this.mergeArtifacts\(\.\.\.\) call excludes it/);
   });
 
   it('names the inner join that dropped an artifact when an outer join had nothing to merge', () => {
-    const ds = lint(flow(`  declare items: number[];
+    const ds = lint(
+      flow(`  declare items: number[];
   declare sq: number;
   @step start() { this.next(this.a, this.b); }
   @step a() { this.items = [1, 2]; this.next(this.each, { foreach: 'items' }); }
@@ -208,21 +258,38 @@ describe('lint: one failing and one passing case per rule', () => {
   @step joinA(inputs: Inputs) { this.next(this.j); }
   @step b() { this.next(this.j); }
   @step j(inputs: Inputs) { this.mergeArtifacts(inputs); this.next(this.end); }
-  @step end() { console.log(this.items); }`));
-    assert.deepEqual(ds.map((d) => `${d.code}@${d.range.start.line + 1}`), ['SW017@11']);
+  @step end() { console.log(this.items); }`),
+    );
+    assert.deepEqual(
+      ds.map((d) => `${d.code}@${d.range.start.line + 1}`),
+      ['SW017@11'],
+    );
     assert.match(ds[0].message, /`end` reads `items`, dropped at the join `joinA`/);
   });
 
   it('lets mergeArtifacts without include carry every artifact, and warns about reads before the call', () => {
     const base = `  declare c: string;\n  @step start() { this.c = 'x'; this.next(this.a, this.b); }\n  @step a() { this.next(this.j); }\n  @step b() { this.next(this.j); }\n`;
-    assert.deepEqual(lint(flow(`${base}  @step j(inputs: Inputs) { this.mergeArtifacts(inputs); console.log(this.c); this.next(this.end); }\n  @step end() { console.log(this.c); }`)), []);
-    const early = lint(flow(`${base}  @step j(inputs: Inputs) { console.log(this.c); this.mergeArtifacts(inputs); this.next(this.end); }\n  @step end() {}`));
-    assert.deepEqual(early.map((d) => d.code), ['SW017']);
+    assert.deepEqual(
+      lint(
+        flow(
+          `${base}  @step j(inputs: Inputs) { this.mergeArtifacts(inputs); console.log(this.c); this.next(this.end); }\n  @step end() { console.log(this.c); }`,
+        ),
+      ),
+      [],
+    );
+    const early = lint(
+      flow(`${base}  @step j(inputs: Inputs) { console.log(this.c); this.mergeArtifacts(inputs); this.next(this.end); }\n  @step end() {}`),
+    );
+    assert.deepEqual(
+      early.map((d) => d.code),
+      ['SW017'],
+    );
     assert.match(early[0].message, /before its this.mergeArtifacts/);
   });
 
   it('is documented in docs/LINT_RULES.md', () => {
     const doc = readFileSync(join(repoRoot, 'docs', 'LINT_RULES.md'), 'utf8');
-    for (const r of rules) assert.match(doc, new RegExp(`\\| ${r.code} \\| \`${r.name}\` \\| ${r.severity} \\|`), `${r.code} missing from docs/LINT_RULES.md`);
+    for (const r of rules)
+      assert.match(doc, new RegExp(`\\| ${r.code} \\| \`${r.name}\` \\| ${r.severity} \\|`), `${r.code} missing from docs/LINT_RULES.md`);
   });
 });

@@ -97,7 +97,10 @@ export default class NoNextFlow extends FlowSpec {
     const r = await ws.cli(['run', file]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /no_end\.ts:\d+:\d+: error/);
-    assert.deepEqual(readdirSync(ws.dir).filter((n) => n === '.stepwise'), []);
+    assert.deepEqual(
+      readdirSync(ws.dir).filter((n) => n === '.stepwise'),
+      [],
+    );
   });
 
   it('spin re-runs one task from the same inputs into a run of its own', async () => {
@@ -133,7 +136,10 @@ describe('CLI reading the datastore: runs, logs, dump, and bad pathspecs', funct
     const text = await ws.cli(['runs', 'ForeachFlow']);
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, new RegExp(`${runId}\\s+succeeded`));
-    const json = JSON.parse((await ws.cli(['runs', join(ws.dir, 'foreach.ts'), '--json'])).stdout) as Array<{ runId: string; status: string }>;
+    const json = JSON.parse((await ws.cli(['runs', join(ws.dir, 'foreach.ts'), '--json'])).stdout) as Array<{
+      runId: string;
+      status: string;
+    }>;
     assert.equal(json[0].runId, runId);
     assert.equal(json[0].status, 'succeeded');
   });

@@ -16,12 +16,18 @@ describe('conformance flows through the CLI', function () {
     const file = ws.copy('flows/hello.ts');
     const r = await ws.cli(['run', file]);
     assert.equal(r.code, 0, r.stderr + r.stdout);
-    assert.deepEqual(taskLines(r.stdout, 'hello').filter((l) => l.includes('Hello')), ['Hello World!']);
+    assert.deepEqual(
+      taskLines(r.stdout, 'hello').filter((l) => l.includes('Hello')),
+      ['Hello World!'],
+    );
     const run = await ws.flow('HelloWorldFlow').latestRun();
     assert.equal(run.id, runIdOf(r.stdout));
     assert.ok(run.successful);
     const steps = await run.steps();
-    assert.deepEqual(steps.map((s) => s.name), ['start', 'hello', 'end']);
+    assert.deepEqual(
+      steps.map((s) => s.name),
+      ['start', 'hello', 'end'],
+    );
     for (const s of steps) {
       const tasks = await s.tasks();
       assert.equal(tasks.length, 1);
@@ -30,7 +36,8 @@ describe('conformance flows through the CLI', function () {
     assert.match(await (await run.step('hello').task()).stdout, /^Hello World!$/m);
     const show = await ws.cli(['show', file]);
     assert.equal(show.code, 0);
-    for (const text of ['start', 'hello', 'end', 'Starting point', 'Just saying hi', 'Finish line']) assert.ok(show.stdout.includes(text), text);
+    for (const text of ['start', 'hello', 'end', 'Starting point', 'Just saying hi', 'Finish line'])
+      assert.ok(show.stdout.includes(text), text);
   });
 
   it('counter: count is 0, 1, 2 along the steps; dump shows it', async () => {
@@ -39,14 +46,20 @@ describe('conformance flows through the CLI', function () {
     assert.equal(r.code, 0, r.stderr);
     assert.ok(taskLines(r.stdout, 'add').includes('The count is 0 before incrementing'));
     const run = await ws.flow('CounterFlow').latestRun();
-    for (const [step, count] of [['start', 0], ['add', 1], ['end', 2]] as const) {
+    for (const [step, count] of [
+      ['start', 0],
+      ['add', 1],
+      ['end', 2],
+    ] as const) {
       assert.equal(await (await run.step(step).task()).data('count'), count, step);
     }
     const end = await run.step('end').task();
     const dump = await ws.cli(['dump', `${run.id}/end/${end.id}`]);
     assert.equal(dump.code, 0, dump.stderr);
     assert.match(dump.stdout, /count: 2/);
-    const json = JSON.parse((await ws.cli(['dump', `CounterFlow/${run.id}/end/${end.id}`, '--json'])).stdout) as { artifacts: { count: number } };
+    const json = JSON.parse((await ws.cli(['dump', `CounterFlow/${run.id}/end/${end.id}`, '--json'])).stdout) as {
+      artifacts: { count: number };
+    };
     assert.equal(json.artifacts.count, 2);
   });
 
@@ -154,7 +167,9 @@ describe('conformance flows through the CLI', function () {
     const file = ws.copy('flows/foreach.ts');
     const r = await ws.cli(['run', file]);
     assert.equal(r.code, 0, r.stderr);
-    const analyzing = taskLines(r.stdout, 'analyzeCreatures').filter((l) => l.startsWith('Analyzing')).sort();
+    const analyzing = taskLines(r.stdout, 'analyzeCreatures')
+      .filter((l) => l.startsWith('Analyzing'))
+      .sort();
     assert.deepEqual(analyzing, ['Analyzing bird', 'Analyzing dog', 'Analyzing mouse']);
     assert.ok(taskLines(r.stdout, 'end').includes('mouse won!'));
     const run = await ws.flow('ForeachFlow').latestRun();
@@ -170,7 +185,10 @@ describe('conformance flows through the CLI', function () {
     assert.match(r.stdout, /1000 foreach tasks, more than the maximum of 100/);
     assert.match(r.stdout, /--max-num-splits/);
     const run = await ws.flow('WideForeachFlow').latestRun();
-    assert.deepEqual((await run.steps()).map((s) => s.name), ['start']);
+    assert.deepEqual(
+      (await run.steps()).map((s) => s.name),
+      ['start'],
+    );
   });
 
   it('wide foreach: --max-num-splits 1000 --max-workers 2 sums correctly, never more than 2 tasks alive', async function () {
@@ -194,7 +212,10 @@ describe('conformance flows through the CLI', function () {
 
   it('debug: b fails with the JSON.parse error at its TypeScript line; a succeeds', async () => {
     const file = ws.copy('flows/debug.ts');
-    const line = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('JSON.parse')) + 1;
+    const line =
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('JSON.parse')) + 1;
     const r = await ws.cli(['run', file]);
     assert.equal(r.code, 1);
     assert.match(r.stdout, /Step failure: step b \(task \d+\) failed/);
@@ -240,7 +261,13 @@ describe('conformance flows through the CLI', function () {
       const r = await ws.events(['resume', file, 'start', '--origin-run-id', failedRunId]);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.events.filter((e) => e.type === 'taskFinished' && e.cloned).length, 0);
-      assert.deepEqual(r.events.filter((e) => e.type === 'taskStarted').map((e) => (e as { step: string }).step).sort(), ['a', 'b', 'end', 'join', 'start']);
+      assert.deepEqual(
+        r.events
+          .filter((e) => e.type === 'taskStarted')
+          .map((e) => (e as { step: string }).step)
+          .sort(),
+        ['a', 'b', 'end', 'join', 'start'],
+      );
     });
 
     it('resume end after the failed run starts at the failed step b', async () => {

@@ -11,8 +11,17 @@ import { isAlive } from '../support/process';
 import { Workspace } from '../support/workspace';
 
 /** Starts the CLI in the background and resolves once a stdout line matches `ready`. */
-function startUntil(ws: Workspace, args: string[], ready: RegExp, env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; match: RegExpExecArray; output: () => string }> {
-  const child = spawn(process.execPath, [cliPath, ...args], { cwd: ws.dir, env: { ...process.env, STEPWISE_DATASTORE_ROOT: ws.root, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function startUntil(
+  ws: Workspace,
+  args: string[],
+  ready: RegExp,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ child: ChildProcess; match: RegExpExecArray; output: () => string }> {
+  const child = spawn(process.execPath, [cliPath, ...args], {
+    cwd: ws.dir,
+    env: { ...process.env, STEPWISE_DATASTORE_ROOT: ws.root, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   return new Promise((resolve, reject) => {
     child.stdout!.setEncoding('utf8').on('data', (d: string) => {
@@ -42,7 +51,12 @@ describe('crash safety', function () {
 
   it('SIGKILL of the runner mid-run: the store stays readable, the run reads as killed, resume completes it', async () => {
     const file = ws.copy('runtime/slow_foreach.ts');
-    const { child, match } = await startUntil(ws, ['run', file, '--max-workers', '2'], /\[(\d+)\/work\/\d+ \(pid \d+\)\] Task is starting\./, { SLOW_MS: '3000' });
+    const { child, match } = await startUntil(
+      ws,
+      ['run', file, '--max-workers', '2'],
+      /\[(\d+)\/work\/\d+ \(pid \d+\)\] Task is starting\./,
+      { SLOW_MS: '3000' },
+    );
     const runId = match[1];
     child.kill('SIGKILL');
     await exited(child);
@@ -60,7 +74,12 @@ describe('crash safety', function () {
 
   it('SIGKILL of a task: the task is recorded as failed, the run fails, resume completes it', async () => {
     const file = ws.copy('runtime/slow_foreach.ts');
-    const { child, match } = await startUntil(ws, ['run', file, '--max-workers', '1'], /\[(\d+)\/work\/(\d+) \(pid (\d+)\)\] Task is starting\./, { SLOW_MS: '4000' });
+    const { child, match } = await startUntil(
+      ws,
+      ['run', file, '--max-workers', '1'],
+      /\[(\d+)\/work\/(\d+) \(pid (\d+)\)\] Task is starting\./,
+      { SLOW_MS: '4000' },
+    );
     process.kill(Number(match[3]), 'SIGKILL');
     const code = await exited(child);
     assert.equal(code, 1);
@@ -76,7 +95,12 @@ describe('crash safety', function () {
 
   it('Ctrl-C (SIGINT) kills the task processes and marks the run killed', async () => {
     const file = ws.copy('runtime/slow_foreach.ts');
-    const { child, match } = await startUntil(ws, ['run', file, '--max-workers', '2'], /\[(\d+)\/work\/\d+ \(pid (\d+)\)\] Task is starting\./, { SLOW_MS: '20000' });
+    const { child, match } = await startUntil(
+      ws,
+      ['run', file, '--max-workers', '2'],
+      /\[(\d+)\/work\/\d+ \(pid (\d+)\)\] Task is starting\./,
+      { SLOW_MS: '20000' },
+    );
     child.kill('SIGINT');
     const code = await exited(child);
     assert.equal(code, 1);

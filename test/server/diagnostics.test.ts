@@ -110,7 +110,11 @@ describe('language server: diagnostics', function () {
         `graph of version ${g.version} matches its text`,
       );
     }
-    assert.deepEqual(graphs.map((g) => g.version), [...graphs.map((g) => g.version)].sort((a, b) => a - b), 'graphs arrive in version order');
+    assert.deepEqual(
+      graphs.map((g) => g.version),
+      [...graphs.map((g) => g.version)].sort((a, b) => a - b),
+      'graphs arrive in version order',
+    );
     await lsp.close(uri);
   });
 
@@ -121,10 +125,16 @@ describe('language server: diagnostics', function () {
     const added = doc.replace('  /** Finish line */', '  @step extra() { this.next(this.end); }\n\n  /** Finish line */');
     await lsp.change(uri, added.version, added.changes);
     const symbols = await lsp.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
-    assert.ok(symbols[0].children?.some((c) => c.name === 'extra'), 'the outline already has the step typed a moment ago');
+    assert.ok(
+      symbols[0].children?.some((c) => c.name === 'extra'),
+      'the outline already has the step typed a moment ago',
+    );
     // The same change is then published with its version.
     const published = await lsp.diagnosticsFor(uri, added.version);
-    assert.ok(published.diagnostics.some((d) => /`extra`/.test(messageOf(d))), 'the new step is unreachable');
+    assert.ok(
+      published.diagnostics.some((d) => /`extra`/.test(messageOf(d))),
+      'the new step is unreachable',
+    );
     await lsp.close(uri);
   });
 
@@ -152,8 +162,16 @@ describe('language server: diagnostics', function () {
     // A request is answered after the change is handled: a barrier, not a sleep.
     const symbols = await lsp.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
     assert.deepEqual(symbols, []);
-    assert.deepEqual(lsp.diagnostics.items.filter((p) => p.uri === uri), [], 'no diagnostics for a plain file');
-    assert.deepEqual(lsp.graphs.items.filter((p) => p.uri === uri).map((p) => p.version), [1], 'one null graph on open, none per keystroke');
+    assert.deepEqual(
+      lsp.diagnostics.items.filter((p) => p.uri === uri),
+      [],
+      'no diagnostics for a plain file',
+    );
+    assert.deepEqual(
+      lsp.graphs.items.filter((p) => p.uri === uri).map((p) => p.version),
+      [1],
+      'one null graph on open, none per keystroke',
+    );
     await lsp.close(uri);
   });
 

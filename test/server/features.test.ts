@@ -3,14 +3,7 @@
  * server over stdio about the conformance flows.
  */
 import { strict as assert } from 'node:assert';
-import type {
-  CompletionItem,
-  CompletionList,
-  DocumentSymbol,
-  Hover,
-  Location,
-  MarkupContent,
-} from 'vscode-languageserver-protocol';
+import type { CompletionItem, CompletionList, DocumentSymbol, Hover, Location, MarkupContent } from 'vscode-languageserver-protocol';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expectGolden, rangeText } from './golden';
@@ -43,7 +36,9 @@ describe('language server: outline, navigation, hover, completion', function () 
   const lines = (locations: Location[]) => locations.map((l) => l.range.start.line + 1);
 
   it('outlines the flow class with its parameters, artifacts and steps', async () => {
-    const symbols = await lsp.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri: uriOf('flows/counter_branch.ts') } });
+    const symbols = await lsp.request<DocumentSymbol[]>('textDocument/documentSymbol', {
+      textDocument: { uri: uriOf('flows/counter_branch.ts') },
+    });
     assert.equal(symbols.length, 1);
     assert.equal(symbols[0].name, 'CounterBranchFlow');
     assert.deepEqual(
@@ -63,7 +58,9 @@ describe('language server: outline, navigation, hover, completion', function () 
     assert.equal(textIn(text, join.selectionRange), 'join');
     assert.match(textIn(text, join.range), /^@step join\(inputs/);
 
-    const params = await lsp.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri: uriOf('flows/parameters.ts') } });
+    const params = await lsp.request<DocumentSymbol[]>('textDocument/documentSymbol', {
+      textDocument: { uri: uriOf('flows/parameters.ts') },
+    });
     const detail = params[0].children?.filter((c) => c.detail?.startsWith('Parameter')).map((c) => c.detail);
     assert.ok(detail && detail.some((d) => d?.startsWith('Parameter --creature')), `parameters listed: ${JSON.stringify(detail)}`);
   });
@@ -101,7 +98,10 @@ describe('language server: outline, navigation, hover, completion', function () 
     assert.deepEqual(texts(f, fromString), ['creatures', 'creatures']);
     assert.deepEqual(lines(fromString), [positionOf(text, 'declare creatures').line + 1, positionOf(text, 'this.creatures =').line + 1]);
     const fromThis = await lsp.request<Location[]>('textDocument/definition', at(f, 'this.creature = this.input', 'this.cr'.length));
-    assert.deepEqual(lines(fromThis), [positionOf(text, 'declare creature:').line + 1, positionOf(text, 'this.creature = this.input').line + 1]);
+    assert.deepEqual(lines(fromThis), [
+      positionOf(text, 'declare creature:').line + 1,
+      positionOf(text, 'this.creature = this.input').line + 1,
+    ]);
   });
 
   it("goes from a join's inputs.a to step a, and from inputs.a.x to artifact x", async () => {
@@ -110,7 +110,11 @@ describe('language server: outline, navigation, hover, completion', function () 
     const step = await lsp.request<Location[]>('textDocument/definition', at(f, 'inputs.addTwo.count', 'inputs.add'.length));
     assert.deepEqual(step[0].range.start, positionOf(text, '@step addTwo', '@step '.length));
     const artifact = await lsp.request<Location[]>('textDocument/definition', at(f, 'inputs[0].creature', 'inputs[0].cr'.length));
-    assert.deepEqual(lines(artifact), [positionOf(text, 'declare creature').line + 1, positionOf(text, "this.creature = 'dog'").line + 1, positionOf(text, 'this.creature = inputs[0]').line + 1]);
+    assert.deepEqual(lines(artifact), [
+      positionOf(text, 'declare creature').line + 1,
+      positionOf(text, "this.creature = 'dog'").line + 1,
+      positionOf(text, 'this.creature = inputs[0]').line + 1,
+    ]);
   });
 
   it('finds every reference to a step and to an artifact', async () => {
@@ -125,7 +129,10 @@ describe('language server: outline, navigation, hover, completion', function () 
       ...at(f, '@step addOne', '@step add'.length),
       context: { includeDeclaration: false },
     });
-    assert.deepEqual(lines(addOneRefs), [positionOf(text, 'this.next(this.addOne').line + 1, positionOf(text, 'inputs.addOne.count').line + 1]);
+    assert.deepEqual(lines(addOneRefs), [
+      positionOf(text, 'this.next(this.addOne').line + 1,
+      positionOf(text, 'inputs.addOne.count').line + 1,
+    ]);
     assert.deepEqual(lines(joinRefs), [
       positionOf(text, '@step join').line + 1,
       positionOf(text, 'this.next(this.join)', 0, 0).line + 1,
@@ -169,11 +176,17 @@ describe('language server: outline, navigation, hover, completion', function () 
 
   it('explains this.input in a foreach step, and that it is undefined elsewhere', async () => {
     const inForeach = await lsp.request<Hover>('textDocument/hover', at('flows/foreach.ts', 'this.input as string', 'this.in'.length));
-    assert.match((inForeach.contents as MarkupContent).value, /The item of `creatures` \(the foreach in `start`\) that this task of `analyzeCreatures` handles/);
+    assert.match(
+      (inForeach.contents as MarkupContent).value,
+      /The item of `creatures` \(the foreach in `start`\) that this task of `analyzeCreatures` handles/,
+    );
     const uri = fixtureUri('flows/hello.ts').replace('hello.ts', 'hello_input.ts');
     const text = fixtureText('flows/hello.ts').replace("console.log('Hello World!');", 'console.log(this.input);');
     await lsp.open(uri, text);
-    const elsewhere = await lsp.request<Hover>('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'this.input', 'this.in'.length) });
+    const elsewhere = await lsp.request<Hover>('textDocument/hover', {
+      textDocument: { uri },
+      position: positionOf(text, 'this.input', 'this.in'.length),
+    });
     assert.match((elsewhere.contents as MarkupContent).value, /nothing runs `hello` that way, so it is `undefined` here/);
     await lsp.close(uri);
   });
@@ -197,7 +210,10 @@ describe('language server: outline, navigation, hover, completion', function () 
     await lsp.change(uri, typing.version, typing.changes);
     const position = positionOf(doc.text, 'this.next(this.addOne, this.a', 'this.next(this.addOne, this.a'.length);
     const items = itemsOf(await lsp.request('textDocument/completion', { textDocument: { uri }, position }));
-    assert.deepEqual(items.map((i) => i.label), ['addOne', 'addTwo', 'join', 'end']);
+    assert.deepEqual(
+      items.map((i) => i.label),
+      ['addOne', 'addTwo', 'join', 'end'],
+    );
     const edit = items[0].textEdit as { range: { start: { character: number } } };
     assert.equal(edit.range.start.character, position.character - 1, 'the typed prefix is replaced');
     await lsp.close(uri);
@@ -225,13 +241,17 @@ describe('language server: outline, navigation, hover, completion', function () 
 
   it('answers stepwise/getFlowGraph with the current graph', async () => {
     const uri = uriOf('flows/foreach.ts');
-    const result = await lsp.request<{ uri: string; version: number; graph: { flowName: string; steps: Array<{ name: string; kind: string }> } | null }>(
-      'stepwise/getFlowGraph',
-      { uri },
-    );
+    const result = await lsp.request<{
+      uri: string;
+      version: number;
+      graph: { flowName: string; steps: Array<{ name: string; kind: string }> } | null;
+    }>('stepwise/getFlowGraph', { uri });
     assert.equal(result.version, 1);
     assert.equal(result.graph?.flowName, 'ForeachFlow');
-    assert.deepEqual(result.graph?.steps.map((s) => `${s.name}:${s.kind}`), ['start:start', 'analyzeCreatures:linear', 'join:join', 'end:end']);
+    assert.deepEqual(
+      result.graph?.steps.map((s) => `${s.name}:${s.kind}`),
+      ['start:start', 'analyzeCreatures:linear', 'join:join', 'end:end'],
+    );
     assert.equal(await lsp.request('stepwise/getFlowGraph', { uri: 'file:///not/open.ts' }), null);
   });
 });

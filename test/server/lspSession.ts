@@ -83,7 +83,9 @@ export class LspSession {
     proc.stderr.setEncoding('utf8').on('data', (d: string) => (session.stderr += d));
     proc.on('exit', (code, signal) => {
       session.exited = true;
-      const err = new Error(`language server exited (code ${code}, signal ${signal}); stderr: ${session.stderr}; log: ${session.logs.join('\n')}`);
+      const err = new Error(
+        `language server exited (code ${code}, signal ${signal}); stderr: ${session.stderr}; log: ${session.logs.join('\n')}`,
+      );
       session.diagnostics.fail(err);
       session.graphs.fail(err);
     });

@@ -53,7 +53,10 @@ describe('language server: quick fixes', function () {
     const missing = byCode(diagnostics, 'SW002')[0];
     assert.ok(missing, 'the missing end is reported');
     const actions = await fixesFor(uri, missing);
-    assert.deepEqual(actions.map((a) => a.title), ['Add the missing `end` step']);
+    assert.deepEqual(
+      actions.map((a) => a.title),
+      ['Add the missing `end` step'],
+    );
     assert.equal(actions[0].kind, 'quickfix');
     assert.equal(actions[0].diagnostics?.[0].code, 'SW002');
     const sourceOnly = await lsp.request<CodeAction[]>('textDocument/codeAction', {
@@ -72,7 +75,10 @@ describe('language server: quick fixes', function () {
     const join = byCode(diagnostics, 'SW011')[0];
     assert.ok(join);
     const actions = await fixesFor(uri, join);
-    assert.deepEqual(actions.map((a) => a.title), ['Add `inputs: Inputs<JoinWithoutInputsFlow>` to the join `join`']);
+    assert.deepEqual(
+      actions.map((a) => a.title),
+      ['Add `inputs: Inputs<JoinWithoutInputsFlow>` to the join `join`'],
+    );
     const after = await apply(uri, doc, actions[0]);
     assert.match(after.text, /@step join\(inputs: Inputs<JoinWithoutInputsFlow>\) \{/);
     assert.match(after.text, /^import \{ FlowSpec, step, type Inputs \} from 'stepwise';/);
@@ -112,19 +118,25 @@ describe('language server: quick fixes', function () {
     const unknown = byCode(diagnostics, 'SW003')[0];
     assert.ok(unknown);
     const actions = await fixesFor(uri, unknown);
-    assert.deepEqual(actions.map((a) => a.title), ['Change `helo` to `hello`']);
+    assert.deepEqual(
+      actions.map((a) => a.title),
+      ['Change `helo` to `hello`'],
+    );
     const after = await apply(uri, doc, actions[0]);
     assert.equal(after.text, original);
     assert.deepEqual(after.diagnostics, []);
   });
 
-  it("renames a mistyped foreach list to the artifact the linter suggests", async () => {
+  it('renames a mistyped foreach list to the artifact the linter suggests', async () => {
     const original = fixtureText('flows/foreach.ts');
     const { uri, doc, diagnostics } = await openFresh(original.replace("foreach: 'creatures'", "foreach: 'creaturs'"));
     const unknown = byCode(diagnostics, 'SW013')[0];
     assert.ok(unknown);
     const actions = await fixesFor(uri, unknown);
-    assert.deepEqual(actions.map((a) => a.title), ['Change `creaturs` to `creatures`']);
+    assert.deepEqual(
+      actions.map((a) => a.title),
+      ['Change `creaturs` to `creatures`'],
+    );
     const after = await apply(uri, doc, actions[0]);
     assert.equal(after.text, original);
     assert.deepEqual(after.diagnostics, []);
@@ -136,7 +148,10 @@ describe('language server: quick fixes', function () {
     const unknown = byCode(diagnostics, 'SW003')[0];
     assert.ok(unknown);
     const actions = await fixesFor(uri, unknown);
-    assert.deepEqual(actions.map((a) => a.title), ['Make `hello` a step (add @step)']);
+    assert.deepEqual(
+      actions.map((a) => a.title),
+      ['Make `hello` a step (add @step)'],
+    );
     const after = await apply(uri, doc, actions[0]);
     assert.equal(after.text, original);
     assert.deepEqual(after.diagnostics, []);
@@ -149,7 +164,10 @@ describe('language server: quick fixes', function () {
     const style = byCode(diagnostics, 'SW020')[0];
     assert.ok(style);
     const actions = await fixesFor(uri, style);
-    assert.deepEqual(actions.map((a) => a.title), ['Rename step `AddOne` to `addOne` (and every `next` naming it)']);
+    assert.deepEqual(
+      actions.map((a) => a.title),
+      ['Rename step `AddOne` to `addOne` (and every `next` naming it)'],
+    );
     // The method, `this.next(this.AddOne, …)` and `inputs.AddOne`; not the text in a string.
     assert.equal(actions[0].edit?.changes?.[uri].length, 3);
     const after = await apply(uri, doc, actions[0]);

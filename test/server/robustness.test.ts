@@ -108,8 +108,33 @@ describe('language server: malformed and half-typed text', function () {
 
   it('survives random edits to every invalid flow', async () => {
     const random = prng(20260127);
-    const tokens = ['{', '}', '(', ')', 'this.next(', 'this.', '@step ', "'", '`', ', { foreach: ', 'inputs: Inputs', '\n', ';', 'async ', '/*'];
-    const names = ['crossed_join', 'cycle_and_orphan', 'dropped_artifact', 'foreach_unknown_var', 'join_without_inputs', 'no_end', 'split_without_join', 'two_flows'];
+    const tokens = [
+      '{',
+      '}',
+      '(',
+      ')',
+      'this.next(',
+      'this.',
+      '@step ',
+      "'",
+      '`',
+      ', { foreach: ',
+      'inputs: Inputs',
+      '\n',
+      ';',
+      'async ',
+      '/*',
+    ];
+    const names = [
+      'crossed_join',
+      'cycle_and_orphan',
+      'dropped_artifact',
+      'foreach_unknown_var',
+      'join_without_inputs',
+      'no_end',
+      'split_without_join',
+      'two_flows',
+    ];
     for (const name of names) {
       const uri = scratchUri(`fuzz_${name}.ts`);
       const doc = new Mirror(uri, fixtureText(`invalid/${name}.ts`));
@@ -128,6 +153,10 @@ describe('language server: malformed and half-typed text', function () {
       await lsp.close(uri);
     }
     assert.ok(lsp.alive);
-    assert.deepEqual(lsp.logs.filter((l) => /failed|uncaught/.test(l)), [], 'no handler failed');
+    assert.deepEqual(
+      lsp.logs.filter((l) => /failed|uncaught/.test(l)),
+      [],
+      'no handler failed',
+    );
   });
 });

@@ -34,7 +34,10 @@ describe('language server: transports', function () {
     await connection.sendNotification('textDocument/didOpen', {
       textDocument: { uri, languageId: 'typescript', version: 1, text: fixtureText('invalid/no_end.ts') },
     });
-    assert.deepEqual((await diagnostics).diagnostics.map((d) => d.code), ['SW002', 'SW003']);
+    assert.deepEqual(
+      (await diagnostics).diagnostics.map((d) => d.code),
+      ['SW002', 'SW003'],
+    );
     assert.equal((await graph).graph?.flowName, 'NoEndFlow');
     await connection.sendRequest('shutdown');
     await connection.sendNotification('exit');

@@ -47,7 +47,8 @@ export function runIdOf(stdout: string): string {
   return m[1];
 }
 
-const RUNNER_LINES = /^(Task is starting\.|Task finished successfully\.|Task failed\.|Task was killed\.|Cloned from .* \(not executed\)\.)$/;
+const RUNNER_LINES =
+  /^(Task is starting\.|Task finished successfully\.|Task failed\.|Task was killed\.|Cloned from .* \(not executed\)\.)$/;
 
 /** Lines a task printed, from the console view (`[run/step/task (pid N)] line`). */
 export function taskLines(stdout: string, step: string): string[] {

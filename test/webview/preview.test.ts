@@ -99,8 +99,14 @@ describe('DAG preview page (Chromium)', function () {
     const label = await p.page.textContent(`.edge-label[data-from="${fanOut.name}"][data-to="${body}"] text`);
     assert.equal(label, fanOut.foreachVar);
     // After a run: the task count, still on the one node.
-    await p.send({ type: 'overlay', overlay: { runId: '7', status: 'running', steps: { [body]: { state: 'running', done: 998, total: 1000, running: 2 } } } });
-    await p.page.waitForFunction((b) => document.querySelector(`.node[data-step="${b}"] .foreach-line`)?.textContent?.includes('998/1000'), body);
+    await p.send({
+      type: 'overlay',
+      overlay: { runId: '7', status: 'running', steps: { [body]: { state: 'running', done: 998, total: 1000, running: 2 } } },
+    });
+    await p.page.waitForFunction(
+      (b) => document.querySelector(`.node[data-step="${b}"] .foreach-line`)?.textContent?.includes('998/1000'),
+      body,
+    );
     assert.equal((await readPicture(p.page)).nodes.filter((n) => n.step === body).length, 1);
   });
 
@@ -189,7 +195,12 @@ describe('DAG preview page (Chromium)', function () {
     const p = await preview();
     await p.draw(graphMessage(good));
     const broken = graphOf(invalidDir, 'no_end.ts');
-    const r = await p.draw(graphMessage({ ...broken, file: good.file }, { hasErrors: true, problem: "Line 12: step 'end' is missing", uri: `file:///flows/${good.file}` }));
+    const r = await p.draw(
+      graphMessage(
+        { ...broken, file: good.file },
+        { hasErrors: true, problem: "Line 12: step 'end' is missing", uri: `file:///flows/${good.file}` },
+      ),
+    );
     assert.equal(r.dimmed, true);
     assert.equal(r.stepCount, good.steps.length);
     assert.deepEqual((await readPicture(p.page)).nodes.map((n) => n.step).sort(), good.steps.map((s) => s.name).sort());
@@ -238,7 +249,12 @@ describe('DAG preview page (Chromium)', function () {
     assert.ok(classes[join].includes('state-killed'));
     assert.ok(classes[end].includes('state-not-run'), 'a step missing from the run is not run');
     const fills = await p.page.evaluate(() =>
-      Object.fromEntries([...document.querySelectorAll('.node')].map((g) => [g.getAttribute('data-step'), getComputedStyle(g.querySelector('.shape')!).fill])),
+      Object.fromEntries(
+        [...document.querySelectorAll('.node')].map((g) => [
+          g.getAttribute('data-step'),
+          getComputedStyle(g.querySelector('.shape')!).fill,
+        ]),
+      ),
     );
     assert.notEqual(fills[start], fills[body]);
     assert.notEqual(fills[start], fills[end]);
@@ -263,7 +279,14 @@ describe('DAG preview page (Chromium)', function () {
   it('lists runs in the picker and posts selectRun', async () => {
     const p = await preview();
     await p.draw(graphMessage(graphOf(flowsDir, 'hello.ts')));
-    await p.send({ type: 'runs', runs: [{ runId: '3', status: 'running' }, { runId: '2', status: 'failed' }], selected: '3' });
+    await p.send({
+      type: 'runs',
+      runs: [
+        { runId: '3', status: 'running' },
+        { runId: '2', status: 'failed' },
+      ],
+      selected: '3',
+    });
     await p.page.waitForSelector('#run-picker:not([disabled])');
     const since = p.sent.length;
     await p.page.selectOption('#run-picker', '2');
@@ -317,7 +340,19 @@ describe('DAG preview page (Chromium)', function () {
     await p.page.click('#legend-toggle');
     await p.page.waitForSelector('#legend li');
     const labels = await p.page.locator('#legend li span').allTextContents();
-    assert.deepEqual(labels, ['start / end', 'step', 'split', 'foreach', 'join', 'succeeded', 'running', 'failed', 'cloned', 'killed', 'not run']);
+    assert.deepEqual(labels, [
+      'start / end',
+      'step',
+      'split',
+      'foreach',
+      'join',
+      'succeeded',
+      'running',
+      'failed',
+      'cloned',
+      'killed',
+      'not run',
+    ]);
     assert.equal(await p.page.getAttribute('#legend-toggle', 'aria-expanded'), 'true');
     await p.screenshot('legend-dark');
     await p.page.click('#legend-toggle');

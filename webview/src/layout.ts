@@ -31,14 +31,12 @@ export async function layoutGraph(
       'elk.padding': '[top=16,left=16,bottom=16,right=16]',
     },
     children: nodes.map((n) => ({ id: n.id, width: n.width, height: n.height })),
-    edges: edges.map(
-      (e): ElkExtendedEdge => ({
-        id: e.id,
-        sources: [e.from],
-        targets: [e.to],
-        labels: e.label ? [{ id: `${e.id}:label`, text: e.label, width: measureLabel(e.label) + 10, height: LABEL_HEIGHT }] : [],
-      }),
-    ),
+    edges: edges.map((e): ElkExtendedEdge => ({
+      id: e.id,
+      sources: [e.from],
+      targets: [e.to],
+      labels: e.label ? [{ id: `${e.id}:label`, text: e.label, width: measureLabel(e.label) + 10, height: LABEL_HEIGHT }] : [],
+    })),
   };
   const out = await elk.layout(root);
   const pos = new Map((out.children ?? []).map((c) => [c.id, c]));

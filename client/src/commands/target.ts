@@ -19,7 +19,9 @@ export async function resolveFlowTarget(ctx: CtxInit, arg: unknown, verb: string
   const document = await vscode.workspace.openTextDocument(uri);
   const graph = ctx.graphs.get(uri)?.graph;
   if (graph ? !graph.flowName : !looksLikeFlowDocument(document)) {
-    void vscode.window.showWarningMessage(`Stepwise: ${vscode.workspace.asRelativePath(uri)} holds no flow (a class extending FlowSpec) to ${verb}.`);
+    void vscode.window.showWarningMessage(
+      `Stepwise: ${vscode.workspace.asRelativePath(uri)} holds no flow (a class extending FlowSpec) to ${verb}.`,
+    );
     return undefined;
   }
   return { document, flowName: graph?.flowName ?? undefined, folder: vscode.workspace.getWorkspaceFolder(uri) };

@@ -42,7 +42,9 @@ export function debugFlowCommand(ctx: CtxInit): Cmd {
 /** Flow name for a target, asking the server when the CodeLens/graph store has not seen it yet. */
 async function flowNameOf(ctx: CtxInit, target: FlowTarget): Promise<string | undefined> {
   if (target.flowName) return target.flowName;
-  const res = await ctx.client.sendRequest<{ graph: { flowName: string | null } | null } | null>('stepwise/getFlowGraph', { uri: target.document.uri.toString() });
+  const res = await ctx.client.sendRequest<{ graph: { flowName: string | null } | null } | null>('stepwise/getFlowGraph', {
+    uri: target.document.uri.toString(),
+  });
   return res?.graph?.flowName ?? undefined;
 }
 
@@ -56,7 +58,8 @@ export function resumeDebugCommand(ctx: CtxInit): Cmd {
       void vscode.window.showWarningMessage('Stepwise: the flow class could not be read; fix the file and try again.');
       return false;
     }
-    const choice = (given as ResumeChoice | undefined) ?? (await pickResume(flowName, datastoreFor(target.document.uri.fsPath, target.folder)));
+    const choice =
+      (given as ResumeChoice | undefined) ?? (await pickResume(flowName, datastoreFor(target.document.uri.fsPath, target.folder)));
     if (!choice) return false;
     return vscode.debug.startDebugging(target.folder, {
       ...launchConfiguration(target.document.uri.fsPath, 'resume', `Resume ${flowName}`),

@@ -15,7 +15,13 @@ import { askParameters, missingParameters } from './parameters';
 export type StepwiseDebugConfiguration = vscode.DebugConfiguration & StepwiseLaunchArguments;
 
 export function launchConfiguration(flow: string, command: 'run' | 'resume', name?: string): StepwiseDebugConfiguration {
-  return { type: DEBUG_TYPE, request: 'launch', name: name ?? (command === 'run' ? 'Stepwise: Debug flow' : 'Stepwise: Resume last run'), flow, command };
+  return {
+    type: DEBUG_TYPE,
+    request: 'launch',
+    name: name ?? (command === 'run' ? 'Stepwise: Debug flow' : 'Stepwise: Resume last run'),
+    flow,
+    command,
+  };
 }
 
 export class StepwiseConfigurationProvider implements vscode.DebugConfigurationProvider {
@@ -28,7 +34,10 @@ export class StepwiseConfigurationProvider implements vscode.DebugConfigurationP
     return [launchConfiguration('${file}', 'run'), launchConfiguration('${file}', 'resume')];
   }
 
-  resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration | undefined {
+  resolveDebugConfiguration(
+    _folder: vscode.WorkspaceFolder | undefined,
+    config: vscode.DebugConfiguration,
+  ): vscode.DebugConfiguration | undefined {
     if (!config.type && !config.request && !config.name) {
       const doc = vscode.window.activeTextEditor?.document;
       if (!doc || !looksLikeFlowDocument(doc)) {
@@ -44,7 +53,10 @@ export class StepwiseConfigurationProvider implements vscode.DebugConfigurationP
     return config;
   }
 
-  async resolveDebugConfigurationWithSubstitutedVariables(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined> {
+  async resolveDebugConfigurationWithSubstitutedVariables(
+    folder: vscode.WorkspaceFolder | undefined,
+    config: vscode.DebugConfiguration,
+  ): Promise<vscode.DebugConfiguration | undefined> {
     const c = config as StepwiseDebugConfiguration;
     const flowDir = isAbsolute(c.flow) ? dirname(c.flow) : undefined;
     // As the Run command's terminal: the run's datastore belongs to the flow's workspace.

@@ -33,7 +33,11 @@ export function registerDebugging(context: vscode.ExtensionContext, deps: DebugD
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new StepwiseAdapterFactory(context)),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider),
     // Offered in the F5 / "Select and Start Debugging" list without a launch.json.
-    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, { provideDebugConfigurations: () => provider.provideDebugConfigurations() }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
+    vscode.debug.registerDebugConfigurationProvider(
+      DEBUG_TYPE,
+      { provideDebugConfigurations: () => provider.provideDebugConfigurations() },
+      vscode.DebugConfigurationProviderTriggerKind.Dynamic,
+    ),
   );
   return { onDidStartTaskSession: bridge.onDidStartTaskSession };
 }

@@ -14,12 +14,22 @@ function envName(param: string): string {
 /** The parameters the run would reject as missing, given the launch configuration's values. */
 export function missingParameters(params: ParameterNode[], given: Record<string, unknown>, env: Record<string, unknown>): ParameterNode[] {
   return params.filter(
-    (p) => p.required && p.default === undefined && p.defaultText === undefined && !(p.name in given) && env[envName(p.name)] === undefined && process.env[envName(p.name)] === undefined,
+    (p) =>
+      p.required &&
+      p.default === undefined &&
+      p.defaultText === undefined &&
+      !(p.name in given) &&
+      env[envName(p.name)] === undefined &&
+      process.env[envName(p.name)] === undefined,
   );
 }
 
 /** Asks for each parameter; undefined when the user cancels. */
-export async function askParameters(state: vscode.Memento, flowFile: string, missing: ParameterNode[]): Promise<Record<string, string> | undefined> {
+export async function askParameters(
+  state: vscode.Memento,
+  flowFile: string,
+  missing: ParameterNode[],
+): Promise<Record<string, string> | undefined> {
   const remembered = state.get<Record<string, Record<string, string>>>(KEY, {});
   const mine = { ...(remembered[flowFile] ?? {}) };
   const out: Record<string, string> = {};

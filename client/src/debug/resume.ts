@@ -55,10 +55,17 @@ export async function pickResume(flowName: string, root: string): Promise<Resume
   const failed = await failedSteps(runPick.run);
   const steps = (await runPick.run.steps()).map((s) => s.name);
   const items = [
-    { label: failed[0] ?? '(from the failed step)', description: failed.length ? 'failed · default' : 'default', step: failed[0] as string | undefined },
+    {
+      label: failed[0] ?? '(from the failed step)',
+      description: failed.length ? 'failed · default' : 'default',
+      step: failed[0] as string | undefined,
+    },
     ...steps.filter((s) => s !== failed[0]).map((s) => ({ label: s, description: '', step: s as string | undefined })),
   ];
-  const stepPick = await vscode.window.showQuickPick(items, { title: `Resume ${flowName}/${runPick.run.id}: re-run from step`, ignoreFocusOut: true });
+  const stepPick = await vscode.window.showQuickPick(items, {
+    title: `Resume ${flowName}/${runPick.run.id}: re-run from step`,
+    ignoreFocusOut: true,
+  });
   if (!stepPick) return undefined;
   return { originRunId: runPick.run.id, step: stepPick.step };
 }

@@ -74,10 +74,12 @@ export async function openNode(tree: ExplorerTreeProvider, n: ExplorerNode): Pro
 async function revealStep(file: string, step: string): Promise<void> {
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
   let range: vscode.Range | undefined;
-  const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[] | undefined>('vscode.executeDocumentSymbolProvider', doc.uri).then(
-    (s) => s,
-    () => undefined,
-  );
+  const symbols = await vscode.commands
+    .executeCommand<vscode.DocumentSymbol[] | undefined>('vscode.executeDocumentSymbolProvider', doc.uri)
+    .then(
+      (s) => s,
+      () => undefined,
+    );
   const find = (list: vscode.DocumentSymbol[] | undefined): vscode.DocumentSymbol | undefined => {
     for (const s of list ?? []) {
       if (s.name === step && (s.kind === vscode.SymbolKind.Method || s.kind === vscode.SymbolKind.Function)) return s;
@@ -126,12 +128,19 @@ async function compare(tree: ExplorerTreeProvider, n: ArtifactNode): Promise<voi
     const step = r.step(n.step);
     const ids = await step.taskIds().catch(() => [] as string[]);
     // The same task position in the step: the same foreach index when the step fans out.
-    const mine = await Flow(n.flow, { root }).run(n.runId).then((run) => run.step(n.step).taskIds());
+    const mine = await Flow(n.flow, { root })
+      .run(n.runId)
+      .then((run) => run.step(n.step).taskIds());
     const id = ids[Math.max(0, mine.indexOf(n.taskId))] ?? ids[0];
     if (!id) continue;
     const t = await step.task(id).catch(() => undefined);
     if (!t?.hasData(n.name)) continue;
-    picks.push({ label: r.id, description: `${r.status} · ${r.createdAt.toLocaleString()}`, detail: t.artifactRecord(n.name)?.preview, pathspec: t.pathspec });
+    picks.push({
+      label: r.id,
+      description: `${r.status} · ${r.createdAt.toLocaleString()}`,
+      detail: t.artifactRecord(n.name)?.preview,
+      pathspec: t.pathspec,
+    });
   }
   if (!picks.length) {
     void vscode.window.showInformationMessage(`Stepwise: no other run of ${n.flow} has ${n.step}.${n.name}.`);

@@ -14,7 +14,9 @@ const TAIL_INTERVAL_MS = 300;
 
 export class ArtifactContentProvider implements vscode.TextDocumentContentProvider {
   provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    return artifactText(uriToRef(uri.path, uri.query)).catch((err: unknown) => `// Cannot show ${uri.path}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return artifactText(uriToRef(uri.path, uri.query)).catch(
+      (err: unknown) => `// Cannot show ${uri.path}: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
   }
 }
 

@@ -188,7 +188,7 @@ export class ExplorerModel {
     const rel = relative(this.root, path);
     if (!rel || rel.startsWith('..')) return undefined;
     const [flow, area, runId] = rel.split(sep);
-    if (!flow || area !== 'runs') return flow && area === 'data' ? this.nodes.get(`flow:${flow}`) ?? undefined : undefined;
+    if (!flow || area !== 'runs') return flow && area === 'data' ? (this.nodes.get(`flow:${flow}`) ?? undefined) : undefined;
     if (!this.nodes.has(`flow:${flow}`)) return undefined;
     if (!runId) return this.nodes.get(`flow:${flow}`);
     this.runs.delete(`${flow}/${runId}`);
@@ -269,7 +269,9 @@ export class ExplorerModel {
       `${run.pathspec} — ${status}${run.state.reason ? `: ${run.state.reason}` : ''}`,
       `started ${run.createdAt.toISOString()}`,
       run.durationMs !== undefined ? `took ${formatDuration(run.durationMs)}` : '',
-      run.originRunId ? `resumed from ${run.flowName}/${run.originRunId}${run.record.resumeStep ? ` at step ${run.record.resumeStep}` : ''}` : '',
+      run.originRunId
+        ? `resumed from ${run.flowName}/${run.originRunId}${run.record.resumeStep ? ` at step ${run.record.resumeStep}` : ''}`
+        : '',
       run.tags.length ? `tags: ${run.tags.join(', ')}` : '',
       Object.keys(run.parameters).length ? `parameters: ${JSON.stringify(run.parameters)}` : '',
       run.file,
@@ -317,7 +319,15 @@ export class ExplorerModel {
   private async stepNode(run: RunClient, s: StepClient): Promise<StepNode> {
     const sum = await s.summary();
     const status: NodeStatus =
-      sum.failed > 0 ? 'failed' : sum.running > 0 ? 'running' : sum.killed > 0 ? 'killed' : sum.cloned === sum.total && sum.total > 0 ? 'cloned' : 'succeeded';
+      sum.failed > 0
+        ? 'failed'
+        : sum.running > 0
+          ? 'running'
+          : sum.killed > 0
+            ? 'killed'
+            : sum.cloned === sum.total && sum.total > 0
+              ? 'cloned'
+              : 'succeeded';
     const counts: string[] = [];
     if (sum.total > 1) counts.push(`${sum.total} tasks`);
     if (sum.running) counts.push(`${sum.running} running`);
@@ -383,7 +393,12 @@ export class ExplorerModel {
     }
     bits.push(t.finished ? (t.clonedFrom ? `cloned from ${t.clonedFrom.split('/')[1]}` : t.status) : t.status);
     if (t.durationMs !== undefined) bits.push(formatDuration(t.durationMs));
-    const tip = [`${t.pathspec} — ${t.status}`, t.clonedFrom ? `cloned from ${t.clonedFrom}` : '', t.pid ? `pid ${t.pid}` : '', t.exception ? `${t.exception.name}: ${t.exception.message}` : ''];
+    const tip = [
+      `${t.pathspec} — ${t.status}`,
+      t.clonedFrom ? `cloned from ${t.clonedFrom}` : '',
+      t.pid ? `pid ${t.pid}` : '',
+      t.exception ? `${t.exception.name}: ${t.exception.message}` : '',
+    ];
     return this.intern({
       kind: 'task',
       id: `task:${t.pathspec}`,
@@ -433,7 +448,16 @@ export class ExplorerModel {
       if (t.damaged) return [this.error(`error:${node.id}`, new Error(t.damaged))];
       const out: ExplorerNode[] = [];
       if (t.exception) {
-        out.push(this.intern({ kind: 'info', id: `exception:${t.pathspec}`, label: `${t.exception.name}: ${t.exception.message}`, tooltip: t.exception.stack, status: 'failed', expandable: false }));
+        out.push(
+          this.intern({
+            kind: 'info',
+            id: `exception:${t.pathspec}`,
+            label: `${t.exception.name}: ${t.exception.message}`,
+            tooltip: t.exception.stack,
+            status: 'failed',
+            expandable: false,
+          }),
+        );
       }
       for (const a of t.artifacts()) {
         out.push(
@@ -455,7 +479,15 @@ export class ExplorerModel {
           }),
         );
       }
-      if (!t.finished && !out.length) out.push(this.intern({ kind: 'info', id: `info:${t.pathspec}`, label: `(${t.status}: artifacts appear when the task finishes)`, expandable: false }));
+      if (!t.finished && !out.length)
+        out.push(
+          this.intern({
+            kind: 'info',
+            id: `info:${t.pathspec}`,
+            label: `(${t.status}: artifacts appear when the task finishes)`,
+            expandable: false,
+          }),
+        );
       for (const stream of ['stdout', 'stderr'] as const) {
         out.push(
           this.intern({
@@ -477,7 +509,15 @@ export class ExplorerModel {
 
   private error(id: string, err: unknown, label?: string): ErrorNode {
     const message = err instanceof Error ? err.message : String(err);
-    return this.intern({ kind: 'error', id, label: label ? `${label}: ${message}` : message, message, tooltip: message, status: 'damaged', expandable: false });
+    return this.intern({
+      kind: 'error',
+      id,
+      label: label ? `${label}: ${message}` : message,
+      message,
+      tooltip: message,
+      status: 'damaged',
+      expandable: false,
+    });
   }
 
   private intern<T extends ExplorerNode>(fresh: T): T {

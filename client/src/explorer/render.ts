@@ -48,7 +48,14 @@ export function renderValue(value: unknown, o: RenderOptions = {}): Rendered {
     return JSON.stringify(shown) + (shown.length < s.length ? ` … (${s.length - shown.length} more characters)` : '');
   };
 
-  const items = (open: string, close: string, list: Iterable<unknown>, count: number, indent: string, each: (v: unknown, inner: string) => void) => {
+  const items = (
+    open: string,
+    close: string,
+    list: Iterable<unknown>,
+    count: number,
+    indent: string,
+    each: (v: unknown, inner: string) => void,
+  ) => {
     if (count === 0) return emit(`${open}${close}`);
     emit(`${open}\n`);
     const inner = indent + '  ';
@@ -93,7 +100,15 @@ export function renderValue(value: unknown, o: RenderOptions = {}): Rendered {
       if (obj instanceof RegExp) return emit(`RegExp(${String(obj)})`);
       if (obj instanceof Error) {
         emit(`${obj.name}: ${obj.message}`);
-        if (obj.stack) emit('\n' + obj.stack.split('\n').slice(1).map((l) => indent + l.trim()).join('\n'));
+        if (obj.stack)
+          emit(
+            '\n' +
+              obj.stack
+                .split('\n')
+                .slice(1)
+                .map((l) => indent + l.trim())
+                .join('\n'),
+          );
         return;
       }
       if (ArrayBuffer.isView(obj)) {
@@ -109,7 +124,9 @@ export function renderValue(value: unknown, o: RenderOptions = {}): Rendered {
       }
       if (obj instanceof ArrayBuffer) {
         const bytes = new Uint8Array(obj, 0, Math.min(obj.byteLength, maxItems));
-        emit(`ArrayBuffer(${obj.byteLength} bytes) <${Buffer.from(bytes).toString('hex').replace(/(..)/g, '$1 ').trim()}${obj.byteLength > bytes.length ? ' …' : ''}>`);
+        emit(
+          `ArrayBuffer(${obj.byteLength} bytes) <${Buffer.from(bytes).toString('hex').replace(/(..)/g, '$1 ').trim()}${obj.byteLength > bytes.length ? ' …' : ''}>`,
+        );
         return;
       }
       if (obj instanceof Map) {

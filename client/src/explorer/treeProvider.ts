@@ -99,7 +99,10 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   }
 
   getTreeItem(n: ExplorerNode): vscode.TreeItem {
-    const item = new vscode.TreeItem(n.label, n.expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      n.label,
+      n.expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
     item.id = n.id;
     item.description = n.description;
     item.tooltip = n.tooltip;
@@ -135,7 +138,8 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNod
 
   /** The URI the artifact or log node opens. */
   uriOf(n: ExplorerNode): vscode.Uri | undefined {
-    if (n.kind === 'artifact') return vscode.Uri.from(refToUri(ARTIFACT_SCHEME, { root: this.model.root, pathspec: n.pathspec, name: n.name }));
+    if (n.kind === 'artifact')
+      return vscode.Uri.from(refToUri(ARTIFACT_SCHEME, { root: this.model.root, pathspec: n.pathspec, name: n.name }));
     if (n.kind === 'log') return vscode.Uri.from(refToUri(LOG_SCHEME, { root: this.model.root, pathspec: n.pathspec, name: n.stream }));
     return undefined;
   }

@@ -70,7 +70,8 @@ export default class ${cls} extends FlowSpec {
 `;
 }
 
-const COMMENT = 'Added by Stepwise: New Flow, so the editor resolves `stepwise` to the declarations shipped with the extension. Remove the paths entries to undo.';
+const COMMENT =
+  'Added by Stepwise: New Flow, so the editor resolves `stepwise` to the declarations shipped with the extension. Remove the paths entries to undo.';
 
 /**
  * A tsconfig.json for a folder that has none, or the existing one with `paths` for `stepwise`
@@ -135,10 +136,17 @@ export async function scaffold(folder: string, flowName: string, typesDir: strin
   const tsconfig = join(folder, 'tsconfig.json');
   const old = existsSync(tsconfig) ? await fs.readFile(tsconfig, 'utf8') : undefined;
   const next = tsconfigWith(old, typesDir);
-  if (next === undefined) changes.push(`tsconfig.json has comments or is not plain JSON: add "paths": { "stepwise": ["${join(typesDir, 'api', 'index.d.ts')}"] } to its compilerOptions`);
+  if (next === undefined)
+    changes.push(
+      `tsconfig.json has comments or is not plain JSON: add "paths": { "stepwise": ["${join(typesDir, 'api', 'index.d.ts')}"] } to its compilerOptions`,
+    );
   else if (next !== old) {
     await fs.writeFile(tsconfig, next);
-    changes.push(old === undefined ? 'wrote tsconfig.json (paths: stepwise → the extension’s type declarations)' : 'added paths for stepwise to tsconfig.json');
+    changes.push(
+      old === undefined
+        ? 'wrote tsconfig.json (paths: stepwise → the extension’s type declarations)'
+        : 'added paths for stepwise to tsconfig.json',
+    );
   }
 
   const gitignore = join(folder, '.gitignore');

@@ -84,7 +84,10 @@ export class PreviewController implements vscode.Disposable {
   /** Fires when the runs, the overlaid run or the task the debugger holds change. */
   get onDidChangeRuns(): vscode.Event<void> {
     return (listener, thisArg, disposables) => {
-      const subs = [this.runs.onDidChange(() => listener.call(thisArg, undefined)), this.paused.onDidChange(() => listener.call(thisArg, undefined))];
+      const subs = [
+        this.runs.onDidChange(() => listener.call(thisArg, undefined)),
+        this.paused.onDidChange(() => listener.call(thisArg, undefined)),
+      ];
       const d = vscode.Disposable.from(...subs);
       disposables?.push(d);
       return d;
@@ -110,7 +113,12 @@ export class PreviewController implements vscode.Disposable {
   async show(uri?: vscode.Uri): Promise<void> {
     const target = uri ?? vscode.window.activeTextEditor?.document.uri;
     if (!this.panel) {
-      const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Stepwise DAG', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.webviewOptions());
+      const panel = vscode.window.createWebviewPanel(
+        VIEW_TYPE,
+        'Stepwise DAG',
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        this.webviewOptions(),
+      );
       this.adopt(panel);
     } else {
       this.panel.reveal(undefined, true);
@@ -215,7 +223,10 @@ export class PreviewController implements vscode.Disposable {
   private sendGraph(p: FlowGraphParams): void {
     const key = vscode.Uri.parse(p.uri).toString();
     if (!p.graph || !p.graph.flowName) {
-      this.post({ type: 'noFlow', reason: `${vscode.workspace.asRelativePath(vscode.Uri.parse(p.uri))} holds no flow (a class extending FlowSpec).` });
+      this.post({
+        type: 'noFlow',
+        reason: `${vscode.workspace.asRelativePath(vscode.Uri.parse(p.uri))} holds no flow (a class extending FlowSpec).`,
+      });
       return;
     }
     const verdict = judgeGraph(p);
@@ -248,7 +259,8 @@ export class PreviewController implements vscode.Disposable {
         this.runs.select(m.runId);
         break;
       case 'rendered':
-        if (this.uri) this.renderEmitter.fire({ uri: this.uri.toString(), stepCount: m.stepCount, ms: m.ms, layoutMs: m.layoutMs, dimmed: !!m.dimmed });
+        if (this.uri)
+          this.renderEmitter.fire({ uri: this.uri.toString(), stepCount: m.stepCount, ms: m.ms, layoutMs: m.layoutMs, dimmed: !!m.dimmed });
         break;
       case 'export':
         void this.saveExport(m.format, m.data);
@@ -283,8 +295,7 @@ export class PreviewController implements vscode.Disposable {
     const uri = this.uri;
     if (!uri) return;
     const key = uri.toString();
-    const node =
-      this.lastSent.get(key)?.steps.find((s) => s.name === step) ?? this.lastGood.get(key)?.steps.find((s) => s.name === step);
+    const node = this.lastSent.get(key)?.steps.find((s) => s.name === step) ?? this.lastGood.get(key)?.steps.find((s) => s.name === step);
     if (!node) return;
     const r = node.nameRange;
     const range = new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);

@@ -36,7 +36,8 @@ export const datastoreRunSource: RunSource = {
       for (const t of list) {
         // A foreach's width is known as soon as the splitting task finishes.
         const tr = 'transition' in t.record ? (t.record as TaskRecord).transition : undefined;
-        if (tr?.foreach && tr.foreachCount !== undefined && tr.next[0]) expected[tr.next[0]] = (expected[tr.next[0]] ?? 0) + tr.foreachCount;
+        if (tr?.foreach && tr.foreachCount !== undefined && tr.next[0])
+          expected[tr.next[0]] = (expected[tr.next[0]] ?? 0) + tr.foreachCount;
       }
     }
     return overlayOf({ runId: run.id, status: run.status, tasks, expected });

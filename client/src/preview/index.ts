@@ -16,7 +16,9 @@ export function registerPreview(context: vscode.ExtensionContext, deps: PreviewD
   const controller = new PreviewController(context.extensionUri, { ...deps, runs: deps.runs ?? datastoreRunSource });
   context.subscriptions.push(controller);
   const show = (arg?: unknown) => controller.show(arg instanceof vscode.Uri ? arg : undefined);
-  const registered = deps.registerCommand ? deps.registerCommand(SHOW_DAG_COMMAND, show) : vscode.commands.registerCommand(SHOW_DAG_COMMAND, show);
+  const registered = deps.registerCommand
+    ? deps.registerCommand(SHOW_DAG_COMMAND, show)
+    : vscode.commands.registerCommand(SHOW_DAG_COMMAND, show);
   if (registered) context.subscriptions.push(registered);
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {

@@ -16,7 +16,6 @@ import { nodeRuntime } from '../nodeRuntime';
 /** How often a run started in a terminal is re-read while it runs. */
 const FOLLOW_INTERVAL_MS = 500;
 
-
 export interface StartRunOptions {
   file: string;
   /** Where the CLI runs (the datastore is found from there): the flow's workspace folder. */
@@ -81,19 +80,32 @@ export class FlowRunner implements vscode.Disposable {
         this.output.appendLine(line);
       });
       child.on('error', (err) => {
-        this.output.appendLine(`${timestamp()} Cannot start ${node.command}: ${err.message}. Set stepwise.nodePath to a Node 20+ executable.`);
+        this.output.appendLine(
+          `${timestamp()} Cannot start ${node.command}: ${err.message}. Set stepwise.nodePath to a Node 20+ executable.`,
+        );
         resolve({ status: 'error', exitCode: null, failedTasks: [], root });
       });
       child.on('close', (code) => {
         const f = progress.finished;
-        resolve({ runId: progress.runId, flow: progress.flow, status: f ? f.status : 'error', exitCode: code, failedTasks: f?.failedTasks ?? [], root });
+        resolve({
+          runId: progress.runId,
+          flow: progress.flow,
+          status: f ? f.status : 'error',
+          exitCode: code,
+          failedTasks: f?.failedTasks ?? [],
+          root,
+        });
       });
     });
 
     const ticker = setInterval(() => this.show(progress, name), 1000);
     this.show(progress, name);
     void vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Stepwise: ${o.command === 'resume' ? 'resuming' : 'running'} ${name}`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Stepwise: ${o.command === 'resume' ? 'resuming' : 'running'} ${name}`,
+        cancellable: true,
+      },
       (report, token) => {
         token.onCancellationRequested(() => {
           this.output.appendLine(`${timestamp()} Cancelled from VS Code: stopping the run.`);
@@ -124,21 +136,36 @@ export class FlowRunner implements vscode.Disposable {
    * A run started elsewhere (the Run CodeLens' terminal): found and followed in the datastore
    * until it ends, with the same status bar item, notification and failure actions.
    */
-  async follow(t: { file: string; cwd: string; command: 'run' | 'resume'; since: number; ended: Promise<void>; cancel: () => void }): Promise<void> {
+  async follow(t: {
+    file: string;
+    cwd: string;
+    command: 'run' | 'resume';
+    since: number;
+    ended: Promise<void>;
+    cancel: () => void;
+  }): Promise<void> {
     const root = locateDatastoreRoot(t.cwd);
     const name = t.file.split(/[\\/]/).pop() ?? t.file;
     let shellEnded = false;
     void t.ended.then(() => (shellEnded = true));
     let run: RunClient | undefined;
     await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Stepwise: ${t.command === 'resume' ? 'resuming' : 'running'} ${name} in the terminal`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Stepwise: ${t.command === 'resume' ? 'resuming' : 'running'} ${name} in the terminal`,
+        cancellable: true,
+      },
       async (report, token) => {
         token.onCancellationRequested(t.cancel);
         let afterEnd = 0;
         for (;;) {
           const found = run ?? (await findRun(root, t.file, t.since).catch(() => undefined));
           // Re-read the record each time: its end appears when the run is over.
-          run = found ? await Flow(found.flowName, { root }).run(found.id).catch(() => found) : undefined;
+          run = found
+            ? await Flow(found.flowName, { root })
+                .run(found.id)
+                .catch(() => found)
+            : undefined;
           if (run) {
             if (!this.seen.has(run.pathspec)) {
               this.seen.add(run.pathspec);
@@ -146,7 +173,11 @@ export class FlowRunner implements vscode.Disposable {
             }
             const text = await datastoreProgress(run).catch(() => '');
             report.report({ message: text });
-            this.setItem(`$(sync~spin) ${run.flowName}: ${text}`, `Stepwise run ${run.pathspec} (terminal) — click to show it in the DAG preview`, run.file);
+            this.setItem(
+              `$(sync~spin) ${run.flowName}: ${text}`,
+              `Stepwise run ${run.pathspec} (terminal) — click to show it in the DAG preview`,
+              run.file,
+            );
             if (run.finished) break;
           }
           // The shell command ended: the run (if it started) is over or about to be.
@@ -178,7 +209,11 @@ export class FlowRunner implements vscode.Disposable {
 
   private showOutcome(o: RunOutcome, name: string): void {
     const icon = o.status === 'succeeded' ? '$(pass)' : o.status === 'killed' ? '$(circle-slash)' : '$(error)';
-    this.setItem(`${icon} ${o.flow ?? name} ${o.runId ?? ''} ${o.status}`, `Stepwise run ${o.flow ?? ''}/${o.runId ?? ''} ${o.status} — click to show it in the DAG preview`, undefined);
+    this.setItem(
+      `${icon} ${o.flow ?? name} ${o.runId ?? ''} ${o.status}`,
+      `Stepwise run ${o.flow ?? ''}/${o.runId ?? ''} ${o.status} — click to show it in the DAG preview`,
+      undefined,
+    );
   }
 
   private lastFile: string | undefined;
@@ -187,15 +222,22 @@ export class FlowRunner implements vscode.Disposable {
     this.lastStatusText = text;
     this.item.text = text;
     this.item.tooltip = tooltip;
-    this.item.command = this.lastFile ? { command: 'stepwise.showDag', title: 'Show DAG', arguments: [vscode.Uri.file(this.lastFile)] } : undefined;
+    this.item.command = this.lastFile
+      ? { command: 'stepwise.showDag', title: 'Show DAG', arguments: [vscode.Uri.file(this.lastFile)] }
+      : undefined;
     this.item.show();
   }
 
   private async offerHelp(o: StartRunOptions, outcome: RunOutcome, stderr: string[]): Promise<void> {
     const first = outcome.failedTasks[0];
-    const what = first ? `step ${first.split('/')[2]} (task ${first.split('/')[3]}) failed` : stderr.slice(-1)[0] ?? `the CLI exited with code ${outcome.exitCode}`;
+    const what = first
+      ? `step ${first.split('/')[2]} (task ${first.split('/')[3]}) failed`
+      : (stderr.slice(-1)[0] ?? `the CLI exited with code ${outcome.exitCode}`);
     const actions = outcome.runId ? ['Show logs', 'Resume (debug)'] : ['Show logs'];
-    const pick = await vscode.window.showErrorMessage(`Stepwise: ${outcome.flow ?? o.file} ${outcome.runId ?? ''} failed: ${what}`, ...actions);
+    const pick = await vscode.window.showErrorMessage(
+      `Stepwise: ${outcome.flow ?? o.file} ${outcome.runId ?? ''} failed: ${what}`,
+      ...actions,
+    );
     if (pick === 'Show logs') {
       this.output.show(true);
       if (first) {
@@ -205,7 +247,10 @@ export class FlowRunner implements vscode.Disposable {
         await vscode.window.showTextDocument(doc, { preview: true });
       }
     } else if (pick === 'Resume (debug)' && outcome.runId) {
-      await vscode.commands.executeCommand('stepwise.resumeDebug', vscode.Uri.file(o.file), { originRunId: outcome.runId, step: first?.split('/')[2] });
+      await vscode.commands.executeCommand('stepwise.resumeDebug', vscode.Uri.file(o.file), {
+        originRunId: outcome.runId,
+        step: first?.split('/')[2],
+      });
     }
   }
 

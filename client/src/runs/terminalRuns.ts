@@ -43,7 +43,14 @@ export async function datastoreProgress(run: RunClient): Promise<string> {
 
 export interface TerminalRunHandlers {
   /** Shows where the run is, then its outcome; returns when the run is over. */
-  follow(run: { file: string; cwd: string; command: 'run' | 'resume'; since: number; ended: Promise<void>; cancel: () => void }): Promise<void>;
+  follow(run: {
+    file: string;
+    cwd: string;
+    command: 'run' | 'resume';
+    since: number;
+    ended: Promise<void>;
+    cancel: () => void;
+  }): Promise<void>;
 }
 
 export function watchTerminalRuns(h: TerminalRunHandlers): vscode.Disposable {

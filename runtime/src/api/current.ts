@@ -28,15 +28,37 @@ function field<K extends keyof CurrentInfo>(key: K): CurrentInfo[K] {
 }
 
 export const current = {
-  get isRunningFlow(): boolean { return info !== undefined; },
-  get flowName(): string { return field('flowName'); },
-  get runId(): string { return field('runId'); },
-  get stepName(): string { return field('stepName'); },
-  get taskId(): string { return field('taskId'); },
-  get pathspec(): string { return field('pathspec'); },
-  get originRunId(): string | null { return field('originRunId'); },
-  get retryCount(): number { return field('retryCount'); },
-  get parameterNames(): string[] { return [...field('parameterNames')]; },
-  get tags(): string[] { return [...field('tags')]; },
-  get username(): string { return field('username'); },
+  get isRunningFlow(): boolean {
+    return info !== undefined;
+  },
+  get flowName(): string {
+    return field('flowName');
+  },
+  get runId(): string {
+    return field('runId');
+  },
+  get stepName(): string {
+    return field('stepName');
+  },
+  get taskId(): string {
+    return field('taskId');
+  },
+  get pathspec(): string {
+    return field('pathspec');
+  },
+  get originRunId(): string | null {
+    return field('originRunId');
+  },
+  get retryCount(): number {
+    return field('retryCount');
+  },
+  get parameterNames(): string[] {
+    return [...field('parameterNames')];
+  },
+  get tags(): string[] {
+    return [...field('tags')];
+  },
+  get username(): string {
+    return field('username');
+  },
 };

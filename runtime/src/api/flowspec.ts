@@ -35,10 +35,7 @@ export function stepNameOf(fn: unknown): string | undefined {
 }
 
 /** Names keys of `F` that are methods, other than those every flow inherits. */
-export type StepName<F> = Exclude<
-  { [K in keyof F]-?: F[K] extends StepMethod ? K : never }[keyof F],
-  keyof FlowSpec
->;
+export type StepName<F> = Exclude<{ [K in keyof F]-?: F[K] extends StepMethod ? K : never }[keyof F], keyof FlowSpec>;
 
 /**
  * What a join step receives: one flow view per incoming branch. Indexable (`inputs[0]`),
@@ -76,9 +73,7 @@ export abstract class FlowSpec {
     const names = args.map((fn, i) => {
       const name = stepNameOf(fn);
       if (!name) {
-        throw new Error(
-          `this.next(): argument ${i + 1} is not a @step method of this flow. Pass steps as this.stepName.`,
-        );
+        throw new Error(`this.next(): argument ${i + 1} is not a @step method of this flow. Pass steps as this.stepName.`);
       }
       return name;
     });

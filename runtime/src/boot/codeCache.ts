@@ -117,7 +117,13 @@ function compileWithCache(bundle: string, parent: NodeModule): unknown {
   const mod = new Module(bundle, parent);
   mod.filename = bundle;
   mod.paths = internals._nodeModulePaths(dirname(bundle));
-  const wrapper = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void;
+  const wrapper = script.runInThisContext() as (
+    exports: unknown,
+    require: NodeJS.Require,
+    module: Module,
+    filename: string,
+    dirname: string,
+  ) => void;
   wrapper.call(mod.exports, mod.exports, createRequire(bundle), mod, bundle, dirname(bundle));
   mod.loaded = true;
   return mod.exports;

@@ -58,7 +58,9 @@ export class RunConsole {
         this.runId = e.run.runId;
         this.file = e.run.file;
         this.started = Date.now();
-        this.write(`${timestamp()} Workflow starting (run-id ${e.run.runId}): ${e.run.kind === 'resume' ? `resuming ${e.run.flow}/${e.run.originRunId}` : e.run.flow}`);
+        this.write(
+          `${timestamp()} Workflow starting (run-id ${e.run.runId}): ${e.run.kind === 'resume' ? `resuming ${e.run.flow}/${e.run.originRunId}` : e.run.flow}`,
+        );
         break;
       case 'taskStarted':
         this.write(`${this.prefix(e)} Task is starting.`);
@@ -75,7 +77,12 @@ export class RunConsole {
           this.write(`${this.prefix(e)} Task finished successfully.`);
         } else {
           this.write(`${this.prefix(e)} Task ${e.status === 'killed' ? 'was killed' : 'failed'}.`, true);
-          this.failures.push({ step: e.step, taskId: e.taskId, pathspec: e.pathspec, text: e.exception?.stack ?? e.exception?.message ?? '' });
+          this.failures.push({
+            step: e.step,
+            taskId: e.taskId,
+            pathspec: e.pathspec,
+            text: e.exception?.stack ?? e.exception?.message ?? '',
+          });
         }
         break;
       case 'stepProgress': {
@@ -102,14 +109,20 @@ export class RunConsole {
         this.progress.clear();
         const secs = ((Date.now() - this.started) / 1000).toFixed(1);
         if (e.status === 'succeeded') {
-          this.write(`${timestamp()} Done! Run ${this.runId} succeeded: ${this.tasks} tasks${this.cloned ? ` (${this.cloned} cloned)` : ''} in ${secs} s.`, true);
+          this.write(
+            `${timestamp()} Done! Run ${this.runId} succeeded: ${this.tasks} tasks${this.cloned ? ` (${this.cloned} cloned)` : ''} in ${secs} s.`,
+            true,
+          );
           break;
         }
         for (const f of this.failures.filter((x) => x.text)) {
           this.write(`Step failure: step ${f.step} (task ${f.taskId}) failed:\n${indent(f.text)}`, true);
         }
         if (e.reason) this.write(`${timestamp()} ${e.reason}`, true);
-        this.write(`${timestamp()} Run ${this.runId} ${e.status === 'killed' ? 'was killed' : 'failed'} after ${secs} s.${e.status !== 'killed' || this.failures.length ? ` Fix the flow, then resume it: stepwise resume ${this.file}` : ''}`, true);
+        this.write(
+          `${timestamp()} Run ${this.runId} ${e.status === 'killed' ? 'was killed' : 'failed'} after ${secs} s.${e.status !== 'killed' || this.failures.length ? ` Fix the flow, then resume it: stepwise resume ${this.file}` : ''}`,
+          true,
+        );
         break;
       }
     }

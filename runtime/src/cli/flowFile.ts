@@ -19,7 +19,8 @@ export function displayPath(path: string, cwd: string): string {
 
 /** The one flow file a command (`check`, `show`) takes as its positional argument. */
 export function readOnlyFlowArgument(command: string, positionals: string[], cwd: string): FlowFile {
-  if (positionals.length > 1) throw new UsageError(`${command} takes one flow file, got ${positionals.length}. See: stepwise ${command} --help`);
+  if (positionals.length > 1)
+    throw new UsageError(`${command} takes one flow file, got ${positionals.length}. See: stepwise ${command} --help`);
   return readFlowFile(positionals[0], cwd);
 }
 
@@ -35,7 +36,8 @@ export function readFlowFile(file: string | undefined, cwd: string): FlowFile {
     if (err instanceof UsageError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UsageError(`cannot find flow file '${shown}': check the path (relative to ${cwd}).`);
-    if (code === 'EACCES' || code === 'EPERM') throw new UsageError(`cannot read flow file '${shown}': permission denied; make it readable (chmod +r).`);
+    if (code === 'EACCES' || code === 'EPERM')
+      throw new UsageError(`cannot read flow file '${shown}': permission denied; make it readable (chmod +r).`);
     throw new UsageError(`cannot read flow file '${shown}': ${(err as Error).message}.`);
   }
   const graph = parseFlow(text, shown);

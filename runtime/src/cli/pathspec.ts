@@ -12,7 +12,10 @@ async function flowOfRun(store: LocalDatastore, runId: string): Promise<string> 
   const owners: string[] = [];
   for (const f of await store.listFlows()) if ((await store.listRuns(f)).includes(runId)) owners.push(f);
   if (owners.length === 1) return owners[0];
-  if (owners.length > 1) throw new NotFoundError(`run id ${runId} exists in several flows (${owners.join(', ')}): prefix the flow name, e.g. ${owners[0]}/${runId}/…`);
+  if (owners.length > 1)
+    throw new NotFoundError(
+      `run id ${runId} exists in several flows (${owners.join(', ')}): prefix the flow name, e.g. ${owners[0]}/${runId}/…`,
+    );
   const flows = await store.listFlows();
   const recent: string[] = [];
   for (const f of flows) for (const r of (await store.listRuns(f)).slice(0, 3)) recent.push(`${f}/${r}`);
@@ -32,13 +35,20 @@ export async function resolvePathspec(store: LocalDatastore, spec: string): Prom
   if (p.length >= 2 && isRunId(p[1])) full = p;
   else if (p.length >= 2 && isRunId(p[0])) full = [await flowOfRun(store, p[0]), ...p];
   else {
-    throw new NotFoundError(`'${spec}' is not a pathspec: use RUN/STEP[/TASK] or FLOW/RUN/STEP[/TASK] (see \`stepwise runs FLOW\` for run ids).`);
+    throw new NotFoundError(
+      `'${spec}' is not a pathspec: use RUN/STEP[/TASK] or FLOW/RUN/STEP[/TASK] (see \`stepwise runs FLOW\` for run ids).`,
+    );
   }
   const o = { root: store.root };
   if (full.length === 2) {
     const run = await Flow(full[0], o).run(full[1]);
     const steps = (await run.steps()).map((s) => s.name);
-    throw new NotFoundError(`'${spec}' names a run; add a step: ${nearby('steps', steps.map((s) => `${full[1]}/${s}`))}`);
+    throw new NotFoundError(
+      `'${spec}' names a run; add a step: ${nearby(
+        'steps',
+        steps.map((s) => `${full[1]}/${s}`),
+      )}`,
+    );
   }
   if (full.length === 3) return { step: await Step(full.join('/'), o) };
   if (full.length === 4) {

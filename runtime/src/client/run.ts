@@ -65,7 +65,8 @@ export class RunClient {
   step(name: string): StepClient {
     return new StepClient(this.store, this.flowName, this.id, name, async () => {
       const steps = await this.store.listSteps(this.flowName, this.id);
-      if (!steps.includes(name)) throw new NotFoundError(`step ${this.pathspec}/${name} does not exist. ${nearby(`steps of ${this.pathspec}`, steps)}`);
+      if (!steps.includes(name))
+        throw new NotFoundError(`step ${this.pathspec}/${name} does not exist. ${nearby(`steps of ${this.pathspec}`, steps)}`);
       return this.unfinished();
     });
   }

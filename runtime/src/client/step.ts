@@ -37,7 +37,14 @@ export class StepClient {
       if (rec) return new TaskClient(this.store, rec);
       const start = await this.store.readTaskStart(this.flowName, this.runId, this.name, taskId);
       if (start) return new TaskClient(this.store, start, unfinished);
-      return damagedTask(this.store, this.flowName, this.runId, this.name, taskId, `task ${this.pathspec}/${taskId} has no start.json (a half-written task)`);
+      return damagedTask(
+        this.store,
+        this.flowName,
+        this.runId,
+        this.name,
+        taskId,
+        `task ${this.pathspec}/${taskId} has no start.json (a half-written task)`,
+      );
     } catch (err) {
       return damagedTask(this.store, this.flowName, this.runId, this.name, taskId, (err as Error).message);
     }
@@ -56,7 +63,9 @@ export class StepClient {
     const ids = await this.taskIds();
     const id = taskId ?? ids[0];
     if (!id || !ids.includes(id)) {
-      throw new NotFoundError(`${taskId ? `task ${this.pathspec}/${taskId}` : `step ${this.pathspec}`} ${taskId ? 'does not exist' : 'has no tasks'}. ${nearby(`tasks of ${this.pathspec}`, ids)}`);
+      throw new NotFoundError(
+        `${taskId ? `task ${this.pathspec}/${taskId}` : `step ${this.pathspec}`} ${taskId ? 'does not exist' : 'has no tasks'}. ${nearby(`tasks of ${this.pathspec}`, ids)}`,
+      );
     }
     return this.load(id, await this.unfinished());
   }
@@ -76,7 +85,16 @@ export class StepClient {
 function damagedTask(store: LocalDatastore, flow: string, runId: string, step: string, taskId: string, why: string): TaskClient {
   return new TaskClient(
     store,
-    { flow, runId, step, taskId, pathspec: `${flow}/${runId}/${step}/${taskId}`, parents: [], stack: [], startedAt: new Date(0).toISOString() },
+    {
+      flow,
+      runId,
+      step,
+      taskId,
+      pathspec: `${flow}/${runId}/${step}/${taskId}`,
+      parents: [],
+      stack: [],
+      startedAt: new Date(0).toISOString(),
+    },
     'failed',
     why,
   );

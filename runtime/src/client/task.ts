@@ -87,7 +87,9 @@ export class TaskClient {
     const rec = this.final?.artifacts[name];
     if (!rec) {
       const state = this.final ? '' : ` (the task is ${this.status}: it has no artifacts yet)`;
-      throw new NotFoundError(`task ${this.pathspec} has no artifact '${name}'${state}. ${nearby('artifacts', Object.keys(this.final?.artifacts ?? {}).sort())}`);
+      throw new NotFoundError(
+        `task ${this.pathspec} has no artifact '${name}'${state}. ${nearby('artifacts', Object.keys(this.final?.artifacts ?? {}).sort())}`,
+      );
     }
     const bytes = await this.store.getBlob(this.flowName, rec.hash);
     return deserializeArtifact(bytes, `artifact ${name} of ${this.pathspec}`) as T;

@@ -38,7 +38,10 @@ export async function readJson<T>(file: string): Promise<T | undefined> {
   try {
     return JSON.parse(text) as T;
   } catch {
-    throw new DatastoreError(file, `damaged datastore file ${file}: it is not valid JSON. Delete the run that holds it, or resume it to write the task again.`);
+    throw new DatastoreError(
+      file,
+      `damaged datastore file ${file}: it is not valid JSON. Delete the run that holds it, or resume it to write the task again.`,
+    );
   }
 }
 

@@ -20,7 +20,10 @@ export interface RunState {
 export function runState(run: RunRecord, end: RunEndRecord | undefined): RunState {
   if (end) return { status: end.status, reason: end.reason };
   if (run.runner.host === hostname() && !processAlive(run.runner.pid)) {
-    return { status: 'killed', reason: `the runner process (pid ${run.runner.pid}) died before the run finished; resume it with \`stepwise resume\`` };
+    return {
+      status: 'killed',
+      reason: `the runner process (pid ${run.runner.pid}) died before the run finished; resume it with \`stepwise resume\``,
+    };
   }
   return { status: 'running' };
 }

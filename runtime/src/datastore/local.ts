@@ -46,7 +46,10 @@ export class LocalDatastore implements Datastore {
       stored = await fs.readFile(file);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new DatastoreError(file, `artifact blob ${hash.slice(0, 12)}… of flow ${flow} is missing (${file}). Was the datastore pruned?`);
+        throw new DatastoreError(
+          file,
+          `artifact blob ${hash.slice(0, 12)}… of flow ${flow} is missing (${file}). Was the datastore pruned?`,
+        );
       }
       throw err;
     }
@@ -60,7 +63,10 @@ export class LocalDatastore implements Datastore {
       stored = readFileSync(file);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new DatastoreError(file, `artifact blob ${hash.slice(0, 12)}… of flow ${flow} is missing (${file}). Was the datastore pruned?`);
+        throw new DatastoreError(
+          file,
+          `artifact blob ${hash.slice(0, 12)}… of flow ${flow} is missing (${file}). Was the datastore pruned?`,
+        );
       }
       throw err;
     }
@@ -157,7 +163,8 @@ export class LocalDatastore implements Datastore {
     const dir = this.taskDir(flow, runId, step, taskId);
     if (!(await exists(join(dir, 'DONE')))) return undefined;
     const rec = await readJson<TaskRecord>(join(dir, 'task.json'));
-    if (!rec) throw new DatastoreError(join(dir, 'task.json'), `task ${flow}/${runId}/${step}/${taskId} has a DONE marker but no task.json.`);
+    if (!rec)
+      throw new DatastoreError(join(dir, 'task.json'), `task ${flow}/${runId}/${step}/${taskId} has a DONE marker but no task.json.`);
     return rec;
   }
 

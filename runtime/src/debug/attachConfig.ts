@@ -46,6 +46,8 @@ export function taskAttachConfig(pathspec: string, inspectorUrl: string, cwd: st
     cwd,
     __stepwiseTask: pathspec,
     // STEPWISE_JSDEBUG_TRACE=<dir>: js-debug writes its log for each task there (diagnosis).
-    ...(process.env.STEPWISE_JSDEBUG_TRACE ? { trace: { logFile: join(process.env.STEPWISE_JSDEBUG_TRACE, `${sessionName(pathspec).replace(/\//g, '-')}.log`) } } : {}),
+    ...(process.env.STEPWISE_JSDEBUG_TRACE
+      ? { trace: { logFile: join(process.env.STEPWISE_JSDEBUG_TRACE, `${sessionName(pathspec).replace(/\//g, '-')}.log`) } }
+      : {}),
   };
 }

@@ -19,7 +19,8 @@ function paramText(name: string, value: unknown): string {
 
 function positiveInt(name: string, v: unknown): number | undefined {
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new UsageError(`"${name}" must be a whole number ≥ 1, got ${JSON.stringify(v)}.`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
+    throw new UsageError(`"${name}" must be a whole number ≥ 1, got ${JSON.stringify(v)}.`);
   return v;
 }
 
@@ -34,7 +35,8 @@ export function planLaunch(args: StepwiseLaunchArguments, baseEnv: NodeJS.Proces
     throw new UsageError('the launch configuration needs "flow": the flow file to run (e.g. "${file}").');
   }
   const command = args.command ?? 'run';
-  if (command !== 'run' && command !== 'resume') throw new UsageError(`"command" must be "run" or "resume", not ${JSON.stringify(command)}.`);
+  if (command !== 'run' && command !== 'resume')
+    throw new UsageError(`"command" must be "run" or "resume", not ${JSON.stringify(command)}.`);
   const flowCwd = args.cwd ?? (isAbsolute(args.flow) ? dirname(args.flow) : process.cwd());
   const cwd = resolve(flowCwd);
   const file = resolve(cwd, args.flow);
@@ -53,7 +55,9 @@ export function planLaunch(args: StepwiseLaunchArguments, baseEnv: NodeJS.Proces
     for (const [name, value] of Object.entries(args.params)) paramFlags.set(name, paramText(name, value));
   }
   if (command === 'resume' && paramFlags.size) {
-    throw new UsageError('"params" cannot be given with "command": "resume": a resumed run keeps the parameters of its origin run. Start a new run to change them.');
+    throw new UsageError(
+      '"params" cannot be given with "command": "resume": a resumed run keeps the parameters of its origin run. Start a new run to change them.',
+    );
   }
   if (args.tags !== undefined && (!Array.isArray(args.tags) || args.tags.some((t) => typeof t !== 'string'))) {
     throw new UsageError('"tags" must be a list of strings.');

@@ -29,7 +29,10 @@ export class DebugConsoleOutput {
   private readonly view: RunConsole;
 
   constructor(private readonly send: (e: DebugProtocol.OutputEvent) => void) {
-    this.view = new RunConsole({ out: { write: (chunk: string | Uint8Array) => this.write(String(chunk)) } as NodeJS.WritableStream, quiet: false });
+    this.view = new RunConsole({
+      out: { write: (chunk: string | Uint8Array) => this.write(String(chunk)) } as NodeJS.WritableStream,
+      quiet: false,
+    });
   }
 
   private write(text: string): boolean {

@@ -101,7 +101,10 @@ export class StepwiseDebugSession extends DebugSession {
     this.sendResponse(response);
   }
 
-  protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: DebugProtocol.LaunchRequestArguments): Promise<void> {
+  protected override async launchRequest(
+    response: DebugProtocol.LaunchResponse,
+    args: DebugProtocol.LaunchRequestArguments,
+  ): Promise<void> {
     this.launchArgs = args as StepwiseLaunchArguments;
     const started = await this.prepare(this.launchArgs);
     if ('error' in started) {
@@ -174,7 +177,11 @@ export class StepwiseDebugSession extends DebugSession {
   private fail(response: DebugProtocol.Response, err: unknown): void {
     const message = messageOf(err);
     this.output.line(`Stepwise: ${message}`, 'stderr');
-    this.sendErrorResponse(response, { id: err instanceof UsageError || err instanceof CompileError ? 3001 : 3000, format: `Stepwise: ${message}`, showUser: true });
+    this.sendErrorResponse(response, {
+      id: err instanceof UsageError || err instanceof CompileError ? 3001 : 3000,
+      format: `Stepwise: ${message}`,
+      showUser: true,
+    });
     this.sendEvent(new TerminatedEvent());
   }
 
@@ -192,7 +199,12 @@ export class StepwiseDebugSession extends DebugSession {
     if (e.type === 'taskLog') return;
     this.sendEvent(new Event(RUN_EVENT, e));
     if (e.type === 'taskStarted' && plan.attach && e.inspectorUrl) {
-      const body: AttachEventBody = { pathspec: e.pathspec, pid: e.pid, inspectorUrl: e.inspectorUrl, config: taskAttachConfig(e.pathspec, e.inspectorUrl, cwd) };
+      const body: AttachEventBody = {
+        pathspec: e.pathspec,
+        pid: e.pid,
+        inspectorUrl: e.inspectorUrl,
+        config: taskAttachConfig(e.pathspec, e.inspectorUrl, cwd),
+      };
       this.sendEvent(new Event(ATTACH_EVENT, body));
     }
   }

@@ -42,7 +42,8 @@ export function thisMember(node: ts.Node): string | undefined {
     if (node.expression.kind === t.SyntaxKind.ThisKeyword && t.isIdentifier(node.name)) return node.name.text;
   } else if (t.isElementAccessExpression(node)) {
     const arg = node.argumentExpression;
-    if (node.expression.kind === t.SyntaxKind.ThisKeyword && (t.isStringLiteral(arg) || t.isNoSubstitutionTemplateLiteral(arg))) return arg.text;
+    if (node.expression.kind === t.SyntaxKind.ThisKeyword && (t.isStringLiteral(arg) || t.isNoSubstitutionTemplateLiteral(arg)))
+      return arg.text;
   }
   return undefined;
 }

@@ -133,7 +133,11 @@ function readMembers(cls: ts.ClassDeclaration, src: SourceText, api: ApiNames, g
  * What each helper method assigns, following helpers it calls in turn (a recursive helper
  * contributes what was found before the recursion).
  */
-function helperAssignments(helpers: Map<string, ts.Node>, src: SourceText, notArtifacts: ReadonlySet<string>): (name: string) => readonly string[] | undefined {
+function helperAssignments(
+  helpers: Map<string, ts.Node>,
+  src: SourceText,
+  notArtifacts: ReadonlySet<string>,
+): (name: string) => readonly string[] | undefined {
   const done = new Map<string, readonly string[]>();
   const busy = new Set<string>();
   const lookup = (name: string): readonly string[] | undefined => {
@@ -210,7 +214,8 @@ function readParameter(m: ts.PropertyDeclaration, field: string, call: ts.CallEx
   else if (declaredType) p.type = declaredType;
   else if ('default' in p) {
     const d = p.default;
-    p.type = typeof d === 'number' ? 'number' : typeof d === 'boolean' ? 'boolean' : d !== null && typeof d === 'object' ? 'json' : 'string';
+    p.type =
+      typeof d === 'number' ? 'number' : typeof d === 'boolean' ? 'boolean' : d !== null && typeof d === 'object' ? 'json' : 'string';
   }
   return p;
 }

@@ -117,7 +117,13 @@ export function literalValue(node: ts.Expression): LiteralValue | typeof NOT_LIT
 export function unwrap(node: ts.Expression): ts.Expression {
   const t = typescript();
   let n = node;
-  while (t.isParenthesizedExpression(n) || t.isAsExpression(n) || t.isNonNullExpression(n) || t.isSatisfiesExpression(n) || t.isTypeAssertionExpression(n)) {
+  while (
+    t.isParenthesizedExpression(n) ||
+    t.isAsExpression(n) ||
+    t.isNonNullExpression(n) ||
+    t.isSatisfiesExpression(n) ||
+    t.isTypeAssertionExpression(n)
+  ) {
     n = n.expression;
   }
   return n;

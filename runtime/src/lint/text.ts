@@ -56,9 +56,5 @@ export function flowRange(graph: FlowGraph): Range {
 
 /** Orders diagnostics by position, then code. */
 export function byPosition(a: { range: Range; code: string }, b: { range: Range; code: string }): number {
-  return (
-    a.range.start.line - b.range.start.line ||
-    a.range.start.character - b.range.start.character ||
-    a.code.localeCompare(b.code)
-  );
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code);
 }

@@ -64,7 +64,8 @@ export function resolveParameters(
     if (node.declaration === 'includeFile') {
       const path = raw ?? (typeof node.default === 'string' ? node.default : undefined);
       if (path === undefined) {
-        if (node.required) throw new UsageError(`--${node.name} is required${node.help ? ` (${node.help})` : ''}: pass --${node.name} PATH.`);
+        if (node.required)
+          throw new UsageError(`--${node.name} is required${node.help ? ` (${node.help})` : ''}: pass --${node.name} PATH.`);
         return { node, value: undefined, source };
       }
       const file = resolve(cwd, path);
@@ -73,7 +74,9 @@ export function resolveParameters(
         const bytes = readFileSync(file);
         content = node.isText === false ? new Uint8Array(bytes) : bytes.toString('utf8');
       } catch (err) {
-        throw new UsageError(`--${node.name}: cannot read the file ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
+        throw new UsageError(
+          `--${node.name}: cannot read the file ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`,
+        );
       }
       return { node, value: path, content, source };
     }
@@ -84,7 +87,10 @@ export function resolveParameters(
       );
     }
     if (node.default !== undefined) {
-      const value = node.type === 'json' && typeof node.default === 'string' ? convert(node, node.default, `the default of --${node.name}`) : node.default;
+      const value =
+        node.type === 'json' && typeof node.default === 'string'
+          ? convert(node, node.default, `the default of --${node.name}`)
+          : node.default;
       return { node, value, source };
     }
     return { node, value: undefined, source };

@@ -52,10 +52,13 @@ export interface PreparedSession {
 export function loadGraphOrThrow(file: string, cwd: string): { text: string; graph: FlowGraph; warnings: string[] } {
   const { text, graph } = readFlowFile(file, cwd);
   const diags = lintFlow(graph);
-  const fmt = (d: (typeof diags)[number]) => `${file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code}: ${d.message}`;
+  const fmt = (d: (typeof diags)[number]) =>
+    `${file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code}: ${d.message}`;
   const errors = diags.filter((d) => d.severity === 'error');
   if (errors.length) {
-    throw new UsageError(`the flow has ${errors.length} error${errors.length > 1 ? 's' : ''}; fix ${errors.length > 1 ? 'them' : 'it'} first (stepwise check ${file}):\n${errors.map(fmt).join('\n')}`);
+    throw new UsageError(
+      `the flow has ${errors.length} error${errors.length > 1 ? 's' : ''}; fix ${errors.length > 1 ? 'them' : 'it'} first (stepwise check ${file}):\n${errors.map(fmt).join('\n')}`,
+    );
   }
   return { text, graph, warnings: diags.filter((d) => d.severity === 'warning').map(fmt) };
 }
@@ -85,13 +88,17 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
   if (o.kind === 'resume') {
     if (o.paramFlags?.size) {
       const names = [...o.paramFlags.keys()].map((n) => `--${n}`).join(', ');
-      throw new UsageError(`resume keeps the parameters of the origin run, so ${names} cannot be given. To change them, start a new run with \`stepwise run\`.`);
+      throw new UsageError(
+        `resume keeps the parameters of the origin run, so ${names} cannot be given. To change them, start a new run with \`stepwise run\`.`,
+      );
     }
     const runs = await store.listRuns(flow);
     originRunId = o.originRunId ?? (await latestRealRun(store, flow, runs)) ?? null;
     if (!originRunId) throw new UsageError(`no run of ${flow} to resume in ${store.root}. Start one with \`stepwise run ${o.file}\`.`);
     if (!runs.includes(originRunId)) {
-      throw new UsageError(`run ${flow}/${originRunId} does not exist in ${store.root}. Recent runs: ${runs.slice(0, 5).join(', ') || '(none)'}.`);
+      throw new UsageError(
+        `run ${flow}/${originRunId} does not exist in ${store.root}. Recent runs: ${runs.slice(0, 5).join(', ') || '(none)'}.`,
+      );
     }
     if (o.resumeStep && !graph.steps.some((s) => s.name === o.resumeStep)) {
       throw new UsageError(`${flow} has no step '${o.resumeStep}'. Steps: ${graph.steps.map((s) => s.name).join(', ')}.`);
@@ -108,7 +115,13 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
     if (!origin) throw new UsageError(`task ${o.spinTask} has not finished; spin needs a finished task whose inputs it can reuse.`);
     originRunId = runId;
     parameters = (await store.readRun(flow, runId)).parameters;
-    single = { step, parents: origin.parents, stack: origin.stack, isJoin: graph.steps.find((s) => s.name === step)?.takesInputs ?? false, stackRunId: runId };
+    single = {
+      step,
+      parents: origin.parents,
+      stack: origin.stack,
+      isJoin: graph.steps.find((s) => s.name === step)?.takesInputs ?? false,
+      stackRunId: runId,
+    };
   } else {
     const resolved = resolveParameters(graph.parameters, o.paramFlags ?? new Map(), o.env, o.cwd);
     parameters = [];

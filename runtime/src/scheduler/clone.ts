@@ -35,7 +35,9 @@ export class ClonePlan {
   static async load(store: Datastore, flow: string, originRunId: string, graph: FlowGraph, resumeStep: string | null): Promise<ClonePlan> {
     const byPlace = new Map<string, TaskRecord>();
     for (const step of await store.listSteps(flow, originRunId)) {
-      const records = await mapLimit(await store.listTasks(flow, originRunId, step), IO_PARALLELISM, (taskId) => store.readTask(flow, originRunId, step, taskId).catch(() => undefined));
+      const records = await mapLimit(await store.listTasks(flow, originRunId, step), IO_PARALLELISM, (taskId) =>
+        store.readTask(flow, originRunId, step, taskId).catch(() => undefined),
+      );
       for (const rec of records) if (rec?.status === 'succeeded') byPlace.set(placeKey(step, rec.stack), rec);
     }
     return new ClonePlan(originRunId, byPlace, resumeStep ? downstreamOf(graph, resumeStep) : new Set());

@@ -45,7 +45,8 @@ interface Running {
   task: LaunchedTask;
 }
 
-const INSPECTOR_NOISE = /^(Debugger listening on ws:|For help, see: https:\/\/nodejs\.org|Debugger attached\.|Waiting for the debugger to disconnect)/;
+const INSPECTOR_NOISE =
+  /^(Debugger listening on ws:|For help, see: https:\/\/nodejs\.org|Debugger attached\.|Waiting for the debugger to disconnect)/;
 
 export class Scheduler {
   private listeners: RunListener[] = [];
@@ -94,7 +95,9 @@ export class Scheduler {
     const { run } = this.o;
     this.emit({ type: 'runStarted', run });
     const single = this.o.single;
-    this.queue.push(single ? { ...single, parentsAllCloned: false } : { step: 'start', parents: [], stack: [], isJoin: false, parentsAllCloned: true });
+    this.queue.push(
+      single ? { ...single, parentsAllCloned: false } : { step: 'start', parents: [], stack: [], isJoin: false, parentsAllCloned: true },
+    );
     while (!this.killed) {
       while (!this.stopping() && this.queue.length) {
         // The queue's head of tasks to clone, copied together: each is a few small files, so
@@ -159,7 +162,16 @@ export class Scheduler {
     const rec: TaskRecord = { ...origin, ...start, startedAt: origin.startedAt, clonedFrom: origin.pathspec };
     await store.writeTaskDone(rec);
     this.clonedPathspecs.add(rec.pathspec);
-    this.emit({ type: 'taskFinished', pathspec: rec.pathspec, step: rec.step, taskId, status: 'succeeded', cloned: true, clonedFrom: origin.pathspec, durationMs: 0 });
+    this.emit({
+      type: 'taskFinished',
+      pathspec: rec.pathspec,
+      step: rec.step,
+      taskId,
+      status: 'succeeded',
+      cloned: true,
+      clonedFrom: origin.pathspec,
+      durationMs: 0,
+    });
     this.advance(rec, true);
   }
 
@@ -238,7 +250,15 @@ export class Scheduler {
           : `the task process exited with code ${code} before recording a result`;
       rec = await this.recordDeath(start, why, this.killed ? 'killed' : 'failed', task.pid);
     } else {
-      this.emit({ type: 'taskFinished', ...ref, pid: task.pid, status: rec.status, cloned: false, durationMs: rec.durationMs, exception: rec.exception });
+      this.emit({
+        type: 'taskFinished',
+        ...ref,
+        pid: task.pid,
+        status: rec.status,
+        cloned: false,
+        durationMs: rec.durationMs,
+        exception: rec.exception,
+      });
       if (rec.status !== 'succeeded') this.failed.push(pathspec);
       else this.advance(rec, false);
     }
@@ -260,7 +280,17 @@ export class Scheduler {
     };
     await this.o.store.writeTaskDone(rec);
     this.failed.push(rec.pathspec);
-    this.emit({ type: 'taskFinished', pathspec: rec.pathspec, step: rec.step, taskId: rec.taskId, pid, status, cloned: false, durationMs: rec.durationMs, exception: rec.exception });
+    this.emit({
+      type: 'taskFinished',
+      pathspec: rec.pathspec,
+      step: rec.step,
+      taskId: rec.taskId,
+      pid,
+      status,
+      cloned: false,
+      durationMs: rec.durationMs,
+      exception: rec.exception,
+    });
     return rec;
   }
 
@@ -271,7 +301,13 @@ export class Scheduler {
     this.progress.set(step, p);
     if (p.total > 1) {
       const running = [...this.running.values()].filter((r) => r.req.step === step).length;
-      this.emit({ type: 'stepProgress', step, done: p.done, total: p.total, running: Math.max(0, running - (total === undefined ? 1 : 0)) });
+      this.emit({
+        type: 'stepProgress',
+        step,
+        done: p.done,
+        total: p.total,
+        running: Math.max(0, running - (total === undefined ? 1 : 0)),
+      });
     }
   }
 
@@ -336,6 +372,12 @@ export class Scheduler {
       }
       return;
     }
-    this.queue.push({ step: nextStep, parents: [rec.pathspec], stack: frames, isJoin: this.isJoinStep(nextStep), parentsAllCloned: allCloned });
+    this.queue.push({
+      step: nextStep,
+      parents: [rec.pathspec],
+      stack: frames,
+      isJoin: this.isJoinStep(nextStep),
+      parentsAllCloned: allCloned,
+    });
   }
 }

@@ -46,7 +46,10 @@ export function encodeStored(bytes: Buffer): Buffer {
 }
 
 export class CorruptBlobError extends Error {
-  constructor(readonly file: string, reason: string) {
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
     super(`damaged artifact file ${file}: ${reason}. The blob cannot be read; re-run or resume the step that produced it.`);
     this.name = 'CorruptBlobError';
   }

@@ -87,7 +87,10 @@ export function assertStorable(value: unknown, rootPath: string): void {
       continue;
     }
     for (const key of Object.keys(v)) {
-      stack.push([(v as Record<string, unknown>)[key], /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`]);
+      stack.push([
+        (v as Record<string, unknown>)[key],
+        /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`,
+      ]);
     }
   }
 }

@@ -38,7 +38,9 @@ export function loadFlowClass(bundle: string, flowName: string): FlowClass {
   if (isFlow(byName)) return byName;
   const flows = Object.values(exported).filter(isFlow);
   if (flows.length === 1) return flows[0];
-  throw new Error(`the flow file does not export the flow class ${flowName}: export it (export default class ${flowName} extends FlowSpec).`);
+  throw new Error(
+    `the flow file does not export the flow class ${flowName}: export it (export default class ${flowName} extends FlowSpec).`,
+  );
 }
 
 export { dirname };

@@ -46,7 +46,9 @@ export class TaskHost implements StepHost {
     if (include) {
       const missing = [...include].filter((n) => !names.has(n));
       if (missing.length) {
-        throw new Error(`mergeArtifacts(): include names ${missing.map((n) => `'${n}'`).join(', ')}, which no branch has. Branch artifacts: ${[...names].sort().join(', ') || '(none)'}.`);
+        throw new Error(
+          `mergeArtifacts(): include names ${missing.map((n) => `'${n}'`).join(', ')}, which no branch has. Branch artifacts: ${[...names].sort().join(', ') || '(none)'}.`,
+        );
       }
     }
     const divergent: string[] = [];

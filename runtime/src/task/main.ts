@@ -34,7 +34,13 @@ function inheritedOf(rec: TaskRecord): Record<string, Inherited> {
   return out;
 }
 
-function defineParameter(target: object, field: string, getValue: () => unknown, tracked: Map<string, Tracked>, inherited?: Inherited): void {
+function defineParameter(
+  target: object,
+  field: string,
+  getValue: () => unknown,
+  tracked: Map<string, Tracked>,
+  inherited?: Inherited,
+): void {
   let cached: { value: unknown } | undefined;
   if (inherited) tracked.set(field, { inherited, touched: false });
   Object.defineProperty(target, field, {
@@ -166,7 +172,8 @@ async function runTask(spec: TaskSpec): Promise<number> {
       (await store.readTask(spec.flow, runOfStack, frame.step, frame.taskId));
     const varName = splitter?.transition?.foreach;
     const listRec = varName ? splitter?.artifacts[varName] : undefined;
-    if (!splitter || !varName || !listRec) throw new Error(`cannot find the foreach list of ${frame.step}/${frame.taskId} for ${pathspec}.`);
+    if (!splitter || !varName || !listRec)
+      throw new Error(`cannot find the foreach list of ${frame.step}/${frame.taskId} for ${pathspec}.`);
     foreachItem = () => (loader.loadShared(listRec.hash, varName) as ArrayLike<unknown>)[frame.index];
   }
 
@@ -239,8 +246,10 @@ function checkTransition(step: string, transitions: TransitionRecord[]): Transit
     if (transitions.length) throw new Error("the 'end' step must not call this.next(): the flow ends there.");
     return undefined;
   }
-  if (transitions.length === 0) throw new Error(`step '${step}' finished without calling this.next(...): end it with this.next(this.<step>).`);
-  if (transitions.length > 1) throw new Error(`step '${step}' called this.next() ${transitions.length} times; call it exactly once, as its last statement.`);
+  if (transitions.length === 0)
+    throw new Error(`step '${step}' finished without calling this.next(...): end it with this.next(this.<step>).`);
+  if (transitions.length > 1)
+    throw new Error(`step '${step}' called this.next() ${transitions.length} times; call it exactly once, as its last statement.`);
   return transitions[0];
 }
 

@@ -8,12 +8,7 @@ import { join } from 'node:path';
 import { format } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../support/chromium';
-import {
-  parseScreenshotRequest,
-  replyFileName,
-  type ScreenshotReply,
-  type ScreenshotRequest,
-} from '../screenshotProtocol';
+import { parseScreenshotRequest, replyFileName, type ScreenshotReply, type ScreenshotRequest } from '../screenshotProtocol';
 
 export interface WorkbenchSession {
   /** Resolves with the suite's result: 0 passed, non-zero failed. */
@@ -32,7 +27,6 @@ export interface OpenOptions {
   /** Receives each line the extension host logs. */
   onLog: (line: string) => void;
 }
-
 
 const KNOWN_NOISE = ['ENOTFOUND open-vsx.org'];
 

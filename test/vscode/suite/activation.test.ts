@@ -16,17 +16,20 @@ describe('activation', () => {
     assert.equal(api.lintStatus().visible, false, 'the lint status shows for a file without a flow');
   });
 
-  it('starts it when a flow opens, and the server sends that flow\'s graph', async () => {
+  it("starts it when a flow opens, and the server sends that flow's graph", async () => {
     const api = await activateStepwise();
     const editor = await openInEditor('flows/hello.ts');
     await api.languageClientReady;
     assert.equal(api.isLanguageClientStarted(), true);
     const params = await waitForGraph(api, editor.document);
     assert.equal(params.graph?.flowName, 'HelloWorldFlow');
-    assert.deepEqual(params.graph?.steps.map((s) => s.name), ['start', 'hello', 'end']);
+    assert.deepEqual(
+      params.graph?.steps.map((s) => s.name),
+      ['start', 'hello', 'end'],
+    );
   });
 
-  it('shows the active flow\'s lint state in the status bar', async () => {
+  it("shows the active flow's lint state in the status bar", async () => {
     const api = await activateStepwise();
     const editor = await openInEditor('flows/hello.ts');
     const status = await waitFor('the lint status of hello.ts', api.onDidChangeLintStatus, () => {

@@ -19,7 +19,10 @@ describe('CodeLens', () => {
         ['Show DAG', 'stepwise.showDag'],
       ],
     );
-    const classLine = document.getText().split('\n').findIndex((l) => l.includes('class HelloWorldFlow'));
+    const classLine = document
+      .getText()
+      .split('\n')
+      .findIndex((l) => l.includes('class HelloWorldFlow'));
     for (const lens of ours) {
       assert.equal(lens.range.start.line, classLine, `${lens.command!.title} is not on the class line`);
       assert.equal(String(lens.command!.arguments?.[0]), document.uri.toString());

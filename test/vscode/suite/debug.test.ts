@@ -24,7 +24,10 @@ describe('Debugging a flow (F5)', () => {
     file = workspaceFile(rel);
     await vscode.workspace.fs.createDirectory(workspaceFile('debugging'));
     await vscode.workspace.fs.writeFile(file, source);
-    parseLine = Buffer.from(source).toString('utf8').split('\n').findIndex((l) => l.includes('JSON.parse'));
+    parseLine = Buffer.from(source)
+      .toString('utf8')
+      .split('\n')
+      .findIndex((l) => l.includes('JSON.parse'));
     assert.ok(parseLine > 0);
   });
 
@@ -70,7 +73,13 @@ describe('Debugging a flow (F5)', () => {
       if (body.type === 'taskStarted') marks[`${body.step}Started`] ??= Date.now() - t0;
     });
     // No `flow`: the configuration provider fills in the active editor's file, as F5 does.
-    assert.ok(await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(file), { type: 'stepwise', request: 'launch', name: 'Debug DebugFlow' }));
+    assert.ok(
+      await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(file), {
+        type: 'stepwise',
+        request: 'launch',
+        name: 'Debug DebugFlow',
+      }),
+    );
     const parent = await run.session;
     assert.equal(parent.configuration.flow, file.fsPath);
     assert.equal(parent.configuration.__stepwiseAttach, true);
@@ -110,7 +119,16 @@ describe('Debugging a flow (F5)', () => {
     const resumed = nextRun();
     const stoppedAgain = nextStop('b');
     const t1 = Date.now();
-    assert.ok(await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(file), { type: 'stepwise', request: 'launch', name: 'Resume DebugFlow', flow: file.fsPath, command: 'resume', originRunId }));
+    assert.ok(
+      await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(file), {
+        type: 'stepwise',
+        request: 'launch',
+        name: 'Resume DebugFlow',
+        flow: file.fsPath,
+        command: 'resume',
+        originRunId,
+      }),
+    );
     const again = await stoppedAgain;
     const resumeToStopMs = Date.now() - t1;
     assert.equal(again.task.parentSession, await resumed.session);
@@ -125,7 +143,10 @@ describe('Debugging a flow (F5)', () => {
     if (repo) {
       // For `npm run bench -- debug`: what this run measured inside code-server.
       mkdirSync(join(repo, 'test-output'), { recursive: true });
-      writeFileSync(join(repo, 'test-output', 'debug-f5.json'), JSON.stringify({ f5ToFirstStopMs: f5ToStopMs, marks, f5At: t0, resumeToStopMs, measuredAt: new Date().toISOString() }) + '\n');
+      writeFileSync(
+        join(repo, 'test-output', 'debug-f5.json'),
+        JSON.stringify({ f5ToFirstStopMs: f5ToStopMs, marks, f5At: t0, resumeToStopMs, measuredAt: new Date().toISOString() }) + '\n',
+      );
     }
   });
   it('Debug Flow (the Debug CodeLens) runs hello.ts with each task in its own child session, and the run succeeds', async function () {
@@ -141,7 +162,10 @@ describe('Debugging a flow (F5)', () => {
       const end = await run.finished;
       await run.terminated;
       assert.equal(end.status, 'succeeded');
-      assert.deepEqual(tasks.map((t) => t.replace(/^\d+\//, '').replace(/\/\d+$/, '')), ['start', 'hello', 'end']);
+      assert.deepEqual(
+        tasks.map((t) => t.replace(/^\d+\//, '').replace(/\/\d+$/, '')),
+        ['start', 'hello', 'end'],
+      );
       assert.ok(tasks.every((t) => t.startsWith(`${end.runId}/`)));
     } finally {
       sessions.dispose();
@@ -163,7 +187,10 @@ describe('Debugging a flow (F5)', () => {
       const end = await debugged.finished;
       await debugged.terminated;
       assert.equal(end.status, 'succeeded');
-      assert.deepEqual(tasks.map((t) => t.split('/')[1]), ['start', 'hello', 'end']);
+      assert.deepEqual(
+        tasks.map((t) => t.split('/')[1]),
+        ['start', 'hello', 'end'],
+      );
 
       tasks.length = 0;
       await openInEditor('flows/hello.ts');

@@ -119,7 +119,14 @@ describe('Debugging a flow: imported modules, breakpoints set while stopped, par
     vscode.debug.addBreakpoints([breakpointAt(lib, lineIn(SCALE, 'x * 10'))]);
     const run = nextRun();
     const inMid = nextStop('mid');
-    assert.ok(await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(flow), { type: DEBUG_TYPE, request: 'launch', name: 'Debug ImportingFlow', flow: flow.fsPath }));
+    assert.ok(
+      await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(flow), {
+        type: DEBUG_TYPE,
+        request: 'launch',
+        name: 'Debug ImportingFlow',
+        flow: flow.fsPath,
+      }),
+    );
     const stop = await inMid;
     // The test's own focus on the stop (js-debug focuses it too; this makes the order certain).
     assert.ok(vscode.debug.activeStackItem, 'a stack frame is focused');
@@ -137,7 +144,12 @@ describe('Debugging a flow: imported modules, breakpoints set while stopped, par
     });
     await api.preview.show(flow);
     await painted;
-    await waitFor('the paused task on the preview', api.preview.onDidChangeRuns, () => (api.preview.runView().overlay?.pausedTask === stop.task.name ? true : undefined), 30_000).catch((e: Error) => {
+    await waitFor(
+      'the paused task on the preview',
+      api.preview.onDidChangeRuns,
+      () => (api.preview.runView().overlay?.pausedTask === stop.task.name ? true : undefined),
+      30_000,
+    ).catch((e: Error) => {
       throw new Error(`${e.message}; the preview shows ${JSON.stringify(api.preview.runView().overlay)}`);
     });
     await screenshot('debug-paused-task-on-preview', ['iframe.webview.ready']);
@@ -176,15 +188,28 @@ describe('Debugging a flow: imported modules, breakpoints set while stopped, par
         lines.length = 0;
         const run = nextRun();
         // No `flow`: as F5 without a launch.json, the provider fills in the active editor's file.
-        const started = vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(document.uri), { type: DEBUG_TYPE, request: 'launch', name: `Debug ParameterFlow (${attempt})` });
+        const started = vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(document.uri), {
+          type: DEBUG_TYPE,
+          request: 'launch',
+          name: `Debug ParameterFlow (${attempt})`,
+        });
         // The first time the box is empty and 'dog' is typed; the second time it offers 'dog'.
-        await screenshot(`debug-parameter-input-${attempt}`, ['.quick-input-widget .quick-input-box input'], 20_000, 'Enter', typed || undefined);
+        await screenshot(
+          `debug-parameter-input-${attempt}`,
+          ['.quick-input-widget .quick-input-box input'],
+          20_000,
+          'Enter',
+          typed || undefined,
+        );
         assert.ok(await started);
         const session = await run.session;
         assert.deepEqual(session.configuration.params, { creature: 'dog' });
         assert.equal((await run.finished).status, 'succeeded', `the ${attempt} run printed:\n${lines.join('')}`);
         await run.terminated;
-        assert.ok(lines.some((l) => l.includes('dog is a string of 3 characters')), `the run printed: ${lines.join('')}`);
+        assert.ok(
+          lines.some((l) => l.includes('dog is a string of 3 characters')),
+          `the run printed: ${lines.join('')}`,
+        );
       }
     } finally {
       tracker.dispose();
@@ -203,7 +228,13 @@ describe('Debugging a flow: imported modules, breakpoints set while stopped, par
 
     // A failed run to resume (run without the debugger: Ctrl+F5).
     const failing = nextRun();
-    assert.ok(await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(flow), { type: DEBUG_TYPE, request: 'launch', name: 'Run FailsOnceFlow', flow: flow.fsPath }, { noDebug: true }));
+    assert.ok(
+      await vscode.debug.startDebugging(
+        vscode.workspace.getWorkspaceFolder(flow),
+        { type: DEBUG_TYPE, request: 'launch', name: 'Run FailsOnceFlow', flow: flow.fsPath },
+        { noDebug: true },
+      ),
+    );
     const failed = await failing.finished;
     await failing.terminated;
     assert.equal(failed.status, 'failed');
@@ -223,8 +254,18 @@ describe('Debugging a flow: imported modules, breakpoints set while stopped, par
       const resumed = nextRun();
       const stopped = nextStop('boom');
       void vscode.commands.executeCommand('stepwise.resumeDebug', flow);
-      await screenshot('resume-debug-pick-run', [`.quick-input-title:has-text("origin run")`, `.quick-input-list .monaco-list-row.focused:has-text("${failed.runId}")`], 20_000, 'Enter');
-      await screenshot('resume-debug-pick-step', ['.quick-input-title:has-text("re-run from step")', '.quick-input-list .monaco-list-row.focused:has-text("boom")'], 20_000, 'Enter');
+      await screenshot(
+        'resume-debug-pick-run',
+        [`.quick-input-title:has-text("origin run")`, `.quick-input-list .monaco-list-row.focused:has-text("${failed.runId}")`],
+        20_000,
+        'Enter',
+      );
+      await screenshot(
+        'resume-debug-pick-step',
+        ['.quick-input-title:has-text("re-run from step")', '.quick-input-list .monaco-list-row.focused:has-text("boom")'],
+        20_000,
+        'Enter',
+      );
       const session = await resumed.session;
       assert.equal(session.configuration.command, 'resume');
       assert.equal(session.configuration.originRunId, failed.runId);
@@ -234,7 +275,11 @@ describe('Debugging a flow: imported modules, breakpoints set while stopped, par
       await stop.session.customRequest('continue', { threadId: stop.threadId });
       assert.equal((await resumed.finished).status, 'succeeded');
       await resumed.terminated;
-      assert.deepEqual(tasks.map((t) => t.split('/')[1]), ['boom', 'end'], '`start` is cloned, not re-run');
+      assert.deepEqual(
+        tasks.map((t) => t.split('/')[1]),
+        ['boom', 'end'],
+        '`start` is cloned, not re-run',
+      );
     } finally {
       sessions.dispose();
     }
@@ -255,7 +300,14 @@ describe('Debugging a flow: imported modules, breakpoints set while stopped, par
     try {
       const run = nextRun();
       const inMid = nextStop('mid');
-      assert.ok(await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(flow), { type: DEBUG_TYPE, request: 'launch', name: 'Debug ImportingFlow', flow: flow.fsPath }));
+      assert.ok(
+        await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(flow), {
+          type: DEBUG_TYPE,
+          request: 'launch',
+          name: 'Debug ImportingFlow',
+          flow: flow.fsPath,
+        }),
+      );
       const parent = await run.session;
       const stop = await inMid;
       const pid = pids.get('mid');
@@ -266,7 +318,12 @@ describe('Debugging a flow: imported modules, breakpoints set while stopped, par
       await run.terminated;
       assert.equal(end.status, 'killed');
       assert.ok(!isAlive(pid), `task process ${pid} is gone`);
-      await waitFor('the task session to end', vscode.debug.onDidTerminateDebugSession, () => (ended.includes(stop.task.name) ? true : undefined), 20_000);
+      await waitFor(
+        'the task session to end',
+        vscode.debug.onDidTerminateDebugSession,
+        () => (ended.includes(stop.task.name) ? true : undefined),
+        20_000,
+      );
     } finally {
       watching.dispose();
       ending.dispose();
@@ -289,7 +346,14 @@ describe('Debugging a flow: imported modules, breakpoints set while stopped, par
     try {
       const run = nextRun();
       const first = nextStop('mid');
-      assert.ok(await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(flow), { type: DEBUG_TYPE, request: 'launch', name: 'Debug ImportingFlow', flow: flow.fsPath }));
+      assert.ok(
+        await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(flow), {
+          type: DEBUG_TYPE,
+          request: 'launch',
+          name: 'Debug ImportingFlow',
+          flow: flow.fsPath,
+        }),
+      );
       const parent = await run.session;
       const stop = await first;
 
@@ -316,7 +380,14 @@ describe('Debugging a flow: imported modules, breakpoints set while stopped, par
     await vscode.workspace.fs.createDirectory(workspaceFile('debugging-exit'));
     await vscode.workspace.fs.writeFile(flow, Buffer.from(EXITS));
     const run = nextRun(60_000);
-    assert.ok(await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(flow), { type: DEBUG_TYPE, request: 'launch', name: 'Debug ExitsFlow', flow: flow.fsPath }));
+    assert.ok(
+      await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(flow), {
+        type: DEBUG_TYPE,
+        request: 'launch',
+        name: 'Debug ExitsFlow',
+        flow: flow.fsPath,
+      }),
+    );
     const end = await run.finished;
     await run.terminated;
     assert.equal(end.status, 'failed');

@@ -35,7 +35,11 @@ export function nextStop(step: string, timeoutMs = 60_000): Promise<Stop> {
 }
 
 /** The `runFinished` event of the Stepwise session that starts next, and its termination. */
-export function nextRun(timeoutMs = 90_000): { session: Promise<vscode.DebugSession>; finished: Promise<Extract<RunEventBody, { type: 'runFinished' }>>; terminated: Promise<void> } {
+export function nextRun(timeoutMs = 90_000): {
+  session: Promise<vscode.DebugSession>;
+  finished: Promise<Extract<RunEventBody, { type: 'runFinished' }>>;
+  terminated: Promise<void>;
+} {
   const subs: vscode.Disposable[] = [];
   let own: vscode.DebugSession | undefined;
   const session = new Promise<vscode.DebugSession>((resolve) =>
@@ -86,7 +90,6 @@ export async function evaluate(stop: Stop, expression: string): Promise<string> 
   const r = (await stop.session.customRequest('evaluate', { expression, frameId: stop.frameId, context: 'repl' })) as { result: string };
   return r.result;
 }
-
 
 /** The names (run/step/task) of the task sessions js-debug starts under Stepwise sessions, in order. */
 export function taskSessionNames(): { names: string[]; dispose(): void } {

@@ -5,7 +5,11 @@ import { activateStepwise, openInEditor, waitForGraph } from './support';
 type Target = { uri: vscode.Uri; range: vscode.Range };
 
 async function definitions(doc: vscode.TextDocument, pos: vscode.Position): Promise<Target[]> {
-  const found = await vscode.commands.executeCommand<Array<vscode.Location | vscode.LocationLink>>('vscode.executeDefinitionProvider', doc.uri, pos);
+  const found = await vscode.commands.executeCommand<Array<vscode.Location | vscode.LocationLink>>(
+    'vscode.executeDefinitionProvider',
+    doc.uri,
+    pos,
+  );
   return found.map((d) => ('targetUri' in d ? { uri: d.targetUri, range: d.targetSelectionRange ?? d.targetRange } : d));
 }
 
@@ -24,7 +28,10 @@ describe('go to definition', () => {
     await waitForGraph(api, document);
 
     const targets = await definitions(document, positionOf(document, 'this.next(this.', 'hello'));
-    const stepLine = document.getText().split('\n').findIndex((l) => /@step\s+hello\(/.test(l));
+    const stepLine = document
+      .getText()
+      .split('\n')
+      .findIndex((l) => /@step\s+hello\(/.test(l));
     const hit = targets.find((t) => t.uri.toString() === document.uri.toString() && t.range.start.line === stepLine);
     assert.ok(hit, `no definition on line ${stepLine}: ${JSON.stringify(targets.map((t) => [t.uri.path, t.range.start.line]))}`);
     assert.equal(document.getText(hit.range), 'hello');

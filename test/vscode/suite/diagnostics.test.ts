@@ -3,13 +3,15 @@ import * as vscode from 'vscode';
 import { activateStepwise, openInEditor, screenshot, waitFor, waitForDiagnostics } from './support';
 
 describe('diagnostics', () => {
-  it('shows the linter\'s errors for an invalid flow, and clears them once the text is fixed', async () => {
+  it("shows the linter's errors for an invalid flow, and clears them once the text is fixed", async () => {
     const api = await activateStepwise();
     const editor = await openInEditor('invalid/no_end.ts');
     const { document } = editor;
     await api.languageClientReady;
 
-    const diags = await waitForDiagnostics(document.uri, 'Stepwise errors', (d) => d.some((x) => x.severity === vscode.DiagnosticSeverity.Error));
+    const diags = await waitForDiagnostics(document.uri, 'Stepwise errors', (d) =>
+      d.some((x) => x.severity === vscode.DiagnosticSeverity.Error),
+    );
     const lines = document.getText().split('\n');
     const classLine = lines.findIndex((l) => l.includes('class NoEndFlow'));
     const helloLine = lines.findIndex((l) => l.includes('this.next(this.end)'));
@@ -24,7 +26,10 @@ describe('diagnostics', () => {
     // …and the flow has no `end` step, reported on the flow class, not on a step.
     const missingEnd = diags.find((d) => d !== unknown && /\bend\b/.test(d.message));
     assert.ok(missingEnd, `no diagnostic about the missing end step: ${seen}`);
-    assert.ok(missingEnd.range.start.line <= classLine && classLine <= missingEnd.range.end.line, `the missing-end diagnostic is not on the class: ${seen}`);
+    assert.ok(
+      missingEnd.range.start.line <= classLine && classLine <= missingEnd.range.end.line,
+      `the missing-end diagnostic is not on the class: ${seen}`,
+    );
 
     const status = await waitFor('the status bar to count the errors', api.onDidChangeLintStatus, () => {
       const s = api.lintStatus();
@@ -37,10 +42,7 @@ describe('diagnostics', () => {
     editor.selection = new vscode.Selection(unknown.range.start, unknown.range.start);
     editor.revealRange(unknown.range, vscode.TextEditorRevealType.InCenter);
     await vscode.commands.executeCommand('workbench.actions.view.problems');
-    await screenshot('diagnostics-squiggle-and-problems', [
-      '.monaco-editor .squiggly-error',
-      '.markers-panel .monaco-list-row',
-    ]);
+    await screenshot('diagnostics-squiggle-and-problems', ['.monaco-editor .squiggly-error', '.markers-panel .monaco-list-row']);
 
     const lastBrace = document.getText().lastIndexOf('}');
     const edit = new vscode.WorkspaceEdit();

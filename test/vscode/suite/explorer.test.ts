@@ -120,7 +120,10 @@ describe('artifact explorer', function () {
     let refreshes = 0;
     const counting = api.explorer.onDidRefresh(() => refreshes++);
     const runId = await new Promise<string>((resolve, reject) => {
-      const p = spawn(process.execPath, [cli, 'run', join(folder, 'flows', 'hello.ts')], { cwd: folder, stdio: ['ignore', 'pipe', 'pipe'] });
+      const p = spawn(process.execPath, [cli, 'run', join(folder, 'flows', 'hello.ts')], {
+        cwd: folder,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       p.stdout.on('data', (d: Buffer) => (out += d.toString()));
       p.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -191,13 +194,28 @@ export default class GatedFlow extends FlowSpec {
     assert.equal(stdoutNode.description, 'live');
     const editor = await api.explorer.open(stdoutNode);
     const doc = editor!.document;
-    await waitFor('the first line in the log document', vscode.workspace.onDidChangeTextDocument, () => (doc.getText().includes('before the gate') ? true : undefined), 30_000).catch((e: Error) => {
-      const onDisk = stdoutNode.kind === 'log' ? `${readFileSync(stdoutNode.path, 'utf8')} written ${Date.now() - statSync(stdoutNode.path).mtimeMs} ms ago` : '?';
-      throw new Error(`${e.message}; the document holds ${JSON.stringify(doc.getText())} (${doc.uri.toString()}), the file ${JSON.stringify(onDisk)}`);
+    await waitFor(
+      'the first line in the log document',
+      vscode.workspace.onDidChangeTextDocument,
+      () => (doc.getText().includes('before the gate') ? true : undefined),
+      30_000,
+    ).catch((e: Error) => {
+      const onDisk =
+        stdoutNode.kind === 'log'
+          ? `${readFileSync(stdoutNode.path, 'utf8')} written ${Date.now() - statSync(stdoutNode.path).mtimeMs} ms ago`
+          : '?';
+      throw new Error(
+        `${e.message}; the document holds ${JSON.stringify(doc.getText())} (${doc.uri.toString()}), the file ${JSON.stringify(onDisk)}`,
+      );
     });
     assert.doesNotMatch(doc.getText(), /after the gate/);
     writeFileSync(gate, 'open');
-    await waitFor('the log document to follow the task', vscode.workspace.onDidChangeTextDocument, () => (doc.getText().includes('after the gate') ? true : undefined), 30_000);
+    await waitFor(
+      'the log document to follow the task',
+      vscode.workspace.onDidChangeTextDocument,
+      () => (doc.getText().includes('after the gate') ? true : undefined),
+      30_000,
+    );
 
     const result = await outcome;
     assert.equal(result.status, 'failed');
@@ -224,7 +242,9 @@ export default class GatedFlow extends FlowSpec {
     const terminal = await vscode.commands.executeCommand<vscode.Terminal>('stepwise.runFlow', file);
     const outcome = await Promise.race([
       finished,
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the terminal run was not followed to its end within 60 s')), 60_000)),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error('the terminal run was not followed to its end within 60 s')), 60_000),
+      ),
     ]);
     assert.ok(outcome.runId);
     made.push(['HelloWorldFlow', outcome.runId]);

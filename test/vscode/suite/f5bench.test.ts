@@ -36,7 +36,9 @@ async function copyInto(relative: string, source: Uint8Array): Promise<vscode.Ur
 }
 
 function lineOf(uri: vscode.Uri, text: string): number {
-  const line = readFileSync(uri.fsPath, 'utf8').split('\n').findIndex((l) => l.includes(text));
+  const line = readFileSync(uri.fsPath, 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(text));
   assert.ok(line >= 0, `no line with ${text} in ${uri.fsPath}`);
   return line;
 }
@@ -52,7 +54,14 @@ async function f5ToStop(file: vscode.Uri, line: number, step: string): Promise<n
   const stopped = nextStop(step);
   const t0 = Date.now();
   pressedAt.push(t0);
-  assert.ok(await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(file), { type: 'stepwise', request: 'launch', name: 'F5 bench', flow: file.fsPath }));
+  assert.ok(
+    await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(file), {
+      type: 'stepwise',
+      request: 'launch',
+      name: 'F5 bench',
+      flow: file.fsPath,
+    }),
+  );
   const stop = await stopped;
   const ms = Date.now() - t0;
   vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
@@ -69,7 +78,13 @@ async function wholeRun(file: vscode.Uri, noDebug: boolean): Promise<RunTiming> 
   const sessions = taskSessionNames();
   const t0 = Date.now();
   try {
-    assert.ok(await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(file), { type: 'stepwise', request: 'launch', name: 'F5 bench', flow: file.fsPath }, { noDebug }));
+    assert.ok(
+      await vscode.debug.startDebugging(
+        vscode.workspace.getWorkspaceFolder(file),
+        { type: 'stepwise', request: 'launch', name: 'F5 bench', flow: file.fsPath },
+        { noDebug },
+      ),
+    );
     const end = await run.finished;
     const ms = Date.now() - t0;
     await run.terminated;
@@ -101,7 +116,10 @@ if (samples > 0) {
         thirdTask.push(await f5ToStop(debugFlow, inB, 'b'));
         if (coldStep === 'b') firstTask.push(await f5ToStop(debugFlow, inStart, 'start'));
       }
-      const runs: Record<string, { debug: RunTiming[]; plain: RunTiming[] }> = { hello: { debug: [], plain: [] }, foreach20: { debug: [], plain: [] } };
+      const runs: Record<string, { debug: RunTiming[]; plain: RunTiming[] }> = {
+        hello: { debug: [], plain: [] },
+        foreach20: { debug: [], plain: [] },
+      };
       for (let i = 0; i < wholeRuns; i++) {
         for (const [name, file] of [
           ['hello', hello],
@@ -113,7 +131,10 @@ if (samples > 0) {
       }
       for (const r of Object.values(runs)) for (const t of [...r.debug, ...r.plain]) assert.equal(t.status, 'succeeded');
       mkdirSync(join(repo, 'test-output'), { recursive: true });
-      writeFileSync(join(repo, 'test-output', 'f5-bench.json'), JSON.stringify({ coldStep, thirdTask, firstTask, runs, pressedAt, measuredAt: new Date().toISOString() }, null, 1) + '\n');
+      writeFileSync(
+        join(repo, 'test-output', 'f5-bench.json'),
+        JSON.stringify({ coldStep, thirdTask, firstTask, runs, pressedAt, measuredAt: new Date().toISOString() }, null, 1) + '\n',
+      );
     });
   });
 }

@@ -30,13 +30,24 @@ describe('New Flow', function () {
     const shipped = join(ext.extensionPath, 'dist', 'types', 'api');
     // TypeScript's semantic diagnostics are live on the file (its project has loaded): a planted
     // type error shows, and once it is removed the flow has no errors at all.
-    const tsErrors = () => vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'ts' && d.severity === vscode.DiagnosticSeverity.Error);
+    const tsErrors = () =>
+      vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'ts' && d.severity === vscode.DiagnosticSeverity.Error);
     const original = doc.getText();
     await replaceText(doc, `${original}\nconst planted: number = 'text';\n`);
-    const planted = await waitFor('the planted type error', vscode.languages.onDidChangeDiagnostics, () => (tsErrors().length ? tsErrors() : undefined), 60_000);
+    const planted = await waitFor(
+      'the planted type error',
+      vscode.languages.onDidChangeDiagnostics,
+      () => (tsErrors().length ? tsErrors() : undefined),
+      60_000,
+    );
     assert.match(planted[0].message, /not assignable to type 'number'/);
     await replaceText(doc, original);
-    await waitFor('no TypeScript errors', vscode.languages.onDidChangeDiagnostics, () => (tsErrors().length === 0 ? true : undefined), 60_000);
+    await waitFor(
+      'no TypeScript errors',
+      vscode.languages.onDidChangeDiagnostics,
+      () => (tsErrors().length === 0 ? true : undefined),
+      60_000,
+    );
     await doc.save();
     // Asked once the semantic project answered (above): the syntax-only server that answers while
     // a project loads would only find the import binding itself.
@@ -52,5 +63,7 @@ describe('New Flow', function () {
 });
 
 async function definitions(uri: vscode.Uri, at: vscode.Position): Promise<Array<vscode.Location | vscode.LocationLink>> {
-  return (await vscode.commands.executeCommand<Array<vscode.Location | vscode.LocationLink>>('vscode.executeDefinitionProvider', uri, at)) ?? [];
+  return (
+    (await vscode.commands.executeCommand<Array<vscode.Location | vscode.LocationLink>>('vscode.executeDefinitionProvider', uri, at)) ?? []
+  );
 }

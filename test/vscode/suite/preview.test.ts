@@ -69,19 +69,28 @@ describe('DAG preview', () => {
       const edit = new vscode.WorkspaceEdit();
       const text = doc.getText();
       const next = text.indexOf('this.next(this.end)');
-      edit.replace(doc.uri, new vscode.Range(doc.positionAt(next), doc.positionAt(next + 'this.next(this.end)'.length)), 'this.next(this.extra)');
+      edit.replace(
+        doc.uri,
+        new vscode.Range(doc.positionAt(next), doc.positionAt(next + 'this.next(this.end)'.length)),
+        'this.next(this.extra)',
+      );
       const endAt = text.indexOf('  @step end()');
       edit.insert(doc.uri, doc.positionAt(endAt), '  /** Added by the test. */\n  @step extra() {\n    this.next(this.end);\n  }\n\n');
       assert.ok(await vscode.workspace.applyEdit(edit));
       const redrawn = await rendered('the redraw with the added step', (r) => r.stepCount === 4, since);
       assert.equal(redrawn.dimmed, false);
-      assert.deepEqual(api.preview.lastGraph(doc.uri)?.steps.map((s) => s.name), ['start', 'hello', 'extra', 'end']);
+      assert.deepEqual(
+        api.preview.lastGraph(doc.uri)?.steps.map((s) => s.name),
+        ['start', 'hello', 'extra', 'end'],
+      );
       assert.ok(redrawn.ms > 0);
 
       // The cursor inside a step highlights it; a click's reveal selects the step's name.
       const inHello = doc.positionAt(doc.getText().indexOf("console.log('hello')"));
       editor.selection = new vscode.Selection(inHello, inHello);
-      await waitFor('hello to be highlighted', vscode.window.onDidChangeTextEditorSelection, () => (api.preview.highlightedStep() === 'hello' ? true : undefined));
+      await waitFor('hello to be highlighted', vscode.window.onDidChangeTextEditorSelection, () =>
+        api.preview.highlightedStep() === 'hello' ? true : undefined,
+      );
       await api.preview.revealStep('extra');
       const active = vscode.window.activeTextEditor;
       assert.equal(active?.document.uri.toString(), doc.uri.toString());
@@ -107,9 +116,12 @@ describe('DAG preview', () => {
       // Another flow in the editor: the preview follows it.
       since = renders.length;
       const other = await openInEditor('flows/foreach.ts');
-      await waitFor('the preview to follow foreach.ts', api.preview.onDidRender, () =>
-        renders.slice(since).find((r) => r.uri === other.document.uri.toString()),
-      30_000);
+      await waitFor(
+        'the preview to follow foreach.ts',
+        api.preview.onDidRender,
+        () => renders.slice(since).find((r) => r.uri === other.document.uri.toString()),
+        30_000,
+      );
       assert.equal(api.preview.currentUri()?.toString(), other.document.uri.toString());
     } finally {
       sub.dispose();
@@ -134,7 +146,11 @@ describe('DAG preview', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
     delete env.STEPWISE_DATASTORE_ROOT;
     const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(process.execPath, [join(repo, 'dist', 'cli.js'), 'run', 'flows/foreach.ts'], { cwd: workspaceFolder().fsPath, env, stdio: 'ignore' });
+      const child = spawn(process.execPath, [join(repo, 'dist', 'cli.js'), 'run', 'flows/foreach.ts'], {
+        cwd: workspaceFolder().fsPath,
+        env,
+        stdio: 'ignore',
+      });
       child.on('error', reject);
       child.on('exit', resolve);
     });
@@ -144,10 +160,15 @@ describe('DAG preview', () => {
     // another flow's, the one the preview followed before.)
     const cliRun = readdirSync(foreachRuns).sort((a, b) => Number(b) - Number(a))[0];
 
-    const view = await waitFor('the finished run on the preview', api.preview.onDidChangeRuns, () => {
-      const v = api.preview.runView();
-      return v.runs[0]?.runId === cliRun && v.runs[0].status === 'succeeded' && v.overlay?.runId === cliRun ? v : undefined;
-    }, 30_000).catch((e: Error) => {
+    const view = await waitFor(
+      'the finished run on the preview',
+      api.preview.onDidChangeRuns,
+      () => {
+        const v = api.preview.runView();
+        return v.runs[0]?.runId === cliRun && v.runs[0].status === 'succeeded' && v.overlay?.runId === cliRun ? v : undefined;
+      },
+      30_000,
+    ).catch((e: Error) => {
       throw new Error(`${e.message}; the preview shows ${JSON.stringify(api.preview.runView())}`);
     });
     assert.equal(view.selected, view.runs[0].runId);
@@ -163,7 +184,9 @@ describe('DAG preview', () => {
     ];
     try {
       for (const [theme, kind, cls, slug] of themes) {
-        const changed = waitFor(`the ${theme} theme`, vscode.window.onDidChangeActiveColorTheme, () => (vscode.window.activeColorTheme.kind === kind ? true : undefined));
+        const changed = waitFor(`the ${theme} theme`, vscode.window.onDidChangeActiveColorTheme, () =>
+          vscode.window.activeColorTheme.kind === kind ? true : undefined,
+        );
         await workbench.update('colorTheme', theme, vscode.ConfigurationTarget.Global);
         await changed;
         await screenshot(`preview-run-overlay-${slug}`, [`.monaco-workbench.${cls}`, 'iframe.webview.ready']);

@@ -9,13 +9,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { StepwiseApi } from '../../../client/src/api';
 import type { FlowGraphParams } from '../../../server/src/protocol';
-import {
-  formatScreenshotRequest,
-  isValidName,
-  replyFileName,
-  SCREENSHOT_DIR_ENV,
-  type ScreenshotReply,
-} from '../screenshotProtocol';
+import { formatScreenshotRequest, isValidName, replyFileName, SCREENSHOT_DIR_ENV, type ScreenshotReply } from '../screenshotProtocol';
 
 export const EXTENSION_ID = 'stepwise.stepwise';
 export const STEPWISE_SOURCE = 'stepwise';
@@ -42,12 +36,7 @@ export async function openInEditor(relative: string): Promise<vscode.TextEditor>
 }
 
 /** Waits for a condition that `event` may change; checks it once first. */
-export function waitFor<T>(
-  what: string,
-  event: vscode.Event<unknown>,
-  check: () => T | undefined,
-  timeoutMs = 20_000,
-): Promise<T> {
+export function waitFor<T>(what: string, event: vscode.Event<unknown>, check: () => T | undefined, timeoutMs = 20_000): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const first = check();
     if (first !== undefined) return resolve(first);
@@ -76,10 +65,15 @@ export function waitForDiagnostics(
   accept: (diags: vscode.Diagnostic[]) => boolean,
   timeoutMs = 20_000,
 ): Promise<vscode.Diagnostic[]> {
-  return waitFor(`${what} on ${vscode.workspace.asRelativePath(uri)}`, vscode.languages.onDidChangeDiagnostics, () => {
-    const diags = stepwiseDiagnostics(uri);
-    return accept(diags) ? diags : undefined;
-  }, timeoutMs).catch((e: Error) => {
+  return waitFor(
+    `${what} on ${vscode.workspace.asRelativePath(uri)}`,
+    vscode.languages.onDidChangeDiagnostics,
+    () => {
+      const diags = stepwiseDiagnostics(uri);
+      return accept(diags) ? diags : undefined;
+    },
+    timeoutMs,
+  ).catch((e: Error) => {
     const now = stepwiseDiagnostics(uri).map((d) => `${d.code}: ${d.message}`);
     throw new Error(`${e.message}; Stepwise diagnostics now: ${JSON.stringify(now)}`);
   });
@@ -87,10 +81,15 @@ export function waitForDiagnostics(
 
 /** The server's graph for the document at (at least) its current version. */
 export function waitForGraph(api: StepwiseApi, doc: vscode.TextDocument, timeoutMs = 20_000): Promise<FlowGraphParams> {
-  return waitFor(`the flow graph of ${vscode.workspace.asRelativePath(doc.uri)} v${doc.version}`, api.onDidReceiveFlowGraph, () => {
-    const g = api.flowGraph(doc.uri);
-    return g && g.version >= doc.version ? g : undefined;
-  }, timeoutMs);
+  return waitFor(
+    `the flow graph of ${vscode.workspace.asRelativePath(doc.uri)} v${doc.version}`,
+    api.onDidReceiveFlowGraph,
+    () => {
+      const g = api.flowGraph(doc.uri);
+      return g && g.version >= doc.version ? g : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 /**
@@ -99,7 +98,13 @@ export function waitForGraph(api: StepwiseApi, doc: vscode.TextDocument, timeout
  * Returns the PNG's path, or undefined under a launcher without a page to shoot
  * (@vscode/test-electron).
  */
-export async function screenshot(name: string, waitFor: string[], timeoutMs = 20_000, press?: string, type?: string): Promise<string | undefined> {
+export async function screenshot(
+  name: string,
+  waitFor: string[],
+  timeoutMs = 20_000,
+  press?: string,
+  type?: string,
+): Promise<string | undefined> {
   const dir = process.env[SCREENSHOT_DIR_ENV];
   if (!dir) return undefined;
   if (!isValidName(name)) throw new Error(`bad screenshot name ${name}`);
@@ -120,7 +125,10 @@ export async function screenshot(name: string, waitFor: string[], timeoutMs = 20
       const r = read();
       if (r) done(() => resolve(r));
     });
-    const timer = setTimeout(() => done(() => reject(new Error(`no screenshot reply for ${name} within ${timeoutMs + 10_000} ms`))), timeoutMs + 10_000);
+    const timer = setTimeout(
+      () => done(() => reject(new Error(`no screenshot reply for ${name} within ${timeoutMs + 10_000} ms`))),
+      timeoutMs + 10_000,
+    );
     const done = (then: () => void) => {
       clearTimeout(timer);
       watcher.close();

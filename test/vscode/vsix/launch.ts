@@ -37,18 +37,26 @@ async function main(): Promise<number> {
     const stateDir = join(root, 'editor');
     const extensions = join(stateDir, 'extensions');
     mkdirSync(extensions, { recursive: true });
-    const inst = spawnSync(process.execPath, [install.entry, '--install-extension', vsix, '--extensions-dir', extensions, '--user-data-dir', join(stateDir, 'user-data')], {
-      cwd: stateDir,
-      env: { ...process.env, HOME: stateDir },
-      encoding: 'utf8',
-    });
+    const inst = spawnSync(
+      process.execPath,
+      [install.entry, '--install-extension', vsix, '--extensions-dir', extensions, '--user-data-dir', join(stateDir, 'user-data')],
+      {
+        cwd: stateDir,
+        env: { ...process.env, HOME: stateDir },
+        encoding: 'utf8',
+      },
+    );
     log(`code-server --install-extension: ${(inst.stdout + inst.stderr).trim().split('\n').slice(-2).join(' | ')}`);
-    if (inst.status !== 0 || !readdirSync(extensions).some((d) => d.startsWith('stepwise.stepwise-'))) throw new Error('the .vsix did not install');
+    if (inst.status !== 0 || !readdirSync(extensions).some((d) => d.startsWith('stepwise.stepwise-')))
+      throw new Error('the .vsix did not install');
 
     // A do-nothing extension under development, so the workbench runs the suite without loading the repository's copy.
     const probe = join(root, 'probe');
     mkdirSync(probe);
-    writeFileSync(join(probe, 'package.json'), JSON.stringify({ name: 'stepwise-vsix-probe', publisher: 'test', version: '0.0.0', engines: { vscode: '^1.100.0' } }));
+    writeFileSync(
+      join(probe, 'package.json'),
+      JSON.stringify({ name: 'stepwise-vsix-probe', publisher: 'test', version: '0.0.0', engines: { vscode: '^1.100.0' } }),
+    );
     const workspace = join(root, 'workspace');
     fillFixtureWorkspace(repoRoot, workspace);
     const outputDir = join(repoRoot, 'test-output', 'vsix');

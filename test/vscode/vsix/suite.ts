@@ -12,7 +12,10 @@ export async function run(): Promise<void> {
   const ext = vscode.extensions.getExtension<StepwiseApi>('stepwise.stepwise');
   assert.ok(ext, 'the installed extension stepwise.stepwise is not loaded');
   const installedIn = process.env.STEPWISE_VSIX_EXTENSIONS_DIR;
-  assert.ok(installedIn && ext.extensionPath.startsWith(installedIn), `stepwise.stepwise runs from ${ext.extensionPath}, not from the installed .vsix in ${installedIn}`);
+  assert.ok(
+    installedIn && ext.extensionPath.startsWith(installedIn),
+    `stepwise.stepwise runs from ${ext.extensionPath}, not from the installed .vsix in ${installedIn}`,
+  );
   console.log(`vsix: extension at ${ext.extensionPath}`);
   const api = await ext.activate();
   assert.equal(ext.isActive, true);

@@ -37,10 +37,15 @@ async function dumpTask(t: TaskClient, json: boolean): Promise<{ text: string; o
     }
     const value = await t.data(a.name);
     obj[a.name] = json ? jsonSafe(value) : value;
-    lines.push(`  ${a.name}: ${inspect(value, { depth: 4, maxArrayLength: 50, maxStringLength: 2000, breakLength: 100 }).replace(/\n/g, '\n    ')}`);
+    lines.push(
+      `  ${a.name}: ${inspect(value, { depth: 4, maxArrayLength: 50, maxStringLength: 2000, breakLength: 100 }).replace(/\n/g, '\n    ')}`,
+    );
   }
   if (t.exception) lines.push(`  exception: ${t.exception.stack.replace(/\n/g, '\n    ')}`);
-  return { text: lines.join('\n'), obj: { pathspec: t.pathspec, status: t.status, artifacts: obj, ...(t.exception ? { exception: t.exception } : {}) } };
+  return {
+    text: lines.join('\n'),
+    obj: { pathspec: t.pathspec, status: t.status, artifacts: obj, ...(t.exception ? { exception: t.exception } : {}) },
+  };
 }
 
 export const dumpCommand: Command = {

@@ -23,7 +23,8 @@ The origin run's parameters are kept; they cannot be changed on resume.
 Exit codes: 0 the run succeeded, 1 it failed or was killed, 2 usage or lint error.`,
   async run(args, io) {
     const a = parseRunArgs('resume', args);
-    if (a.positionals.length < 1 || a.positionals.length > 2) throw new UsageError('expects a flow file and optionally a step. Example: stepwise resume flow.ts b');
+    if (a.positionals.length < 1 || a.positionals.length > 2)
+      throw new UsageError('expects a flow file and optionally a step. Example: stepwise resume flow.ts b');
     const end = await executeWithConsole(
       {
         file: a.positionals[0],

@@ -25,7 +25,16 @@ Example: stepwise run examples/hello.ts`,
     if (a.positionals.length !== 1) throw new UsageError('expects one flow file. Example: stepwise run examples/hello.ts');
     if (a.originRunId) throw new UsageError('--origin-run-id belongs to `stepwise resume`.');
     const end = await executeWithConsole(
-      { file: a.positionals[0], cwd: io.cwd, env: io.env, kind: 'run', paramFlags: a.params, maxWorkers: a.maxWorkers, maxNumSplits: a.maxNumSplits, tags: a.tags },
+      {
+        file: a.positionals[0],
+        cwd: io.cwd,
+        env: io.env,
+        kind: 'run',
+        paramFlags: a.params,
+        maxWorkers: a.maxWorkers,
+        maxNumSplits: a.maxNumSplits,
+        tags: a.tags,
+      },
       io,
       a,
     );

@@ -27,18 +27,34 @@ Lists runs newest first: id, status, kind (run, resume), start time, duration, t
     if (values.json) {
       io.stdout.write(
         JSON.stringify(
-          runs.map((r) => ({ pathspec: r.pathspec, runId: r.id, status: r.status, reason: r.state.reason, kind: r.kind, originRunId: r.originRunId, startedAt: r.record.startedAt, finishedAt: r.end?.finishedAt, durationMs: r.durationMs, tags: r.tags, parameters: r.parameters })),
+          runs.map((r) => ({
+            pathspec: r.pathspec,
+            runId: r.id,
+            status: r.status,
+            reason: r.state.reason,
+            kind: r.kind,
+            originRunId: r.originRunId,
+            startedAt: r.record.startedAt,
+            finishedAt: r.end?.finishedAt,
+            durationMs: r.durationMs,
+            tags: r.tags,
+            parameters: r.parameters,
+          })),
           null,
           2,
         ) + '\n',
       );
       return 0;
     }
-    io.stdout.write(`${'RUN ID'.padEnd(15)} ${'STATUS'.padEnd(10)} ${'KIND'.padEnd(7)} ${'STARTED'.padEnd(20)} ${'DURATION'.padEnd(9)} TAGS\n`);
+    io.stdout.write(
+      `${'RUN ID'.padEnd(15)} ${'STATUS'.padEnd(10)} ${'KIND'.padEnd(7)} ${'STARTED'.padEnd(20)} ${'DURATION'.padEnd(9)} TAGS\n`,
+    );
     for (const r of runs) {
       const dur = r.durationMs === undefined ? '-' : `${(r.durationMs / 1000).toFixed(1)}s`;
       const kind = r.kind === 'resume' ? `resume of ${r.originRunId}` : r.kind;
-      io.stdout.write(`${r.id.padEnd(15)} ${r.status.padEnd(10)} ${kind.padEnd(7)} ${r.record.startedAt.slice(0, 19).replace('T', ' ').padEnd(20)} ${dur.padEnd(9)} ${r.tags.join(',')}\n`);
+      io.stdout.write(
+        `${r.id.padEnd(15)} ${r.status.padEnd(10)} ${kind.padEnd(7)} ${r.record.startedAt.slice(0, 19).replace('T', ' ').padEnd(20)} ${dur.padEnd(9)} ${r.tags.join(',')}\n`,
+      );
       if (r.state.reason && r.status !== 'succeeded') io.stdout.write(`${''.padEnd(16)}${r.state.reason}\n`);
     }
     return 0;

@@ -56,7 +56,7 @@ export function renderShow(graph: FlowGraph): string {
 
 export const show: Command = {
   name: 'show',
-  summary: 'Show a flow\'s steps, doc comments and transitions',
+  summary: "Show a flow's steps, doc comments and transitions",
   help,
   async run(args, io) {
     const { values, positionals } = parseOptions('show', args, { json: { type: 'boolean' } });
@@ -64,7 +64,9 @@ export const show: Command = {
     io.stdout.write(values.json ? JSON.stringify(graph, null, 2) + '\n' : renderShow(graph));
     const errors = lintFlow(graph).filter((d) => d.severity === 'error').length;
     if (errors > 0 && !values.json) {
-      io.stderr.write(`${graph.file}: ${errors} error${errors === 1 ? '' : 's'} in this flow; run \`stepwise check ${graph.file}\` for details.\n`);
+      io.stderr.write(
+        `${graph.file}: ${errors} error${errors === 1 ? '' : 's'} in this flow; run \`stepwise check ${graph.file}\` for details.\n`,
+      );
     }
     return EXIT_OK;
   },

@@ -21,7 +21,11 @@ offered as resume origins.`,
     const store = new LocalDatastore(locateDatastoreRoot(io.cwd, io.env));
     const { task } = await resolvePathspec(store, a.positionals[1]);
     if (!task) throw new UsageError(`spin needs one task: add the task id, e.g. ${a.positionals[1]}/1`);
-    const end = await executeWithConsole({ file: a.positionals[0], cwd: io.cwd, env: io.env, kind: 'spin', spinTask: task.pathspec, tags: ['spin'] }, io, a);
+    const end = await executeWithConsole(
+      { file: a.positionals[0], cwd: io.cwd, env: io.env, kind: 'spin', spinTask: task.pathspec, tags: ['spin'] },
+      io,
+      a,
+    );
     return end.status === 'succeeded' ? EXIT_OK : EXIT_FLOW_FAILED;
   },
 };

@@ -36,10 +36,14 @@ function check(ctx: RuleContext, s: StepNode, read: ArtifactRef): void {
   if (s.takesInputs) {
     if (data.carried.get(s.name)?.has(x)) {
       if (!s.merge || !before(read.range, s.merge.range)) return;
-      report(read.range, `${code(s.name)} reads ${code(x)} before its this.mergeArtifacts(...) call brings it over: move the read after the call, or read it from \`inputs\`.`, {
-        data: { artifact: x, step: s.name },
-        related: [{ message: 'mergeArtifacts is called here', range: s.merge.range }],
-      });
+      report(
+        read.range,
+        `${code(s.name)} reads ${code(x)} before its this.mergeArtifacts(...) call brings it over: move the read after the call, or read it from \`inputs\`.`,
+        {
+          data: { artifact: x, step: s.name },
+          related: [{ message: 'mergeArtifacts is called here', range: s.merge.range }],
+        },
+      );
       return;
     }
     if (inc.some((p) => data.maybeOut.get(p.name)?.has(x))) {
@@ -58,14 +62,10 @@ function check(ctx: RuleContext, s: StepNode, read: ArtifactRef): void {
   const join = droppingJoin(analysis, s, x);
   if (join) {
     const how = dropReason(join, x);
-    report(
-      read.range,
-      `${code(s.name)} reads ${code(x)}, dropped at the join ${code(join.name)}: ${how.why} ${how.fix}`,
-      {
-        data: { artifact: x, step: s.name, join: join.name },
-        related: [{ message: `the join ${code(join.name)} drops ${code(x)}`, range: join.merge?.range ?? join.nameRange }],
-      },
-    );
+    report(read.range, `${code(s.name)} reads ${code(x)}, dropped at the join ${code(join.name)}: ${how.why} ${how.fix}`, {
+      data: { artifact: x, step: s.name, join: join.name },
+      related: [{ message: `the join ${code(join.name)} drops ${code(x)}`, range: join.merge?.range ?? join.nameRange }],
+    });
     return;
   }
   if (!data.maybeIn.get(s.name)?.has(x)) {
@@ -110,7 +110,10 @@ function dropReason(join: StepNode, x: string): { why: string; fix: string } {
     return { why: `its this.mergeArtifacts(...) call excludes it.`, fix: `Remove ${code(x)} from \`exclude\`, or ${assign}.` };
   }
   if (join.merge?.include) {
-    return { why: `it is not in the \`include\` list of its this.mergeArtifacts(...) call.`, fix: `Add ${code(x)} to \`include\`, or ${assign}.` };
+    return {
+      why: `it is not in the \`include\` list of its this.mergeArtifacts(...) call.`,
+      fix: `Add ${code(x)} to \`include\`, or ${assign}.`,
+    };
   }
   return {
     why: `a join starts without its branches' artifacts and ${code(join.name)} neither assigns nor merges it.`,

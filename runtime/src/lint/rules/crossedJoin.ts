@@ -2,7 +2,12 @@ import { code } from '../text';
 import { defineRule } from '../rule';
 
 export const crossedJoin = defineRule(
-  { code: 'SW010', name: 'crossed-join', severity: 'error', description: 'A join joins the branches of one split only (splits and joins nest like parentheses).' },
+  {
+    code: 'SW010',
+    name: 'crossed-join',
+    severity: 'error',
+    description: 'A join joins the branches of one split only (splits and joins nest like parentheses).',
+  },
   ({ analysis, report }) => {
     for (const { join, branches } of analysis.structure.crossed) {
       const parts = branches.map((b) => `${code(b.pred)} from the split in ${code(b.split)}`).join(', ');

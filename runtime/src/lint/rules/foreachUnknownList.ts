@@ -6,7 +6,8 @@ export const foreachUnknownList = defineRule(
     code: 'SW013',
     name: 'foreach-unknown-list',
     severity: 'error',
-    description: 'A foreach names, as a string literal, a list artifact available in its step (assigned there or upstream, or a parameter).',
+    description:
+      'A foreach names, as a string literal, a list artifact available in its step (assigned there or upstream, or a parameter).',
   },
   ({ graph, analysis, report }) => {
     const { data } = analysis;
@@ -14,9 +15,13 @@ export const foreachUnknownList = defineRule(
     for (const s of graph.steps) {
       if (!s.foreachRange || s.name === 'end') continue;
       if (s.foreachVar === undefined) {
-        report(s.foreachRange, `The foreach in ${code(s.name)} must name its list artifact as a string literal, e.g. \`{ foreach: 'items' }\`, so it can be checked and shown.`, {
-          data: { step: s.name },
-        });
+        report(
+          s.foreachRange,
+          `The foreach in ${code(s.name)} must name its list artifact as a string literal, e.g. \`{ foreach: 'items' }\`, so it can be checked and shown.`,
+          {
+            data: { step: s.name },
+          },
+        );
         continue;
       }
       const v = s.foreachVar;
@@ -31,7 +36,10 @@ export const foreachUnknownList = defineRule(
       for (const a of s.assigns) available.add(a.name);
       if (available.has(v)) continue;
       const suggestion = closest(v, available);
-      const where = reachable && (data.maybeIn.get(s.name)?.has(v) ?? false) ? `is not assigned on every path into ${code(s.name)}` : `${code(s.name)} never assigns and no step before it does`;
+      const where =
+        reachable && (data.maybeIn.get(s.name)?.has(v) ?? false)
+          ? `is not assigned on every path into ${code(s.name)}`
+          : `${code(s.name)} never assigns and no step before it does`;
       const hint = suggestion ? ` Did you mean ${code(suggestion)}?` : '';
       report(
         s.foreachRange,

@@ -2,7 +2,12 @@ import { code } from '../text';
 import { defineRule } from '../rule';
 
 export const inputsOnNonJoin = defineRule(
-  { code: 'SW012', name: 'inputs-on-non-join', severity: 'error', description: 'Only a join takes `inputs`: never `start` or `end`, nor a step with no split open before it.' },
+  {
+    code: 'SW012',
+    name: 'inputs-on-non-join',
+    severity: 'error',
+    description: 'Only a join takes `inputs`: never `start` or `end`, nor a step with no split open before it.',
+  },
   ({ graph, analysis, report }) => {
     const noSplit = new Set(analysis.structure.joinWithoutSplit.map((s) => s.name));
     for (const s of graph.steps) {

@@ -12,25 +12,39 @@ export const invalidNextArgument = defineRule(
     for (const s of graph.steps) {
       if (!s.nextRange || s.name === 'end') continue;
       for (const bad of s.invalidNextArgs) {
-        report(bad.range, `this.next(...) takes steps written as \`this.stepName\`; ${code(bad.text)} is not one. Pass the step method itself, e.g. \`this.next(this.end)\`.`, {
-          data: { step: s.name },
-        });
+        report(
+          bad.range,
+          `this.next(...) takes steps written as \`this.stepName\`; ${code(bad.text)} is not one. Pass the step method itself, e.g. \`this.next(this.end)\`.`,
+          {
+            data: { step: s.name },
+          },
+        );
       }
       if (s.successors.length === 0 && s.invalidNextArgs.length === 0) {
-        report(s.nextRange, `this.next() in ${code(s.name)} names no step: pass the step(s) that run next, e.g. \`this.next(this.end)\`.`, { data: { step: s.name } });
+        report(s.nextRange, `this.next() in ${code(s.name)} names no step: pass the step(s) that run next, e.g. \`this.next(this.end)\`.`, {
+          data: { step: s.name },
+        });
       }
       const hasForeach = s.foreachRange !== undefined;
       if (hasForeach && s.successors.length > 1) {
-        report(s.nextRange, `A foreach runs exactly one step per item, but ${code(s.name)} names ${s.successors.length}: keep one step before \`{ foreach }\`.`, {
-          data: { step: s.name },
-        });
+        report(
+          s.nextRange,
+          `A foreach runs exactly one step per item, but ${code(s.name)} names ${s.successors.length}: keep one step before \`{ foreach }\`.`,
+          {
+            data: { step: s.name },
+          },
+        );
       }
       const seen = new Set<string>();
       s.successors.forEach((name, i) => {
         if (seen.has(name)) {
-          report(s.successorRanges[i], `${code(s.name)} names ${code(name)} twice in this.next(...): each branch of a split is a different step. Remove the repeat.`, {
-            data: { step: s.name, remove: s.successorRanges[i] },
-          });
+          report(
+            s.successorRanges[i],
+            `${code(s.name)} names ${code(name)} twice in this.next(...): each branch of a split is a different step. Remove the repeat.`,
+            {
+              data: { step: s.name, remove: s.successorRanges[i] },
+            },
+          );
         }
         seen.add(name);
       });

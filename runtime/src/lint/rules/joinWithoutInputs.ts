@@ -2,7 +2,12 @@ import { code, list } from '../text';
 import { defineRule } from '../rule';
 
 export const joinWithoutInputs = defineRule(
-  { code: 'SW011', name: 'join-without-inputs', severity: 'error', description: 'A step where branches meet takes `inputs` (it is a join).' },
+  {
+    code: 'SW011',
+    name: 'join-without-inputs',
+    severity: 'error',
+    description: 'A step where branches meet takes `inputs` (it is a join).',
+  },
   ({ flowName, analysis, report }) => {
     const unjoinedAtEnd = analysis.structure.unjoined.length > 0;
     for (const s of analysis.order) {
@@ -11,9 +16,13 @@ export const joinWithoutInputs = defineRule(
       const preds = inc.map((p) => p.name);
       if (s.name === 'end') {
         if (unjoinedAtEnd) continue; // reported at the split that is not joined
-        report(s.nameRange, `\`end\` receives ${preds.length} branches (${list(preds)}) but cannot be a join: join them in a step that takes \`inputs\`, and go from there to \`end\`.`, {
-          data: { step: s.name, branches: preds },
-        });
+        report(
+          s.nameRange,
+          `\`end\` receives ${preds.length} branches (${list(preds)}) but cannot be a join: join them in a step that takes \`inputs\`, and go from there to \`end\`.`,
+          {
+            data: { step: s.name, branches: preds },
+          },
+        );
         continue;
       }
       const text = `inputs: Inputs<${flowName}>`;

@@ -2,7 +2,12 @@ import { code } from '../text';
 import { defineRule } from '../rule';
 
 export const missingNext = defineRule(
-  { code: 'SW005', name: 'missing-next', severity: 'error', description: 'Every step except `end` names what runs next with `this.next(...)`.' },
+  {
+    code: 'SW005',
+    name: 'missing-next',
+    severity: 'error',
+    description: 'Every step except `end` names what runs next with `this.next(...)`.',
+  },
   ({ graph, report }) => {
     for (const s of graph.steps) {
       if (s.name === 'end' || s.nextCallCount > 0) continue;

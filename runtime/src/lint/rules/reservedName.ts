@@ -8,12 +8,18 @@ const ROLE: Record<string, string> = {
   input: 'this.input is the foreach item',
   index: 'this.index is the foreach position',
   inputs: '`inputs` is what a join receives',
-  mergeArtifacts: 'this.mergeArtifacts(...) merges a join\'s branches',
+  mergeArtifacts: "this.mergeArtifacts(...) merges a join's branches",
   foreach: '`foreach` names the list of a foreach split',
 };
 
 export const reservedName = defineRule(
-  { code: 'SW015', name: 'reserved-name', severity: 'error', description: 'Steps, parameters and artifacts do not use names reserved by the flow API (`next`, `input`, `index`, `inputs`, `mergeArtifacts`, `foreach`).' },
+  {
+    code: 'SW015',
+    name: 'reserved-name',
+    severity: 'error',
+    description:
+      'Steps, parameters and artifacts do not use names reserved by the flow API (`next`, `input`, `index`, `inputs`, `mergeArtifacts`, `foreach`).',
+  },
   ({ graph, report }) => {
     const seen = new Set<string>();
     const check = (what: string, ref: ArtifactRef) => {
@@ -21,7 +27,9 @@ export const reservedName = defineRule(
       const key = `${ref.range.start.line}:${ref.range.start.character}`;
       if (seen.has(key)) return;
       seen.add(key);
-      report(ref.range, `${code(ref.name)} is reserved (${ROLE[ref.name]}) and cannot be ${what}: rename it.`, { data: { name: ref.name } });
+      report(ref.range, `${code(ref.name)} is reserved (${ROLE[ref.name]}) and cannot be ${what}: rename it.`, {
+        data: { name: ref.name },
+      });
     };
     for (const s of graph.steps) check('a step name', { name: s.name, range: s.nameRange });
     for (const p of graph.parameters) check('a parameter field', { name: p.field, range: p.range });

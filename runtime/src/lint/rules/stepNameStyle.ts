@@ -5,7 +5,12 @@ const CAMEL = /^[a-z][a-zA-Z0-9]*$/;
 const SNAKE = /^[a-z][a-z0-9_]*$/;
 
 export const stepNameStyle = defineRule(
-  { code: 'SW020', name: 'step-name-style', severity: 'warning', description: 'Step names are lowerCamelCase or snake_case (they become path segments and CLI arguments).' },
+  {
+    code: 'SW020',
+    name: 'step-name-style',
+    severity: 'warning',
+    description: 'Step names are lowerCamelCase or snake_case (they become path segments and CLI arguments).',
+  },
   ({ graph, report }) => {
     for (const s of graph.steps) {
       if (CAMEL.test(s.name) || SNAKE.test(s.name)) continue;

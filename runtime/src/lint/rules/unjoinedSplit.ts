@@ -16,7 +16,10 @@ export const unjoinedSplit = defineRule(
         `The ${what} in ${code(split.name)} is never joined: its branches reach \`end\`${reachedBy.length ? ` (from ${list(reachedBy)})` : ''} without a join step, and \`end\` takes no inputs. ${fix}`,
         {
           data: { split: split.name, branches: split.successors },
-          related: reachedBy.map((name) => ({ message: `${code(name)} goes on to \`end\` without a join`, range: analysis.byName.get(name)!.nextRange ?? analysis.byName.get(name)!.nameRange })),
+          related: reachedBy.map((name) => ({
+            message: `${code(name)} goes on to \`end\` without a join`,
+            range: analysis.byName.get(name)!.nextRange ?? analysis.byName.get(name)!.nameRange,
+          })),
         },
       );
     }

@@ -2,7 +2,12 @@ import { closest, code } from '../text';
 import { defineRule } from '../rule';
 
 export const unknownTransition = defineRule(
-  { code: 'SW003', name: 'unknown-transition', severity: 'error', description: 'Every step named in `this.next(...)` is a @step method of the flow.' },
+  {
+    code: 'SW003',
+    name: 'unknown-transition',
+    severity: 'error',
+    description: 'Every step named in `this.next(...)` is a @step method of the flow.',
+  },
   ({ graph, flowName, analysis, report }) => {
     const stepNames = [...analysis.byName.keys()];
     for (const s of graph.steps) {
@@ -14,7 +19,10 @@ export const unknownTransition = defineRule(
           report(
             range,
             `${code(s.name)} goes to ${code(target)}, a method without @step: only steps can run next. Decorate ${code(target)} with @step, or name a step.`,
-            { data: { target, addDecorator: true }, related: [{ message: `${code(target)} is declared here without @step`, range: helper.range }] },
+            {
+              data: { target, addDecorator: true },
+              related: [{ message: `${code(target)} is declared here without @step`, range: helper.range }],
+            },
           );
           return;
         }

@@ -37,7 +37,10 @@ export const unreachableStep = defineRule(
         `Step ${code(root.name)} is unreachable from \`start\`${also}: no reachable step's this.next(...) leads to it. Name it in a reachable step's this.next(...), or delete it.`,
         {
           data: { step: root.name, alsoUnreachable: region },
-          related: region.map((name) => ({ message: `${code(name)} is reached only through ${code(root.name)}`, range: analysis.byName.get(name)!.nameRange })),
+          related: region.map((name) => ({
+            message: `${code(name)} is reached only through ${code(root.name)}`,
+            range: analysis.byName.get(name)!.nameRange,
+          })),
         },
       );
     };
