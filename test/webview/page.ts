@@ -6,7 +6,6 @@
 import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
 import { renderPreviewHtml } from '../../webview/src/html';
 import type { FromWebview, PreviewState, ToWebview } from '../../webview/src/messages';
 import { THEMES, themeCss, type ThemeKind } from './themes';

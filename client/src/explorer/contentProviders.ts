@@ -3,7 +3,7 @@
  * running task is live: its log file is followed while the document is open, and the document
  * updates as the task writes (until its DONE marker appears).
  */
-import { existsSync, unwatchFile, watchFile, type Stats } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { ARTIFACT_SCHEME, LOG_SCHEME, artifactText, logText, uriToRef } from './documents';
@@ -41,7 +41,7 @@ export class LogContentProvider implements vscode.TextDocumentContentProvider, v
     const ref = uriToRef(uri.path, uri.query);
     try {
       // Watch first, then read: a write between the two would otherwise never be seen.
-      this.tail(uri, ref.root, ref.pathspec, ref.name);
+      this.tail(uri, ref.root, ref.pathspec);
       return await logText(ref);
     } catch (err) {
       return `Cannot show ${uri.path}: ${err instanceof Error ? err.message : String(err)}\n`;
@@ -53,7 +53,7 @@ export class LogContentProvider implements vscode.TextDocumentContentProvider, v
     return this.tails.has(uri.toString());
   }
 
-  private tail(uri: vscode.Uri, root: string, pathspec: string, stream: string): void {
+  private tail(uri: vscode.Uri, root: string, pathspec: string): void {
     const key = uri.toString();
     const [flow, runId, step, taskId] = pathspec.split('/');
     const dir = join(root, flow, 'runs', runId, step, taskId);

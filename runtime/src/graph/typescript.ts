@@ -11,7 +11,6 @@ export type { TsNamespace as TsTypes };
 let loaded: Ts | undefined;
 
 export function typescript(): Ts {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   loaded ??= (require('ts-morph') as typeof import('ts-morph')).ts;
   return loaded;
 }

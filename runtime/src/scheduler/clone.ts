@@ -20,7 +20,11 @@ export function downstreamOf(graph: FlowGraph, from: string): Set<string> {
   const todo = [from];
   while (todo.length) {
     const s = graph.steps.find((x) => x.name === todo.pop());
-    for (const n of s?.successors ?? []) if (!out.has(n)) (out.add(n), todo.push(n));
+    for (const n of s?.successors ?? []) {
+      if (out.has(n)) continue;
+      out.add(n);
+      todo.push(n);
+    }
   }
   return out;
 }
