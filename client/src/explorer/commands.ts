@@ -1,7 +1,6 @@
 /** The explorer's commands: open, page, copy, reveal, preview, resume, compare, delete. */
 import * as vscode from 'vscode';
 import { Flow } from '../../../runtime/src/client';
-import { LocalDatastore } from '../../../runtime/src/datastore/local';
 import type { FlowRunner } from '../runs/runner';
 import { LOG_LANGUAGE } from './contentProviders';
 import { ARTIFACT_SCHEME, refToUri } from './documents';
@@ -160,7 +159,7 @@ async function deleteRun(tree: ExplorerTreeProvider, n: RunNode): Promise<void> 
     'Delete',
   );
   if (ok !== 'Delete') return;
-  await new LocalDatastore(tree.model.root).deleteRun(n.flow, n.runId);
+  await Flow(n.flow, { root: tree.model.root }).deleteRun(n.runId);
   tree.model.invalidate(`${tree.model.root}/${n.flow}/runs/${n.runId}`);
   tree.refresh(tree.model.node(`flow:${n.flow}`));
 }

@@ -69,7 +69,8 @@ export interface LogNode extends Base {
   kind: 'log';
   pathspec: string;
   stream: 'stdout' | 'stderr';
-  path: string;
+  /** The log file, when the datastore is a local folder. */
+  path?: string;
   running: boolean;
 }
 /** Loads the next page of a wide step's tasks. */

@@ -2,13 +2,13 @@
  * CLI pathspecs: `Flow/run/step/task`, `Flow/run/step`, or the same without the flow name
  * (`run/step/task`: the run id finds its flow). Unknown parts are errors that list what exists.
  */
-import type { LocalDatastore } from '../datastore/local';
+import type { Datastore } from '../datastore/datastore';
 import { NotFoundError, nearby } from '../client/errors';
 import { Flow, Step, Task } from '../client';
 import type { StepClient } from '../client/step';
 import type { TaskClient } from '../client/task';
 
-async function flowOfRun(store: LocalDatastore, runId: string): Promise<string> {
+async function flowOfRun(store: Datastore, runId: string): Promise<string> {
   const owners: string[] = [];
   for (const f of await store.listFlows()) if ((await store.listRuns(f)).includes(runId)) owners.push(f);
   if (owners.length === 1) return owners[0];
@@ -19,7 +19,7 @@ async function flowOfRun(store: LocalDatastore, runId: string): Promise<string> 
   const flows = await store.listFlows();
   const recent: string[] = [];
   for (const f of flows) for (const r of (await store.listRuns(f)).slice(0, 3)) recent.push(`${f}/${r}`);
-  throw new NotFoundError(`no run with id ${runId} in ${store.root}. ${nearby('recent runs', recent)}`);
+  throw new NotFoundError(`no run with id ${runId} in ${store.location}. ${nearby('recent runs', recent)}`);
 }
 
 export interface Resolved {
@@ -28,7 +28,7 @@ export interface Resolved {
   task?: TaskClient;
 }
 
-export async function resolvePathspec(store: LocalDatastore, spec: string): Promise<Resolved> {
+export async function resolvePathspec(store: Datastore, spec: string): Promise<Resolved> {
   const p = spec.split('/').filter(Boolean);
   const isRunId = (s: string | undefined) => !!s && /^\d+$/.test(s);
   let full: string[];
@@ -39,7 +39,7 @@ export async function resolvePathspec(store: LocalDatastore, spec: string): Prom
       `'${spec}' is not a pathspec: use RUN/STEP[/TASK] or FLOW/RUN/STEP[/TASK] (see \`stepwise runs FLOW\` for run ids).`,
     );
   }
-  const o = { root: store.root };
+  const o = { datastore: store };
   if (full.length === 2) {
     const run = await Flow(full[0], o).run(full[1]);
     const steps = (await run.steps()).map((s) => s.name);

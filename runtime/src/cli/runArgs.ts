@@ -15,9 +15,11 @@ export interface RunArgs {
   /** Print each RunEvent as one JSON line instead of the console view (for the extension). */
   jsonEvents: boolean;
   originRunId?: string;
+  /** `--datastore local|s3` */
+  datastore?: string;
 }
 
-const VALUE_OPTIONS = new Set(['max-workers', 'max-num-splits', 'tag', 'origin-run-id']);
+const VALUE_OPTIONS = new Set(['max-workers', 'max-num-splits', 'tag', 'origin-run-id', 'datastore']);
 
 export function parseRunArgs(command: string, args: string[]): RunArgs {
   const out: RunArgs = { positionals: [], params: new Map(), tags: [], quiet: false, jsonEvents: false };
@@ -50,5 +52,6 @@ export function parseRunArgs(command: string, args: string[]): RunArgs {
   out.maxWorkers = intOption('max-workers', fixed.get('max-workers'), 1);
   out.maxNumSplits = intOption('max-num-splits', fixed.get('max-num-splits'), 1);
   out.originRunId = fixed.get('origin-run-id');
+  out.datastore = fixed.get('datastore');
   return out;
 }

@@ -1,17 +1,30 @@
-/** Which datastore the client reads: an explicit root, else the one the current folder (or a running task) uses. */
-import { LocalDatastore } from '../datastore/local';
-import { locateDatastoreRoot } from '../datastore/locate';
+/**
+ * Which datastore the client reads: the one given, else the one the current folder (or a running
+ * task, through the environment its runner set) uses — decided by datastore/resolve.ts.
+ */
+import type { Datastore } from '../datastore/datastore';
+import { datastoreFor, openDatastore } from '../datastore/resolve';
+import type { DatastoreSpec } from '../datastore/spec';
 
 export interface ClientOptions {
-  /** The datastore folder (`…/.stepwise`). Default: STEPWISE_DATASTORE_ROOT, else the nearest `.stepwise/` up from the current folder. */
+  /**
+   * The datastore: a folder (`…/.stepwise`) or an S3 location (`s3://bucket/prefix`). Default:
+   * what `stepwise` commands here would use (STEPWISE_DATASTORE and friends, else the nearest
+   * `.stepwise/` up from the current folder).
+   */
   root?: string;
+  /** The datastore as an object or a spec (wins over `root`). */
+  datastore?: Datastore | DatastoreSpec;
 }
 
-const stores = new Map<string, LocalDatastore>();
+function isStore(d: Datastore | DatastoreSpec): d is Datastore {
+  return typeof (d as Datastore).readRun === 'function';
+}
 
-export function storeFor(o: ClientOptions = {}): LocalDatastore {
-  const root = o.root ?? locateDatastoreRoot(process.cwd());
-  let s = stores.get(root);
-  if (!s) stores.set(root, (s = new LocalDatastore(root)));
-  return s;
+export function storeFor(o: ClientOptions = {}): Datastore {
+  if (o.datastore) return isStore(o.datastore) ? o.datastore : openDatastore(o.datastore);
+  const base = { cwd: process.cwd(), env: process.env };
+  if (o.root?.startsWith('s3://')) return datastoreFor({ ...base, type: 's3', sysrootS3: o.root });
+  if (o.root) return datastoreFor({ ...base, type: 'local', root: o.root });
+  return datastoreFor(base);
 }

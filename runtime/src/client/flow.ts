@@ -1,11 +1,11 @@
-import type { LocalDatastore } from '../datastore/local';
+import type { Datastore } from '../datastore/datastore';
 import { DatastoreError } from '../datastore/files';
 import { NotFoundError, nearby } from './errors';
 import { RunClient } from './run';
 
 export class FlowClient {
   constructor(
-    private readonly store: LocalDatastore,
+    private readonly store: Datastore,
     readonly name: string,
   ) {}
 
@@ -46,19 +46,26 @@ export class FlowClient {
     return out;
   }
 
+  /** Removes a run's records and logs (its artifacts stay: other runs may share them). */
+  async deleteRun(runId: string): Promise<void> {
+    const ids = await this.runIds();
+    if (!ids.includes(runId)) throw new NotFoundError(`run ${this.name}/${runId} does not exist. ${nearby(`runs of ${this.name}`, ids)}`);
+    await this.store.deleteRun(this.name, runId);
+  }
+
   async latestRun(): Promise<RunClient> {
     const [run] = await this.runs({ limit: 1 });
-    if (!run) throw new NotFoundError(`${this.name} has no runs in ${this.store.root}.`);
+    if (!run) throw new NotFoundError(`${this.name} has no runs in ${this.store.location}.`);
     return run;
   }
 
   async latestSuccessfulRun(): Promise<RunClient> {
     for (const run of await this.runs()) if (run.successful) return run;
-    throw new NotFoundError(`${this.name} has no successful run in ${this.store.root}.`);
+    throw new NotFoundError(`${this.name} has no successful run in ${this.store.location}.`);
   }
 }
 
-export async function assertFlowExists(store: LocalDatastore, name: string): Promise<void> {
+export async function assertFlowExists(store: Datastore, name: string): Promise<void> {
   const flows = await store.listFlows();
-  if (!flows.includes(name)) throw new NotFoundError(`flow ${name} has no runs in ${store.root}. ${nearby('flows with runs', flows)}`);
+  if (!flows.includes(name)) throw new NotFoundError(`flow ${name} has no runs in ${store.location}. ${nearby('flows with runs', flows)}`);
 }

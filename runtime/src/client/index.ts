@@ -5,6 +5,7 @@
 import { NotFoundError, nearby } from './errors';
 import { assertFlowExists, FlowClient } from './flow';
 import { storeFor, type ClientOptions } from './context';
+import type { Datastore } from '../datastore/datastore';
 import type { RunClient } from './run';
 import type { StepClient } from './step';
 import type { TaskClient } from './task';
@@ -15,16 +16,22 @@ export { StepClient, type StepSummary } from './step';
 export { TaskClient, type ArtifactInfo } from './task';
 export { NotFoundError } from './errors';
 export type { ClientOptions } from './context';
+export type { Datastore } from '../datastore/datastore';
+export type { DatastoreSpec } from '../datastore/spec';
 
 export interface MetaflowClient {
+  /** Where the datastore is: a folder or an `s3://` location (also what `root` accepts). */
   readonly root: string;
+  /** The datastore itself, to hand to further calls (`{ datastore }`) or to follow logs. */
+  readonly datastore: Datastore;
   flows(): Promise<FlowClient[]>;
 }
 
 export function Metaflow(o: ClientOptions = {}): MetaflowClient {
   const store = storeFor(o);
   return {
-    root: store.root,
+    root: store.location,
+    datastore: store,
     flows: async () => (await store.listFlows()).map((n) => new FlowClient(store, n)),
   };
 }

@@ -1,4 +1,4 @@
-import type { LocalDatastore } from '../datastore/local';
+import type { Datastore } from '../datastore/datastore';
 import { runState, type RunState } from '../datastore/liveness';
 import type { RunEndRecord, RunRecord } from '../datastore/types';
 import { NotFoundError, nearby } from './errors';
@@ -7,7 +7,7 @@ import { StepClient } from './step';
 /** One run of a flow: its record, its state, its steps. */
 export class RunClient {
   constructor(
-    private readonly store: LocalDatastore,
+    private readonly store: Datastore,
     readonly record: RunRecord,
     readonly end: RunEndRecord | undefined,
   ) {}

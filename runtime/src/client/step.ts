@@ -1,4 +1,4 @@
-import type { LocalDatastore } from '../datastore/local';
+import type { Datastore } from '../datastore/datastore';
 import type { TaskStatus } from '../datastore/types';
 import { NotFoundError, nearby } from './errors';
 import { TaskClient } from './task';
@@ -15,7 +15,7 @@ export interface StepSummary {
 /** One step of a run (a handle: nothing is read until asked). */
 export class StepClient {
   constructor(
-    private readonly store: LocalDatastore,
+    private readonly store: Datastore,
     readonly flowName: string,
     readonly runId: string,
     readonly name: string,
@@ -82,7 +82,7 @@ export class StepClient {
   }
 }
 
-function damagedTask(store: LocalDatastore, flow: string, runId: string, step: string, taskId: string, why: string): TaskClient {
+function damagedTask(store: Datastore, flow: string, runId: string, step: string, taskId: string, why: string): TaskClient {
   return new TaskClient(
     store,
     {

@@ -1,4 +1,4 @@
-import type { LocalDatastore } from '../datastore/local';
+import type { Datastore, FollowOptions } from '../datastore/datastore';
 import type { ArtifactRecord, ExceptionRecord, TaskRecord, TaskStartRecord, TaskStatus } from '../datastore/types';
 import { deserializeArtifact } from '../serialize/codec';
 import { NotFoundError, nearby } from './errors';
@@ -10,7 +10,7 @@ export interface ArtifactInfo extends ArtifactRecord {
 /** One task of a run: its status, artifacts and logs. */
 export class TaskClient {
   constructor(
-    private readonly store: LocalDatastore,
+    private readonly store: Datastore,
     readonly record: TaskRecord | TaskStartRecord,
     /** Set when the task is not finished: 'running', or 'killed' when its run's runner died. */
     private readonly unfinishedStatus: TaskStatus = 'running',
@@ -106,7 +106,15 @@ export class TaskClient {
   get stderr(): Promise<string> {
     return this.store.readLog(this.flowName, this.runId, this.stepName, this.id, 'stderr');
   }
-  logPath(stream: 'stdout' | 'stderr'): string {
-    return this.store.logPath(this.flowName, this.runId, this.stepName, this.id, stream);
+  /**
+   * The log as it grows: what is there, then each new piece until the task has finished (or
+   * `signal` aborts). Works on every store (a remote one is polled).
+   */
+  followLog(stream: 'stdout' | 'stderr', o: FollowOptions = {}): AsyncIterable<string> {
+    return this.store.followLog(this.record, stream, o);
+  }
+  /** A local file holding the log, when the store is a local folder (else undefined: use followLog). */
+  logPath(stream: 'stdout' | 'stderr'): string | undefined {
+    return this.store.logPath?.(this.flowName, this.runId, this.stepName, this.id, stream);
   }
 }

@@ -1,29 +1,68 @@
 /**
- * The storage seam. The local implementation keeps everything under one folder; another
- * implementation (an object store) must provide the same operations with the same
- * guarantees: blobs written once and atomically, a task readable only once DONE exists.
+ * The storage seam. Everything the runtime stores or reads goes through this interface; only
+ * the implementations (`local/`, `s3/`) know where and how things are laid out. Every
+ * implementation gives the same guarantees: blobs content-addressed and written whole (a reader
+ * never sees part of one), a task readable only once its DONE record exists, run ids that never
+ * collide, and logs that can be followed while a task runs.
  */
+import type { DatastoreSpec } from './spec';
 import type { RunEndRecord, RunRecord, TaskRecord, TaskStartRecord } from './types';
 
 export type LogStream = 'stdout' | 'stderr';
 
+/** One task, by its parts. */
+export interface TaskRef {
+  flow: string;
+  runId: string;
+  step: string;
+  taskId: string;
+}
+
+/** Where a running task's output goes: written as it comes, stored whole once closed. */
+export interface LogSink {
+  write(text: string): void;
+  /** Flushes what is buffered and stores the log; resolves once it is readable. */
+  close(): Promise<void>;
+}
+
+export interface FollowOptions {
+  /** Stops following (the iteration ends) when aborted. */
+  signal?: AbortSignal;
+  /** How often to look for more output (default: the store's own pace). */
+  pollMs?: number;
+}
+
 export interface Datastore {
-  /** Where it lives, for messages (a folder or a URL). */
+  /** What it is, serialisable: enough for another process (a task, another machine) to open it. */
+  readonly spec: DatastoreSpec;
+  /** Where it lives, for messages (a folder or an s3:// URL). */
   readonly location: string;
 
   /** Stores serialised bytes under their hash (no-op when present). */
   putBlob(flow: string, hash: string, serialized: Buffer): Promise<void>;
-  /** Returns the serialised bytes of a blob. */
+  /** Returns the serialised bytes of a blob, verified against its hash. */
   getBlob(flow: string, hash: string): Promise<Buffer>;
   hasBlob(flow: string, hash: string): Promise<boolean>;
   /**
    * Synchronous read for lazy artifact access inside a running step (`this.x` cannot await).
-   * A remote store serves it from a local cache it fills ahead of the step.
+   * A remote store serves it from a local cache it fills ahead of the step (`prefetchBlobs`).
    */
   getBlobSync(flow: string, hash: string): Buffer;
+  /** Starts fetching blobs a step is about to read into the local cache (no-op for a local store). */
+  prefetchBlobs(flow: string, hashes: string[]): Promise<void>;
+
+  /**
+   * A folder on this machine for compiled flow bundles (the compiler's cache). The bundle that a
+   * run uses is then stored with `putCodePackage`, so that any machine can run its tasks.
+   */
+  readonly codeCacheDir: string;
+  /** Stores the run's code package (the compiled flow, source map inline) under its hash. */
+  putCodePackage(flow: string, hash: string, localFile: string): Promise<void>;
+  /** A local file holding the code package with this hash (fetched into the cache when remote). */
+  codePackagePath(flow: string, hash: string): Promise<string>;
 
   listFlows(): Promise<string[]>;
-  /** Allocates a fresh run id and writes the run record. */
+  /** Allocates a fresh run id (unique, also across machines) and writes the run record. */
   createRun(record: Omit<RunRecord, 'runId' | 'pathspec'>): Promise<RunRecord>;
   readRun(flow: string, runId: string): Promise<RunRecord>;
   readRunEnd(flow: string, runId: string): Promise<RunEndRecord | undefined>;
@@ -33,16 +72,27 @@ export interface Datastore {
   deleteRun(flow: string, runId: string): Promise<void>;
 
   listSteps(flow: string, runId: string): Promise<string[]>;
+  /** Task ids of a step, in numeric order. */
   listTasks(flow: string, runId: string, step: string): Promise<string[]>;
   writeTaskStart(record: TaskStartRecord): Promise<void>;
   readTaskStart(flow: string, runId: string, step: string, taskId: string): Promise<TaskStartRecord | undefined>;
-  /** Writes the final record, then the DONE marker. */
+  /** Writes the final record; the task reads as finished only once this has completed. */
   writeTaskDone(record: TaskRecord): Promise<void>;
-  /** The final record, or undefined while the task has no DONE marker. */
+  /** The final record, or undefined while the task has no DONE record. */
   readTask(flow: string, runId: string, step: string, taskId: string): Promise<TaskRecord | undefined>;
 
-  appendLog(flow: string, runId: string, step: string, taskId: string, stream: LogStream, text: string): Promise<void>;
+  /** A sink for a running task's output (the runner's, or the task's own on a cluster). */
+  openLog(task: TaskRef, stream: LogStream): LogSink;
+  /** Stores a whole log at once (a cloned task gets its origin's output). */
+  writeLog(task: TaskRef, stream: LogStream, text: string): Promise<void>;
+  /** Copies both logs of one task to another (resume's clones). */
+  copyLogs(from: TaskRef, to: TaskRef): Promise<void>;
   readLog(flow: string, runId: string, step: string, taskId: string, stream: LogStream): Promise<string>;
-  /** A local path a viewer can tail, when the store is local. */
+  /**
+   * The log as it grows: the text so far, then each new piece, until the task has finished
+   * (its DONE record exists and the log has been read to its end) or `signal` aborts.
+   */
+  followLog(task: TaskRef, stream: LogStream, o?: FollowOptions): AsyncIterable<string>;
+  /** A local path a viewer can tail, when the store is local (its fast path). */
   logPath?(flow: string, runId: string, step: string, taskId: string, stream: LogStream): string;
 }

@@ -39,6 +39,8 @@ export interface RunRecord {
   runner: { pid: number; host: string };
   maxWorkers: number;
   maxNumSplits: number;
+  /** The run's code package (the compiled flow) in the datastore; absent in runs made before it was stored. */
+  codeHash?: string;
 }
 
 export interface RunEndRecord {

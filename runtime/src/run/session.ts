@@ -4,10 +4,10 @@
  * Shared by the CLI (`run`, `resume`, `spin`) and the debug adapter.
  */
 import { availableParallelism, hostname, userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { compileFlow } from '../compile/bundle';
-import { LocalDatastore } from '../datastore/local';
-import { locateDatastoreRoot } from '../datastore/locate';
+import type { Datastore } from '../datastore/datastore';
+import { datastoreFor } from '../datastore/resolve';
 import { LAYOUT_VERSION, type ParameterRecord, type RunRecord } from '../datastore/types';
 import { UsageError } from '../errors';
 import { readFlowFile } from '../cli/flowFile';
@@ -17,7 +17,6 @@ import { hashBytes, serializeArtifact } from '../serialize/codec';
 import { ClonePlan } from '../scheduler/clone';
 import { LocalProcessLauncher, type TaskLauncher } from '../scheduler/launcher';
 import { Scheduler, type SchedulerOptions } from '../scheduler/scheduler';
-import type { LocalDatastore as Store } from '../datastore/local';
 import { resolveParameters } from './parameters';
 
 export const DEFAULT_MAX_NUM_SPLITS = 100;
@@ -38,10 +37,12 @@ export interface SessionOptions {
   tags?: string[];
   inspector?: boolean;
   launcher?: TaskLauncher;
+  /** `--datastore` (or the launch configuration's / VS Code setting's value): see datastore/resolve.ts. */
+  datastore?: string;
 }
 
 export interface PreparedSession {
-  store: LocalDatastore;
+  store: Datastore;
   run: RunRecord;
   graph: FlowGraph;
   scheduler: Scheduler;
@@ -76,7 +77,7 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
   const file = resolve(o.cwd, o.file);
   const { graph, warnings } = loadGraphOrThrow(file, o.cwd);
   const flow = graph.flowName!;
-  const store = new LocalDatastore(locateDatastoreRoot(o.cwd, o.env));
+  const store = datastoreFor({ type: o.datastore, cwd: o.cwd, env: o.env });
   let maxNumSplits = o.maxNumSplits ?? DEFAULT_MAX_NUM_SPLITS;
   const maxWorkers = o.maxWorkers ?? availableParallelism();
 
@@ -94,10 +95,10 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
     }
     const runs = await store.listRuns(flow);
     originRunId = o.originRunId ?? (await latestRealRun(store, flow, runs)) ?? null;
-    if (!originRunId) throw new UsageError(`no run of ${flow} to resume in ${store.root}. Start one with \`stepwise run ${o.file}\`.`);
+    if (!originRunId) throw new UsageError(`no run of ${flow} to resume in ${store.location}. Start one with \`stepwise run ${o.file}\`.`);
     if (!runs.includes(originRunId)) {
       throw new UsageError(
-        `run ${flow}/${originRunId} does not exist in ${store.root}. Recent runs: ${runs.slice(0, 5).join(', ') || '(none)'}.`,
+        `run ${flow}/${originRunId} does not exist in ${store.location}. Recent runs: ${runs.slice(0, 5).join(', ') || '(none)'}.`,
       );
     }
     if (o.resumeStep && !graph.steps.some((s) => s.name === o.resumeStep)) {
@@ -136,7 +137,9 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
     }
   }
 
-  const compiled = await compileFlow(file, join(store.root, '.cache', 'bundles'));
+  const compiled = await compileFlow(file, store.codeCacheDir);
+  // The code package goes into the store, so that a task on any machine can load this code.
+  await store.putCodePackage(flow, compiled.hash, compiled.bundle);
   const run = await store.createRun({
     layout: LAYOUT_VERSION,
     flow,
@@ -151,12 +154,14 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
     runner: { pid: process.pid, host: hostname() },
     maxWorkers,
     maxNumSplits,
+    codeHash: compiled.hash,
   });
   const scheduler = new Scheduler({
     store,
     run,
     graph,
     bundle: compiled.bundle,
+    codeHash: compiled.hash,
     flowFile: file,
     maxWorkers,
     maxNumSplits,
@@ -170,7 +175,7 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
 }
 
 /** The newest run that is a real run or resume (spins are side experiments, never origins). */
-async function latestRealRun(store: Store, flow: string, runs: string[]): Promise<string | undefined> {
+async function latestRealRun(store: Datastore, flow: string, runs: string[]): Promise<string | undefined> {
   for (const id of runs) {
     const rec = await store.readRun(flow, id).catch(() => undefined);
     if (rec && rec.kind !== 'spin') return id;

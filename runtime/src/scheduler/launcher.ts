@@ -15,6 +15,11 @@ export interface LaunchedTask {
   /** Resolves when the process has exited and its output streams have closed. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   kill(signal?: NodeJS.Signals): void;
+  /**
+   * The task writes its output into the datastore itself (it runs on another machine); `stdout`
+   * and `stderr` then follow those logs, and the runner does not store them again.
+   */
+  storesOwnLogs?: boolean;
 }
 
 export interface TaskLauncher {

@@ -3,9 +3,9 @@
  * foreach fan-out bounded by `maxNumSplits`, join barriers, clone-on-resume, failure and kill
  * handling. Knows nothing of terminals or editors: it reports through RunEvents.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
 import type { FlowGraph } from '../graph/types';
-import type { LocalDatastore } from '../datastore/local';
+import type { Datastore, LogSink } from '../datastore/datastore';
+import { datastoreEnv } from '../datastore/resolve';
 import type { RunEndRecord, RunRecord, SplitFrame, TaskRecord, TaskStartRecord } from '../datastore/types';
 import type { TaskSpec } from '../task/spec';
 import { IO_PARALLELISM, type ClonePlan } from './clone';
@@ -14,10 +14,12 @@ import type { LaunchedTask, TaskLauncher } from './launcher';
 import { onLines } from './lines';
 
 export interface SchedulerOptions {
-  store: LocalDatastore;
+  store: Datastore;
   run: RunRecord;
   graph: FlowGraph;
   bundle: string;
+  /** The bundle's hash: the run's code package in the store. */
+  codeHash: string;
   flowFile: string;
   maxWorkers: number;
   maxNumSplits: number;
@@ -86,6 +88,11 @@ export class Scheduler {
     this.wake?.();
   }
 
+  /** The artifacts a step reads, by the static graph (a remote store fetches them ahead). */
+  private reads(step: string): string[] {
+    return this.o.graph.steps.find((x) => x.name === step)?.reads.map((r) => r.name) ?? [];
+  }
+
   private isJoinStep(step: string): boolean {
     const s = this.o.graph.steps.find((x) => x.name === step);
     return !!s && (s.kind === 'join' || s.takesInputs);
@@ -151,14 +158,11 @@ export class Scheduler {
   }
 
   private async cloneTask(req: Request, origin: TaskRecord): Promise<void> {
-    const { store, run } = this.o;
+    const { store } = this.o;
     const taskId = String(this.nextTaskId++);
     const start = this.startRecord(req, taskId);
     await store.writeTaskStart(start);
-    for (const stream of ['stdout', 'stderr'] as const) {
-      const text = await store.readLog(origin.flow, origin.runId, origin.step, origin.taskId, stream);
-      if (text) await store.appendLog(run.flow, run.runId, req.step, taskId, stream, text);
-    }
+    await store.copyLogs(origin, start);
     const rec: TaskRecord = { ...origin, ...start, startedAt: origin.startedAt, clonedFrom: origin.pathspec };
     await store.writeTaskDone(rec);
     this.clonedPathspecs.add(rec.pathspec);
@@ -181,12 +185,14 @@ export class Scheduler {
     const start = this.startRecord(req, taskId);
     await store.writeTaskStart(start);
     const spec: TaskSpec = {
-      datastoreRoot: store.root,
+      datastore: store.spec,
       flow: run.flow,
       runId: run.runId,
       step: req.step,
       taskId,
       bundle: this.o.bundle,
+      codeHash: this.o.codeHash,
+      reads: this.reads(req.step),
       flowFile: this.o.flowFile,
       parents: req.parents,
       stack: req.stack,
@@ -194,7 +200,8 @@ export class Scheduler {
       inspector: this.o.inspector,
       ...(this.o.single ? { stackRunId: this.o.single.stackRunId } : {}),
     };
-    const env = { ...(this.o.env ?? process.env), STEPWISE_DATASTORE_ROOT: store.root };
+    // The client API inside a step (and any stepwise command it runs) reads the run's own store.
+    const env = { ...(this.o.env ?? process.env), ...datastoreEnv(store.spec) };
     let task: LaunchedTask;
     try {
       task = await this.o.launcher.launch(spec, env);
@@ -213,10 +220,10 @@ export class Scheduler {
     const { store, run } = this.o;
     const { task, req, taskId, pathspec } = entry;
     const ref = { pathspec, step: req.step, taskId };
-    const files: Record<'stdout' | 'stderr', WriteStream> = {
-      stdout: createWriteStream(store.logPath(run.flow, run.runId, req.step, taskId, 'stdout'), { flags: 'a' }),
-      stderr: createWriteStream(store.logPath(run.flow, run.runId, req.step, taskId, 'stderr'), { flags: 'a' }),
-    };
+    // A task on another machine stores its own output; the launcher hands its log back to follow.
+    const files: Record<'stdout' | 'stderr', LogSink> | undefined = task.storesOwnLogs
+      ? undefined
+      : { stdout: store.openLog(start, 'stdout'), stderr: store.openLog(start, 'stderr') };
     let announced = false;
     const announce = (inspectorUrl?: string) => {
       if (announced) return;
@@ -225,7 +232,7 @@ export class Scheduler {
     };
     if (!this.o.inspector) announce();
     const out = onLines(task.stdout, (line) => {
-      files.stdout.write(line + '\n');
+      files?.stdout.write(line + '\n');
       this.emit({ type: 'taskLog', ...ref, pid: task.pid, stream: 'stdout', line });
     });
     const err = onLines(task.stderr, (line) => {
@@ -234,13 +241,13 @@ export class Scheduler {
         if (m) announce(m[1]);
         return;
       }
-      files.stderr.write(line + '\n');
+      files?.stderr.write(line + '\n');
       this.emit({ type: 'taskLog', ...ref, pid: task.pid, stream: 'stderr', line });
     });
     const { code, signal } = await task.exited;
     await Promise.all([out, err]);
     announce();
-    await Promise.all([files.stdout, files.stderr].map((f) => new Promise<void>((r) => f.end(r))));
+    if (files) await Promise.all([files.stdout.close(), files.stderr.close()]);
     let rec = await store.readTask(run.flow, run.runId, req.step, taskId).catch(() => undefined);
     if (!rec) {
       const why = this.killed

@@ -3,9 +3,11 @@
  * runner as `node dist/task.js --stepwise-task <json>`; the exit code is 0 on success, 1 when
  * the step failed (its record says why).
  */
+import { existsSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { FlowSpec, __internal } from '../api';
-import { LocalDatastore } from '../datastore/local';
+import type { Datastore } from '../datastore/datastore';
+import { openDatastore } from '../datastore/resolve';
 import type { ArtifactRecord, RunRecord, TaskRecord, TransitionRecord } from '../datastore/types';
 import { hashBytes, serializeArtifact } from '../serialize/codec';
 import { preview, typeName } from '../serialize/describe';
@@ -62,7 +64,7 @@ function defineParameter(
 
 async function runTask(spec: TaskSpec): Promise<number> {
   const started = Date.now();
-  const store = new LocalDatastore(spec.datastoreRoot);
+  const store = openDatastore(spec.datastore);
   const run: RunRecord = await store.readRun(spec.flow, spec.runId);
   const loader = new ArtifactLoader(store, spec.flow);
   const pathspec = `${spec.flow}/${spec.runId}/${spec.step}/${spec.taskId}`;
@@ -104,8 +106,9 @@ async function runTask(spec: TaskSpec): Promise<number> {
     },
   });
 
-  installResolver(spec.bundle, spec.flowFile);
-  const FlowClass = loadFlowClass(spec.bundle, spec.flow);
+  const bundle = await codePackage(store, spec);
+  installResolver(bundle, spec.flowFile);
+  const FlowClass = loadFlowClass(bundle, spec.flow);
   const flow = new FlowClass() as FlowSpec & Record<string, unknown>;
   setParameterResolver(undefined);
 
@@ -266,7 +269,7 @@ function foreachLength(flow: Record<string, unknown>, varName: string, step: str
 async function collectArtifacts(
   flow: Record<string, unknown>,
   tracked: Map<string, Tracked>,
-  store: LocalDatastore,
+  store: Datastore,
   flowName: string,
 ): Promise<Record<string, ArtifactRecord>> {
   const out: Record<string, ArtifactRecord> = {};
@@ -290,6 +293,12 @@ async function collectArtifacts(
     out[name] = { hash, size: bytes.length, type: typeName(value), preview: preview(value) };
   }
   return out;
+}
+
+/** The flow bundle: where the runner has it when that is this machine, else the run's code package from the store. */
+async function codePackage(store: Datastore, spec: TaskSpec): Promise<string> {
+  if (existsSync(spec.bundle)) return spec.bundle;
+  return store.codePackagePath(spec.flow, spec.codeHash);
 }
 
 /** The stack as the user should see it: their frames (source-mapped), not the task runner's. */

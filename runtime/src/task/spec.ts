@@ -1,14 +1,20 @@
 /** What the runner tells a task process: everything it needs to run one step, as JSON in argv. */
+import type { DatastoreSpec } from '../datastore/spec';
 import type { SplitFrame } from '../datastore/types';
 
 export interface TaskSpec {
-  datastoreRoot: string;
+  /** The store the run uses; the task opens the same one (on whichever machine it runs). */
+  datastore: DatastoreSpec;
   flow: string;
   runId: string;
   step: string;
   taskId: string;
-  /** The compiled flow bundle (CommonJS, inline source map). */
+  /** The compiled flow bundle (CommonJS, inline source map), where the runner has it. */
   bundle: string;
+  /** The bundle's hash: the run's code package in the datastore, fetched when `bundle` is not on this machine. */
+  codeHash: string;
+  /** Artifacts the step reads (from the static graph): a remote store fetches them before the step runs. */
+  reads: string[];
   /** The flow's TypeScript file, for resolving its npm imports. */
   flowFile: string;
   /** Pathspecs (Flow/run/step/task) of the tasks this one starts from; several for a join. */

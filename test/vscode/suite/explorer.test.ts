@@ -201,7 +201,7 @@ export default class GatedFlow extends FlowSpec {
       30_000,
     ).catch((e: Error) => {
       const onDisk =
-        stdoutNode.kind === 'log'
+        stdoutNode.kind === 'log' && stdoutNode.path
           ? `${readFileSync(stdoutNode.path, 'utf8')} written ${Date.now() - statSync(stdoutNode.path).mtimeMs} ms ago`
           : '?';
       throw new Error(

@@ -1,6 +1,5 @@
 import { inspect } from 'node:util';
-import { LocalDatastore } from '../../datastore/local';
-import { locateDatastoreRoot } from '../../datastore/locate';
+import { commandStore, DATASTORE_HELP, DATASTORE_OPTION } from '../datastoreOption';
 import type { TaskClient } from '../../client/task';
 import { parseOptions } from '../args';
 import { UsageError, type Command } from '../command';
@@ -51,14 +50,18 @@ async function dumpTask(t: TaskClient, json: boolean): Promise<{ text: string; o
 export const dumpCommand: Command = {
   name: 'dump',
   summary: 'Print the artifacts of a task (or of every task of a step).',
-  help: `Usage: stepwise dump PATHSPEC [--json]
+  help: `Usage: stepwise dump PATHSPEC [--json] [--datastore TYPE]
 
 PATHSPEC is RUN/STEP[/TASK] or FLOW/RUN/STEP[/TASK]. Values over 64 KiB are summarised
-(type, size, preview). --json prints {pathspec, status, artifacts} per task.`,
+(type, size, preview). --json prints {pathspec, status, artifacts} per task.
+
+Options:
+  --json               print {pathspec, status, artifacts} per task as JSON
+${DATASTORE_HELP}`,
   async run(args, io) {
-    const { values, positionals } = parseOptions('dump', args, { json: { type: 'boolean' } });
+    const { values, positionals } = parseOptions('dump', args, { json: { type: 'boolean' }, ...DATASTORE_OPTION });
     if (positionals.length !== 1) throw new UsageError('expects one PATHSPEC, e.g. stepwise dump 1769.../end/3');
-    const store = new LocalDatastore(locateDatastoreRoot(io.cwd, io.env));
+    const store = commandStore(values.datastore, io);
     const { step, task } = await resolvePathspec(store, positionals[0]);
     const tasks = task ? [task] : await step.tasks({ limit: MAX_TASKS });
     const total = task ? 1 : (await step.taskIds()).length;

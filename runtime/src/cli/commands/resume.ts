@@ -1,3 +1,4 @@
+import { DATASTORE_HELP } from '../datastoreOption';
 import { UsageError, type Command, EXIT_FLOW_FAILED, EXIT_OK } from '../command';
 import { executeWithConsole } from '../execute';
 import { parseRunArgs } from '../runArgs';
@@ -16,6 +17,7 @@ The origin run's parameters are kept; they cannot be changed on resume.
   --origin-run-id ID   the run to resume (default: the latest run of the flow)
   --max-workers N      task processes at once (default: the number of CPUs)
   --max-num-splits N   most tasks one foreach may start (default: the origin run's limit)
+${DATASTORE_HELP}
   --tag T              add a tag (repeatable; the origin's tags are kept)
   --quiet              print only failures and the summary
   --json-events        print one JSON progress event per line instead (for tools)
@@ -37,6 +39,7 @@ Exit codes: 0 the run succeeded, 1 it failed or was killed, 2 usage or lint erro
         maxWorkers: a.maxWorkers,
         maxNumSplits: a.maxNumSplits,
         tags: a.tags,
+        datastore: a.datastore,
       },
       io,
       a,

@@ -1,3 +1,4 @@
+import { DATASTORE_HELP } from '../datastoreOption';
 import { UsageError, type Command, EXIT_FLOW_FAILED, EXIT_OK } from '../command';
 import { executeWithConsole } from '../execute';
 import { parseRunArgs } from '../runArgs';
@@ -13,6 +14,7 @@ Parameters come from --PARAM flags, then STEPWISE_RUN_<PARAM> environment variab
 Options:
   --max-workers N      task processes at once (default: the number of CPUs)
   --max-num-splits N   most tasks one foreach may start (default 100)
+${DATASTORE_HELP}
   --tag T              tag the run (repeatable)
   --quiet              print only failures and the summary
   --json-events        print one JSON progress event per line instead (for tools)
@@ -34,6 +36,7 @@ Example: stepwise run examples/hello.ts`,
         maxWorkers: a.maxWorkers,
         maxNumSplits: a.maxNumSplits,
         tags: a.tags,
+        datastore: a.datastore,
       },
       io,
       a,

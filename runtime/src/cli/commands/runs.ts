@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Flow } from '../../client';
 import { NotFoundError, nearby } from '../../client/errors';
-import { LocalDatastore } from '../../datastore/local';
-import { locateDatastoreRoot } from '../../datastore/locate';
+import { commandStore, DATASTORE_HELP, DATASTORE_OPTION } from '../datastoreOption';
 import { parseOptions, intOption } from '../args';
 import { UsageError, type Command } from '../command';
 import { readFlowFile } from '../flowFile';
@@ -11,19 +10,29 @@ import { readFlowFile } from '../flowFile';
 export const runsCommand: Command = {
   name: 'runs',
   summary: 'List the recent runs of a flow with their status.',
-  help: `Usage: stepwise runs FILE|FLOW [--json] [--limit N]
+  help: `Usage: stepwise runs FILE|FLOW [--json] [--limit N] [--datastore TYPE]
 
-Lists runs newest first: id, status, kind (run, resume), start time, duration, tags.`,
+Lists runs newest first: id, status, kind (run, resume), start time, duration, tags.
+
+Options:
+  --json               print the runs as JSON
+  --limit N            at most N runs (default 20)
+${DATASTORE_HELP}`,
   async run(args, io) {
-    const { values, positionals } = parseOptions('runs', args, { json: { type: 'boolean' }, limit: { type: 'string' } });
+    const { values, positionals } = parseOptions('runs', args, {
+      json: { type: 'boolean' },
+      limit: { type: 'string' },
+      ...DATASTORE_OPTION,
+    });
     if (positionals.length !== 1) throw new UsageError('expects a flow file or a flow name, e.g. stepwise runs examples/hello.ts');
     const limit = intOption('limit', values.limit as string | undefined, 1) ?? 20;
     const arg = positionals[0];
     const flowName = existsSync(resolve(io.cwd, arg)) ? readFlowFile(arg, io.cwd).graph.flowName! : arg;
-    const store = new LocalDatastore(locateDatastoreRoot(io.cwd, io.env));
+    const store = commandStore(values.datastore, io);
     const flows = await store.listFlows();
-    if (!flows.includes(flowName)) throw new NotFoundError(`${flowName} has no runs in ${store.root}. ${nearby('flows with runs', flows)}`);
-    const runs = await Flow(flowName, { root: store.root }).runs({ limit });
+    if (!flows.includes(flowName))
+      throw new NotFoundError(`${flowName} has no runs in ${store.location}. ${nearby('flows with runs', flows)}`);
+    const runs = await Flow(flowName, { datastore: store }).runs({ limit });
     if (values.json) {
       io.stdout.write(
         JSON.stringify(

@@ -1,23 +1,33 @@
 /**
  * The local datastore: one folder (by default `.stepwise/` at the workspace root).
  *
+ *   <root>/.cache/bundles/flow-<hash>.js                   code packages (compiled flows)
  *   <root>/<Flow>/data/<hh>/<sha256>                      artifact blobs (header + payload)
  *   <root>/<Flow>/runs/<runId>/run.json, end.json          run record, written at start / end
  *   <root>/<Flow>/runs/<runId>/<step>/<taskId>/start.json  task started (parents, stack, pid)
  *   …/<taskId>/task.json, DONE                             final record, DONE written last
- *   …/<taskId>/stdout.log, stderr.log                      the task's own output
+ *   …/<taskId>/stdout.log, stderr.log                      the task's own output (read-only once complete)
  */
 import { promises as fs, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeStored, encodeStored } from '../serialize/codec';
-import type { Datastore, LogStream } from './datastore';
-import { DatastoreError, exists, listDir, readJson, writeFileAtomic } from './files';
-import type { RunEndRecord, RunRecord, TaskRecord, TaskStartRecord } from './types';
+import { decodeStored, encodeStored } from '../../serialize/codec';
+import type { Datastore, FollowOptions, LogSink, LogStream, TaskRef } from '../datastore';
+import { DatastoreError, exists, listDir, readJson, writeFileAtomic } from '../files';
+import { followLogBy } from '../follow';
+import type { LocalDatastoreSpec } from '../spec';
+import type { RunEndRecord, RunRecord, TaskRecord, TaskStartRecord } from '../types';
+import { appendSink, completeLog, readLogFrom } from './logs';
 
 const RUN_ID = /^\d+$/;
 
 export class LocalDatastore implements Datastore {
-  constructor(readonly root: string) {}
+  readonly spec: LocalDatastoreSpec;
+  readonly codeCacheDir: string;
+
+  constructor(readonly root: string) {
+    this.spec = { type: 'local', root };
+    this.codeCacheDir = join(root, '.cache', 'bundles');
+  }
 
   get location(): string {
     return this.root;
@@ -75,6 +85,27 @@ export class LocalDatastore implements Datastore {
 
   hasBlob(flow: string, hash: string): Promise<boolean> {
     return exists(this.blobPath(flow, hash));
+  }
+
+  /** Every blob is already on this machine. */
+  async prefetchBlobs(): Promise<void> {}
+
+  private codeFile(hash: string): string {
+    return join(this.codeCacheDir, `flow-${hash}.js`);
+  }
+
+  async putCodePackage(_flow: string, hash: string, localFile: string): Promise<void> {
+    const file = this.codeFile(hash);
+    if (localFile === file || (await exists(file))) return;
+    await writeFileAtomic(file, await fs.readFile(localFile));
+  }
+
+  async codePackagePath(flow: string, hash: string): Promise<string> {
+    const file = this.codeFile(hash);
+    if (!(await exists(file))) {
+      throw new DatastoreError(file, `the code package ${hash} of flow ${flow} is missing (${file}). Was the datastore's .cache pruned?`);
+    }
+    return file;
   }
 
   async listFlows(): Promise<string[]> {
@@ -168,8 +199,21 @@ export class LocalDatastore implements Datastore {
     return rec;
   }
 
-  async appendLog(flow: string, runId: string, step: string, taskId: string, stream: LogStream, text: string): Promise<void> {
-    await fs.appendFile(this.logPath(flow, runId, step, taskId, stream), text);
+  openLog(t: TaskRef, stream: LogStream): LogSink {
+    return appendSink(this.logPath(t.flow, t.runId, t.step, t.taskId, stream));
+  }
+
+  async writeLog(t: TaskRef, stream: LogStream, text: string): Promise<void> {
+    const file = this.logPath(t.flow, t.runId, t.step, t.taskId, stream);
+    await writeFileAtomic(file, text);
+    await completeLog(file);
+  }
+
+  async copyLogs(from: TaskRef, to: TaskRef): Promise<void> {
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const text = await this.readLog(from.flow, from.runId, from.step, from.taskId, stream);
+      if (text) await this.writeLog(to, stream, text);
+    }
   }
 
   async readLog(flow: string, runId: string, step: string, taskId: string, stream: LogStream): Promise<string> {
@@ -179,6 +223,12 @@ export class LocalDatastore implements Datastore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
       throw err;
     }
+  }
+
+  followLog(t: TaskRef, stream: LogStream, o?: FollowOptions): AsyncIterable<string> {
+    const file = this.logPath(t.flow, t.runId, t.step, t.taskId, stream);
+    const done = join(this.taskDir(t.flow, t.runId, t.step, t.taskId), 'DONE');
+    return followLogBy({ read: (offset) => readLogFrom(file, offset), taskDone: () => exists(done), pollMs: 250, graceMs: 3000 }, o);
   }
 
   logPath(flow: string, runId: string, step: string, taskId: string, stream: LogStream): string {

@@ -1,0 +1,1 @@
+export { LocalDatastore } from './store';
