@@ -32,6 +32,10 @@ const nodeEntries = [
   { in: 'runtime/src/task/inspectorPreload.ts', out: 'inspectorPreload' },
   { in: 'runtime/src/api/index.ts', out: 'api' },
   { in: 'runtime/src/client/index.ts', out: 'client' },
+  // The AWS SDK's S3 client, loaded only when an S3 datastore is used (datastore/s3/sdk.ts).
+  { in: 'runtime/src/datastore/s3/sdkEntry.ts', out: 'aws-s3' },
+  // The helper thread of synchronous blob reads from S3 (datastore/s3/syncFetch.ts).
+  { in: 'runtime/src/datastore/s3/fetchWorker.ts', out: 's3fetch' },
   { in: 'server/src/server.ts', out: 'server.bundle' },
   { in: 'client/src/extension.ts', out: 'extension', external: ['vscode'] },
 ];

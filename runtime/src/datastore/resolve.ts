@@ -10,6 +10,7 @@ import { UsageError } from '../errors';
 import type { Datastore } from './datastore';
 import { LocalDatastore } from './local';
 import { locateDatastoreRoot } from './locate';
+import { S3Datastore } from './s3';
 import { DATASTORE_TYPES, specKey, type DatastoreSpec, type DatastoreType } from './spec';
 
 export interface DatastoreChoice {
@@ -83,14 +84,10 @@ export function openDatastore(spec: DatastoreSpec): Datastore {
   const key = specKey(spec);
   let store = open.get(key);
   if (!store) {
-    store = spec.type === 'local' ? new LocalDatastore(spec.root) : openS3(spec);
+    store = spec.type === 'local' ? new LocalDatastore(spec.root) : new S3Datastore(spec);
     open.set(key, store);
   }
   return store;
-}
-
-function openS3(spec: Extract<DatastoreSpec, { type: 's3' }>): Datastore {
-  throw new UsageError(`the s3 datastore (${spec.sysroot}) is not available in this build of Stepwise.`);
 }
 
 /** resolveDatastore, then openDatastore. */

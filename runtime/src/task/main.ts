@@ -14,6 +14,7 @@ import { preview, typeName } from '../serialize/describe';
 import { ArtifactLoader, defineLazy, defineUnavailable, type Inherited, type Tracked } from './artifacts';
 import { droppedAtJoinMessage, notYetInJoinMessage } from './dropped';
 import { installResolver, loadFlowClass } from './flowModule';
+import { blobsToPrefetch } from './prefetch';
 import { TaskHost, type InputView } from './host';
 import { TASK_SPEC_ARG, type TaskSpec } from './spec';
 
@@ -76,6 +77,7 @@ async function runTask(spec: TaskSpec): Promise<number> {
     if (!rec) throw new Error(`parent task ${p} has no finished record; cannot start ${pathspec}.`);
     parents.push(rec);
   }
+  await store.prefetchBlobs(spec.flow, blobsToPrefetch(spec, parents, run));
 
   setCurrent({
     flowName: spec.flow,
@@ -177,6 +179,7 @@ async function runTask(spec: TaskSpec): Promise<number> {
     const listRec = varName ? splitter?.artifacts[varName] : undefined;
     if (!splitter || !varName || !listRec)
       throw new Error(`cannot find the foreach list of ${frame.step}/${frame.taskId} for ${pathspec}.`);
+    await store.prefetchBlobs(spec.flow, [listRec.hash]);
     foreachItem = () => (loader.loadShared(listRec.hash, varName) as ArrayLike<unknown>)[frame.index];
   }
 

@@ -1,0 +1,1 @@
+export { S3Datastore } from './store';
