@@ -43,7 +43,7 @@ async function datastore(): Promise<string> {
   const work = `${dir}.tmp-${process.pid}`;
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  // The explorer tests keep a real run of the same 1000-task flow (test/explorer/datastore.ts): reuse it.
+  // The explorer tests keep a real run of the same 1000-task flow (test/extension/datastore.ts): reuse it.
   const wideKey = createHash('sha256')
     .update(readFileSync(join(flows, 'wide_foreach.ts')))
     .update(String(LAYOUT_VERSION))
