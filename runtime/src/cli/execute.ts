@@ -2,7 +2,7 @@
 import type { RunEndRecord } from '../datastore/types';
 import { prepareSession, type SessionOptions } from '../run/session';
 import type { CommandIO } from './command';
-import { RunConsole, timestamp } from './console';
+import { RunConsole, timestamp } from '../run/console';
 
 export interface ConsoleMode {
   quiet: boolean;

@@ -5,7 +5,7 @@
  */
 import { OutputEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { RunConsole } from '../cli/console';
+import { RunConsole } from '../run/console';
 import type { RunEvent } from '../scheduler/events';
 
 export interface SourceLocation {

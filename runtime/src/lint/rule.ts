@@ -1,13 +1,17 @@
 /** The small frame every rule module fills in: its identity and a finder over one graph. */
 import type { FlowGraph, Range } from '../graph/types';
-import { analyse, type Analysis } from './analysis';
+import { flowStructure, type FlowStructure } from '../graph/structure';
+import { dataFlowOf, type DataFlow } from './dataFlow';
 import type { FlowDiagnostic, LintRule, RelatedInfo, Severity } from './types';
 
 export interface RuleContext {
   graph: FlowGraph;
   /** Flow name for messages and quick fixes. */
   flowName: string;
-  analysis: Analysis;
+  /** Reachability, order, cycles and split/join nesting (computed on first use, once per graph). */
+  structure: FlowStructure;
+  /** Which artifacts reach each step (computed on first use, once per graph). */
+  dataFlow: DataFlow;
   report(range: Range, message: string, extra?: { related?: RelatedInfo[]; data?: Record<string, unknown> }): void;
 }
 
@@ -32,8 +36,11 @@ export function defineRule(spec: RuleSpec, find: (ctx: RuleContext) => void): Li
       find({
         graph,
         flowName: graph.flowName ?? '',
-        get analysis() {
-          return analyse(graph);
+        get structure() {
+          return flowStructure(graph);
+        },
+        get dataFlow() {
+          return dataFlowOf(graph);
         },
         report(range, message, extra) {
           const d: FlowDiagnostic = { code: spec.code, rule: spec.name, severity: spec.severity, message, range };

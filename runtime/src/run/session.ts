@@ -10,7 +10,8 @@ import type { Datastore } from '../datastore/datastore';
 import { datastoreFor } from '../datastore/resolve';
 import { LAYOUT_VERSION, type ParameterRecord, type RunRecord } from '../datastore/types';
 import { UsageError } from '../errors';
-import { readFlowFile } from '../cli/flowFile';
+import { readFlowFile } from '../graph/flowFile';
+import { flowStructure } from '../graph/structure';
 import type { FlowGraph } from '../graph/types';
 import { lintFlow } from '../lint';
 import { hashBytes, serializeArtifact } from '../serialize/codec';
@@ -120,7 +121,7 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
       step,
       parents: origin.parents,
       stack: origin.stack,
-      isJoin: graph.steps.find((s) => s.name === step)?.takesInputs ?? false,
+      isJoin: flowStructure(graph).joins.has(step),
       stackRunId: runId,
     };
   } else {

@@ -3,6 +3,7 @@
  * the resume step or downstream of it, the origin has a successful task at the same place in
  * the graph (same step, same split indices), and everything it starts from was cloned too.
  */
+import { downstreamOf } from '../graph/structure';
 import type { FlowGraph } from '../graph/types';
 import type { Datastore } from '../datastore/datastore';
 import type { SplitFrame, TaskRecord } from '../datastore/types';
@@ -13,20 +14,6 @@ export const IO_PARALLELISM = 32;
 
 export function placeKey(step: string, stack: SplitFrame[]): string {
   return `${step}|${stack.map((f) => `${f.step}:${f.index}`).join(',')}`;
-}
-
-export function downstreamOf(graph: FlowGraph, from: string): Set<string> {
-  const out = new Set<string>([from]);
-  const todo = [from];
-  while (todo.length) {
-    const s = graph.steps.find((x) => x.name === todo.pop());
-    for (const n of s?.successors ?? []) {
-      if (out.has(n)) continue;
-      out.add(n);
-      todo.push(n);
-    }
-  }
-  return out;
 }
 
 export class ClonePlan {

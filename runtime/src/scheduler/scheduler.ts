@@ -3,6 +3,7 @@
  * foreach fan-out bounded by `maxNumSplits`, join barriers, clone-on-resume, failure and kill
  * handling. Knows nothing of terminals or editors: it reports through RunEvents.
  */
+import { flowStructure } from '../graph/structure';
 import type { FlowGraph } from '../graph/types';
 import type { Datastore, LogSink } from '../datastore/datastore';
 import { datastoreEnv } from '../datastore/resolve';
@@ -90,12 +91,12 @@ export class Scheduler {
 
   /** The artifacts a step reads, by the static graph (a remote store fetches them ahead). */
   private reads(step: string): string[] {
-    return this.o.graph.steps.find((x) => x.name === step)?.reads.map((r) => r.name) ?? [];
+    return flowStructure(this.o.graph).byName.get(step)?.reads.map((r) => r.name) ?? [];
   }
 
+  /** A join's task waits for every branch of the split it closes. */
   private isJoinStep(step: string): boolean {
-    const s = this.o.graph.steps.find((x) => x.name === step);
-    return !!s && (s.kind === 'join' || s.takesInputs);
+    return flowStructure(this.o.graph).joins.has(step);
   }
 
   async execute(): Promise<RunEndRecord> {

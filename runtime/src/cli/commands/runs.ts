@@ -5,7 +5,7 @@ import { NotFoundError, nearby } from '../../client/errors';
 import { commandStore, DATASTORE_HELP, DATASTORE_OPTION } from '../datastoreOption';
 import { parseOptions, intOption } from '../args';
 import { UsageError, type Command } from '../command';
-import { readFlowFile } from '../flowFile';
+import { readFlowFile } from '../../graph/flowFile';
 
 export const runsCommand: Command = {
   name: 'runs',

@@ -1,7 +1,7 @@
 /** `stepwise show FILE`: the flow's steps in order, with doc comments and transitions (like Metaflow's `show`). */
 import type { FlowGraph, ParameterNode, StepNode } from '../../graph';
 import { lintFlow } from '../../lint';
-import { flowOrder } from '../../lint/analysis';
+import { flowStructure } from '../../graph/structure';
 import { parseOptions } from '../args';
 import { EXIT_OK, type Command } from '../command';
 import { readOnlyFlowArgument } from '../flowFile';
@@ -45,7 +45,7 @@ export function renderShow(graph: FlowGraph): string {
     out.push('', 'Parameters');
     for (const p of graph.parameters) out.push(INDENT + describeParameter(p));
   }
-  for (const s of flowOrder(graph)) {
+  for (const s of flowStructure(graph).readingOrder) {
     out.push('', `Step ${s.name}${s.kind === 'join' ? ' (join)' : ''}`);
     if (s.doc) out.push(...indent(s.doc));
     const t = transitions(s);

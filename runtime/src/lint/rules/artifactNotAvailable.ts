@@ -1,5 +1,7 @@
 import type { ArtifactRef, StepNode } from '../../graph/types';
-import type { Analysis } from '../analysis';
+import { comparePositions } from '../../graph/range';
+import type { FlowStructure } from '../../graph/structure';
+import type { DataFlow } from '../dataFlow';
 import { code } from '../text';
 import { defineRule, type RuleContext } from '../rule';
 
@@ -16,26 +18,20 @@ export const artifactNotAvailable = defineRule(
     description: 'An artifact read in a step is assigned on every path into it; a join that drops it is named.',
   },
   (ctx) => {
-    const { analysis } = ctx;
-    for (const s of analysis.order) {
+    for (const s of ctx.structure.order) {
       for (const read of s.upstreamReads) check(ctx, s, read);
     }
   },
 );
 
-function before(a: ArtifactRef['range'], b: ArtifactRef['range']): boolean {
-  return a.start.line < b.start.line || (a.start.line === b.start.line && a.start.character < b.start.character);
-}
-
 function check(ctx: RuleContext, s: StepNode, read: ArtifactRef): void {
-  const { analysis, report } = ctx;
-  const { data } = analysis;
+  const { structure, dataFlow: data, report } = ctx;
   const x = read.name;
   if (data.base.has(x)) return;
-  const inc = analysis.incoming.get(s.name) ?? [];
+  const inc = structure.incoming.get(s.name) ?? [];
   if (s.takesInputs) {
     if (data.carried.get(s.name)?.has(x)) {
-      if (!s.merge || !before(read.range, s.merge.range)) return;
+      if (!s.merge || comparePositions(read.range.start, s.merge.range.start) >= 0) return;
       report(
         read.range,
         `${code(s.name)} reads ${code(x)} before its this.mergeArtifacts(...) call brings it over: move the read after the call, or read it from \`inputs\`.`,
@@ -59,7 +55,7 @@ function check(ctx: RuleContext, s: StepNode, read: ArtifactRef): void {
   }
   if (data.defIn.get(s.name)?.has(x)) return;
 
-  const join = droppingJoin(analysis, s, x);
+  const join = droppingJoin(structure, data, s, x);
   if (join) {
     const how = dropReason(join, x);
     report(read.range, `${code(s.name)} reads ${code(x)}, dropped at the join ${code(join.name)}: ${how.why} ${how.fix}`, {
@@ -85,10 +81,9 @@ function neverAssigned(s: StepNode, x: string): string {
 }
 
 /** The nearest join upstream that had `x` on one of its branches and let it go. */
-function droppingJoin(analysis: Analysis, s: StepNode, x: string): StepNode | undefined {
-  const { data } = analysis;
+function droppingJoin(structure: FlowStructure, data: DataFlow, s: StepNode, x: string): StepNode | undefined {
   const seen = new Set<string>([s.name]);
-  let frontier = analysis.incoming.get(s.name) ?? [];
+  let frontier = structure.incoming.get(s.name) ?? [];
   while (frontier.length) {
     const next: StepNode[] = [];
     for (const p of frontier) {
@@ -96,8 +91,8 @@ function droppingJoin(analysis: Analysis, s: StepNode, x: string): StepNode | un
       seen.add(p.name);
       if (data.defOut.get(p.name)?.has(x)) continue;
       // A join whose branches had it dropped it; otherwise an earlier join may have.
-      if (p.takesInputs && (analysis.incoming.get(p.name) ?? []).some((q) => data.maybeOut.get(q.name)?.has(x))) return p;
-      next.push(...(analysis.incoming.get(p.name) ?? []));
+      if (p.takesInputs && (structure.incoming.get(p.name) ?? []).some((q) => data.maybeOut.get(q.name)?.has(x))) return p;
+      next.push(...(structure.incoming.get(p.name) ?? []));
     }
     frontier = next;
   }

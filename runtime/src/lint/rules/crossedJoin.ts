@@ -8,8 +8,8 @@ export const crossedJoin = defineRule(
     severity: 'error',
     description: 'A join joins the branches of one split only (splits and joins nest like parentheses).',
   },
-  ({ analysis, report }) => {
-    for (const { join, branches } of analysis.structure.crossed) {
+  ({ structure, report }) => {
+    for (const { join, branches } of structure.nesting.crossed) {
       const parts = branches.map((b) => `${code(b.pred)} from the split in ${code(b.split)}`).join(', ');
       const splits = [...new Set(branches.map((b) => b.split))];
       const inner = branches.reduce((a, b) => (b.depth > a.depth ? b : a)).split;
@@ -19,7 +19,7 @@ export const crossedJoin = defineRule(
         {
           data: { join: join.name, branches },
           related: splits.map((name) => {
-            const s = analysis.byName.get(name)!;
+            const s = structure.byName.get(name)!;
             return { message: `the split in ${code(name)}`, range: s.nextRange ?? s.nameRange };
           }),
         },

@@ -3,12 +3,12 @@ import { defineRule } from '../rule';
 
 export const cycle = defineRule(
   { code: 'SW007', name: 'cycle', severity: 'error', description: 'The steps form a DAG: no step leads back to itself.' },
-  ({ analysis, report }) => {
-    for (const b of analysis.backEdges) {
+  ({ structure, report }) => {
+    for (const b of structure.backEdges) {
       const path = b.cycle.join(' -> ');
       const related = b.cycle.slice(0, -1).map((name) => ({
         message: `${code(name)} is part of the cycle`,
-        range: analysis.byName.get(name)!.nameRange,
+        range: structure.byName.get(name)!.nameRange,
       }));
       report(
         b.from.successorRanges[b.index],

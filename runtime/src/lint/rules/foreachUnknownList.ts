@@ -9,8 +9,7 @@ export const foreachUnknownList = defineRule(
     description:
       'A foreach names, as a string literal, a list artifact available in its step (assigned there or upstream, or a parameter).',
   },
-  ({ graph, analysis, report }) => {
-    const { data } = analysis;
+  ({ graph, structure, dataFlow: data, report }) => {
     const assignedAnywhere = new Set(graph.steps.flatMap((s) => s.assigns.map((a) => a.name)));
     for (const s of graph.steps) {
       if (!s.foreachRange || s.name === 'end') continue;
@@ -25,7 +24,7 @@ export const foreachUnknownList = defineRule(
         continue;
       }
       const v = s.foreachVar;
-      const reachable = analysis.reachable.has(s.name);
+      const reachable = structure.reachable.has(s.name);
       const available = new Set<string>(data.base);
       if (reachable) {
         for (const x of data.defIn.get(s.name) ?? []) available.add(x);

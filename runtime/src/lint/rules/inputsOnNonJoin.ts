@@ -8,8 +8,8 @@ export const inputsOnNonJoin = defineRule(
     severity: 'error',
     description: 'Only a join takes `inputs`: never `start` or `end`, nor a step with no split open before it.',
   },
-  ({ graph, analysis, report }) => {
-    const noSplit = new Set(analysis.structure.joinWithoutSplit.map((s) => s.name));
+  ({ graph, structure, report }) => {
+    const noSplit = new Set(structure.nesting.joinWithoutSplit.map((s) => s.name));
     for (const s of graph.steps) {
       if (!s.takesInputs) continue;
       let why: string | undefined;

@@ -8,10 +8,10 @@ export const joinWithoutInputs = defineRule(
     severity: 'error',
     description: 'A step where branches meet takes `inputs` (it is a join).',
   },
-  ({ flowName, analysis, report }) => {
-    const unjoinedAtEnd = analysis.structure.unjoined.length > 0;
-    for (const s of analysis.order) {
-      const inc = analysis.incoming.get(s.name) ?? [];
+  ({ flowName, structure, report }) => {
+    const unjoinedAtEnd = structure.nesting.unjoined.length > 0;
+    for (const s of structure.order) {
+      const inc = structure.incoming.get(s.name) ?? [];
       if (s.takesInputs || inc.length < 2) continue;
       const preds = inc.map((p) => p.name);
       if (s.name === 'end') {

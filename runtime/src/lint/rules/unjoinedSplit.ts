@@ -3,8 +3,8 @@ import { defineRule } from '../rule';
 
 export const unjoinedSplit = defineRule(
   { code: 'SW009', name: 'unjoined-split', severity: 'error', description: 'Every split and foreach is closed by a join before `end`.' },
-  ({ analysis, report }) => {
-    for (const { split, reachedBy } of analysis.structure.unjoined) {
+  ({ structure, report }) => {
+    for (const { split, reachedBy } of structure.nesting.unjoined) {
       const isForeach = split.foreachRange !== undefined;
       const what = isForeach ? 'foreach' : 'split';
       const branches = list(split.successors);
@@ -18,7 +18,7 @@ export const unjoinedSplit = defineRule(
           data: { split: split.name, branches: split.successors },
           related: reachedBy.map((name) => ({
             message: `${code(name)} goes on to \`end\` without a join`,
-            range: analysis.byName.get(name)!.nextRange ?? analysis.byName.get(name)!.nameRange,
+            range: structure.byName.get(name)!.nextRange ?? structure.byName.get(name)!.nameRange,
           })),
         },
       );

@@ -8,11 +8,11 @@ export const unknownTransition = defineRule(
     severity: 'error',
     description: 'Every step named in `this.next(...)` is a @step method of the flow.',
   },
-  ({ graph, flowName, analysis, report }) => {
-    const stepNames = [...analysis.byName.keys()];
+  ({ graph, flowName, structure, report }) => {
+    const stepNames = [...structure.byName.keys()];
     for (const s of graph.steps) {
       s.successors.forEach((target, i) => {
-        if (analysis.byName.has(target)) return;
+        if (structure.byName.has(target)) return;
         const range = s.successorRanges[i];
         const helper = graph.methods.find((m) => m.name === target);
         if (helper) {

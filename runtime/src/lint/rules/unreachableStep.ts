@@ -8,9 +8,9 @@ import { defineRule } from '../rule';
  */
 export const unreachableStep = defineRule(
   { code: 'SW008', name: 'unreachable-step', severity: 'error', description: 'Every step can be reached from `start`.' },
-  ({ graph, analysis, report }) => {
-    if (!analysis.start) return;
-    const unreachable = graph.steps.filter((s) => !analysis.reachable.has(s.name) && analysis.byName.get(s.name) === s);
+  ({ graph, structure, report }) => {
+    if (!structure.start) return;
+    const unreachable = graph.steps.filter((s) => !structure.reachable.has(s.name) && structure.byName.get(s.name) === s);
     const isUnreachable = new Set(unreachable.map((s) => s.name));
     // An unreachable `end` on its own is always explained by another finding (a cycle, an
     // unknown transition, a step without next), so it is only listed behind an orphan.
@@ -24,7 +24,7 @@ export const unreachableStep = defineRule(
         const cur = stack.pop()!;
         if (cur.name === 'end') continue;
         for (const name of cur.successors) {
-          const next = analysis.byName.get(name);
+          const next = structure.byName.get(name);
           if (!next || !isUnreachable.has(name) || covered.has(name)) continue;
           covered.add(name);
           region.push(name);
@@ -39,7 +39,7 @@ export const unreachableStep = defineRule(
           data: { step: root.name, alsoUnreachable: region },
           related: region.map((name) => ({
             message: `${code(name)} is reached only through ${code(root.name)}`,
-            range: analysis.byName.get(name)!.nameRange,
+            range: structure.byName.get(name)!.nameRange,
           })),
         },
       );
