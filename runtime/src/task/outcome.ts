@@ -1,0 +1,163 @@
+/**
+ * Running the step and recording what it left: its one transition, its artifacts (an untouched
+ * inherited one passed on by hash), what later steps must not read, and the task's record.
+ */
+import type { ArtifactRecord, SplitFrame, TaskRecord, TransitionRecord } from '../datastore/types';
+import type { Datastore } from '../datastore/datastore';
+import { hashBytes, serializeArtifact } from '../serialize/codec';
+import { preview, typeName } from '../serialize/describe';
+import { isUntouchedLazy, type Tracked } from './artifacts';
+import type { Bound, FlowObject } from './bind';
+import type { TaskContext } from './context';
+import type { TaskHost } from './host';
+
+/** A `@step` method of the flow class. */
+export type StepMethod = (...args: unknown[]) => unknown;
+
+export interface StepOutcome {
+  status: TaskRecord['status'];
+  exception?: TaskRecord['exception'];
+  artifacts: Record<string, ArtifactRecord>;
+  transition?: TransitionRecord;
+  /** When the step's method returned (setup's end when it threw). */
+  stepDone: number;
+}
+
+/**
+ * Calls the step; a throw (the step's, a wrong transition, an unstorable value) fails the task.
+ * What was settled before the throw (the transition) stays in the record.
+ */
+export async function runStep(
+  ctx: TaskContext,
+  flow: FlowObject,
+  method: StepMethod,
+  bound: Bound,
+  host: TaskHost,
+  setupDone: number,
+): Promise<StepOutcome> {
+  const { spec, store } = ctx;
+  const outcome: StepOutcome = { status: 'succeeded', artifacts: {}, stepDone: setupDone };
+  try {
+    await method.call(flow, ...(spec.isJoin ? [bound.inputs] : []));
+    outcome.stepDone = Date.now();
+    const transition = (outcome.transition = checkTransition(spec.step, host.transitions));
+    if (transition?.foreach) transition.foreachCount = foreachLength(flow, transition.foreach, spec.step);
+    outcome.artifacts = await collectArtifacts(flow, bound.tracked, store, spec.flow);
+  } catch (err) {
+    outcome.status = 'failed';
+    const e = err instanceof Error ? err : new Error(String(err));
+    outcome.exception = { name: e.name, message: e.message, stack: userStack(e) };
+    process.stderr.write(`${outcome.exception.stack}\n`);
+  }
+  return outcome;
+}
+
+function checkTransition(step: string, transitions: TransitionRecord[]): TransitionRecord | undefined {
+  if (step === 'end') {
+    if (transitions.length) throw new Error("the 'end' step must not call this.next(): the flow ends there.");
+    return undefined;
+  }
+  if (transitions.length === 0)
+    throw new Error(`step '${step}' finished without calling this.next(...): end it with this.next(this.<step>).`);
+  if (transitions.length > 1)
+    throw new Error(`step '${step}' called this.next() ${transitions.length} times; call it exactly once, as its last statement.`);
+  return transitions[0];
+}
+
+function foreachLength(flow: Record<string, unknown>, varName: string, step: string): number {
+  const list = flow[varName];
+  if (Array.isArray(list)) return list.length;
+  if (ArrayBuffer.isView(list) && 'length' in list) return (list as unknown as { length: number }).length;
+  throw new Error(
+    `step '${step}' splits with foreach over '${varName}', which is ${list === undefined ? 'not set' : `a ${typeName(list)}`}; ` +
+      `assign a list (an array) to this.${varName} before this.next(…, { foreach: '${varName}' }).`,
+  );
+}
+
+async function collectArtifacts(
+  flow: Record<string, unknown>,
+  tracked: Map<string, Tracked>,
+  store: Datastore,
+  flowName: string,
+): Promise<Record<string, ArtifactRecord>> {
+  const out: Record<string, ArtifactRecord> = {};
+  for (const name of Object.keys(flow)) {
+    if (name.startsWith('_')) continue;
+    const t = tracked.get(name);
+    if (t && isUntouchedLazy(flow, name, tracked)) {
+      out[name] = t.inherited.record;
+      continue;
+    }
+    const value = flow[name];
+    if (typeof value === 'function') continue;
+    const bytes = serializeArtifact(value, `this.${name}`);
+    const hash = hashBytes(bytes);
+    if (t && t.inherited.hash === hash) {
+      out[name] = t.inherited.record;
+      continue;
+    }
+    await store.putBlob(flowName, hash, bytes);
+    out[name] = { hash, size: bytes.length, type: typeName(value), preview: preview(value) };
+  }
+  return out;
+}
+
+/** The stack as the user should see it: their frames (source-mapped), not the task runner's. */
+function userStack(e: Error): string {
+  const stack = e.stack ?? `${e.name}: ${e.message}`;
+  const lines = stack.split('\n');
+  const kept = lines.filter((l, i) => i === 0 || !/^\s+at /.test(l) || !l.includes(__filename));
+  return kept.join('\n');
+}
+
+/** What later steps must not read, by artifact: the join that dropped it. */
+function droppedAfter(ctx: TaskContext, outcome: StepOutcome): Record<string, string> {
+  const { spec, parents, parameterFields } = ctx;
+  const dropped: Record<string, string> = {};
+  if (outcome.status !== 'succeeded') return dropped;
+  if (spec.isJoin) {
+    for (const rec of parents) {
+      for (const [n, j] of Object.entries(rec.dropped ?? {})) dropped[n] = j;
+      for (const n of Object.keys(rec.artifacts)) if (!parameterFields.has(n)) dropped[n] = spec.step;
+    }
+  } else if (parents[0]) {
+    Object.assign(dropped, parents[0].dropped ?? {});
+  }
+  for (const n of Object.keys(outcome.artifacts)) delete dropped[n];
+  return dropped;
+}
+
+export function taskRecord(
+  ctx: TaskContext,
+  outcome: StepOutcome,
+  times: { started: number; setupDone: number },
+  frame: SplitFrame | undefined,
+): TaskRecord {
+  const { spec } = ctx;
+  const { status, artifacts, transition, exception, stepDone } = outcome;
+  const dropped = droppedAfter(ctx, outcome);
+  return {
+    flow: spec.flow,
+    runId: spec.runId,
+    step: spec.step,
+    taskId: spec.taskId,
+    pathspec: ctx.pathspec,
+    parents: spec.parents,
+    stack: spec.stack,
+    startedAt: new Date(times.started).toISOString(),
+    pid: process.pid,
+    status,
+    finishedAt: new Date().toISOString(),
+    durationMs: Date.now() - times.started,
+    timing: {
+      setupMs: times.setupDone - times.started,
+      stepMs: stepDone - times.setupDone,
+      persistMs: status === 'succeeded' ? Date.now() - stepDone : 0,
+    },
+    artifacts,
+    dropped,
+    ...(transition ? { transition } : {}),
+    ...(exception ? { exception } : {}),
+    ...(frame ? { foreachIndex: frame.index } : {}),
+  };
+}
