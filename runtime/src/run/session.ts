@@ -170,7 +170,8 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
     launcher: o.launcher ?? new LocalProcessLauncher(),
     clone,
     single,
-    env: { ...o.env, STEPWISE_TASK_CWD: o.cwd },
+    env: o.env,
+    cwd: o.cwd,
   });
   return { store, run, graph, scheduler, warnings };
 }

@@ -22,18 +22,25 @@ export interface LaunchedTask {
   storesOwnLogs?: boolean;
 }
 
+/** Where and with what environment a task process runs. */
+export interface LaunchOptions {
+  env: NodeJS.ProcessEnv;
+  /** The task's working directory: the one the run was started from. */
+  cwd: string;
+}
+
 export interface TaskLauncher {
-  launch(spec: TaskSpec, env: NodeJS.ProcessEnv): Promise<LaunchedTask>;
+  launch(spec: TaskSpec, options: LaunchOptions): Promise<LaunchedTask>;
 }
 
 export class LocalProcessLauncher implements TaskLauncher {
-  async launch(spec: TaskSpec, env: NodeJS.ProcessEnv): Promise<LaunchedTask> {
+  async launch(spec: TaskSpec, { env, cwd }: LaunchOptions): Promise<LaunchedTask> {
     // Under the debugger, the preload makes the flow bundle a parsed script before the break on
     // start, so breakpoints in it bind before it runs (see task/inspectorPreload.ts).
     const inspect = spec.inspector ? ['--inspect-brk=127.0.0.1:0', '-r', join(dirname(taskEntry()), 'inspectorPreload.js')] : [];
     const args = [...inspect, taskEntry(), TASK_SPEC_ARG, JSON.stringify(spec)];
     const child = spawn(process.execPath, args, {
-      cwd: env.STEPWISE_TASK_CWD ?? process.cwd(),
+      cwd,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group, so Ctrl-C in a terminal reaches the runner, which decides.

@@ -29,6 +29,8 @@ export interface SchedulerOptions {
   launcher: TaskLauncher;
   clone?: ClonePlan;
   env?: NodeJS.ProcessEnv;
+  /** Where task processes run (default: this process's working directory). */
+  cwd?: string;
   /** Spin: run just this one task (with another run's parents) and nothing after it. */
   single?: { step: string; parents: string[]; stack: SplitFrame[]; isJoin: boolean; stackRunId: string };
 }
@@ -205,7 +207,7 @@ export class Scheduler {
     const env = { ...(this.o.env ?? process.env), ...datastoreEnv(store.spec) };
     let task: LaunchedTask;
     try {
-      task = await this.o.launcher.launch(spec, env);
+      task = await this.o.launcher.launch(spec, { env, cwd: this.o.cwd ?? process.cwd() });
     } catch (err) {
       await this.recordDeath(start, `could not start the task process: ${(err as Error).message}`, 'failed');
       return;
