@@ -1,12 +1,11 @@
 // Ships the product as esbuild bundles in dist/ (tsc -b only type-checks into out/).
-// An entry whose source does not exist yet is skipped, so the list can name every part.
+// Every entry must exist: a missing one is a broken build, not something to skip.
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, copyFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const watch = process.argv.includes('--watch');
 
 /**
  * The task process must drive the very module instance a flow gets from `import 'stepwise'`,
@@ -44,20 +43,24 @@ const browserEntries = [{ in: 'webview/src/main.ts', out: 'webview' }];
 mkdirSync(join(root, 'dist'), { recursive: true });
 const node = { platform: 'node', format: 'cjs', target: 'node20' };
 const browser = { platform: 'browser', format: 'iife', target: 'chrome120' };
-const jobs = [...nodeEntries.map((e) => [e, node]), ...browserEntries.map((e) => [e, browser])]
-  .filter(([e]) => existsSync(join(root, e.in)))
-  .map(([e, kind]) =>
-    build({
-      ...kind,
-      entryPoints: [join(root, e.in)],
-      outfile: join(root, 'dist', `${e.out}.js`),
-      bundle: true,
-      sourcemap: 'linked',
-      external: e.external ?? [],
-      plugins: e.plugins ?? [],
-      logLevel: 'warning',
-    }),
-  );
+const entries = [...nodeEntries.map((e) => [e, node]), ...browserEntries.map((e) => [e, browser])];
+const missing = entries.filter(([e]) => !existsSync(join(root, e.in))).map(([e]) => e.in);
+if (missing.length) {
+  console.error(`build: entry point${missing.length > 1 ? 's' : ''} not found: ${missing.join(', ')} (scripts/build.mjs lists them).`);
+  process.exit(1);
+}
+const jobs = entries.map(([e, kind]) =>
+  build({
+    ...kind,
+    entryPoints: [join(root, e.in)],
+    outfile: join(root, 'dist', `${e.out}.js`),
+    bundle: true,
+    sourcemap: 'linked',
+    external: e.external ?? [],
+    plugins: e.plugins ?? [],
+    logLevel: 'warning',
+  }),
+);
 await Promise.all(jobs);
 
 // Static webview assets (CSS) ship beside the bundle.
@@ -65,7 +68,7 @@ const css = join(root, 'webview', 'media');
 if (existsSync(css)) {
   for (const f of readdirSync(css)) copyFileSync(join(css, f), join(root, 'dist', f));
 }
-if (!watch) console.log(`built ${jobs.length} bundles into dist/`);
+console.log(`built ${jobs.length} bundles into dist/`);
 
 // The flow language's declarations, for folders set up by Stepwise: New Flow (scripts/types.mjs).
 const { copyTypes } = await import('./types.mjs');
@@ -73,7 +76,7 @@ copyTypes();
 
 // Warm the CLI's code cache (runtime/src/boot/codeCache.ts) with a lint, its heaviest part, so
 // the first command after a build starts as fast as the later ones. Only an aid: never fatal.
-if (!watch && existsSync(join(root, 'examples', 'hello.ts'))) {
+if (existsSync(join(root, 'examples', 'hello.ts'))) {
   const { spawnSync } = await import('node:child_process');
   spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'check', join(root, 'examples', 'hello.ts')], {
     stdio: 'ignore',

@@ -14,14 +14,6 @@ const SAMPLE = 64 * 1024;
 /** Compress only when the sample shrinks by at least this factor. */
 const MIN_RATIO = 1.1;
 
-export interface EncodedArtifact {
-  hash: string;
-  /** Serialised size before compression. */
-  size: number;
-  /** What goes on disk: header + payload. */
-  stored: Buffer;
-}
-
 export function serializeArtifact(value: unknown, path: string): Buffer {
   assertStorable(value, path);
   return serialize(value);
