@@ -9,7 +9,8 @@ import type { FlowGraph, Range } from '../../runtime/src/graph/types';
 import type { FlowDiagnostic } from '../../runtime/src/lint/types';
 import type { Analysis } from './analysis';
 import { toLspDiagnostic } from './diagnostics';
-import { intersects, sourceIndexOf, type OccurrenceRole } from './sourceIndex';
+import { rangesIntersect } from '../../runtime/src/graph/range';
+import { sourceIndexOf, type OccurrenceRole } from './sourceIndex';
 import { artifactNames, occurrencesOf } from './targets';
 
 /** Rule names (runtime/src/lint) whose findings have a fix here. */
@@ -24,7 +25,7 @@ export function codeActions(analysis: Analysis, range: Range): CodeAction[] {
   if (!graph) return [];
   const actions: CodeAction[] = [];
   for (const d of analysis.diagnostics) {
-    if (!intersects(d.range, range)) continue;
+    if (!rangesIntersect(d.range, range)) continue;
     const fix = fixFor(analysis, graph, d);
     if (!fix) continue;
     actions.push({
@@ -99,8 +100,8 @@ function stepOf(graph: FlowGraph, d: FlowDiagnostic) {
   const named = typeof d.data?.step === 'string' ? graph.steps.find((s) => s.name === d.data?.step) : undefined;
   return (
     named ??
-    graph.steps.find((s) => intersects(s.nameRange, d.range)) ??
-    graph.steps.find((s) => intersects(s.range, d.range) && s.range.start.line <= d.range.start.line)
+    graph.steps.find((s) => rangesIntersect(s.nameRange, d.range)) ??
+    graph.steps.find((s) => rangesIntersect(s.range, d.range) && s.range.start.line <= d.range.start.line)
   );
 }
 
@@ -155,7 +156,7 @@ function renameTo(analysis: Analysis, d: FlowDiagnostic, suggestion: string): Fi
   const named = d.data?.target ?? d.data?.artifact;
   const target = typeof named === 'string' ? named : undefined;
   const candidates = sourceIndexOf(analysis).occurrences.filter(
-    (o) => renameableRoles.has(o.role) && o.name !== suggestion && intersects(d.range, o.range),
+    (o) => renameableRoles.has(o.role) && o.name !== suggestion && rangesIntersect(d.range, o.range),
   );
   const occurrence = candidates.find((o) => o.name === target) ?? (target === undefined ? candidates[0] : undefined);
   if (!occurrence) return undefined;

@@ -234,13 +234,3 @@ function isPlainString(node: ts.Node): node is ts.StringLiteral | ts.NoSubstitut
   const t = typescript();
   return t.isStringLiteral(node) || t.isNoSubstitutionTemplateLiteral(node);
 }
-
-export function contains(range: Range, p: Position): boolean {
-  const afterStart = p.line > range.start.line || (p.line === range.start.line && p.character >= range.start.character);
-  const beforeEnd = p.line < range.end.line || (p.line === range.end.line && p.character <= range.end.character);
-  return afterStart && beforeEnd;
-}
-
-export function intersects(a: Range, b: Range): boolean {
-  return contains(a, b.start) || contains(a, b.end) || contains(b, a.start);
-}

@@ -1,5 +1,6 @@
 /** The outline: the flow class, its parameters, its declared artifacts and its steps. */
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver/node';
+import { rangeEncloses } from '../../runtime/src/graph/range';
 import type { FlowGraph, Range } from '../../runtime/src/graph/types';
 
 export function documentSymbols(graph: FlowGraph, text: string): DocumentSymbol[] {
@@ -66,6 +67,5 @@ function fieldNameRange(lines: string[], declaration: Range, field: string): Ran
 
 /** LSP requires the selection range to lie within the full range; fall back to the full range. */
 function inside(selection: Range, full: Range): Range {
-  const before = (a: Range['start'], b: Range['start']) => a.line < b.line || (a.line === b.line && a.character <= b.character);
-  return before(full.start, selection.start) && before(selection.end, full.end) ? selection : full;
+  return rangeEncloses(full, selection) ? selection : full;
 }

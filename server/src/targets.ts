@@ -4,7 +4,8 @@
  */
 import type { FlowGraph, Position, StepNode } from '../../runtime/src/graph/types';
 import type { Analysis } from './analysis';
-import { contains, sourceIndexOf, type Occurrence, type OccurrenceRole } from './sourceIndex';
+import { rangeContains } from '../../runtime/src/graph/range';
+import { sourceIndexOf, type Occurrence, type OccurrenceRole } from './sourceIndex';
 
 export type Target = { kind: 'step'; name: string; step: StepNode | undefined } | { kind: 'artifact'; name: string };
 
@@ -14,7 +15,7 @@ export interface TargetAt {
 }
 
 export function occurrenceAt(analysis: Analysis, position: Position): Occurrence | undefined {
-  return analysis.graph ? sourceIndexOf(analysis).occurrences.find((o) => contains(o.range, position)) : undefined;
+  return analysis.graph ? sourceIndexOf(analysis).occurrences.find((o) => rangeContains(o.range, position)) : undefined;
 }
 
 export function targetAt(analysis: Analysis, position: Position): TargetAt | undefined {

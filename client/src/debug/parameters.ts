@@ -4,12 +4,9 @@
  */
 import * as vscode from 'vscode';
 import type { ParameterNode } from '../../../runtime/src/graph/types';
+import { envName } from '../../../runtime/src/run/parameters';
 
 const KEY = 'stepwise.debug.params';
-
-function envName(param: string): string {
-  return `STEPWISE_RUN_${param.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
-}
 
 /** The parameters the run would reject as missing, given the launch configuration's values. */
 export function missingParameters(params: ParameterNode[], given: Record<string, unknown>, env: Record<string, unknown>): ParameterNode[] {

@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
-import type { FlowGraph, Range } from '../../../runtime/src/graph/types';
+import { rangeContains } from '../../../runtime/src/graph/range';
+import type { FlowGraph } from '../../../runtime/src/graph/types';
 import type { FlowGraphParams } from '../../../server/src/protocol';
 import { renderPreviewHtml } from '../../../webview/src/html';
 import type { FromWebview, PreviewState, ToWebview } from '../../../webview/src/messages';
@@ -240,7 +241,7 @@ export class PreviewController implements vscode.Disposable {
     if (!this.panel || editor.document.uri.toString() !== this.uri?.toString()) return;
     const graph = this.lastSent.get(this.uri.toString());
     const pos = editor.selection.active;
-    const step = graph?.steps.find((s) => contains(s.range, pos.line, pos.character))?.name ?? null;
+    const step = graph?.steps.find((s) => rangeContains(s.range, pos))?.name ?? null;
     if (step === this.highlighted) return;
     this.highlighted = step;
     this.post({ type: 'highlight', step });
@@ -342,11 +343,4 @@ export class PreviewController implements vscode.Disposable {
     this.disposePanel();
     for (const d of this.subs) d.dispose();
   }
-}
-
-function contains(r: Range, line: number, character: number): boolean {
-  if (line < r.start.line || line > r.end.line) return false;
-  if (line === r.start.line && character < r.start.character) return false;
-  if (line === r.end.line && character > r.end.character) return false;
-  return true;
 }

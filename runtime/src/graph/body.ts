@@ -6,6 +6,7 @@
  */
 import { SourceText, literalValue, unwrap, NOT_LITERAL } from './source';
 import { isPrivateName } from './names';
+import { comparePositions } from './range';
 import type { ArtifactRef, Range, StepNode } from './types';
 import { typescript, type TsTypes as ts } from './typescript';
 
@@ -229,8 +230,7 @@ export function readBody(body: ts.Node | undefined, ctx: BodyContext): BodyFacts
       if (u.readAt <= u.assignAt) facts.upstreamReads.push({ name, range: u.readRange });
     }
   }
-  const byPosition = (a: ArtifactRef, b: ArtifactRef) =>
-    a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
+  const byPosition = (a: ArtifactRef, b: ArtifactRef) => comparePositions(a.range.start, b.range.start);
   facts.assigns.sort(byPosition);
   facts.reads.sort(byPosition);
   facts.upstreamReads.sort(byPosition);

@@ -1,4 +1,5 @@
 /** Wording helpers shared by rule messages. */
+import { comparePositions } from '../graph/range';
 import type { FlowGraph, Position, Range } from '../graph/types';
 
 export const code = (name: string): string => `\`${name}\``;
@@ -56,5 +57,5 @@ export function flowRange(graph: FlowGraph): Range {
 
 /** Orders diagnostics by position, then code. */
 export function byPosition(a: { range: Range; code: string }, b: { range: Range; code: string }): number {
-  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code);
+  return comparePositions(a.range.start, b.range.start) || a.code.localeCompare(b.code);
 }
