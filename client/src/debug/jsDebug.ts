@@ -1,8 +1,8 @@
 /**
  * VS Code's JavaScript debugger (js-debug) attaches to every task. It activates on its first
- * session, which would be the first task's, putting its activation (about 0.2–0.3 s here, in the
- * extension host, which also relays the Stepwise session's messages) on the path to the first
- * breakpoint. So it is activated ahead: when a flow is opened, once the window is idle, and at
+ * session, which would be the first task's, putting its activation (a noticeable part of the cold F5 figure
+ * of `npm run bench -- debug`; it runs in the extension host, which also relays the Stepwise
+ * session's messages) on the path to the first breakpoint. So it is activated ahead: when a flow is opened, once the window is idle, and at
  * the latest when a Stepwise debug session is being configured.
  */
 import * as vscode from 'vscode';

@@ -1,7 +1,7 @@
 /**
  * Loads a large bundle (the CLI's 14 MB, TypeScript inside) with V8's code cache, so a command,
- * the debug adapter or the language server does not re-parse and re-compile it on every start:
- * about 170 ms of each start here, 50 ms with the cache.
+ * the debug adapter or the language server does not re-parse and re-compile it on every start
+ * (the whole-process `stepwise --help` figure of `npm run bench -- cli` is measured with it).
  *
  * Node ≥ 22.1 has this built in (module.enableCompileCache); on Node 20 the bundle is compiled
  * through vm.Script with cached data. The cache is written once the process has done some work

@@ -1,7 +1,8 @@
 /**
  * The TypeScript compiler API bundled with ts-morph, loaded on first use: parsing walks the
  * compiler's own nodes (about 3× faster than ts-morph's wrappers), and commands that never
- * parse a flow (`stepwise --help`) do not pay the ~250 ms it takes to load.
+ * parse a flow (`stepwise --help`) do not pay for loading it (compare the `cli` and `graph`
+ * groups of `npm run bench`: `stepwise --help` against `stepwise check`).
  */
 import type { ts as TsNamespace } from 'ts-morph';
 
