@@ -58,54 +58,163 @@ export interface BodyContext {
 }
 
 export function readBody(body: ts.Node | undefined, ctx: BodyContext): BodyFacts {
-  const { src, notArtifacts, helperAssigns } = ctx;
-  const mentionsThis = src.mentionsThis;
-  const t = typescript();
-  const K = t.SyntaxKind;
-  const uses = new Map<string, Use>();
-  const facts: BodyFacts = { nextCalls: [], assigns: [], reads: [], upstreamReads: [] };
+  const reader = new BodyReader(ctx);
+  if (body) reader.visit(body);
+  return reader.facts();
+}
 
-  const use = (name: string): Use => {
-    let u = uses.get(name);
-    if (!u) uses.set(name, (u = { readAt: Infinity, assignAt: Infinity }));
-    return u;
+/** One walk over a method body, recording the first read and first assignment of each artifact. */
+class BodyReader {
+  private readonly t = typescript();
+  private readonly uses = new Map<string, Use>();
+  private readonly nextCalls: NextCall[] = [];
+  private merge: StepNode['merge'];
+
+  constructor(private readonly ctx: BodyContext) {}
+
+  visit = (node: ts.Node): void => {
+    const K = this.t.SyntaxKind;
+    switch (node.kind) {
+      case K.FunctionExpression:
+      case K.FunctionDeclaration:
+      case K.ClassExpression:
+      case K.ClassDeclaration:
+        return; // `this` means something else in there
+      case K.BinaryExpression:
+        if (this.assignment(node as ts.BinaryExpression)) return;
+        break;
+      case K.PrefixUnaryExpression:
+      case K.PostfixUnaryExpression:
+        if (this.increment(node as ts.PrefixUnaryExpression | ts.PostfixUnaryExpression)) return;
+        break;
+      case K.CallExpression:
+        if (this.call(node as ts.CallExpression)) return;
+        break;
+      case K.PropertyAccessExpression:
+      case K.ElementAccessExpression: {
+        const name = thisMember(node);
+        if (name !== undefined) return this.read(name, node);
+        break;
+      }
+    }
+    // Everything recorded here involves `this`: skip subtrees whose text never says it.
+    if (this.ctx.src.mentionsThis(node.pos, node.end)) this.t.forEachChild(node, this.visit);
   };
-  const read = (name: string, node: ts.Node): void => {
-    if (notArtifacts.has(name) || isPrivateName(name)) return;
-    const u = use(name);
+
+  facts(): BodyFacts {
+    const facts: BodyFacts = { nextCalls: this.nextCalls, assigns: [], reads: [], upstreamReads: [], merge: this.merge };
+    if (!this.merge) delete facts.merge;
+    for (const [name, u] of this.uses) {
+      if (u.assignRange) facts.assigns.push({ name, range: u.assignRange });
+      if (u.readRange) {
+        facts.reads.push({ name, range: u.readRange });
+        if (u.readAt <= u.assignAt) facts.upstreamReads.push({ name, range: u.readRange });
+      }
+    }
+    const byPosition = (a: ArtifactRef, b: ArtifactRef) => comparePositions(a.range.start, b.range.start);
+    facts.assigns.sort(byPosition);
+    facts.reads.sort(byPosition);
+    facts.upstreamReads.sort(byPosition);
+    return facts;
+  }
+
+  private use(name: string): Use {
+    let u = this.uses.get(name);
+    if (!u) this.uses.set(name, (u = { readAt: Infinity, assignAt: Infinity }));
+    return u;
+  }
+
+  private read(name: string, node: ts.Node): void {
+    if (this.ctx.notArtifacts.has(name) || isPrivateName(name)) return;
+    const u = this.use(name);
     if (u.readRange) return;
     u.readAt = node.end;
-    u.readRange = src.range(node);
-  };
-  const assign = (name: string, target: ts.Node, at: number): void => {
+    u.readRange = this.ctx.src.range(node);
+  }
+
+  private assign(name: string, target: ts.Node, at: number): void {
     if (isPrivateName(name)) return;
-    const u = use(name);
+    const u = this.use(name);
     if (u.assignRange) return;
     u.assignAt = at;
-    u.assignRange = src.range(target);
-  };
+    u.assignRange = this.ctx.src.range(target);
+  }
+
+  /** `this.x = …`, `this.x += …`, `[this.a, this.b] = …`: true when handled. */
+  private assignment(b: ts.BinaryExpression): boolean {
+    const t = this.t;
+    const K = t.SyntaxKind;
+    const op = b.operatorToken.kind;
+    if (op < K.FirstAssignment || op > K.LastAssignment) return false;
+    const left = unwrap(b.left);
+    const name = thisMember(left);
+    if (name !== undefined) {
+      if (op !== K.EqualsToken) this.read(name, left);
+      this.visit(b.right);
+      this.assign(name, left, b.end);
+      return true;
+    }
+    if (op === K.EqualsToken && (t.isArrayLiteralExpression(left) || t.isObjectLiteralExpression(left))) {
+      this.visit(b.right);
+      this.destructure(left, b.end);
+      return true;
+    }
+    return false;
+  }
+
+  /** `this.x++`, `--this.x`: a read, then an assignment. True when handled. */
+  private increment(u: ts.PrefixUnaryExpression | ts.PostfixUnaryExpression): boolean {
+    const K = this.t.SyntaxKind;
+    if (u.operator !== K.PlusPlusToken && u.operator !== K.MinusMinusToken) return false;
+    const operand = unwrap(u.operand);
+    const name = thisMember(operand);
+    if (name === undefined) return false;
+    this.read(name, operand);
+    this.assign(name, operand, u.end);
+    return true;
+  }
+
+  /** `this.next(…)`, `this.mergeArtifacts(…)`, or a helper that assigns artifacts. True when handled. */
+  private call(c: ts.CallExpression): boolean {
+    const callee = thisMember(unwrap(c.expression));
+    if (callee === 'next') {
+      this.nextCall(c);
+      return true;
+    }
+    if (callee === 'mergeArtifacts') {
+      this.mergeCall(c);
+      return true;
+    }
+    const viaHelper = callee !== undefined ? this.ctx.helperAssigns?.(callee) : undefined;
+    if (!viaHelper) return false;
+    for (const arg of c.arguments) this.visit(arg);
+    for (const name of viaHelper) this.assign(name, c, c.end);
+    return true;
+  }
 
   /** Targets of a destructuring assignment: `[this.a, this.b] = …`, `({ k: this.c } = …)`. */
-  const destructure = (pattern: ts.Expression, at: number): void => {
+  private destructure(pattern: ts.Expression, at: number): void {
+    const t = this.t;
     const p = unwrap(pattern);
     const name = thisMember(p);
-    if (name !== undefined) return assign(name, p, at);
+    if (name !== undefined) return this.assign(name, p, at);
     if (t.isArrayLiteralExpression(p)) {
-      for (const el of p.elements) destructure(t.isSpreadElement(el) ? el.expression : el, at);
+      for (const el of p.elements) this.destructure(t.isSpreadElement(el) ? el.expression : el, at);
     } else if (t.isObjectLiteralExpression(p)) {
       for (const prop of p.properties) {
-        if (t.isPropertyAssignment(prop)) destructure(prop.initializer, at);
-        else if (t.isSpreadAssignment(prop)) destructure(prop.expression, at);
+        if (t.isPropertyAssignment(prop)) this.destructure(prop.initializer, at);
+        else if (t.isSpreadAssignment(prop)) this.destructure(prop.expression, at);
       }
-    } else if (t.isBinaryExpression(p) && p.operatorToken.kind === K.EqualsToken) {
-      visit(p.right);
-      destructure(p.left, at);
+    } else if (t.isBinaryExpression(p) && p.operatorToken.kind === t.SyntaxKind.EqualsToken) {
+      this.visit(p.right);
+      this.destructure(p.left, at);
     } else {
-      visit(p);
+      this.visit(p);
     }
-  };
+  }
 
-  const nextCall = (call: ts.CallExpression): void => {
+  private nextCall(call: ts.CallExpression): void {
+    const { src } = this.ctx;
     const rec: NextCall = { node: call, successors: [], successorRanges: [], invalidArgs: [], hasForeach: false };
     call.arguments.forEach((arg, i) => {
       const a = unwrap(arg);
@@ -113,33 +222,39 @@ export function readBody(body: ts.Node | undefined, ctx: BodyContext): BodyFacts
       if (name !== undefined) {
         rec.successors.push(name);
         rec.successorRanges.push(src.range(a));
-        return;
+      } else if (i === call.arguments.length - 1 && this.t.isObjectLiteralExpression(a)) {
+        this.foreachOption(a, rec);
+      } else {
+        rec.invalidArgs.push({ text: src.nodeText(arg), range: src.range(arg) });
+        this.visit(arg);
       }
-      if (i === call.arguments.length - 1 && t.isObjectLiteralExpression(a)) {
-        for (const prop of a.properties) {
-          if (!prop.name || !t.isIdentifier(prop.name) || prop.name.text !== 'foreach') continue;
-          rec.hasForeach = true;
-          if (t.isPropertyAssignment(prop)) {
-            const value = unwrap(prop.initializer);
-            rec.foreachRange = src.range(value);
-            if (t.isStringLiteral(value) || t.isNoSubstitutionTemplateLiteral(value)) rec.foreachVar = value.text;
-            else visit(value);
-          } else {
-            rec.foreachRange = src.range(prop);
-          }
-        }
-        return;
-      }
-      rec.invalidArgs.push({ text: src.nodeText(arg), range: src.range(arg) });
-      visit(arg);
     });
-    facts.nextCalls.push(rec);
-  };
+    this.nextCalls.push(rec);
+  }
 
-  const mergeCall = (call: ts.CallExpression): void => {
-    for (const arg of call.arguments) visit(arg);
-    if (facts.merge) return;
-    const merge: NonNullable<StepNode['merge']> = { range: src.range(call) };
+  /** The trailing `{ foreach: 'items' }` of a `next` call. */
+  private foreachOption(options: ts.ObjectLiteralExpression, rec: NextCall): void {
+    const t = this.t;
+    const { src } = this.ctx;
+    for (const prop of options.properties) {
+      if (!prop.name || !t.isIdentifier(prop.name) || prop.name.text !== 'foreach') continue;
+      rec.hasForeach = true;
+      if (t.isPropertyAssignment(prop)) {
+        const value = unwrap(prop.initializer);
+        rec.foreachRange = src.range(value);
+        if (t.isStringLiteral(value) || t.isNoSubstitutionTemplateLiteral(value)) rec.foreachVar = value.text;
+        else this.visit(value);
+      } else {
+        rec.foreachRange = src.range(prop);
+      }
+    }
+  }
+
+  private mergeCall(call: ts.CallExpression): void {
+    const t = this.t;
+    for (const arg of call.arguments) this.visit(arg);
+    if (this.merge) return;
+    const merge: NonNullable<StepNode['merge']> = { range: this.ctx.src.range(call) };
     const opts = call.arguments[1] && unwrap(call.arguments[1]);
     if (opts && t.isObjectLiteralExpression(opts)) {
       for (const prop of opts.properties) {
@@ -150,89 +265,6 @@ export function readBody(body: ts.Node | undefined, ctx: BodyContext): BodyFacts
         if (v !== NOT_LITERAL && Array.isArray(v) && v.every((x) => typeof x === 'string')) merge[key] = v as string[];
       }
     }
-    facts.merge = merge;
-  };
-
-  const visit = (node: ts.Node): void => {
-    switch (node.kind) {
-      case K.FunctionExpression:
-      case K.FunctionDeclaration:
-      case K.ClassExpression:
-      case K.ClassDeclaration:
-        return; // `this` means something else in there
-      case K.BinaryExpression: {
-        const b = node as ts.BinaryExpression;
-        const op = b.operatorToken.kind;
-        if (op >= K.FirstAssignment && op <= K.LastAssignment) {
-          const left = unwrap(b.left);
-          const name = thisMember(left);
-          if (name !== undefined) {
-            if (op !== K.EqualsToken) read(name, left);
-            visit(b.right);
-            assign(name, left, b.end);
-            return;
-          }
-          if (op === K.EqualsToken && (t.isArrayLiteralExpression(left) || t.isObjectLiteralExpression(left))) {
-            visit(b.right);
-            destructure(left, b.end);
-            return;
-          }
-        }
-        break;
-      }
-      case K.PrefixUnaryExpression:
-      case K.PostfixUnaryExpression: {
-        const u = node as ts.PrefixUnaryExpression | ts.PostfixUnaryExpression;
-        if (u.operator === K.PlusPlusToken || u.operator === K.MinusMinusToken) {
-          const operand = unwrap(u.operand);
-          const name = thisMember(operand);
-          if (name !== undefined) {
-            read(name, operand);
-            assign(name, operand, u.end);
-            return;
-          }
-        }
-        break;
-      }
-      case K.CallExpression: {
-        const c = node as ts.CallExpression;
-        const callee = thisMember(unwrap(c.expression));
-        if (callee === 'next') return nextCall(c);
-        if (callee === 'mergeArtifacts') return mergeCall(c);
-        const viaHelper = callee !== undefined ? helperAssigns?.(callee) : undefined;
-        if (viaHelper) {
-          for (const arg of c.arguments) visit(arg);
-          for (const name of viaHelper) assign(name, c, c.end);
-          return;
-        }
-        break;
-      }
-      case K.PropertyAccessExpression:
-      case K.ElementAccessExpression: {
-        const name = thisMember(node);
-        if (name !== undefined) {
-          read(name, node);
-          return;
-        }
-        break;
-      }
-    }
-    // Everything recorded here involves `this`: skip subtrees whose text never says it.
-    if (mentionsThis(node.pos, node.end)) t.forEachChild(node, visit);
-  };
-
-  if (body) visit(body);
-
-  for (const [name, u] of uses) {
-    if (u.assignRange) facts.assigns.push({ name, range: u.assignRange });
-    if (u.readRange) {
-      facts.reads.push({ name, range: u.readRange });
-      if (u.readAt <= u.assignAt) facts.upstreamReads.push({ name, range: u.readRange });
-    }
+    this.merge = merge;
   }
-  const byPosition = (a: ArtifactRef, b: ArtifactRef) => comparePositions(a.range.start, b.range.start);
-  facts.assigns.sort(byPosition);
-  facts.reads.sort(byPosition);
-  facts.upstreamReads.sort(byPosition);
-  return facts;
 }
