@@ -93,7 +93,11 @@ export class Scheduler {
 
   /** The artifacts a step reads, by the static graph (a remote store fetches them ahead). */
   private reads(step: string): string[] {
-    return flowStructure(this.o.graph).byName.get(step)?.reads.map((r) => r.name) ?? [];
+    return (
+      flowStructure(this.o.graph)
+        .byName.get(step)
+        ?.reads.map((r) => r.name) ?? []
+    );
   }
 
   /** A join's task waits for every branch of the split it closes. */
