@@ -3,7 +3,7 @@
  * flow, resolve parameters (or take the origin run's, for resume), compile, create the run.
  * Shared by the CLI (`run`, `resume`, `spin`) and the debug adapter.
  */
-import { availableParallelism, hostname, userInfo } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { compileFlow } from '../compile/bundle';
 import type { Datastore } from '../datastore/datastore';
@@ -19,6 +19,7 @@ import { ClonePlan } from '../scheduler/clone';
 import { LocalProcessLauncher, type TaskLauncher } from '../scheduler/launcher';
 import { Scheduler, type SchedulerOptions } from '../scheduler/scheduler';
 import { resolveParameters } from './parameters';
+import { username } from '../util/username';
 
 export const DEFAULT_MAX_NUM_SPLITS = 100;
 
@@ -63,15 +64,6 @@ export function loadGraphOrThrow(file: string, cwd: string): { text: string; gra
     );
   }
   return { text, graph, warnings: diags.filter((d) => d.severity === 'warning').map(fmt) };
-}
-
-function username(env: NodeJS.ProcessEnv): string {
-  if (env.STEPWISE_USER) return env.STEPWISE_USER;
-  try {
-    return userInfo().username;
-  } catch {
-    return env.USER ?? 'unknown';
-  }
 }
 
 export async function prepareSession(o: SessionOptions): Promise<PreparedSession> {

@@ -4,7 +4,6 @@
  * the step failed (its record says why).
  */
 import { existsSync } from 'node:fs';
-import { hostname, userInfo } from 'node:os';
 import { FlowSpec, __internal } from '../api';
 import type { Datastore } from '../datastore/datastore';
 import { bindArtifacts, foreachItemOf, type FlowObject } from './bind';
@@ -13,6 +12,7 @@ import { installResolver, loadFlowClass } from './flowModule';
 import { TaskHost } from './host';
 import { runStep, taskRecord, type StepMethod } from './outcome';
 import { TASK_SPEC_ARG, type TaskSpec } from './spec';
+import { username } from '../util/username';
 
 const { HOST, stepNameOf, setParameterResolver, setCurrent } = __internal;
 
@@ -35,7 +35,7 @@ async function runTask(spec: TaskSpec): Promise<number> {
     retryCount: 0,
     parameterNames: ctx.run.parameters.map((p) => p.name),
     tags: ctx.run.tags,
-    username: ctx.run.user || safeUser(),
+    username: ctx.run.user || username(),
   });
   const flow = await instantiateFlow(ctx);
   const bound = bindArtifacts(ctx, flow);
@@ -98,14 +98,6 @@ function stepMethod(flow: FlowObject, spec: TaskSpec): StepMethod {
     throw new Error(`${spec.flow} has no @step method '${spec.step}'. Was the file changed since the run started?`);
   }
   return method as StepMethod;
-}
-
-function safeUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return hostname();
-  }
 }
 
 async function main(): Promise<void> {
