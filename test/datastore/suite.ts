@@ -85,7 +85,7 @@ export function datastoreSuite(title: string, open: (ws: Workspace) => StoreUnde
       );
       const dump = await cli(['dump', `${run.id}/end/${(await run.step('end').task()).id}`], 'b');
       assert.equal(dump.code, 0, dump.stderr);
-      assert.match(dump.stdout, /count: 2/);
+      assert.match(dump.stdout, /^  count \(number, \d+ B\): 2$/m);
       const logs = await cli(['logs', `CounterFlow/${run.id}/add`, '--stdout'], 'b');
       assert.equal(logs.code, 0, logs.stderr);
       assert.match(logs.stdout, /The count is 0 before incrementing/);

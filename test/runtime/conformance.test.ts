@@ -56,11 +56,15 @@ describe('conformance flows through the CLI', function () {
     const end = await run.step('end').task();
     const dump = await ws.cli(['dump', `${run.id}/end/${end.id}`]);
     assert.equal(dump.code, 0, dump.stderr);
-    assert.match(dump.stdout, /count: 2/);
+    // Like Metaflow's dump: each artifact's type and stored size, then its value.
+    const size = end.artifactRecord('count')!.size;
+    assert.match(dump.stdout, new RegExp(`^  count \\(number, ${size} B\\): 2$`, 'm'));
     const json = JSON.parse((await ws.cli(['dump', `CounterFlow/${run.id}/end/${end.id}`, '--json'])).stdout) as {
       artifacts: { count: number };
+      artifactInfo: { count: { type: string; size: number } };
     };
     assert.equal(json.artifacts.count, 2);
+    assert.deepEqual(json.artifactInfo.count, { type: 'number', size });
   });
 
   it('parameters: a missing required parameter is exit 2 naming --creature, and no run is written', async () => {

@@ -8,7 +8,7 @@
  */
 import { join, relative, sep } from 'node:path';
 import { Flow, Metaflow, type RunClient, type StepClient, type TaskClient } from '../../../runtime/src/client';
-import { preview as previewValue } from '../../../runtime/src/serialize/describe';
+import { formatBytes, preview as previewValue } from '../../../runtime/src/serialize/describe';
 import { DatastoreError } from '../../../runtime/src/datastore/files';
 import { formatDuration, formatStart } from './format';
 
@@ -533,11 +533,7 @@ export class ExplorerModel {
   }
 }
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
+export { formatBytes };
 
 /** The datastore path of a run (what a watcher event under it looks like). */
 export function runPath(root: string, flow: string, runId: string): string {

@@ -22,3 +22,10 @@ export function preview(v: unknown, max = 80): string {
   const s = inspect(v, { depth: 2, maxArrayLength: 10, maxStringLength: max, breakLength: Infinity, compact: true });
   return s.length > max ? s.slice(0, max - 1) + '…' : s;
 }
+
+/** A stored size for people: `15 B`, `2.0 KB`, `3.4 MB` (what dump and the explorer show). */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { commandStore, DATASTORE_HELP, DATASTORE_OPTION } from '../datastoreOption';
 import type { TaskClient } from '../../client/task';
+import { formatBytes } from '../../serialize/describe';
 import { parseOptions } from '../args';
 import { UsageError, type Command } from '../command';
 import { resolvePathspec } from '../pathspec';
@@ -25,25 +26,29 @@ function jsonSafe(v: unknown): unknown {
 
 async function dumpTask(t: TaskClient, json: boolean): Promise<{ text: string; obj: unknown }> {
   const obj: Record<string, unknown> = {};
+  const info: Record<string, { type: string; size: number }> = {};
   const lines = [`${t.pathspec} (${t.status}${t.clonedFrom ? `, cloned from ${t.clonedFrom}` : ''})`];
   if (t.damaged) lines.push(`  damaged: ${t.damaged}`);
   for (const a of t.artifacts()) {
+    // Like Metaflow's dump: each artifact's type and (serialised) size, then its value.
+    info[a.name] = { type: a.type, size: a.size };
+    const label = `  ${a.name} (${a.type}, ${formatBytes(a.size)})`;
     if (a.size > FULL_VALUE_BYTES) {
       const summary = `<${a.type}, ${a.size} bytes: ${a.preview}>`;
       obj[a.name] = { $summary: summary };
-      lines.push(`  ${a.name}: ${summary}`);
+      lines.push(`${label}: ${summary}`);
       continue;
     }
     const value = await t.data(a.name);
     obj[a.name] = json ? jsonSafe(value) : value;
     lines.push(
-      `  ${a.name}: ${inspect(value, { depth: 4, maxArrayLength: 50, maxStringLength: 2000, breakLength: 100 }).replace(/\n/g, '\n    ')}`,
+      `${label}: ${inspect(value, { depth: 4, maxArrayLength: 50, maxStringLength: 2000, breakLength: 100 }).replace(/\n/g, '\n    ')}`,
     );
   }
   if (t.exception) lines.push(`  exception: ${t.exception.stack.replace(/\n/g, '\n    ')}`);
   return {
     text: lines.join('\n'),
-    obj: { pathspec: t.pathspec, status: t.status, artifacts: obj, ...(t.exception ? { exception: t.exception } : {}) },
+    obj: { pathspec: t.pathspec, status: t.status, artifacts: obj, artifactInfo: info, ...(t.exception ? { exception: t.exception } : {}) },
   };
 }
 
@@ -52,11 +57,11 @@ export const dumpCommand: Command = {
   summary: 'Print the artifacts of a task (or of every task of a step).',
   help: `Usage: stepwise dump PATHSPEC [--json] [--datastore TYPE]
 
-PATHSPEC is RUN/STEP[/TASK] or FLOW/RUN/STEP[/TASK]. Values over 64 KiB are summarised
-(type, size, preview). --json prints {pathspec, status, artifacts} per task.
+PATHSPEC is RUN/STEP[/TASK] or FLOW/RUN/STEP[/TASK]. Each artifact is shown with its type
+and stored (serialised) size, then its value; values over 64 KiB are summarised (preview).
 
 Options:
-  --json               print {pathspec, status, artifacts} per task as JSON
+  --json               print {pathspec, status, artifacts, artifactInfo: {name: {type, size}}} per task as JSON
 ${DATASTORE_HELP}`,
   async run(args, io) {
     const { values, positionals } = parseOptions('dump', args, { json: { type: 'boolean' }, ...DATASTORE_OPTION });
