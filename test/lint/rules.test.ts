@@ -186,6 +186,19 @@ const CASES: Record<string, Case> = {
       `  declare k2: number;\n  k = Parameter('k', { default: 1 });\n  @step start() { this.k2 = this.k * 2; this.next(this.end); }\n  @step end() {}`,
     ),
   },
+  SW022: {
+    bad: flow(
+      `  @step start() { this.next(this.a, this.b); }\n  @step a() { this.next(this.join); }\n  @step b() { this.next(this.join); }\n  @step join(inputs: Inputs<TestFlow>) {\n    this.mergeArtifacts(inputs, { include: ['x'], exclude: ['y'] });\n    this.next(this.end);\n  }\n  @step end() {}`,
+    ),
+    lines: [7],
+    good: flow(
+      `  @step start() { this.next(this.a, this.b); }\n  @step a() { this.next(this.join); }\n  @step b() { this.next(this.join); }\n  @step join(inputs: Inputs<TestFlow>) {\n    this.mergeArtifacts(inputs, { include: ['x'], exclude: [] });\n    this.next(this.end);\n  }\n  @step end() {}`,
+    ),
+    also: (d) => {
+      assert.match(d.message, /mutually exclusive/);
+      assert.deepEqual(d.data, { step: 'join', include: ['x'], exclude: ['y'] });
+    },
+  },
 };
 
 describe('lint: one failing and one passing case per rule', () => {

@@ -39,12 +39,21 @@ export class TaskHost implements StepHost {
       if (!v) throw new Error('this.mergeArtifacts(inputs): pass the `inputs` the join step received.');
       return v;
     });
+    if (options.include?.length && options.exclude?.length) {
+      throw new Error(
+        `mergeArtifacts(inputs, { include, exclude }): include and exclude are mutually exclusive. ` +
+          `Pass include to merge only the artifacts it names, or exclude to merge all but those.`,
+      );
+    }
     const exclude = new Set(options.exclude ?? []);
     const names = new Set<string>();
     for (const v of views) for (const n of Object.keys(v.artifacts)) names.add(n);
-    const include = options.include ? new Set(options.include) : undefined;
+    // An empty include means no include (Metaflow's `include or []`), not "merge nothing".
+    const include = options.include?.length ? new Set(options.include) : undefined;
     if (include) {
-      const missing = [...include].filter((n) => !names.has(n));
+      // As in Metaflow, a name the join has already set (or a parameter) counts as present.
+      const setHere = (n: string) => this.parameterFields.has(n) || !!Object.getOwnPropertyDescriptor(flow, n)?.enumerable;
+      const missing = [...include].filter((n) => !names.has(n) && !setHere(n));
       if (missing.length) {
         throw new Error(
           `mergeArtifacts(): include names ${missing.map((n) => `'${n}'`).join(', ')}, which no branch has. Branch artifacts: ${[...names].sort().join(', ') || '(none)'}.`,

@@ -22,6 +22,7 @@ import { duplicateStep } from './duplicateStep';
 import { invalidNextArgument } from './invalidNextArgument';
 import { stepNameStyle } from './stepNameStyle';
 import { parameterAssigned } from './parameterAssigned';
+import { mergeIncludeExclude } from './mergeIncludeExclude';
 
 export const rules: LintRule[] = [
   syntaxError,
@@ -46,4 +47,5 @@ export const rules: LintRule[] = [
   invalidNextArgument,
   stepNameStyle,
   parameterAssigned,
+  mergeIncludeExclude,
 ];
