@@ -62,7 +62,7 @@ export const suite: BenchSuite = {
       ok: edit <= 25,
     });
     // For scale: the TypeScript parser alone on the same text (what no walk can go below).
-    const { ts } = await import('ts-morph');
+    const ts = await import('typescript');
     const options = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
     const parseOnly = median(await timeMany(50, () => ts.createSourceFile('bench.ts', big, options, false, ts.ScriptKind.TS), 20));
     figures.push({

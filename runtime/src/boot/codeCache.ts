@@ -1,7 +1,8 @@
 /**
- * Loads a large bundle (the CLI's 14 MB, TypeScript inside) with V8's code cache, so a command,
- * the debug adapter or the language server does not re-parse and re-compile it on every start
- * (the whole-process `stepwise --help` figure of `npm run bench -- cli` is measured with it).
+ * Loads a large bundle, and the TypeScript compiler it requires (9 MB, a dependency), with V8's
+ * code cache, so a command, the debug adapter or the language server does not re-parse and
+ * re-compile them on every start (the whole-process `stepwise --help` figure of
+ * `npm run bench -- cli` is measured with it).
  *
  * Node ≥ 22.1 has this built in (module.enableCompileCache); on Node 20 the bundle is compiled
  * through vm.Script with cached data. The cache is written once the process has done some work
@@ -88,17 +89,20 @@ function writeCache(dirs: string[], bundle: string, name: string, data: Buffer):
   }
 }
 
-function compileWithCache(bundle: string, parent: NodeModule): unknown {
-  const dirs = cacheDirs(bundle);
-  const name = cacheName(bundle);
+/**
+ * Compiles `file` into `mod` (a module Node has created, or one made here) with the code cache
+ * kept in `dirs`, and runs it as Node's CommonJS loader would.
+ */
+function compileInto(mod: Module, file: string, dirs: string[]): CacheOutcome {
+  const name = cacheName(file);
   const cached = readCache(dirs, name);
   // A #! line is legal at the top of a script file, not inside the module wrapper.
-  const source = readFileSync(bundle, 'utf8').replace(/^#!.*/, '');
+  const source = readFileSync(file, 'utf8').replace(/^#!.*/, '');
   // No importModuleDynamically: code from the cache loses it on Node 20, so the bundles use
   // require (a dynamic import() in them would throw ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING).
-  const script = new Script(internals.wrap(source), { filename: bundle, ...(cached ? { cachedData: cached } : {}) });
-  outcome = !cached ? 'miss' : script.cachedDataRejected ? 'rejected' : 'hit';
-  if (outcome !== 'hit') {
+  const script = new Script(internals.wrap(source), { filename: file, ...(cached ? { cachedData: cached } : {}) });
+  const result: CacheOutcome = !cached ? 'miss' : script.cachedDataRejected ? 'rejected' : 'hit';
+  if (result !== 'hit') {
     // At exit for a command; a few seconds in for a long-lived process (the language server is
     // usually killed rather than exited), once it has run its first work.
     let saved = false;
@@ -106,7 +110,7 @@ function compileWithCache(bundle: string, parent: NodeModule): unknown {
       if (saved) return;
       saved = true;
       try {
-        writeCache(dirs, bundle, name, script.createCachedData());
+        writeCache(dirs, file, name, script.createCachedData());
       } catch {
         // the next start compiles again
       }
@@ -114,9 +118,8 @@ function compileWithCache(bundle: string, parent: NodeModule): unknown {
     process.once('exit', save);
     setTimeout(save, 5_000).unref();
   }
-  const mod = new Module(bundle, parent);
-  mod.filename = bundle;
-  mod.paths = internals._nodeModulePaths(dirname(bundle));
+  mod.filename = file;
+  mod.paths = internals._nodeModulePaths(dirname(file));
   const wrapper = script.runInThisContext() as (
     exports: unknown,
     require: NodeJS.Require,
@@ -124,13 +127,41 @@ function compileWithCache(bundle: string, parent: NodeModule): unknown {
     filename: string,
     dirname: string,
   ) => void;
-  wrapper.call(mod.exports, mod.exports, createRequire(bundle), mod, bundle, dirname(bundle));
+  wrapper.call(mod.exports, mod.exports, createRequire(file), mod, file, dirname(file));
   mod.loaded = true;
-  return mod.exports;
+  return result;
 }
 
-/** `require(bundle)`, with V8's code cache. */
-export function loadBundle(bundle: string, parent: NodeModule): unknown {
+/**
+ * Makes Node's own loading of these files (a dependency's main file, found as `require` from the
+ * bundle would find it) go through the cache too, kept with the bundle's. A dependency that is
+ * not installed is left to fail where it is required, with Node's own message.
+ */
+function cacheDependencies(bundle: string, dependencies: string[]): void {
+  const files = new Set<string>();
+  const from = createRequire(bundle);
+  for (const d of dependencies) {
+    try {
+      files.add(from.resolve(d));
+    } catch {
+      // not installed: nothing to speed up
+    }
+  }
+  if (files.size === 0) return;
+  const dirs = cacheDirs(bundle);
+  const extensions = (Module as unknown as { _extensions: Record<string, (m: Module, f: string) => void> })._extensions;
+  const js = extensions['.js'];
+  extensions['.js'] = function (mod, file) {
+    if (files.has(file)) compileInto(mod, file, dirs);
+    else js.call(this, mod, file);
+  };
+}
+
+/**
+ * `require(bundle)`, with V8's code cache; `dependencies` (package names the bundle requires,
+ * such as `typescript`) are loaded through the cache as well.
+ */
+export function loadBundle(bundle: string, parent: NodeModule, dependencies: string[] = []): unknown {
   outcome = 'off';
   if (process.env.STEPWISE_CODE_CACHE === '0') return parent.require(bundle);
   if (internals.enableCompileCache) {
@@ -142,5 +173,8 @@ export function loadBundle(bundle: string, parent: NodeModule): unknown {
     }
     return parent.require(bundle);
   }
-  return compileWithCache(bundle, parent);
+  cacheDependencies(bundle, dependencies);
+  const mod = new Module(bundle, parent);
+  outcome = compileInto(mod, bundle, cacheDirs(bundle));
+  return mod.exports;
 }

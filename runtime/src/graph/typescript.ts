@@ -1,10 +1,12 @@
 /**
- * The TypeScript compiler API bundled with ts-morph, loaded on first use: parsing walks the
- * compiler's own nodes (about 3× faster than ts-morph's wrappers), and commands that never
- * parse a flow (`stepwise --help`) do not pay for loading it (compare the `cli` and `graph`
- * groups of `npm run bench`: `stepwise --help` against `stepwise check`).
+ * The TypeScript compiler API (the `typescript` package, a dependency of the runtime), loaded on
+ * first use: parsing walks the compiler's own nodes, and commands that never parse a flow
+ * (`stepwise --help`) do not pay for loading it (compare the `cli` and `graph` groups of
+ * `npm run bench`: `stepwise --help` against `stepwise check`). It stays out of the bundles: an
+ * installed `stepwise` shares the project's copy, and the CLI loads it through V8's code cache
+ * (boot/codeCache.ts).
  */
-import type { ts as TsNamespace } from 'ts-morph';
+import type * as TsNamespace from 'typescript';
 
 export type Ts = typeof TsNamespace;
 export type { TsNamespace as TsTypes };
@@ -12,6 +14,6 @@ export type { TsNamespace as TsTypes };
 let loaded: Ts | undefined;
 
 export function typescript(): Ts {
-  loaded ??= (require('ts-morph') as typeof import('ts-morph')).ts;
+  loaded ??= require('typescript') as Ts;
   return loaded;
 }
