@@ -29,3 +29,11 @@ export function taskEntry(): string {
   if (!existsSync(file)) throw new Error(`${file} is missing: build the runtime first (npm run build).`);
   return file;
 }
+
+let version: string | undefined;
+
+/** The version of this Stepwise (its package.json), recorded with each run and printed by `--version`. */
+export function packageVersion(): string {
+  version ??= (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  return version;
+}

@@ -5,6 +5,7 @@ import { commands } from './registry';
 import { DatastoreError } from '../datastore/files';
 import { CorruptBlobError } from '../serialize/codec';
 import { CompileError } from '../compile/bundle';
+import { packageVersion } from '../paths';
 
 function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -27,7 +28,7 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     return name ? 0 : EXIT_USAGE;
   }
   if (name === '--version' || name === '-v') {
-    io.stdout.write(`${require('../../../package.json').version}\n`);
+    io.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
   const command: Command | undefined = commands.find((c) => c.name === name);

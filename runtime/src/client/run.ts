@@ -36,6 +36,10 @@ export class RunClient {
   get tags(): string[] {
     return this.record.tags;
   }
+  /** The version of Stepwise that ran it, when recorded. */
+  get stepwiseVersion(): string | undefined {
+    return this.record.stepwiseVersion;
+  }
   get createdAt(): Date {
     return new Date(this.record.startedAt);
   }

@@ -41,6 +41,8 @@ export interface RunRecord {
   maxNumSplits: number;
   /** The run's code package (the compiled flow) in the datastore; absent in runs made before it was stored. */
   codeHash?: string;
+  /** The version of Stepwise that ran it (absent in records written before 0.1.0's packaging). */
+  stepwiseVersion?: string;
 }
 
 export interface RunEndRecord {

@@ -12,6 +12,7 @@ import { LAYOUT_VERSION, type ParameterRecord, type RunRecord } from '../datasto
 import { UsageError } from '../errors';
 import { readFlowFile } from '../graph/flowFile';
 import { flowStructure } from '../graph/structure';
+import { packageVersion } from '../paths';
 import type { FlowGraph } from '../graph/types';
 import { lintFlow } from '../lint';
 import { hashBytes, serializeArtifact } from '../serialize/codec';
@@ -148,6 +149,7 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
     maxWorkers,
     maxNumSplits,
     codeHash: compiled.hash,
+    stepwiseVersion: packageVersion(),
   });
   const scheduler = new Scheduler({
     store,
