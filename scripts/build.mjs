@@ -20,13 +20,15 @@ const sharedApi = {
 
 /**
  * Bundles that run in Node. The flow API and client are shared at run time, not inlined.
- * cli.js and server.js are small entries that load the big bundles (TypeScript inside) through
- * V8's code cache (runtime/src/boot/codeCache.ts).
+ * TypeScript and esbuild are dependencies (package.json), never inlined: an installed `stepwise`
+ * shares them with the project, and the .vsix ships one copy of each (scripts/package.mjs).
+ * cli.js and server.js are small entries that load the bundles and TypeScript through V8's code
+ * cache (runtime/src/boot/codeCache.ts).
  */
 const nodeEntries = [
   { in: 'runtime/src/boot/cli.ts', out: 'cli' },
   { in: 'server/src/boot.ts', out: 'server' },
-  { in: 'runtime/src/cli/main.ts', out: 'cli.bundle', external: ['esbuild'] },
+  { in: 'runtime/src/cli/main.ts', out: 'cli.bundle', external: ['esbuild', 'typescript'] },
   { in: 'runtime/src/task/main.ts', out: 'task', plugins: [sharedApi] },
   { in: 'runtime/src/task/inspectorPreload.ts', out: 'inspectorPreload' },
   { in: 'runtime/src/api/index.ts', out: 'api' },
@@ -35,8 +37,10 @@ const nodeEntries = [
   { in: 'runtime/src/datastore/s3/sdkEntry.ts', out: 'aws-s3' },
   // The helper thread of synchronous blob reads from S3 (datastore/s3/syncFetch.ts).
   { in: 'runtime/src/datastore/s3/fetchWorker.ts', out: 's3fetch' },
-  { in: 'server/src/server.ts', out: 'server.bundle' },
+  { in: 'server/src/server.ts', out: 'server.bundle', external: ['typescript'] },
   { in: 'client/src/extension.ts', out: 'extension', external: ['vscode'] },
+  // Runs inside VS Code's TypeScript server, which hands it the compiler: never inlined.
+  { in: 'client/src/tsplugin/index.ts', out: 'tsplugin', external: ['typescript'] },
 ];
 const browserEntries = [{ in: 'webview/src/main.ts', out: 'webview' }];
 
@@ -70,9 +74,15 @@ if (existsSync(css)) {
 }
 console.log(`built ${jobs.length} bundles into dist/`);
 
-// The flow language's declarations, for folders set up by Stepwise: New Flow (scripts/types.mjs).
+// The flow language's declarations: the package's types, and the TypeScript server plugin's
+// answer in a folder without Stepwise (scripts/types.mjs).
 const { copyTypes } = await import('./types.mjs');
 copyTypes();
+
+// The plugin's package where TypeScript looks for it when the repository is the extension under
+// development (the .vsix gets its own: scripts/package.mjs).
+const { TS_PLUGIN_NAME, writeTsPlugin } = await import('./tsplugin.mjs');
+writeTsPlugin(join(root, 'node_modules', TS_PLUGIN_NAME), '../../dist/tsplugin.js');
 
 // Warm the CLI's code cache (runtime/src/boot/codeCache.ts) with a lint, its heaviest part, so
 // the first command after a build starts as fast as the later ones. Only an aid: never fatal.

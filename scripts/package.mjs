@@ -1,18 +1,28 @@
-// `npm run package`: the extension as a .vsix (@vscode/vsce 3.9, programmatic), bundles only.
+// `npm run package`: the extension as a .vsix (@vscode/vsce 3.9, programmatic), with its own
+// runtime (the fallback when a workspace has no `node_modules/stepwise`).
 //
-// dist/cli.js compiles flows with esbuild at run time and requires it as an external module,
-// so esbuild and its binary package for this platform are copied into dist/node_modules/
-// (found there by Node's resolution from dist/cli.js) — which makes the .vsix platform-specific:
-// it is tagged with this machine's VS Code target (e.g. linux-x64).
+// The .vsix is laid out in a staging folder (.cache/vsix/) rather than filtered out of the
+// repository: the repository's package.json is also the npm package's manifest, whose `files`
+// vsce refuses to combine with an ignore file, and the TypeScript server plugin must sit in the
+// extension's top-level node_modules/, which vsce only packs as a declared dependency. So the
+// stage holds exactly what ships:
+//   package.json (the manifest, its dependencies pinned to what is staged), README, LICENSE,
+//   media/, syntaxes/, docs/images/, dist/*.js (no maps), dist/*.css, dist/types/;
+//   node_modules/typescript (its package.json and lib/typescript.js only: the parser),
+//   node_modules/esbuild + its native binary package (runs compile flows: this makes the .vsix
+//   platform-specific, tagged with this machine's VS Code target, e.g. linux-x64),
+//   node_modules/stepwise-ts-plugin (the TypeScript server plugin, scripts/tsplugin.mjs).
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TS_PLUGIN_NAME, writeTsPlugin } from './tsplugin.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
 const skipBuild = process.argv.includes('--no-build');
+const stage = join(root, '.cache', 'vsix');
 
 function step(title, cmd, args) {
   console.log(`package: ${title}`);
@@ -40,6 +50,7 @@ for (const f of [
   'dist/api.js',
   'dist/server.js',
   'dist/server.bundle.js',
+  'dist/tsplugin.js',
   'dist/types/api/index.d.ts',
 ]) {
   if (!existsSync(join(root, f))) throw new Error(`${f} is missing: run \`npm run build\` first`);
@@ -51,8 +62,30 @@ function vscodeTarget() {
   return `${alpine ? 'alpine' : process.platform}-${process.arch}`;
 }
 
-// esbuild's JS API and its native binary package, as npm installed them here.
-const esbuildDir = dirname(require.resolve('esbuild/package.json'));
+const packageDir = (name) => dirname(require.resolve(`${name}/package.json`));
+const versionOf = (dir) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version;
+const copy = (from, to) => cpSync(from, to, { recursive: true, dereference: true });
+
+rmSync(stage, { recursive: true, force: true });
+mkdirSync(join(stage, 'dist'), { recursive: true });
+
+for (const f of ['README.md', 'LICENSE', 'media', 'syntaxes', join('docs', 'images'), join('dist', 'types')]) {
+  copy(join(root, f), join(stage, f));
+}
+for (const f of readdirSync(join(root, 'dist'))) {
+  if (f.endsWith('.js') || f.endsWith('.css')) copy(join(root, 'dist', f), join(stage, 'dist', f));
+}
+
+// TypeScript: the parser the CLI and the language server require (lib/typescript.js).
+const tsDir = packageDir('typescript');
+const nm = join(stage, 'node_modules');
+for (const f of ['package.json', 'LICENSE.txt', 'ThirdPartyNoticeText.txt', join('lib', 'typescript.js')]) {
+  if (existsSync(join(tsDir, f))) copy(join(tsDir, f), join(nm, 'typescript', f));
+}
+// esbuild's JS API (not bin/, the CLI) and its native binary package for this platform.
+const esbuildDir = packageDir('esbuild');
+for (const f of ['package.json', 'lib', 'LICENSE.md'])
+  if (existsSync(join(esbuildDir, f))) copy(join(esbuildDir, f), join(nm, 'esbuild', f));
 const esbuildPkg = JSON.parse(readFileSync(join(esbuildDir, 'package.json'), 'utf8'));
 const platformPkg = Object.keys(esbuildPkg.optionalDependencies ?? {}).find((p) => {
   try {
@@ -63,26 +96,35 @@ const platformPkg = Object.keys(esbuildPkg.optionalDependencies ?? {}).find((p) 
   }
 });
 if (!platformPkg) throw new Error("esbuild's binary package for this platform is not installed (npm ci)");
-const nm = join(root, 'dist', 'node_modules');
-rmSync(nm, { recursive: true, force: true });
-mkdirSync(nm, { recursive: true });
-// The JS API only: esbuild/bin/ is the CLI (npm may have put a copy of the binary there).
-for (const f of ['package.json', 'lib', 'LICENSE.md'])
-  if (existsSync(join(esbuildDir, f))) cpSync(join(esbuildDir, f), join(nm, 'esbuild', f), { recursive: true });
-cpSync(dirname(require.resolve(`${platformPkg}/package.json`)), join(nm, ...platformPkg.split('/')), {
-  recursive: true,
-  dereference: true,
-});
-console.log(`package: bundled esbuild ${esbuildPkg.version} + ${platformPkg} into dist/node_modules/`);
+copy(packageDir(platformPkg), join(nm, ...platformPkg.split('/')));
+// The TypeScript server plugin, loading dist/tsplugin.js from the extension's folder.
+writeTsPlugin(join(nm, TS_PLUGIN_NAME), '../../dist/tsplugin.js');
+console.log(`package: staged typescript ${versionOf(tsDir)}, esbuild ${esbuildPkg.version} + ${platformPkg}, ${TS_PLUGIN_NAME}`);
+
+// The manifest: the extension's fields as they are; its dependencies are exactly what is staged.
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+delete manifest.files;
+delete manifest.devDependencies;
+delete manifest.scripts;
+delete manifest.allowScripts;
+manifest.dependencies = {
+  typescript: versionOf(tsDir),
+  esbuild: esbuildPkg.version,
+  [TS_PLUGIN_NAME]: versionOf(join(nm, TS_PLUGIN_NAME)),
+};
+writeFileSync(join(stage, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
+// Everything staged ships; the file only keeps vsce from asking for one.
+writeFileSync(join(stage, '.vscodeignore'), '# The stage holds exactly what ships (scripts/package.mjs).\n');
 
 const { createVSIX } = require('@vscode/vsce');
-const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const target = vscodeTarget();
 const packagePath = join(root, `${manifest.name}-${target}-${manifest.version}.vsix`);
 await createVSIX({
-  cwd: root,
+  cwd: stage,
   packagePath,
-  dependencies: false,
+  // npm's view of the stage's node_modules: the three packages above, and esbuild's binary.
+  dependencies: true,
+  useYarn: false,
   target,
   // README images ship in the .vsix (docs/images/): relative links resolve inside the installed extension.
   rewriteRelativeLinks: false,

@@ -1,9 +1,11 @@
 /**
  * Runs inside code-server with the .vsix installed (and only a probe extension under
- * development): the Stepwise extension must come from the extensions folder, activate, and run
- * a flow with the esbuild it ships.
+ * development): the Stepwise extension must come from the extensions folder, activate, run a
+ * flow with the esbuild it ships, and its TypeScript server plugin must give a flow in a folder
+ * with nothing set up the flow API's types.
  */
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { StepwiseApi } from '../../../client/src/api';
@@ -31,5 +33,35 @@ export async function run(): Promise<void> {
   );
   const grammar = (ext.packageJSON as { contributes: { grammars: Array<{ language: string }> } }).contributes.grammars;
   assert.ok(grammar.some((g) => g.language === 'stepwise-log'));
-  console.log(`vsix: activated, ran HelloWorldFlow ${outcome.runId}; vscode: 1 passed, 0 failed`);
+
+  // The installed TypeScript server plugin: a flow outside any project completes `this.next`.
+  // Beside the workspace (not in it: its tsconfig resolves stepwise), in the run's scratch folder.
+  const bare = mkdtempSync(join(folder, '..', 'bare-'));
+  const file = join(bare, 'complete_flow.ts');
+  writeFileSync(
+    file,
+    `import { FlowSpec, step } from 'stepwise';\nexport default class C extends FlowSpec {\n  @step start() {\n    this.\n  }\n  @step end() {}\n}\n`,
+  );
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  await vscode.window.showTextDocument(doc);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('TypeScript never checked the bare flow')), 90_000);
+    const check = () => {
+      if (!vscode.languages.getDiagnostics(doc.uri).some((d) => d.source === 'ts')) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve();
+    };
+    const sub = vscode.languages.onDidChangeDiagnostics(check);
+    check();
+  });
+  const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+    'vscode.executeCompletionItemProvider',
+    doc.uri,
+    new vscode.Position(3, 9),
+    '.',
+  );
+  const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+  assert.ok(labels.includes('mergeArtifacts'), `completion on this. from the installed plugin: ${labels.slice(0, 30).join(', ')}`);
+  console.log(`vsix: activated, ran HelloWorldFlow ${outcome.runId}, this. completes the flow API; vscode: 1 passed, 0 failed`);
 }
