@@ -8,6 +8,7 @@ import type { ExplorerApi } from './explorer';
 import type { RunsApi } from './runs';
 import type { DebugApi } from './debug';
 import type { PreviewApi } from './preview';
+import type { ShownMessage } from './messages';
 
 export interface LintStatus {
   /** Whether the status bar item shows (the active editor holds a flow). */
@@ -47,4 +48,6 @@ export interface StepwiseApi {
   readonly debug: DebugApi;
   /** The DAG preview (client/src/preview). */
   readonly preview: PreviewApi;
+  /** Fires for each set-up message Stepwise shows (trust refusals, the installation in use, New Flow's offer). */
+  readonly onDidShowMessage: vscode.Event<ShownMessage>;
 }

@@ -17,6 +17,7 @@ import { registerDebugging } from './debug';
 import { flowGraphOf } from './debug/graph';
 import { registerPreview } from './preview';
 import { LintStatusBar } from './statusBar';
+import { onDidShowMessage } from './messages';
 import { FlowGraphRequest, type FlowGraphResult } from '../../server/src/protocol';
 
 let ctx: Ctx | undefined;
@@ -63,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): StepwiseApi {
   const debug = registerDebugging(context, { graphFor: (file) => flowGraphOf(c, file), log: output });
   const runs = registerRuns(context);
   const explorer = registerExplorer(context, runs.runner);
-  context.subscriptions.push(registerNewFlow(context));
+  context.subscriptions.push(registerNewFlow());
 
   return {
     explorer,
@@ -76,6 +77,7 @@ export function activate(context: vscode.ExtensionContext): StepwiseApi {
     onDidReceiveFlowGraph: c.graphs.onDidChange,
     lintStatus: () => statusBar.current(),
     onDidChangeLintStatus: statusBar.onDidChange,
+    onDidShowMessage,
   };
 }
 

@@ -11,6 +11,8 @@ export interface ElectronRunOptions {
   stateDir: string;
   testsPath: string;
   env: Record<string, string>;
+  /** Open the workspace untrusted (Restricted Mode) instead of disabling trust. */
+  untrusted?: boolean;
 }
 
 export async function runInElectron(opts: ElectronRunOptions): Promise<number> {
@@ -22,7 +24,7 @@ export async function runInElectron(opts: ElectronRunOptions): Promise<number> {
       extensionTestsEnv: opts.env,
       launchArgs: [
         opts.workspace,
-        '--disable-workspace-trust',
+        ...(opts.untrusted ? [] : ['--disable-workspace-trust']),
         '--skip-welcome',
         '--skip-release-notes',
         '--user-data-dir',

@@ -1,6 +1,8 @@
 /**
  * `npm run test:vscode`: runs the suites in test/vscode/suite inside a real VS Code.
  *
+ * One session per workspace (test/vscode/sessions.ts: the fixture workspace; a bare folder and
+ * a project with Stepwise installed from the packed tarball; …), each in its own editor.
  * Launcher by availability (override with STEPWISE_VSCODE_LAUNCHER=code-server|electron):
  * code-server + Chromium when a Chromium is installed (these machines cannot download VS Code),
  * else `@vscode/test-electron`. Writes screenshots to test-output/screenshots and the editor's
@@ -12,15 +14,14 @@ import { defaultCacheDir, findInstall, which } from './codeServer/install';
 import { runInCodeServer } from './codeServer/run';
 import { runInElectron } from './electron';
 import { SCREENSHOT_DIR_ENV } from './screenshotProtocol';
-import { createFixtureWorkspace } from './workspace';
+import { sessions, type Session } from './sessions';
 
 const repoRoot = resolve(__dirname, '..', '..', '..');
-const testsPath = join(__dirname, 'suite', 'index.js');
 
 const log = (msg: string) => console.log(`[test:vscode] ${msg}`);
 
-/** The closing line suite/index.ts prints. */
-const SUMMARY = /^vscode: \d+ passed, \d+ failed/;
+/** The closing line each session's suites print (suite/mochaRunner.ts). */
+const SUMMARY = /^vscode( \w+)?: \d+ passed, \d+ failed/;
 let summary: string | undefined;
 
 function intEnv(name: string, fallback: number): number {
@@ -49,6 +50,68 @@ function clearScreenshots(dir: string): void {
   for (const f of readdirSync(dir)) rmSync(join(dir, f), { force: true, recursive: true });
 }
 
+/** `STEPWISE_VSCODE_SESSIONS=main,project` runs only those sessions (default: all). */
+function chosenSessions(): Session[] {
+  const asked = process.env.STEPWISE_VSCODE_SESSIONS?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (!asked?.length) return sessions;
+  const unknown = asked.filter((a) => !sessions.some((s) => s.name === a));
+  if (unknown.length)
+    throw new Error(`STEPWISE_VSCODE_SESSIONS: no session ${unknown.join(', ')} (there are ${sessions.map((s) => s.name).join(', ')})`);
+  return sessions.filter((s) => asked.includes(s.name));
+}
+
+async function runSession(
+  session: Session,
+  launcher: Launcher,
+  chromium: string | undefined,
+  outputDir: string,
+  screenshotDir: string,
+): Promise<number> {
+  const prepared = session.prepare(repoRoot, log);
+  const stateDir = join(prepared.root, 'editor');
+  mkdirSync(stateDir);
+  const env: Record<string, string> = {
+    [SCREENSHOT_DIR_ENV]: launcher === 'code-server' ? screenshotDir : '',
+    STEPWISE_TEST_REPO: repoRoot,
+    ...prepared.env,
+  };
+  const testsPath = join(__dirname, session.tests);
+  log(`session ${session.name}: launcher ${launcher}; workspace ${prepared.workspace}${session.untrusted ? ' (untrusted)' : ''}`);
+  summary = undefined;
+  try {
+    const code =
+      launcher === 'code-server'
+        ? await runInCodeServer({
+            repoRoot,
+            cacheDir: defaultCacheDir(repoRoot),
+            chromiumPath: chromium ?? '/usr/bin/chromium',
+            workspace: prepared.workspace,
+            workspaceTrust: session.untrusted,
+            stateDir,
+            testsPath,
+            outputDir: join(outputDir, session.name === 'main' ? '' : session.name),
+            screenshotDir,
+            env,
+            installTimeoutMs: intEnv('STEPWISE_VSCODE_INSTALL_TIMEOUT_MS', 15 * 60_000),
+            runTimeoutMs: intEnv('STEPWISE_VSCODE_TIMEOUT_MS', 5 * 60_000),
+            log,
+            onLog: (line) => {
+              if (SUMMARY.test(line)) summary = line.trim();
+              process.stdout.write(line.endsWith('\n') ? line : line + '\n');
+            },
+          })
+        : await runInElectron({ repoRoot, workspace: prepared.workspace, stateDir, testsPath, env, untrusted: session.untrusted });
+    if (summary) summaries.push(summary);
+    return code;
+  } finally {
+    if (!process.env.STEPWISE_KEEP_WORKSPACE) rmSync(prepared.root, { recursive: true, force: true });
+  }
+}
+
+const summaries: string[] = [];
+
 async function main(): Promise<number> {
   if (!existsSync(join(repoRoot, 'dist', 'extension.js'))) {
     log('dist/extension.js is missing: run `npx tsc -b && node scripts/build.mjs` first');
@@ -60,50 +123,28 @@ async function main(): Promise<number> {
   const screenshotDir = join(outputDir, 'screenshots');
   clearScreenshots(screenshotDir);
 
-  const ws = createFixtureWorkspace(repoRoot);
-  const stateDir = join(ws.root, 'editor');
-  mkdirSync(stateDir);
-  const env: Record<string, string> = {
-    [SCREENSHOT_DIR_ENV]: launcher === 'code-server' ? screenshotDir : '',
-    STEPWISE_TEST_REPO: repoRoot,
-  };
-  log(`launcher: ${launcher}; workspace: ${ws.folder}`);
   const started = Date.now();
   // A run that hangs anywhere (install, server, browser, suites) still ends.
-  const overall = intEnv('STEPWISE_VSCODE_OVERALL_TIMEOUT_MS', 20 * 60_000);
+  const overall = intEnv('STEPWISE_VSCODE_OVERALL_TIMEOUT_MS', 30 * 60_000);
   const watchdog = setTimeout(() => {
     log(`overall timeout of ${overall} ms reached; giving up`);
     process.exit(1);
   }, overall);
   try {
-    const code =
-      launcher === 'code-server'
-        ? await runInCodeServer({
-            repoRoot,
-            cacheDir: defaultCacheDir(repoRoot),
-            chromiumPath: chromium ?? '/usr/bin/chromium',
-            workspace: ws.folder,
-            stateDir,
-            testsPath,
-            outputDir,
-            screenshotDir,
-            env,
-            installTimeoutMs: intEnv('STEPWISE_VSCODE_INSTALL_TIMEOUT_MS', 15 * 60_000),
-            runTimeoutMs: intEnv('STEPWISE_VSCODE_TIMEOUT_MS', 5 * 60_000),
-            log,
-            onLog: (line) => {
-              if (SUMMARY.test(line)) summary = line.trim();
-              process.stdout.write(line.endsWith('\n') ? line : line + '\n');
-            },
-          })
-        : await runInElectron({ repoRoot, workspace: ws.folder, stateDir, testsPath, env });
+    let failed = 0;
+    for (const session of chosenSessions()) {
+      const code = await runSession(session, launcher, chromium, outputDir, screenshotDir);
+      if (code !== 0) {
+        failed++;
+        log(`session ${session.name} failed (exit ${code})`);
+      }
+    }
     log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    // The suites' own count, last, where CI reads a run's closing line.
-    if (summary) console.log(summary);
-    return code;
+    // The suites' own counts, last, where CI reads a run's closing lines.
+    for (const s of summaries) console.log(s);
+    return failed ? 1 : 0;
   } finally {
     clearTimeout(watchdog);
-    if (!process.env.STEPWISE_KEEP_WORKSPACE) rmSync(ws.root, { recursive: true, force: true });
   }
 }
 

@@ -1,11 +1,23 @@
-/** `Stepwise: New Flow`: a flow from a template in the chosen folder, ready to preview, run and debug. */
+/**
+ * `Stepwise: New Flow`: a flow from a template in the chosen folder, ready to preview, run and
+ * debug. It writes no path of this machine anywhere (the TypeScript server plugin resolves
+ * `stepwise` for the editor); in a project (a package.json) without Stepwise it offers to add it
+ * as a dev dependency, showing the command it would run.
+ */
 import * as vscode from 'vscode';
-import { scaffold } from './scaffold';
+import { showMessage } from '../messages';
+import { requireTrust } from '../trust';
+import { scaffold, type ProjectInfo } from './scaffold';
 
 export const NEW_FLOW_COMMAND = 'stepwise.newFlow';
 
-export function registerNewFlow(context: vscode.ExtensionContext): vscode.Disposable {
-  return vscode.commands.registerCommand(NEW_FLOW_COMMAND, async (arg?: { folder?: string; name?: string }) => {
+export interface NewFlowArgs {
+  folder?: string;
+  name?: string;
+}
+
+export function registerNewFlow(): vscode.Disposable {
+  return vscode.commands.registerCommand(NEW_FLOW_COMMAND, async (arg?: NewFlowArgs) => {
     const folder = arg?.folder ?? (await pickFolder());
     if (!folder) return undefined;
     const name =
@@ -18,16 +30,38 @@ export function registerNewFlow(context: vscode.ExtensionContext): vscode.Dispos
       }));
     if (!name) return undefined;
     try {
-      const r = await scaffold(folder, name, context.asAbsolutePath('dist/types'));
+      const stopAt = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(folder))?.uri.fsPath;
+      const r = await scaffold(folder, name, stopAt);
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(r.flowFile));
       await vscode.window.showTextDocument(doc);
-      void vscode.window.showInformationMessage(`Stepwise: ${r.changes.join('; ')}.`);
+      if (r.project && !r.project.hasStepwise) void offerToAddStepwise(r.project, r.changes);
+      else void showMessage('info', `Stepwise: ${r.changes.join('; ')}.`);
       return r.flowFile;
     } catch (err) {
       void vscode.window.showErrorMessage(`Stepwise: New Flow failed: ${err instanceof Error ? err.message : String(err)}`);
       return undefined;
     }
   });
+}
+
+/** The offer's message (exported for the tests). */
+export function addStepwiseMessage(project: ProjectInfo, changes: string[]): string {
+  return `Stepwise: ${changes.join('; ')}. Add Stepwise to this project as a dev dependency, so that runs, the terminal and teammates use the same version? This runs \`${project.addCommand}\` in ${vscode.workspace.asRelativePath(project.dir) || project.dir}.`;
+}
+
+export const ADD_STEPWISE = 'Add Stepwise';
+
+async function offerToAddStepwise(project: ProjectInfo, changes: string[]): Promise<void> {
+  const pick = await showMessage('info', addStepwiseMessage(project, changes), ADD_STEPWISE, 'Not Now');
+  if (pick !== ADD_STEPWISE || !requireTrust('Adding Stepwise to the project')) return;
+  // In a terminal, so the user sees the command, its output and its end.
+  const terminal = vscode.window.createTerminal({
+    name: 'Stepwise: add to project',
+    cwd: project.dir,
+    iconPath: new vscode.ThemeIcon('package'),
+  });
+  terminal.show();
+  terminal.sendText(project.addCommand);
 }
 
 async function pickFolder(): Promise<string | undefined> {

@@ -1,15 +1,17 @@
 /**
- * What `Stepwise: New Flow` writes (plain Node, no `vscode`): the flow from a template, a
- * tsconfig.json whose `paths` point `stepwise` at the type declarations shipped in the
- * extension (visible, and undone by deleting those lines), and `.stepwise/` in `.gitignore`.
+ * What `Stepwise: New Flow` writes (plain Node, no `vscode`): the flow from a template and
+ * `.stepwise/` in `.gitignore`; and what it finds out about the project the flow lands in (its
+ * package.json, whether Stepwise is a dependency, the command that would add it).
  */
 import { existsSync, promises as fs } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export interface ScaffoldResult {
   flowFile: string;
   /** Files written or changed, with what happened to each, for the message shown. */
   changes: string[];
+  /** The project (package.json) the flow is in, if any. */
+  project?: ProjectInfo;
 }
 
 /** `my flow` / `my-flow` → `MyFlow`; always ends in `Flow`. */
@@ -70,54 +72,6 @@ export default class ${cls} extends FlowSpec {
 `;
 }
 
-const COMMENT =
-  'Added by Stepwise: New Flow, so the editor resolves `stepwise` to the declarations shipped with the extension. Remove the paths entries to undo.';
-
-/**
- * A tsconfig.json for a folder that has none, or the existing one with `paths` for `stepwise`
- * added (undefined when it cannot be parsed as plain JSON — then the user is told what to add).
- */
-export function tsconfigWith(existing: string | undefined, typesDir: string): string | undefined {
-  const paths = {
-    stepwise: [join(typesDir, 'api', 'index.d.ts')],
-    'stepwise/client': [join(typesDir, 'client', 'index.d.ts')],
-  };
-  if (existing === undefined) {
-    return (
-      JSON.stringify(
-        {
-          $comment: COMMENT,
-          compilerOptions: {
-            target: 'ES2022',
-            // Flows are bundled by esbuild when they run; the editor resolves imports like a bundler.
-            module: 'preserve',
-            moduleResolution: 'bundler',
-            lib: ['ES2023', 'DOM'],
-            strict: true,
-            noEmit: true,
-            skipLibCheck: true,
-            paths,
-          },
-          include: ['**/*.ts'],
-          exclude: ['.stepwise', 'node_modules'],
-        },
-        null,
-        2,
-      ) + '\n'
-    );
-  }
-  let cfg: { compilerOptions?: { paths?: Record<string, string[]> } } & Record<string, unknown>;
-  try {
-    cfg = JSON.parse(existing);
-  } catch {
-    return undefined;
-  }
-  cfg.compilerOptions ??= {};
-  cfg.compilerOptions.paths = { ...(cfg.compilerOptions.paths ?? {}), ...paths };
-  cfg.$comment ??= COMMENT;
-  return JSON.stringify(cfg, null, 2) + '\n';
-}
-
 /** `.gitignore` text with `.stepwise/` added, or undefined when it already ignores it. */
 export function gitignoreWith(existing: string): string | undefined {
   const ignored = existing.split(/\r?\n/).some((l) => /^\/?\.stepwise\/?$/.test(l.trim()));
@@ -125,29 +79,53 @@ export function gitignoreWith(existing: string): string | undefined {
   return `${existing}${existing && !existing.endsWith('\n') ? '\n' : ''}# Stepwise datastore (runs, artifacts, logs)\n.stepwise/\n`;
 }
 
-export async function scaffold(folder: string, flowName: string, typesDir: string): Promise<ScaffoldResult> {
+/** The package.json that governs `folder`: the nearest one at or above it, not above `stopAt`. */
+export function findPackageJson(folder: string, stopAt?: string): string | undefined {
+  for (let dir = resolve(folder); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return join(dir, 'package.json');
+    if ((stopAt && resolve(stopAt) === dir) || dirname(dir) === dir) return undefined;
+  }
+}
+
+/** Whether a package.json already lists stepwise (in any kind of dependency). */
+export function listsStepwise(packageJsonText: string): boolean {
+  try {
+    const pkg = JSON.parse(packageJsonText) as Record<string, Record<string, string> | undefined>;
+    return ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'].some((k) => pkg[k]?.stepwise !== undefined);
+  } catch {
+    return false;
+  }
+}
+
+/** The command that adds Stepwise as a dev dependency, in the package manager the project uses (by its lockfile). */
+export function addStepwiseCommand(projectDir: string): string {
+  if (existsSync(join(projectDir, 'pnpm-lock.yaml'))) return 'pnpm add -D stepwise';
+  if (existsSync(join(projectDir, 'yarn.lock'))) return 'yarn add -D stepwise';
+  if (existsSync(join(projectDir, 'bun.lockb')) || existsSync(join(projectDir, 'bun.lock'))) return 'bun add -d stepwise';
+  return 'npm i -D stepwise';
+}
+
+export interface ProjectInfo {
+  /** The folder of the package.json. */
+  dir: string;
+  hasStepwise: boolean;
+  /** What adding Stepwise to it would run there. */
+  addCommand: string;
+}
+
+/**
+ * Writes the flow (and `.stepwise/` into an existing `.gitignore`). Nothing else: the editor's
+ * TypeScript resolves `stepwise` through the extension's TypeScript server plugin, so no
+ * tsconfig.json and no path of this machine is written. `stopAt` (the workspace folder) bounds
+ * the search for the project's package.json.
+ */
+export async function scaffold(folder: string, flowName: string, stopAt?: string): Promise<ScaffoldResult> {
   const cls = className(flowName);
   const flowFile = join(folder, fileName(cls));
   if (existsSync(flowFile)) throw new Error(`${flowFile} already exists: pick another name.`);
   const changes: string[] = [];
   await fs.writeFile(flowFile, flowTemplate(cls));
   changes.push(`wrote ${fileName(cls)}`);
-
-  const tsconfig = join(folder, 'tsconfig.json');
-  const old = existsSync(tsconfig) ? await fs.readFile(tsconfig, 'utf8') : undefined;
-  const next = tsconfigWith(old, typesDir);
-  if (next === undefined)
-    changes.push(
-      `tsconfig.json has comments or is not plain JSON: add "paths": { "stepwise": ["${join(typesDir, 'api', 'index.d.ts')}"] } to its compilerOptions`,
-    );
-  else if (next !== old) {
-    await fs.writeFile(tsconfig, next);
-    changes.push(
-      old === undefined
-        ? 'wrote tsconfig.json (paths: stepwise → the extension’s type declarations)'
-        : 'added paths for stepwise to tsconfig.json',
-    );
-  }
 
   const gitignore = join(folder, '.gitignore');
   if (existsSync(gitignore)) {
@@ -157,5 +135,9 @@ export async function scaffold(folder: string, flowName: string, typesDir: strin
       changes.push('added .stepwise/ to .gitignore');
     }
   }
-  return { flowFile, changes };
+  const pkg = findPackageJson(folder, stopAt);
+  const project: ProjectInfo | undefined = pkg
+    ? { dir: dirname(pkg), hasStepwise: listsStepwise(await fs.readFile(pkg, 'utf8')), addCommand: addStepwiseCommand(dirname(pkg)) }
+    : undefined;
+  return { flowFile, changes, project };
 }

@@ -13,7 +13,10 @@ export interface CodeServerRunOptions {
   repoRoot: string;
   cacheDir: string;
   chromiumPath: string;
+  /** The folder to open, or a `.code-workspace` file (a multi-root workspace). */
   workspace: string;
+  /** Open folders untrusted (Restricted Mode); default: trust disabled. */
+  workspaceTrust?: boolean;
   /** A fresh folder for code-server's HOME and state. */
   stateDir: string;
   testsPath: string;
@@ -46,6 +49,7 @@ export async function runInCodeServer(opts: CodeServerRunOptions): Promise<numbe
       logFile: join(logDir, 'code-server.log'),
       env: opts.env,
       timeoutMs: 30_000,
+      workspaceTrust: opts.workspaceTrust,
     });
     opts.log(`code-server listening on ${server.origin} (${since()})`);
 
@@ -54,7 +58,8 @@ export async function runInCodeServer(opts: CodeServerRunOptions): Promise<numbe
       ['extensionDevelopmentPath', remote(opts.extensionDevelopmentPath ?? opts.repoRoot)],
       ['extensionTestsPath', remote(opts.testsPath)],
     ];
-    const url = `${server.origin}/?folder=${encodeURIComponent(opts.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    const open = opts.workspace.endsWith('.code-workspace') ? 'workspace' : 'folder';
+    const url = `${server.origin}/?${open}=${encodeURIComponent(opts.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 
     session = await openWorkbench({
       chromiumPath: opts.chromiumPath,

@@ -24,6 +24,11 @@ export interface StartOptions {
   /** Extra environment for the server; the extension host inherits it. */
   env: Record<string, string>;
   timeoutMs: number;
+  /**
+   * Workspace trust as a user meets it: folders open untrusted (Restricted Mode) without the
+   * start-up prompt. Default: trust is disabled, so every folder is trusted.
+   */
+  workspaceTrust?: boolean;
 }
 
 const LISTENING = /HTTP server listening on http:\/\/127\.0\.0\.1:(\d+)\//;
@@ -43,7 +48,8 @@ export async function startCodeServer(opts: StartOptions): Promise<RunningCodeSe
         'extensions.autoUpdate': false,
         'telemetry.telemetryLevel': 'off',
         'update.mode': 'none',
-        'security.workspace.trust.enabled': false,
+        'security.workspace.trust.enabled': opts.workspaceTrust === true,
+        ...(opts.workspaceTrust ? { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' } : {}),
       },
       null,
       2,
@@ -61,7 +67,7 @@ export async function startCodeServer(opts: StartOptions): Promise<RunningCodeSe
       'none',
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       '--user-data-dir',
       userData,

@@ -1,27 +1,9 @@
 /**
- * The suites' entry inside the extension host, in the `@vscode/test-electron` shape: VS Code
- * loads this file (extensionTestsPath) and awaits `run()`. Either launcher runs it unchanged.
+ * The main session's entry inside the extension host (the fixture workspace, trusted): the
+ * suites in this folder. Either launcher runs it unchanged.
  */
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import Mocha from 'mocha';
+import { runSuitesIn } from './mochaRunner';
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 60_000 });
-  const grep = process.env.STEPWISE_VSCODE_GREP;
-  if (grep) mocha.grep(grep);
-  for (const f of readdirSync(__dirname)
-    .filter((f) => f.endsWith('.test.js'))
-    .sort())
-    mocha.addFile(join(__dirname, f));
-  return new Promise((resolve, reject) => {
-    const runner = mocha.run((failures) => {
-      const { passes = 0, pending = 0 } = runner.stats ?? {};
-      // A plain closing line that CI can read whatever the reporter printed.
-      console.log(`vscode: ${passes} passed, ${failures} failed${pending ? `, ${pending} skipped` : ''}`);
-      if (failures > 0) reject(new Error(`${failures} test(s) failed`));
-      else if (passes === 0) reject(new Error('no test ran'));
-      else resolve();
-    });
-  });
+  return runSuitesIn(__dirname, 'vscode');
 }
