@@ -14,18 +14,18 @@ export function isTrusted(): boolean {
   return vscode.workspace.isTrusted;
 }
 
-/** The message shown when `what` is refused (exported for the tests that check it). */
-export function restrictedMessage(what: string): string {
-  return `Stepwise: ${what} is disabled in Restricted Mode, because it would run code from this folder, which is not trusted. Trust the folder (${MANAGE}) to ${what.toLowerCase()}.`;
+/** The message shown when `verb` (e.g. `run the flow`) is refused (exported for the tests that check it). */
+export function restrictedMessage(verb: string): string {
+  return `Stepwise cannot ${verb} in Restricted Mode: that would execute code from this folder, which is not trusted. Trust the folder (${MANAGE}) to ${verb}.`;
 }
 
 /**
- * True when the workspace is trusted; otherwise shows why `what` cannot happen (offering VS
- * Code's trust editor) and returns false.
+ * True when the workspace is trusted; otherwise shows why `verb` (`run the flow`…) cannot
+ * happen, offering VS Code's trust editor, and returns false.
  */
-export function requireTrust(what: string): boolean {
+export function requireTrust(verb: string): boolean {
   if (vscode.workspace.isTrusted) return true;
-  void showMessage('warning', restrictedMessage(what), MANAGE).then((pick) => {
+  void showMessage('warning', restrictedMessage(verb), MANAGE).then((pick) => {
     if (pick === MANAGE) void vscode.commands.executeCommand('workbench.trust.manage');
   });
   return false;

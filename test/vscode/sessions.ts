@@ -5,8 +5,11 @@
  *  - project: a multi-root workspace of `bare/` (no package.json, tsconfig.json or node_modules)
  *    and `project/`, which installed Stepwise from the packed tarball under a version of its own
  *    (`<version>-workspace`), so a test can tell which Stepwise ran — suite/project/;
+ *  - untrusted: the fixture workspace opened with workspace trust on and not granted (Restricted
+ *    Mode) — suite/untrusted/.
  * Each workspace lives in a fresh temporary folder.
  */
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,6 +71,24 @@ export const sessions: Session[] = [
       const file = join(root, 'stepwise.code-workspace');
       writeFileSync(file, JSON.stringify({ folders: [{ path: 'bare' }, { path: 'project' }], settings: {} }, null, 2) + '\n');
       return { root, workspace: file, env: { STEPWISE_TEST_WORKSPACE_VERSION: version } };
+    },
+  },
+  {
+    name: 'untrusted',
+    tests: join('suite', 'untrusted', 'index.js'),
+    untrusted: true,
+    prepare(repoRoot) {
+      const root = scratch('untrusted');
+      const folder = join(root, 'workspace');
+      fillFixtureWorkspace(repoRoot, folder);
+      // A run made before the folder is opened, for the explorer to show (the editor may not run one).
+      const r = spawnSync(process.execPath, [join(repoRoot, 'dist', 'cli.js'), 'run', join('flows', 'hello.ts'), '--quiet'], {
+        cwd: folder,
+        env: { ...process.env, STEPWISE_DATASTORE_ROOT: '' },
+        encoding: 'utf8',
+      });
+      if (r.status !== 0) throw new Error(`the untrusted session's run of hello.ts failed: ${r.stdout}${r.stderr}`);
+      return { root, workspace: folder, env: {} };
     },
   },
 ];

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { CtxInit, Cmd } from '../ctx';
 import { nodeRuntime } from '../nodeRuntime';
 import { shellCommandLine } from '../shellCommand';
+import { requireTrust } from '../trust';
 import { resolveFlowTarget } from './target';
 
 const terminals = new Map<string, vscode.Terminal>();
@@ -18,6 +19,7 @@ export function runFlow(ctx: CtxInit): Cmd {
     }),
   );
   return async (arg?: unknown) => {
+    if (!requireTrust('run the flow')) return undefined;
     const target = await resolveFlowTarget(ctx, arg, 'run');
     if (!target) return undefined;
     const { document, folder } = target;

@@ -4,6 +4,7 @@ import type { Cmd, CtxInit } from '../ctx';
 import { resolveFlowTarget, type FlowTarget } from '../commands/target';
 import { launchConfiguration } from './configProvider';
 import { datastoreFor, pickResume, type ResumeChoice } from './resume';
+import { requireTrust } from '../trust';
 
 async function savedTarget(ctx: CtxInit, arg: unknown, verb: string): Promise<FlowTarget | undefined> {
   const target = await resolveFlowTarget(ctx, arg, verb);
@@ -30,6 +31,7 @@ function isNoDebug(arg: unknown): boolean {
 export function debugFlowCommand(ctx: CtxInit): Cmd {
   return async (arg?: unknown) => {
     const noDebug = isNoDebug(arg);
+    if (!requireTrust(noDebug ? 'run the flow' : 'debug the flow')) return false;
     const target = await savedTarget(ctx, noDebug ? undefined : arg, noDebug ? 'run' : 'debug');
     if (!target) return false;
     // Named by the flow class, even when the flow was opened a moment ago and its graph is not in yet.
@@ -51,6 +53,7 @@ async function flowNameOf(ctx: CtxInit, target: FlowTarget): Promise<string | un
 /** Optional second argument (tests, other extensions): skip the pickers. */
 export function resumeDebugCommand(ctx: CtxInit): Cmd {
   return async (arg?: unknown, given?: unknown) => {
+    if (!requireTrust('resume the run')) return false;
     const target = await savedTarget(ctx, arg, 'resume');
     if (!target) return false;
     const flowName = await flowNameOf(ctx, target);

@@ -11,6 +11,7 @@ import { DEBUG_TYPE, type StepwiseLaunchArguments } from '../../../runtime/src/d
 import { looksLikeFlowDocument } from '../flowDetection';
 import { warmJsDebug } from './jsDebug';
 import { askParameters, missingParameters } from './parameters';
+import { requireTrust } from '../trust';
 
 export type StepwiseDebugConfiguration = vscode.DebugConfiguration & StepwiseLaunchArguments;
 
@@ -38,6 +39,8 @@ export class StepwiseConfigurationProvider implements vscode.DebugConfigurationP
     _folder: vscode.WorkspaceFolder | undefined,
     config: vscode.DebugConfiguration,
   ): vscode.DebugConfiguration | undefined {
+    // A launch.json configuration started from the Run view: it would run the flow's code.
+    if (!requireTrust(config.command === 'resume' ? 'resume the run' : 'debug the flow')) return undefined;
     if (!config.type && !config.request && !config.name) {
       const doc = vscode.window.activeTextEditor?.document;
       if (!doc || !looksLikeFlowDocument(doc)) {

@@ -53,7 +53,7 @@ export const ADD_STEPWISE = 'Add Stepwise';
 
 async function offerToAddStepwise(project: ProjectInfo, changes: string[]): Promise<void> {
   const pick = await showMessage('info', addStepwiseMessage(project, changes), ADD_STEPWISE, 'Not Now');
-  if (pick !== ADD_STEPWISE || !requireTrust('Adding Stepwise to the project')) return;
+  if (pick !== ADD_STEPWISE || !requireTrust('add Stepwise to the project')) return;
   // In a terminal, so the user sees the command, its output and its end.
   const terminal = vscode.window.createTerminal({
     name: 'Stepwise: add to project',

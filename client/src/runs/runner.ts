@@ -12,6 +12,7 @@ import { Flow, type RunClient } from '../../../runtime/src/client';
 import { RunProgress, consoleLine, failureSummary, timestamp } from './progress';
 import { datastoreProgress, findRun } from './terminalRuns';
 import { nodeRuntime } from '../nodeRuntime';
+import { requireTrust } from '../trust';
 
 /** How often a run started in a terminal is re-read while it runs. */
 const FOLLOW_INTERVAL_MS = 500;
@@ -55,6 +56,10 @@ export class FlowRunner implements vscode.Disposable {
   }
 
   start(o: StartRunOptions): Promise<RunOutcome> {
+    // Every run started from VS Code comes here (Run with Progress, the explorer's Resume, the API).
+    if (!requireTrust(o.command === 'resume' ? 'resume the run' : 'run the flow')) {
+      return Promise.resolve({ status: 'error', exitCode: null, failedTasks: [], root: locateDatastoreRoot(o.cwd) });
+    }
     const node = nodeRuntime(vscode.workspace.getConfiguration('stepwise', vscode.Uri.file(o.file)).get<string>('nodePath'));
     const argv = [this.cliPath, o.command, o.file, ...(o.args ?? []), '--json-events'];
     const progress = new RunProgress();
