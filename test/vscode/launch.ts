@@ -95,7 +95,7 @@ async function runSession(
             screenshotDir,
             env,
             installTimeoutMs: intEnv('STEPWISE_VSCODE_INSTALL_TIMEOUT_MS', 15 * 60_000),
-            runTimeoutMs: intEnv('STEPWISE_VSCODE_TIMEOUT_MS', 5 * 60_000),
+            runTimeoutMs: intEnv('STEPWISE_VSCODE_TIMEOUT_MS', 10 * 60_000),
             log,
             onLog: (line) => {
               if (SUMMARY.test(line)) summary = line.trim();
