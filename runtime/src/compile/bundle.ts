@@ -4,8 +4,11 @@
  * process resolves them (see task/flowModule.ts). Bundles are cached by content hash.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Metafile } from 'esbuild';
+import { missingPackageMessage, missingPackagesIn, type MissingPackage } from './packages';
+import { installCommand } from './packageNames';
 
 export interface CompiledFlow {
   bundle: string;
@@ -42,6 +45,7 @@ export async function compileFlow(file: string, cacheDir: string): Promise<Compi
       outfile: join(cacheDir, 'bundle.js'),
       logLevel: 'silent',
       keepNames: true,
+      metafile: true,
     });
   } catch (err) {
     const errors = (err as { errors?: Array<{ text: string; location?: { file: string; line: number; column: number } | null }> }).errors;
@@ -49,6 +53,8 @@ export async function compileFlow(file: string, cacheDir: string): Promise<Compi
     const where = first?.location ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: ` : '';
     throw new CompileError(`cannot compile ${file}: ${where}${first?.text ?? (err as Error).message}`);
   }
+  const missing = missingAtRunTime(result.metafile);
+  if (missing.length) throw new CompileError(`cannot run ${file}: ${missingSummary(missing)}`);
   const text = result.outputFiles[0].contents;
   const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
   const bundle = join(cacheDir, `flow-${hash}.js`);
@@ -58,4 +64,40 @@ export async function compileFlow(file: string, cacheDir: string): Promise<Compi
     renameSync(tmp, bundle);
   }
   return { bundle, hash, ms: Date.now() - t0 };
+}
+
+/**
+ * The packages the bundle will require at run time (imports esbuild left external, so not the
+ * type-only ones) that are not installed where the importing module is: found here, before any
+ * task, rather than as `Cannot find module` from inside one.
+ */
+function missingAtRunTime(metafile: Metafile | undefined): MissingPackage[] {
+  const out: MissingPackage[] = [];
+  for (const [input, info] of Object.entries(metafile?.inputs ?? {})) {
+    const external = new Set(info.imports.filter((i) => i.external).map((i) => i.original ?? i.path));
+    if (external.size === 0 || input.includes('node_modules')) continue;
+    const file = resolve(input);
+    if (!existsSync(file)) continue;
+    out.push(
+      ...missingPackagesIn(file, readFileSync(file, 'utf8')).filter((m) =>
+        [...external].some((e) => e === m.name || e.startsWith(`${m.name}/`)),
+      ),
+    );
+  }
+  return out;
+}
+
+/**
+ * The first line says it all (a notification shows only that): which packages and the command
+ * for the first one's project; then where each is imported.
+ */
+function missingSummary(missing: MissingPackage[]): string {
+  const dir = missing[0].installDir;
+  const names = [...new Set(missing.map((m) => m.name))];
+  const here = [...new Set(missing.filter((m) => m.installDir === dir).map((m) => m.name))];
+  const head =
+    names.length === 1
+      ? `the package '${names[0]}' it imports is not installed (${installCommand(dir, here)} in ${dir})`
+      : `${names.length} packages it imports are not installed: ${names.join(', ')} (${installCommand(dir, here)} in ${dir})`;
+  return `${head}\n  ${missing.map((m) => missingPackageMessage(m)).join('\n  ')}`;
 }

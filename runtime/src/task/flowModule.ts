@@ -3,7 +3,8 @@
  * API instance (the one the task drives), and its npm imports resolve from the flow's folder.
  */
 import Module, { createRequire, isBuiltin } from 'node:module';
-import { dirname, isAbsolute, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import { installCommand, isInstalled, packageName, projectDir } from '../compile/packageNames';
 import { FlowSpec } from '../api';
 
 type ResolveFilename = (request: string, parent: { filename?: string } | undefined, isMain: boolean, options?: unknown) => string;
@@ -21,10 +22,29 @@ export function installResolver(bundle: string, flowFile: string): void {
     const mapped = own[request];
     if (mapped) return mapped;
     if (parent?.filename === bundle && !request.startsWith('.') && !isAbsolute(request) && !isBuiltin(request)) {
-      return flowRequire.resolve(request);
+      try {
+        return flowRequire.resolve(request);
+      } catch (e) {
+        throw notInstalled(e, request, flowFile);
+      }
     }
     return original.call(this, request, parent, isMain, options);
   };
+}
+
+/**
+ * A package the flow requires that is not installed (the run checks its static imports first;
+ * this catches the rest, such as a `require` of a computed name): which one, and the command.
+ */
+function notInstalled(e: unknown, request: string, flowFile: string): unknown {
+  const name = packageName(request);
+  if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || !name || isInstalled(name, flowFile)) return e;
+  const dir = projectDir(flowFile);
+  const err = new Error(
+    `the package '${name}' (required by ${basename(flowFile)} or a module it imports) is not installed. Install it in ${dir}: ${installCommand(dir, [name])}`,
+  ) as NodeJS.ErrnoException;
+  err.code = 'MODULE_NOT_FOUND';
+  return err;
 }
 
 export type FlowClass = new () => FlowSpec;

@@ -3,6 +3,8 @@ import { lintFlow, type FlowDiagnostic } from '../../lint';
 import { parseOptions } from '../args';
 import { EXIT_OK, EXIT_USAGE, type Command } from '../command';
 import { readOnlyFlowArgument } from '../flowFile';
+import { missingPackageDiagnostics } from '../../compile/packages';
+import { byPosition } from '../../lint/text';
 
 const help = `Usage: stepwise check FILE [--json]
 
@@ -33,9 +35,10 @@ export const check: Command = {
   help,
   async run(args, io) {
     const { values, positionals } = parseOptions('check', args, { json: { type: 'boolean' } });
-    const { graph } = readOnlyFlowArgument('check', positionals, io.cwd);
+    const { graph, path, text } = readOnlyFlowArgument('check', positionals, io.cwd);
     const file = graph.file ?? positionals[0];
-    const diagnostics = lintFlow(graph);
+    // The rules of the graph, and whether the packages it imports are installed.
+    const diagnostics = [...lintFlow(graph), ...missingPackageDiagnostics(path, text)].sort(byPosition);
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
     const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
     if (values.json) {
