@@ -29,6 +29,7 @@ const kindWords: Record<StepNode['kind'], string> = {
   linear: 'linear step',
   split: 'static split',
   foreach: 'foreach split',
+  switch: 'switch (runs one case, chosen by an artifact)',
   join: 'join',
   end: 'end step',
 };

@@ -69,6 +69,7 @@ export const KIND_LABEL: Record<NodeKind, string> = {
   linear: 'step',
   split: 'split',
   foreach: 'foreach',
+  switch: 'switch',
   join: 'join',
   missing: 'missing step',
 };

@@ -7,7 +7,7 @@
 import { SourceText, literalValue, unwrap, NOT_LITERAL } from './source';
 import { isPrivateName } from './names';
 import { comparePositions } from './range';
-import type { ArtifactRef, Range, StepNode } from './types';
+import type { ArtifactRef, Range, StepNode, SwitchNode } from './types';
 import { typescript, type TsTypes as ts } from './typescript';
 
 export interface NextCall {
@@ -19,6 +19,8 @@ export interface NextCall {
   hasForeach: boolean;
   foreachVar?: string;
   foreachRange?: Range;
+  /** The call's first argument is a cases object (or it has a `condition` option): a switch. */
+  switch?: SwitchNode;
 }
 
 export interface BodyFacts {
@@ -214,38 +216,100 @@ class BodyReader {
   }
 
   private nextCall(call: ts.CallExpression): void {
+    const t = this.t;
     const { src } = this.ctx;
     const rec: NextCall = { node: call, successors: [], successorRanges: [], invalidArgs: [], hasForeach: false };
-    call.arguments.forEach((arg, i) => {
+    this.nextCalls.push(rec);
+    const args = call.arguments;
+    const first = args[0] && unwrap(args[0]);
+    const last = args.length > 1 ? unwrap(args[args.length - 1]) : undefined;
+    const options = last && t.isObjectLiteralExpression(last) ? last : undefined;
+    if (first && t.isObjectLiteralExpression(first)) {
+      rec.switch = { cases: [], casesRange: src.range(first), dynamicCases: [] };
+      for (const prop of first.properties) this.switchCase(prop, rec.switch, rec);
+    } else if (options && this.hasOption(options, 'condition')) {
+      // A condition with cases that are not written out (a variable, or steps as arguments).
+      const casesEnd = args[args.length - 2];
+      rec.switch = { cases: [], casesRange: src.span(args[0].getStart(src.sf), casesEnd.end), casesNotLiteral: true, dynamicCases: [] };
+    }
+    const steps = rec.switch && !rec.switch.casesNotLiteral ? [] : args.slice(0, options ? -1 : undefined);
+    const extra = rec.switch && !rec.switch.casesNotLiteral ? args.slice(1, options ? -1 : undefined) : [];
+    for (const arg of steps) {
       const a = unwrap(arg);
       const name = thisMember(a);
       if (name !== undefined) {
         rec.successors.push(name);
         rec.successorRanges.push(src.range(a));
-      } else if (i === call.arguments.length - 1 && this.t.isObjectLiteralExpression(a)) {
-        this.foreachOption(a, rec);
-      } else {
+      } else if (!rec.switch) {
         rec.invalidArgs.push({ text: src.nodeText(arg), range: src.range(arg) });
         this.visit(arg);
+      } else {
+        this.visit(arg);
       }
-    });
-    this.nextCalls.push(rec);
+    }
+    for (const arg of extra) {
+      rec.invalidArgs.push({ text: src.nodeText(arg), range: src.range(arg) });
+      this.visit(arg);
+    }
+    if (options) this.nextOptions(options, rec);
+    if (rec.switch && options) rec.switch.optionsRange = src.range(options);
+    if (rec.switch && rec.hasForeach) rec.switch.withForeach = true;
   }
 
-  /** The trailing `{ foreach: 'items' }` of a `next` call. */
-  private foreachOption(options: ts.ObjectLiteralExpression, rec: NextCall): void {
+  private hasOption(options: ts.ObjectLiteralExpression, name: string): boolean {
+    const t = this.t;
+    return options.properties.some((p) => !!p.name && t.isIdentifier(p.name) && p.name.text === name);
+  }
+
+  private switchCase(prop: ts.ObjectLiteralElementLike, sw: SwitchNode, rec: NextCall): void {
+    const t = this.t;
+    const { src } = this.ctx;
+    const key = t.isPropertyAssignment(prop) ? caseKey(prop.name) : undefined;
+    if (!t.isPropertyAssignment(prop) || key === undefined) {
+      sw.dynamicCases.push({ text: src.nodeText(prop), range: src.range(prop) });
+      this.visit(prop);
+      return;
+    }
+    const value = unwrap(prop.initializer);
+    const step = thisMember(value);
+    sw.cases.push({
+      key,
+      keyRange: src.range(prop.name),
+      ...(step !== undefined ? { step } : {}),
+      valueText: src.nodeText(prop.initializer),
+      valueRange: src.range(prop.initializer),
+    });
+    if (step !== undefined) {
+      rec.successors.push(step);
+      rec.successorRanges.push(src.range(value));
+    } else {
+      this.visit(prop.initializer);
+    }
+  }
+
+  /** The trailing options of a `next` call: `{ foreach: 'items' }`, or a switch's `{ condition: 'name' }`. */
+  private nextOptions(options: ts.ObjectLiteralExpression, rec: NextCall): void {
     const t = this.t;
     const { src } = this.ctx;
     for (const prop of options.properties) {
-      if (!prop.name || !t.isIdentifier(prop.name) || prop.name.text !== 'foreach') continue;
-      rec.hasForeach = true;
+      if (!prop.name || !t.isIdentifier(prop.name)) continue;
+      const option = prop.name.text;
+      if (option !== 'foreach' && option !== 'condition') continue;
+      let value: string | undefined;
+      let range = src.range(prop);
       if (t.isPropertyAssignment(prop)) {
-        const value = unwrap(prop.initializer);
-        rec.foreachRange = src.range(value);
-        if (t.isStringLiteral(value) || t.isNoSubstitutionTemplateLiteral(value)) rec.foreachVar = value.text;
-        else this.visit(value);
-      } else {
-        rec.foreachRange = src.range(prop);
+        const v = unwrap(prop.initializer);
+        range = src.range(v);
+        if (t.isStringLiteral(v) || t.isNoSubstitutionTemplateLiteral(v)) value = v.text;
+        else this.visit(v);
+      }
+      if (option === 'foreach') {
+        rec.hasForeach = true;
+        rec.foreachRange = range;
+        if (value !== undefined) rec.foreachVar = value;
+      } else if (rec.switch) {
+        rec.switch.conditionRange = range;
+        if (value !== undefined) rec.switch.condition = value;
       }
     }
   }
@@ -267,4 +331,17 @@ class BodyReader {
     }
     this.merge = merge;
   }
+}
+
+/** A case key JavaScript fixes without running anything: `small`, `'big one'`, `1`. Computed keys are not. */
+function caseKey(name: ts.PropertyName): string | undefined {
+  const t = typescript();
+  if (t.isIdentifier(name) || t.isStringLiteral(name) || t.isNoSubstitutionTemplateLiteral(name)) return name.text;
+  if (t.isNumericLiteral(name)) return String(Number(name.text));
+  if (t.isComputedPropertyName(name)) {
+    const e = unwrap(name.expression);
+    if (t.isStringLiteral(e) || t.isNoSubstitutionTemplateLiteral(e)) return e.text;
+    if (t.isNumericLiteral(e)) return String(Number(e.text));
+  }
+  return undefined;
 }

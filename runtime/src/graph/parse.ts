@@ -226,6 +226,7 @@ function readStep(node: ts.MethodDeclaration, name: string, ctx: BodyContext): S
   const src = ctx.src;
   const facts = readBody(node.body, ctx);
   const last = facts.nextCalls[facts.nextCalls.length - 1];
+  const conditional = facts.nextCalls.length > 1 && facts.nextCalls.every((c) => endsMethod(c.node, node.body!));
   const step: StepNode = {
     name,
     kind: 'linear',
@@ -234,6 +235,8 @@ function readStep(node: ts.MethodDeclaration, name: string, ctx: BodyContext): S
     predecessors: [],
     foreachVar: last?.hasForeach ? last.foreachVar : undefined,
     foreachRange: last?.hasForeach ? last.foreachRange : undefined,
+    switch: last?.switch,
+    conditionalNext: conditional || undefined,
     isAsync: node.modifiers?.some((m) => m.kind === t.SyntaxKind.AsyncKeyword) ?? false,
     takesInputs: node.parameters.length > 0,
     range: src.range(node),
@@ -242,7 +245,7 @@ function readStep(node: ts.MethodDeclaration, name: string, ctx: BodyContext): S
     nextRange: last ? src.range(last.node) : undefined,
     successorRanges: last?.successorRanges ?? [],
     nextCallCount: facts.nextCalls.length,
-    nextNotLast: !!last && !isLastStatement(node.body, last.node),
+    nextNotLast: !!last && !conditional && !isLastStatement(node.body, last.node),
     invalidNextArgs: facts.nextCalls.flatMap((c) => c.invalidArgs),
     assigns: facts.assigns,
     reads: facts.reads,
@@ -258,6 +261,7 @@ function kindOf(step: StepNode, foreach: boolean): StepKind {
   if (step.name === 'end') return 'end';
   if (step.takesInputs) return 'join';
   if (foreach) return 'foreach';
+  if (step.switch) return 'switch';
   return step.successors.length > 1 ? 'split' : 'linear';
 }
 
@@ -272,6 +276,40 @@ function isLastStatement(body: ts.Block | undefined, call: ts.CallExpression): b
   let e = unwrap(expr);
   if (t.isAwaitExpression(e) || t.isVoidExpression(e)) e = unwrap(e.expression);
   return e === call;
+}
+
+/**
+ * The `next` call ends the method on its own path: each statement from it up to the method body
+ * is followed by nothing (or by a bare `return;` / `break;`), or the call is returned. Such calls
+ * in an `if … else` are alternatives, not repeated calls.
+ */
+function endsMethod(call: ts.CallExpression, body: ts.Block): boolean {
+  const t = typescript();
+  let stmt: ts.Node = call.parent;
+  while (t.isParenthesizedExpression(stmt) || t.isAwaitExpression(stmt) || t.isVoidExpression(stmt)) stmt = stmt.parent;
+  const returned = t.isReturnStatement(stmt);
+  if (!returned && !t.isExpressionStatement(stmt)) return false;
+  let s = stmt as ts.Statement;
+  for (;;) {
+    const p: ts.Node = s.parent;
+    const statements = t.isBlock(p) || t.isCaseClause(p) || t.isDefaultClause(p) ? p.statements : undefined;
+    if (statements && !returned && !onlyExitsAfter(statements, s, !t.isBlock(p))) return false;
+    if (p === body) return true;
+    if (t.isBlock(p) || t.isIfStatement(p) || t.isLabeledStatement(p)) s = p as ts.Statement;
+    else if (t.isCaseClause(p) || t.isDefaultClause(p)) s = p.parent.parent;
+    else if (returned && (t.isTryStatement(p) || t.isCatchClause(p) || t.isIterationStatement(p, false)))
+      s = (t.isCatchClause(p) ? p.parent : p) as ts.Statement;
+    else return false;
+  }
+}
+
+/** Nothing follows `s` in `statements` but one bare `return;` (or `break;` in a switch case). */
+function onlyExitsAfter(statements: ts.NodeArray<ts.Statement>, s: ts.Statement, inCase: boolean): boolean {
+  const t = typescript();
+  const rest = statements.slice(statements.indexOf(s) + 1);
+  if (rest.length === 0) return true;
+  if (rest.length > 1) return false;
+  return (t.isReturnStatement(rest[0]) && !rest[0].expression) || (inCase && t.isBreakStatement(rest[0]) && !rest[0].label);
 }
 
 /** Phase 3: predecessors, in source order of the steps that name each step. */

@@ -7,15 +7,18 @@
  * Steps named twice count once (the first); `end`'s own successors and unknown step names are
  * left out, since lint reports them and following them would only repeat the same problem as
  * cycles or orphans.
+ *
+ * A switch runs one of its cases: its paths are alternatives, so where they meet again is a plain
+ * step, not a join, and a case that goes back to an earlier step makes a loop (graph/loops.ts).
  */
+import { findLoops, type Loop, type LoopProblem } from './loops';
 import type { FlowGraph, StepNode } from './types';
 
 /**
- * How a step hands on: to one step, to parallel branches, or to one task per item of a list.
- * A new way to leave a step (a conditional `switch`, loops) is a new value here, and each phase
- * below says what it means for it.
+ * How a step hands on: to one step, to parallel branches, to one task per item of a list, or to
+ * the one case of a switch its condition picks. Each phase below says what each means for it.
  */
-export type Fanout = 'end' | 'linear' | 'split' | 'foreach';
+export type Fanout = 'end' | 'linear' | 'split' | 'foreach' | 'switch';
 
 export interface Transition {
   to: StepNode;
@@ -44,14 +47,36 @@ export interface UnjoinedSplit {
   reachedBy: string[];
 }
 
+/** A join that closes a static split but is reached from only some of its branches. */
+export interface PartialJoin {
+  join: StepNode;
+  split: StepNode;
+  /** The branches (first steps) of the split that never reach the join. */
+  missing: string[];
+}
+
+/** One open split around a step, and the branch of it the step is on (`*`: a foreach item). */
+export interface SplitLevel {
+  split: string;
+  branch: string;
+}
+
 /** How splits and joins nest, like parentheses; and where they do not. */
 export interface SplitNesting {
   /** The open splits (outermost first) around each reachable step; null when unknowable. */
   stacks: Map<string, string[] | null>;
+  /**
+   * The same, with the branch of each split the step is on. Steps reached along paths with equal
+   * levels are alternatives (a switch's cases meeting again); unequal levels are parallel branches.
+   */
+  levels: Map<string, SplitLevel[] | null>;
   crossed: CrossedJoin[];
   unjoined: UnjoinedSplit[];
+  partial: PartialJoin[];
   /** Steps taking `inputs` with no open split before them. */
   joinWithoutSplit: StepNode[];
+  /** Steps without `inputs` (other than `end`) where parallel branches meet: they must be joins. */
+  meetings: Array<{ step: StepNode; branches: StepNode[] }>;
 }
 
 export interface FlowStructure {
@@ -64,6 +89,10 @@ export interface FlowStructure {
   reachable: Set<string>;
   /** Transitions that close a cycle. */
   backEdges: BackEdge[];
+  /** Loops (cycles closed by a switch case), outermost first. */
+  loops: Loop[];
+  /** Cycles that are not well-formed loops, and why. */
+  loopProblems: LoopProblem[];
   /** Reachable steps, each after all its forward predecessors. */
   order: StepNode[];
   /** Reachable predecessors over forward edges (back edges left out), in source order. */
@@ -89,6 +118,7 @@ export function flowStructure(graph: FlowGraph): FlowStructure {
 
 export function fanoutOf(step: StepNode): Fanout {
   if (step.name === 'end') return 'end';
+  if (step.switch) return 'switch';
   if (step.foreachRange !== undefined || step.foreachVar !== undefined) return 'foreach';
   return new Set(step.successors).size > 1 ? 'split' : 'linear';
 }
@@ -114,19 +144,28 @@ export function transitions(step: StepNode, byName: ReadonlyMap<string, StepNode
   return out;
 }
 
-/** `from` and every step after it, by any transition (what a resume from `from` re-runs). */
-export function downstreamOf(graph: FlowGraph, from: string): Set<string> {
-  const { byName } = flowStructure(graph);
+/**
+ * `from` and every step after it, by any transition (what a resume from `from` re-runs); with
+ * `forwardOnly`, without following a loop back (what comes after `from` within one pass).
+ */
+export function downstreamOf(graph: FlowGraph, from: string, forwardOnly = false): Set<string> {
+  const { byName, backEdges } = flowStructure(graph);
+  const back = new Set(backEdges.map((b) => edgeKey(b.from.name, b.to.name)));
   const out = new Set<string>([from]);
   const todo = [from];
   while (todo.length) {
-    for (const n of byName.get(todo.pop()!)?.successors ?? []) {
-      if (out.has(n)) continue;
+    const cur = todo.pop()!;
+    for (const n of byName.get(cur)?.successors ?? []) {
+      if (out.has(n) || (forwardOnly && back.has(edgeKey(cur, n)))) continue;
       out.add(n);
       todo.push(n);
     }
   }
   return out;
+}
+
+export function edgeKey(from: string, to: string): string {
+  return `${from}\u0000${to}`;
 }
 
 function compute(graph: FlowGraph): FlowStructure {
@@ -138,7 +177,9 @@ function compute(graph: FlowGraph): FlowStructure {
   const incoming = forwardIncoming(graph, byName, order, backEdges);
   const joins = new Set([...byName.values()].filter((s) => s.takesInputs).map((s) => s.name));
   const phase = { graph, byName, start, end, reachable, order, incoming };
-  return { ...phase, backEdges, joins, nesting: nesting(phase), readingOrder: readingOrder(phase) };
+  const nest = nesting(phase);
+  const { loops, problems } = findLoops({ ...phase, backEdges, levels: nest.levels });
+  return { ...phase, backEdges, loops, loopProblems: problems, joins, nesting: nest, readingOrder: readingOrder(phase) };
 }
 
 /** Phase 2: depth-first from `start`, then from every step not reached, to find every cycle. */
@@ -176,12 +217,12 @@ function forwardIncoming(
   backEdges: BackEdge[],
 ): Map<string, StepNode[]> {
   const position = new Map(graph.steps.map((s, i) => [s, i]));
-  const isBack = new Set(backEdges.map((b) => `${b.from.name}\u0000${b.to.name}`));
+  const isBack = new Set(backEdges.map((b) => edgeKey(b.from.name, b.to.name)));
   const incoming = new Map<string, StepNode[]>();
   for (const s of order) incoming.set(s.name, []);
   for (const s of order) {
     for (const { to } of transitions(s, byName)) {
-      if (!isBack.has(`${s.name}\u0000${to.name}`)) incoming.get(to.name)?.push(s);
+      if (!isBack.has(edgeKey(s.name, to.name))) incoming.get(to.name)?.push(s);
     }
   }
   for (const list of incoming.values()) list.sort((x, y) => position.get(x)! - position.get(y)!);
@@ -191,44 +232,76 @@ function forwardIncoming(
 type Phase = Pick<FlowStructure, 'graph' | 'byName' | 'start' | 'end' | 'reachable' | 'order' | 'incoming'>;
 
 /**
- * Phase 3: splits and joins nest like parentheses. Each step carries the stack of splits it is
- * inside; a join pops one, and every branch it joins must come from the same split.
+ * Phase 3: splits and joins nest like parentheses. Each step carries the splits it is inside and
+ * the branch of each; a join pops one, and every branch it joins must come from that split.
  */
 function nesting(a: Phase): SplitNesting {
-  const out: SplitNesting = { stacks: new Map(), crossed: [], unjoined: [], joinWithoutSplit: [] };
-  for (const s of a.order) out.stacks.set(s.name, s === a.start ? [] : stackAt(s, a, out));
+  const out: SplitNesting = {
+    stacks: new Map(),
+    levels: new Map(),
+    crossed: [],
+    unjoined: [],
+    partial: [],
+    joinWithoutSplit: [],
+    meetings: [],
+  };
+  for (const s of a.order) {
+    const levels = s === a.start ? [] : levelsAt(s, a, out);
+    out.levels.set(s.name, levels);
+    out.stacks.set(s.name, levels && levels.map((l) => l.split));
+  }
   out.unjoined = unjoinedAtEnd(a, out.stacks);
   return out;
 }
 
+function sameLevels(x: SplitLevel[], y: SplitLevel[]): boolean {
+  return x.length === y.length && x.every((l, i) => l.split === y[i].split && l.branch === y[i].branch);
+}
+
 /** The open splits around `s`, from those of the steps leading to it; records what does not nest. */
-function stackAt(s: StepNode, a: Phase, out: SplitNesting): string[] | null {
+function levelsAt(s: StepNode, a: Phase, out: SplitNesting): SplitLevel[] | null {
   const inc = a.incoming.get(s.name) ?? [];
-  const childStacks = inc.map((p) => {
-    const st = out.stacks.get(p.name);
-    if (!st) return null;
-    return opensSplit(p) ? [...st, p.name] : st;
+  const arriving = inc.map((p) => {
+    const lv = out.levels.get(p.name);
+    if (!lv) return null;
+    const f = fanoutOf(p);
+    return f === 'split' || f === 'foreach' ? [...lv, { split: p.name, branch: f === 'foreach' ? '*' : s.name }] : lv;
   });
-  if (childStacks.length === 0 || childStacks.some((st) => st === null)) return null;
-  const stacks = childStacks as string[][];
-  const actsAsJoin = s.name !== 'end' && (s.takesInputs || inc.length >= 2);
-  if (!actsAsJoin) {
-    // Only `end` can be reached twice here: keep every split still open on any branch.
-    if (stacks.length === 1) return stacks[0];
-    const merged: string[] = [];
-    for (const st of stacks) for (const x of st) if (!merged.includes(x)) merged.push(x);
+  if (arriving.length === 0 || arriving.some((st) => st === null)) return null;
+  const stacks = arriving as SplitLevel[][];
+  // Paths with the same levels are alternatives (the cases of a switch meeting again), not branches.
+  const parallel = stacks.some((st) => !sameLevels(st, stacks[0]));
+  if (parallel && !s.takesInputs && s.name !== 'end') out.meetings.push({ step: s, branches: inc });
+  if (!parallel && !s.takesInputs) return stacks[0];
+  if (!s.takesInputs && s.name === 'end') {
+    // Branches that reach `end` unjoined: keep every split still open on any of them.
+    const merged: SplitLevel[] = [];
+    for (const st of stacks) for (const l of st) if (!merged.some((m) => m.split === l.split)) merged.push(l);
     return merged;
   }
   const tops = stacks.map((st) => st[st.length - 1]);
   if (tops.some((x) => x === undefined)) {
     if (s.takesInputs) out.joinWithoutSplit.push(s);
-    return s.takesInputs && inc.length === 1 ? stacks[0] : null;
+    return s.takesInputs && !parallel ? stacks[0] : null;
   }
-  if (new Set(tops).size > 1) {
-    out.crossed.push({ join: s, branches: inc.map((p, i) => ({ pred: p.name, split: tops[i], depth: stacks[i].length })) });
+  if (new Set(tops.map((t) => t.split)).size > 1) {
+    out.crossed.push({
+      join: s,
+      branches: inc.map((p, i) => ({ pred: p.name, split: tops[i].split, depth: stacks[i].length })),
+    });
     return null;
   }
+  partialJoin(s, tops, a, out);
   return stacks[0].slice(0, -1);
+}
+
+/** A join of a static split must be reached from every branch, or its task would wait forever. */
+function partialJoin(join: StepNode, tops: SplitLevel[], a: Phase, out: SplitNesting): void {
+  const split = a.byName.get(tops[0].split);
+  if (!split || fanoutOf(split) !== 'split') return;
+  const reached = new Set(tops.map((t) => t.branch));
+  const missing = [...new Set(split.successors)].filter((b) => a.byName.has(b) && !reached.has(b));
+  if (missing.length) out.partial.push({ join, split, missing });
 }
 
 /** Splits still open when `end` is reached, with the branches that get there unjoined. */

@@ -14,24 +14,66 @@ export interface Range {
   end: Position;
 }
 
-export type StepKind = 'start' | 'linear' | 'split' | 'foreach' | 'join' | 'end';
+export type StepKind = 'start' | 'linear' | 'split' | 'foreach' | 'switch' | 'join' | 'end';
 
 export interface ArtifactRef {
   name: string;
   range: Range;
 }
 
+/** One case of a switch: `{ key: this.step }`. */
+export interface SwitchCase {
+  /** The case's key, as JavaScript reads it (`{ 1: this.a }` has the key `'1'`). */
+  key: string;
+  keyRange: Range;
+  /** The step the case goes to, when the value is written `this.<name>`. */
+  step?: string;
+  /** The value as written, and where. */
+  valueText: string;
+  valueRange: Range;
+}
+
+/**
+ * `this.next({ small: this.quick, large: this.thorough }, { condition: 'sizeClass' })`: the
+ * value of the artifact `condition` picks the one case that runs next.
+ */
+export interface SwitchNode {
+  /** The condition artifact, when given as a string literal. */
+  condition?: string;
+  /** Range of the `condition` option's value (or of the property, when it has none); absent when there is no `condition`. */
+  conditionRange?: Range;
+  /** Readable cases, in source order. */
+  cases: SwitchCase[];
+  /** The cases object, or the expression standing where it should be. */
+  casesRange: Range;
+  /** The cases are not an object literal (a variable, a call): the runner could not read them. */
+  casesNotLiteral?: boolean;
+  /** Entries of the cases object that cannot be read without running the file (computed keys, spreads, methods). */
+  dynamicCases: Array<{ text: string; range: Range }>;
+  /** The options object (`{ condition: … }`), when there is one. */
+  optionsRange?: Range;
+  /** The options object also has `foreach`. */
+  withForeach?: boolean;
+}
+
 export interface StepNode {
   name: string;
-  /** start | end by name; join if it takes `inputs`; else foreach / split / linear by its `next`. */
+  /** start | end by name; join if it takes `inputs`; else foreach / switch / split / linear by its `next`. */
   kind: StepKind;
-  /** Step names from the (last) `this.next(...)` call, in argument order. */
+  /** Step names from the (last) `this.next(...)` call, in argument order (a switch: its cases' steps, in case order). */
   successors: string[];
   /** Steps whose `next` names this one, in source order. Filled after all steps are read. */
   predecessors: string[];
   /** The list artifact of `this.next(this.x, { foreach: 'items' })`. */
   foreachVar?: string;
   foreachRange?: Range;
+  /** The `next` call is a switch (a cases object). */
+  switch?: SwitchNode;
+  /**
+   * More than one `this.next` call, each ending its own path through the method (`if … else`):
+   * a choice made at run time that the graph cannot see. A switch says it statically.
+   */
+  conditionalNext?: boolean;
   doc?: string;
   isAsync: boolean;
   /** The method declares a parameter (the join's `inputs`). */
@@ -42,7 +84,7 @@ export interface StepNode {
   nameRange: Range;
   /** Range of the `this.next(...)` call expression, when present. */
   nextRange?: Range;
-  /** One range per argument of `next` naming a step (`this.a`), parallel to `successors`. */
+  /** One range per argument of `next` naming a step (`this.a`; a switch: per case value), parallel to `successors`. */
   successorRanges: Range[];
   /** How many `this.next` calls the method contains (more than one is a lint error). */
   nextCallCount: number;
