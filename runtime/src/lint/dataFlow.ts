@@ -31,45 +31,67 @@ function compute(a: FlowStructure): DataFlow {
   for (const p of a.graph.parameters) base.add(p.field);
   for (const f of a.graph.fields) if (f.initialized) base.add(f.name);
   const d: DataFlow = { base, defIn: new Map(), defOut: new Map(), maybeIn: new Map(), maybeOut: new Map(), carried: new Map() };
-  for (const s of a.order) {
-    const inc = a.incoming.get(s.name) ?? [];
-    let defIn: Set<string>;
-    let maybeIn: Set<string>;
-    let carried = new Set<string>();
-    if (s === a.start || inc.length === 0) {
-      defIn = new Set(base);
-      maybeIn = new Set(base);
-    } else if (s.takesInputs) {
-      // A join starts afresh: only what it merges or assigns leaves it.
-      defIn = new Set(base);
-      maybeIn = new Set(base);
-      if (s.merge) {
-        const all = new Set<string>();
-        for (const p of inc) for (const x of d.defOut.get(p.name) ?? []) all.add(x);
-        carried = mergeFilter(all, s.merge);
-      }
-    } else {
-      defIn = new Set(d.defOut.get(inc[0].name) ?? []);
-      maybeIn = new Set<string>();
-      for (const p of inc) {
-        const out = d.defOut.get(p.name) ?? new Set<string>();
-        for (const x of defIn) if (!out.has(x)) defIn.delete(x);
-        for (const x of d.maybeOut.get(p.name) ?? []) maybeIn.add(x);
-      }
-    }
-    d.defIn.set(s.name, defIn);
-    d.maybeIn.set(s.name, maybeIn);
-    d.carried.set(s.name, carried);
-    const defOut = new Set([...defIn, ...carried]);
-    const maybeOut = new Set([...maybeIn, ...carried]);
-    for (const x of s.assigns) {
-      defOut.add(x.name);
-      maybeOut.add(x.name);
-    }
-    d.defOut.set(s.name, defOut);
-    d.maybeOut.set(s.name, maybeOut);
+  // A loop's head is also entered from its latches: what a pass leaves, the next pass starts
+  // with. Sets only shrink (defined) or grow (maybe) from one round to the next, so this settles
+  // (without loops, in the first round).
+  const loopBack = new Map<string, StepNode[]>();
+  for (const l of a.loops) loopBack.set(l.head.name, l.latches);
+  for (let round = 0; round <= a.order.length; round++) {
+    let changed = false;
+    for (const s of a.order) changed = step(a, d, s, loopBack.get(s.name) ?? []) || changed;
+    if (!changed || a.loops.length === 0) break;
   }
   return d;
+}
+
+/** One step's sets from those of the steps leading to it; true when they changed. */
+function step(a: FlowStructure, d: DataFlow, s: StepNode, latches: StepNode[]): boolean {
+  const forward = a.incoming.get(s.name) ?? [];
+  const inc = [...forward, ...latches.filter((l) => d.defOut.has(l.name))];
+  let defIn: Set<string>;
+  let maybeIn: Set<string>;
+  let carried = new Set<string>();
+  if (s === a.start || forward.length === 0) {
+    defIn = new Set(d.base);
+    maybeIn = new Set(d.base);
+  } else if (s.takesInputs) {
+    // A join starts afresh: only what it merges or assigns leaves it.
+    defIn = new Set(d.base);
+    maybeIn = new Set(d.base);
+    if (s.merge) {
+      const all = new Set<string>();
+      for (const p of inc) for (const x of d.defOut.get(p.name) ?? []) all.add(x);
+      carried = mergeFilter(all, s.merge);
+    }
+  } else {
+    defIn = new Set(d.defOut.get(inc[0].name) ?? []);
+    maybeIn = new Set<string>();
+    for (const p of inc) {
+      const out = d.defOut.get(p.name) ?? new Set<string>();
+      for (const x of defIn) if (!out.has(x)) defIn.delete(x);
+      for (const x of d.maybeOut.get(p.name) ?? []) maybeIn.add(x);
+    }
+  }
+  const before = d.defIn.get(s.name);
+  const maybeBefore = d.maybeIn.get(s.name);
+  const carriedBefore = d.carried.get(s.name);
+  const changed = !before || !sameSet(before, defIn) || !maybeBefore || !sameSet(maybeBefore, maybeIn) || !sameSet(carriedBefore!, carried);
+  d.defIn.set(s.name, defIn);
+  d.maybeIn.set(s.name, maybeIn);
+  d.carried.set(s.name, carried);
+  const defOut = new Set([...defIn, ...carried]);
+  const maybeOut = new Set([...maybeIn, ...carried]);
+  for (const x of s.assigns) {
+    defOut.add(x.name);
+    maybeOut.add(x.name);
+  }
+  d.defOut.set(s.name, defOut);
+  d.maybeOut.set(s.name, maybeOut);
+  return changed;
+}
+
+function sameSet(x: Set<string>, y: Set<string>): boolean {
+  return x.size === y.size && [...x].every((v) => y.has(v));
 }
 
 /** mergeArtifacts carries every artifact, less `exclude`, or only those in `include`. */

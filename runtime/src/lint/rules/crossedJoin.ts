@@ -1,4 +1,4 @@
-import { code } from '../text';
+import { code, list } from '../text';
 import { defineRule } from '../rule';
 
 export const crossedJoin = defineRule(
@@ -6,9 +6,19 @@ export const crossedJoin = defineRule(
     code: 'SW010',
     name: 'crossed-join',
     severity: 'error',
-    description: 'A join joins the branches of one split only (splits and joins nest like parentheses).',
+    description: 'A join joins every branch of one split, and only of that split (splits and joins nest like parentheses).',
   },
   ({ structure, report }) => {
+    for (const { join, split, missing } of structure.nesting.partial) {
+      report(
+        join.nameRange,
+        `${code(join.name)} joins the split in ${code(split.name)}, but ${list(missing)} never ${missing.length === 1 ? 'reaches' : 'reach'} it, so its task would wait for ${missing.length === 1 ? 'that branch' : 'those branches'} forever. Send every branch of ${code(split.name)} to ${code(join.name)} (the cases of a switch inside a branch each count for their branch).`,
+        {
+          data: { join: join.name, split: split.name, missing },
+          related: [{ message: `the split in ${code(split.name)}`, range: split.nextRange ?? split.nameRange }],
+        },
+      );
+    }
     for (const { join, branches } of structure.nesting.crossed) {
       const parts = branches.map((b) => `${code(b.pred)} from the split in ${code(b.split)}`).join(', ');
       const splits = [...new Set(branches.map((b) => b.split))];

@@ -12,7 +12,7 @@ export const foreachUnknownList = defineRule(
   ({ graph, structure, dataFlow: data, report }) => {
     const assignedAnywhere = new Set(graph.steps.flatMap((s) => s.assigns.map((a) => a.name)));
     for (const s of graph.steps) {
-      if (!s.foreachRange || s.name === 'end') continue;
+      if (!s.foreachRange || s.name === 'end' || s.switch) continue;
       if (s.foreachVar === undefined) {
         report(
           s.foreachRange,

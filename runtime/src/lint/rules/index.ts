@@ -23,6 +23,11 @@ import { invalidNextArgument } from './invalidNextArgument';
 import { stepNameStyle } from './stepNameStyle';
 import { parameterAssigned } from './parameterAssigned';
 import { mergeIncludeExclude } from './mergeIncludeExclude';
+import { switchWithoutCondition } from './switchWithoutCondition';
+import { switchConditionUnassigned } from './switchConditionUnassigned';
+import { invalidSwitchCase } from './invalidSwitchCase';
+import { joinAfterSwitch } from './joinAfterSwitch';
+import { loopConditionUnchanged } from './loopConditionUnchanged';
 
 export const rules: LintRule[] = [
   syntaxError,
@@ -48,4 +53,9 @@ export const rules: LintRule[] = [
   stepNameStyle,
   parameterAssigned,
   mergeIncludeExclude,
+  switchWithoutCondition,
+  switchConditionUnassigned,
+  invalidSwitchCase,
+  joinAfterSwitch,
+  loopConditionUnchanged,
 ];

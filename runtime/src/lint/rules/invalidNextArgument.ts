@@ -14,12 +14,15 @@ export const invalidNextArgument = defineRule(
       for (const bad of s.invalidNextArgs) {
         report(
           bad.range,
-          `this.next(...) takes steps written as \`this.stepName\`; ${code(bad.text)} is not one. Pass the step method itself, e.g. \`this.next(this.end)\`.`,
+          s.switch
+            ? `A switch takes one cases object and its options, \`this.next({ a: this.a, b: this.b }, { condition: 'name' })\`; ${code(bad.text)} does not belong there. Remove it, or make it a case.`
+            : `this.next(...) takes steps written as \`this.stepName\`; ${code(bad.text)} is not one. Pass the step method itself, e.g. \`this.next(this.end)\`.`,
           {
             data: { step: s.name },
           },
         );
       }
+      if (s.switch) continue; // a switch's cases: invalid-switch-case (two keys may name one step)
       if (s.successors.length === 0 && s.invalidNextArgs.length === 0) {
         report(s.nextRange, `this.next() in ${code(s.name)} names no step: pass the step(s) that run next, e.g. \`this.next(this.end)\`.`, {
           data: { step: s.name },

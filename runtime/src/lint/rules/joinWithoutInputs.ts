@@ -10,10 +10,9 @@ export const joinWithoutInputs = defineRule(
   },
   ({ flowName, structure, report }) => {
     const unjoinedAtEnd = structure.nesting.unjoined.length > 0;
-    for (const s of structure.order) {
-      const inc = structure.incoming.get(s.name) ?? [];
-      if (s.takesInputs || inc.length < 2) continue;
-      const preds = inc.map((p) => p.name);
+    // Where parallel branches meet; the cases of a switch meeting again are not branches.
+    for (const { step: s, branches } of structure.nesting.meetings) {
+      const preds = branches.map((p) => p.name);
       if (s.name === 'end') {
         if (unjoinedAtEnd) continue; // reported at the split that is not joined
         report(
