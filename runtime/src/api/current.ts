@@ -11,6 +11,8 @@ export interface CurrentInfo {
   parameterNames: string[];
   tags: string[];
   username: string;
+  /** The pass of each loop around the step (1 = the first), outermost first; empty outside loops. */
+  passes: number[];
 }
 
 let info: CurrentInfo | undefined;
@@ -60,5 +62,17 @@ export const current = {
   },
   get username(): string {
     return field('username');
+  },
+  /**
+   * Which pass of the innermost loop around this step the task is (1 on the first pass, 2 when a
+   * switch went back once, …); undefined for a step in no loop.
+   */
+  get pass(): number | undefined {
+    const passes = field('passes');
+    return passes[passes.length - 1];
+  },
+  /** The pass of every loop around this step, outermost first (empty outside loops). */
+  get passes(): number[] {
+    return [...field('passes')];
   },
 };

@@ -11,6 +11,21 @@ export interface ForeachOptions {
   foreach: string;
 }
 
+/** The options of a switch: the artifact whose value (`String(value)`) picks the case. */
+export interface SwitchOptions<F> {
+  condition: Exclude<keyof F & string, keyof FlowSpec>;
+}
+
+/** A switch's cases: case key → the step that runs when the condition's value is that key. */
+export type SwitchCases = { readonly [key: string]: StepMethod };
+
+/** What a switch chose, for the task's record. */
+export interface SwitchChoice {
+  condition: string;
+  /** `String()` of the condition's value: the case that ran. */
+  case: string;
+}
+
 export interface MergeOptions {
   include?: readonly string[];
   exclude?: readonly string[];
@@ -18,7 +33,7 @@ export interface MergeOptions {
 
 /** @internal What the task process provides to the flow object while one step runs. */
 export interface StepHost {
-  next(targets: string[], foreach: string | undefined): void;
+  next(targets: string[], foreach: string | undefined, choice?: SwitchChoice): void;
   mergeArtifacts(flow: FlowSpec, inputs: ReadonlyArray<FlowSpec>, options: MergeOptions): void;
   readonly input: unknown;
   readonly index: number | undefined;
@@ -55,12 +70,20 @@ function hostOf(flow: FlowSpec, what: string): StepHost {
 export abstract class FlowSpec {
   /**
    * Names the step(s) that run next: `this.next(this.a)`, `this.next(this.a, this.b)` (a
-   * static split), or `this.next(this.each, { foreach: 'items' })` (one task per item).
+   * static split), `this.next(this.each, { foreach: 'items' })` (one task per item), or
+   * `this.next({ small: this.quick, large: this.thorough }, { condition: 'sizeClass' })` (a
+   * switch: the one case whose key is `String(this.sizeClass)` runs next).
    */
   next(target: StepMethod, options: ForeachOptions): void;
+  next(cases: SwitchCases, options: SwitchOptions<this>): void;
   next(...targets: StepMethod[]): void;
   next(...args: unknown[]): void {
     const host = hostOf(this, 'next()');
+    if (args[0] !== null && typeof args[0] === 'object') {
+      const choice = chooseCase(this, args[0] as SwitchCases, args[1] as { condition?: unknown } | undefined, args.length);
+      host.next([choice.step], undefined, choice.choice);
+      return;
+    }
     let foreach: string | undefined;
     const last = args[args.length - 1];
     if (last !== null && typeof last === 'object' && !Array.isArray(last)) {
@@ -103,6 +126,38 @@ export abstract class FlowSpec {
   mergeArtifacts(inputs: ReadonlyArray<FlowSpec>, options: MergeOptions = {}): void {
     hostOf(this, 'mergeArtifacts()').mergeArtifacts(this, inputs, options);
   }
+}
+
+/** The case a switch takes, by the value of its condition artifact; throws naming the value and the cases. */
+function chooseCase(
+  flow: FlowSpec,
+  cases: SwitchCases,
+  options: { condition?: unknown; foreach?: unknown } | undefined,
+  argCount: number,
+): { step: string; choice: SwitchChoice } {
+  const keys = Object.keys(cases);
+  const shown = keys.map((k) => `'${k}'`).join(', ');
+  if (argCount !== 2 || options === null || typeof options !== 'object' || typeof options.condition !== 'string') {
+    throw new Error(
+      `this.next(cases, { condition: 'name' }): a switch takes its cases (${shown}) and an options object naming the condition artifact as a string.`,
+    );
+  }
+  if (options.foreach !== undefined) throw new Error('this.next(cases, { condition }) cannot also be a foreach.');
+  const condition = options.condition;
+  const value = (flow as unknown as Record<string, unknown>)[condition];
+  if (value === undefined) {
+    throw new Error(
+      `the switch's condition artifact '${condition}' is not set; assign this.${condition} (one of ${shown}) before this.next(...).`,
+    );
+  }
+  const key = String(value);
+  if (!Object.prototype.hasOwnProperty.call(cases, key)) {
+    const seen = typeof value === 'string' ? `'${key}'` : `${key} (String() of a ${typeof value})`;
+    throw new Error(`the switch's condition '${condition}' is ${seen}, which matches no case; the cases are ${shown}.`);
+  }
+  const step = stepNameOf(cases[key]);
+  if (!step) throw new Error(`this.next(cases): the case '${key}' is not a @step method of this flow. Write it as ${key}: this.stepName.`);
+  return { step, choice: { condition, case: key } };
 }
 
 /** TC39 (standard) decorator form. */

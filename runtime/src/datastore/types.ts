@@ -83,6 +83,8 @@ export interface TransitionRecord {
   foreach?: string;
   /** Length of the foreach list. */
   foreachCount?: number;
+  /** A switch: its condition artifact and the case it took (`next` holds that case's step). */
+  switch?: { condition: string; case: string };
 }
 
 export interface TaskStartRecord {
@@ -94,6 +96,11 @@ export interface TaskStartRecord {
   /** Pathspecs of the tasks whose artifacts this one starts from. */
   parents: string[];
   stack: SplitFrame[];
+  /**
+   * Which pass of each loop around the step this task belongs to (1 = the first), outermost
+   * loop first; absent outside loops. With `stack`, it names the task's place in the graph.
+   */
+  passes?: number[];
   startedAt: string;
   pid?: number;
 }

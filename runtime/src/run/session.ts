@@ -114,6 +114,7 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
       step,
       parents: origin.parents,
       stack: origin.stack,
+      passes: origin.passes,
       isJoin: flowStructure(graph).joins.has(step),
       stackRunId: runId,
     };

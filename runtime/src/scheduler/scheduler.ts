@@ -13,6 +13,7 @@ import { IO_PARALLELISM, type ClonePlan } from './clone';
 import type { RunEvent, RunListener } from './events';
 import type { LaunchedTask, TaskLauncher } from './launcher';
 import { onLines } from './lines';
+import { LoopPasses } from './passes';
 
 export interface SchedulerOptions {
   store: Datastore;
@@ -32,13 +33,15 @@ export interface SchedulerOptions {
   /** Where task processes run (default: this process's working directory). */
   cwd?: string;
   /** Spin: run just this one task (with another run's parents) and nothing after it. */
-  single?: { step: string; parents: string[]; stack: SplitFrame[]; isJoin: boolean; stackRunId: string };
+  single?: { step: string; parents: string[]; stack: SplitFrame[]; passes?: number[]; isJoin: boolean; stackRunId: string };
 }
 
 interface Request {
   step: string;
   parents: string[];
   stack: SplitFrame[];
+  /** The pass of each loop around the step (scheduler/passes.ts). */
+  passes: number[];
   isJoin: boolean;
   parentsAllCloned: boolean;
 }
@@ -65,8 +68,11 @@ export class Scheduler {
   private clonedPathspecs = new Set<string>();
   private progress = new Map<string, { done: number; total: number }>();
   private wake: (() => void) | undefined;
+  private readonly passes: LoopPasses;
 
-  constructor(private readonly o: SchedulerOptions) {}
+  constructor(private readonly o: SchedulerOptions) {
+    this.passes = new LoopPasses(flowStructure(o.graph));
+  }
 
   on(listener: RunListener): () => void {
     this.listeners.push(listener);
@@ -110,7 +116,9 @@ export class Scheduler {
     this.emit({ type: 'runStarted', run });
     const single = this.o.single;
     this.queue.push(
-      single ? { ...single, parentsAllCloned: false } : { step: 'start', parents: [], stack: [], isJoin: false, parentsAllCloned: true },
+      single
+        ? { ...single, passes: single.passes ?? [], parentsAllCloned: false }
+        : { step: 'start', parents: [], stack: [], passes: [], isJoin: false, parentsAllCloned: true },
     );
     while (!this.killed) {
       while (!this.stopping() && this.queue.length) {
@@ -119,7 +127,7 @@ export class Scheduler {
         const clones: Array<[Request, TaskRecord]> = [];
         while (this.queue.length && clones.length < IO_PARALLELISM) {
           const head = this.queue[0];
-          const origin = this.o.clone?.find(head.step, head.stack, head.parentsAllCloned);
+          const origin = this.o.clone?.find(head.step, head.stack, head.passes, head.parentsAllCloned);
           if (!origin) break;
           clones.push([this.queue.shift()!, origin]);
         }
@@ -160,6 +168,7 @@ export class Scheduler {
       pathspec: `${run.flow}/${run.runId}/${req.step}/${taskId}`,
       parents: req.parents,
       stack: req.stack,
+      ...(req.passes.length ? { passes: req.passes } : {}),
       startedAt: new Date().toISOString(),
     };
   }
@@ -203,6 +212,7 @@ export class Scheduler {
       flowFile: this.o.flowFile,
       parents: req.parents,
       stack: req.stack,
+      ...(req.passes.length ? { passes: req.passes } : {}),
       isJoin: req.isJoin,
       inspector: this.o.inspector,
       ...(this.o.single ? { stackRunId: this.o.single.stackRunId } : {}),
@@ -333,6 +343,7 @@ export class Scheduler {
     if (frames.length && frames[frames.length - 1].kind === 'foreach') this.countProgress(rec.step, undefined);
     if (!t || rec.step === 'end') return;
     const allCloned = cloned;
+    const passes = (to: string) => this.passes.after(rec.step, rec.passes ?? [], to);
     if (t.foreach !== undefined) {
       const count = t.foreachCount ?? 0;
       if (count > this.o.maxNumSplits) {
@@ -353,6 +364,7 @@ export class Scheduler {
           step: t.next[0],
           parents: [rec.pathspec],
           stack: [...frames, { kind: 'foreach', step: rec.step, taskId: rec.taskId, index: i, count }],
+          passes: passes(t.next[0]),
           isJoin: false,
           parentsAllCloned: allCloned,
         });
@@ -365,6 +377,7 @@ export class Scheduler {
           step,
           parents: [rec.pathspec],
           stack: [...frames, { kind: 'split', step: rec.step, taskId: rec.taskId, index: i, count: t.next.length }],
+          passes: passes(step),
           isJoin: this.isJoinStep(step),
           parentsAllCloned: allCloned,
         });
@@ -382,7 +395,14 @@ export class Scheduler {
       if (wait.arrivals.size === wait.count) {
         this.joins.delete(key);
         const parents = [...wait.arrivals.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => p);
-        this.queue.push({ step: nextStep, parents, stack: frames.slice(0, -1), isJoin: true, parentsAllCloned: wait.allCloned });
+        this.queue.push({
+          step: nextStep,
+          parents,
+          stack: frames.slice(0, -1),
+          passes: passes(nextStep),
+          isJoin: true,
+          parentsAllCloned: wait.allCloned,
+        });
       }
       return;
     }
@@ -390,6 +410,7 @@ export class Scheduler {
       step: nextStep,
       parents: [rec.pathspec],
       stack: frames,
+      passes: passes(nextStep),
       isJoin: this.isJoinStep(nextStep),
       parentsAllCloned: allCloned,
     });

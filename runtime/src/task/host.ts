@@ -1,5 +1,5 @@
 /** The StepHost a running step talks to: records `next`, performs `mergeArtifacts`, serves `input`. */
-import type { FlowSpec, MergeOptions, StepHost } from '../api/flowspec';
+import type { FlowSpec, MergeOptions, StepHost, SwitchChoice } from '../api/flowspec';
 import type { TransitionRecord } from '../datastore/types';
 import { defineLazy, type ArtifactLoader, type Inherited, type Tracked } from './artifacts';
 
@@ -28,8 +28,8 @@ export class TaskHost implements StepHost {
     return this.inputValue.value;
   }
 
-  next(targets: string[], foreach: string | undefined): void {
-    this.transitions.push({ next: targets, ...(foreach !== undefined ? { foreach } : {}) });
+  next(targets: string[], foreach: string | undefined, choice?: SwitchChoice): void {
+    this.transitions.push({ next: targets, ...(foreach !== undefined ? { foreach } : {}), ...(choice ? { switch: choice } : {}) });
   }
 
   mergeArtifacts(flow: FlowSpec, inputs: ReadonlyArray<FlowSpec>, options: MergeOptions): void {

@@ -36,6 +36,7 @@ async function runTask(spec: TaskSpec): Promise<number> {
     parameterNames: ctx.run.parameters.map((p) => p.name),
     tags: ctx.run.tags,
     username: ctx.run.user || username(),
+    passes: spec.passes ?? [],
   });
   const flow = await instantiateFlow(ctx);
   const bound = bindArtifacts(ctx, flow);

@@ -144,6 +144,7 @@ export function taskRecord(
     pathspec: ctx.pathspec,
     parents: spec.parents,
     stack: spec.stack,
+    ...(spec.passes?.length ? { passes: spec.passes } : {}),
     startedAt: new Date(times.started).toISOString(),
     pid: process.pid,
     status,

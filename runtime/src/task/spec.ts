@@ -20,6 +20,8 @@ export interface TaskSpec {
   /** Pathspecs (Flow/run/step/task) of the tasks this one starts from; several for a join. */
   parents: string[];
   stack: SplitFrame[];
+  /** The pass of each loop around the step (1 = the first), outermost first; absent outside loops. */
+  passes?: number[];
   /** The run holding the tasks that `stack` names (a spin runs in its own run). Default: runId. */
   stackRunId?: string;
   /** The step takes `inputs` (a join). */
