@@ -2,7 +2,8 @@
  * Quick fixes, offered only where the fix is clear: add the missing `end` step, give a join
  * its `inputs` parameter (importing `Inputs` when needed), rename a mistyped step or artifact
  * name to the one the linter suggests, decorate a method that `next` names but that lacks
- * `@step`, and rename a badly styled step everywhere it is named.
+ * `@step`, rename a badly styled step everywhere it is named, and give a switch the
+ * `condition` it lacks (the artifact the step most likely chooses by).
  */
 import { CodeActionKind, type CodeAction, type TextEdit } from 'vscode-languageserver/node';
 import type { FlowGraph, Range } from '../../runtime/src/graph/types';
@@ -18,6 +19,7 @@ export const fixableRules = {
   missingEnd: 'missing-end',
   joinWithoutInputs: 'join-without-inputs',
   stepNameStyle: 'step-name-style',
+  switchWithoutCondition: 'switch-without-condition',
 } as const;
 
 export function codeActions(analysis: Analysis, range: Range): CodeAction[] {
@@ -50,10 +52,23 @@ function fixFor(analysis: Analysis, graph: FlowGraph, d: FlowDiagnostic): Fix | 
   if (d.rule === fixableRules.stepNameStyle && typeof d.data?.step === 'string' && typeof d.data.preferredName === 'string') {
     return renameStep(analysis, graph, d.data.step, d.data.preferredName);
   }
+  if (d.rule === fixableRules.switchWithoutCondition) return addCondition(d);
   if (d.data?.addDecorator === true && typeof d.data.target === 'string') return addStepDecorator(analysis, d.data.target);
   const suggestion = d.data?.suggestion;
   if (typeof suggestion === 'string') return renameTo(analysis, d, suggestion);
   return undefined;
+}
+
+/** Inserts `{ condition: 'x' }` (or the property into the existing options) with the linter's first candidate. */
+function addCondition(d: FlowDiagnostic): Fix | undefined {
+  const insert = d.data?.insert as { at: Range['start']; prefix: string; suffix: string } | undefined;
+  const candidates = d.data?.candidates;
+  if (!insert || !Array.isArray(candidates)) return undefined;
+  const name = typeof candidates[0] === 'string' ? candidates[0] : 'choice';
+  return {
+    title: `Add \`condition: '${name}'\` to the switch`,
+    edits: [{ range: { start: insert.at, end: insert.at }, newText: `${insert.prefix}'${name}'${insert.suffix}` }],
+  };
 }
 
 function lineIndent(text: string, line: number): string {

@@ -199,6 +199,53 @@ const CASES: Record<string, Case> = {
       assert.deepEqual(d.data, { step: 'join', include: ['x'], exclude: ['y'] });
     },
   },
+  SW030: {
+    bad: flow(
+      `  declare size: string;\n  @step start() { this.size = 'small'; this.next({ small: this.a, large: this.end }); }\n  @step a() { this.next(this.end); }\n  @step end() {}`,
+    ),
+    lines: [4],
+    good: flow(
+      `  declare size: string;\n  @step start() { this.size = 'small'; this.next({ small: this.a, large: this.end }, { condition: 'size' }); }\n  @step a() { this.next(this.end); }\n  @step end() {}`,
+    ),
+    also: (d) => assert.deepEqual(d.data?.candidates, ['size']),
+  },
+  SW031: {
+    bad: flow(
+      `  declare size: string;\n  @step start() { this.next({ small: this.a, large: this.end }, { condition: 'size' }); }\n  @step a() { this.size = 'x'; this.next(this.end); }\n  @step end() {}`,
+    ),
+    lines: [4],
+    good: flow(
+      `  declare size: string;\n  @step start() { this.size = 'small'; this.next({ small: this.a, large: this.end }, { condition: 'size' }); }\n  @step a() { this.next(this.end); }\n  @step end() {}`,
+    ),
+    also: (d) => assert.match(d.message, /`size`, which `start` never assigns/),
+  },
+  SW032: {
+    bad: flow(
+      `  declare size: string;\n  @step start() { this.size = 'small'; this.next({ small: this.a, large: 'end', small: this.end }, { condition: 'size' }); }\n  @step a() { this.next(this.end); }\n  @step end() {}`,
+    ),
+    lines: [4, 4],
+    good: flow(
+      `  declare size: string;\n  @step start() { this.size = 'small'; this.next({ small: this.a, 'very large': this.end }, { condition: 'size' }); }\n  @step a() { this.next(this.end); }\n  @step end() {}`,
+    ),
+  },
+  SW033: {
+    bad: flow(
+      `  declare size: string;\n  @step start() { this.size = 'small'; this.next({ small: this.a, large: this.b }, { condition: 'size' }); }\n  @step a() { this.next(this.join); }\n  @step b() { this.next(this.join); }\n  @step join(inputs: Inputs) { this.next(this.end); }\n  @step end() {}`,
+    ),
+    lines: [7],
+    good: flow(
+      `  declare size: string;\n  @step start() { this.size = 'small'; this.next({ small: this.a, large: this.b }, { condition: 'size' }); }\n  @step a() { this.next(this.meet); }\n  @step b() { this.next(this.meet); }\n  @step meet() { this.next(this.end); }\n  @step end() {}`,
+    ),
+  },
+  SW034: {
+    bad: flow(
+      `  declare status: string;\n  @step start() { this.status = 'again'; this.next(this.work); }\n  @step work() { this.next({ again: this.work, done: this.end }, { condition: 'status' }); }\n  @step end() {}`,
+    ),
+    lines: [5],
+    good: flow(
+      `  declare status: string;\n  declare n: number;\n  @step start() { this.n = 0; this.next(this.work); }\n  @step work() { this.n += 1; this.status = this.n < 3 ? 'again' : 'done'; this.next({ again: this.work, done: this.end }, { condition: 'status' }); }\n  @step end() {}`,
+    ),
+  },
 };
 
 describe('lint: one failing and one passing case per rule', () => {

@@ -175,6 +175,30 @@ describe('language server: quick fixes', function () {
     assert.deepEqual(after.diagnostics, []);
   });
 
+  it("gives a switch without condition the artifact its step assigns, as { condition: '…' }", async () => {
+    const text = [
+      "import { FlowSpec, step } from 'stepwise';",
+      'export default class SwitchFix extends FlowSpec {',
+      '  declare size: string;',
+      "  @step start() { this.size = 'small'; this.next({ small: this.a, large: this.end }); }",
+      '  @step a() { this.next(this.end); }',
+      '  @step end() {}',
+      '}',
+      '',
+    ].join('\n');
+    const { uri, doc, diagnostics } = await openFresh(text);
+    const missing = byCode(diagnostics, 'SW030')[0];
+    assert.ok(missing, 'the missing condition is reported');
+    const actions = await fixesFor(uri, missing);
+    assert.deepEqual(
+      actions.map((a) => a.title),
+      ["Add `condition: 'size'` to the switch"],
+    );
+    const after = await apply(uri, doc, actions[0]);
+    assert.ok(after.text.includes("this.next({ small: this.a, large: this.end }, { condition: 'size' });"), after.text);
+    assert.deepEqual(after.diagnostics.map(messageOf), []);
+  });
+
   it('offers nothing where the fix is not clear', async () => {
     const { uri, diagnostics } = await openFresh(fixtureText('invalid/cycle_and_orphan.ts'));
     assert.ok(diagnostics.length > 0);
