@@ -13,7 +13,7 @@ export interface ForeachOptions {
 
 /** The options of a switch: the artifact whose value (`String(value)`) picks the case. */
 export interface SwitchOptions<F> {
-  condition: Exclude<keyof F & string, keyof FlowSpec>;
+  condition: keyof F & string;
 }
 
 /** A switch's cases: case key → the step that runs when the condition's value is that key. */

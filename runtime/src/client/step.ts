@@ -50,7 +50,10 @@ export class StepClient {
     }
   }
 
-  /** Tasks in id order; `offset`/`limit` page a wide foreach. A damaged task is returned with `damaged` set. */
+  /**
+   * Tasks in id order (the order they started: for a loop, pass order); `offset`/`limit` page a
+   * wide foreach. A damaged task is returned with `damaged` set.
+   */
   async tasks(page: { offset?: number; limit?: number } = {}): Promise<TaskClient[]> {
     const ids = await this.taskIds();
     const slice = ids.slice(page.offset ?? 0, page.limit === undefined ? undefined : (page.offset ?? 0) + page.limit);

@@ -67,6 +67,19 @@ export class TaskClient {
   get parents(): string[] {
     return this.record.parents;
   }
+  /** Which pass of the innermost loop around the step this task is (1 = the first); undefined outside loops. */
+  get pass(): number | undefined {
+    const passes = this.record.passes ?? [];
+    return passes[passes.length - 1];
+  }
+  /** The pass of every loop around the step, outermost first (empty outside loops). */
+  get passes(): number[] {
+    return [...(this.record.passes ?? [])];
+  }
+  /** For a switch step: the case it took (`String()` of its condition's value), and the condition. */
+  get switchCase(): { condition: string; case: string } | undefined {
+    return this.final?.transition?.switch;
+  }
   get pid(): number | undefined {
     return this.record.pid;
   }

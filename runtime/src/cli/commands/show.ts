@@ -9,7 +9,9 @@ import { readOnlyFlowArgument } from '../flowFile';
 const help = `Usage: stepwise show FILE [--json]
 
 Shows a flow without running it: its doc comment, parameters, and every step in flow order
-with its doc comment and the step(s) it goes to (=> a, b for a split; foreach over a list).
+with its doc comment and the step(s) it goes to (=> a, b for a split; foreach over a list;
+=> key: step | key: step by ARTIFACT for a switch, which runs the one case ARTIFACT's value names;
+a case back to an earlier step is a loop, marked "loops back").
 
 Options:
   --json      Print the flow graph (FlowGraph, 0-based ranges) as JSON.
@@ -31,8 +33,12 @@ function describeParameter(p: ParameterNode): string {
   return `--${p.name} (${facts.join(', ')})${p.help ? `  ${p.help}` : ''}`;
 }
 
-function transitions(s: StepNode): string | undefined {
+function transitions(s: StepNode, back: Set<string>): string | undefined {
   if (s.successors.length === 0) return undefined;
+  if (s.switch) {
+    const cases = s.switch.cases.map((c) => `${c.key}: ${c.step ?? c.valueText}${c.step && back.has(c.step) ? ' (loops back)' : ''}`);
+    return `=> ${cases.join(' | ')} by ${s.switch.condition ?? '?'}`;
+  }
   const targets = s.successors.join(', ');
   if (s.foreachRange !== undefined) return `=> ${targets} (foreach over ${s.foreachVar ?? '?'})`;
   return `=> ${targets}`;
@@ -45,10 +51,13 @@ export function renderShow(graph: FlowGraph): string {
     out.push('', 'Parameters');
     for (const p of graph.parameters) out.push(INDENT + describeParameter(p));
   }
-  for (const s of flowStructure(graph).readingOrder) {
-    out.push('', `Step ${s.name}${s.kind === 'join' ? ' (join)' : ''}`);
+  const structure = flowStructure(graph);
+  for (const s of structure.readingOrder) {
+    const kind = s.kind === 'join' ? ' (join)' : s.switch && s.name !== 'end' ? ' (switch)' : '';
+    out.push('', `Step ${s.name}${kind}`);
     if (s.doc) out.push(...indent(s.doc));
-    const t = transitions(s);
+    const back = new Set(structure.backEdges.filter((b) => b.from === s).map((b) => b.to.name));
+    const t = transitions(s, back);
     if (t) out.push(INDENT + t);
   }
   return out.join('\n') + '\n';
