@@ -392,6 +392,9 @@ export class ExplorerModel {
       const input = inputs?.get(idx);
       bits.push(input !== undefined ? `[${idx}] ${input}` : `[${idx}]`);
     }
+    // A loop's passes are its tasks in id order; name each, and the case a switch took.
+    if (t.pass !== undefined) bits.push(`pass ${t.passes.join('.')}`);
+    if (t.switchCase) bits.push(`→ ${t.switchCase.case}`);
     bits.push(t.finished ? (t.clonedFrom ? `cloned from ${t.clonedFrom.split('/')[1]}` : t.status) : t.status);
     if (t.durationMs !== undefined) bits.push(formatDuration(t.durationMs));
     const tip = [
