@@ -110,6 +110,27 @@ describe('DAG preview page (Chromium)', function () {
     assert.equal((await readPicture(p.page)).nodes.filter((n) => n.step === body).length, 1);
   });
 
+  it("draws a switch as a decision node with its cases on its edges, and a loop's way back as a feedback edge", async () => {
+    const graph = graphOf(join(repoRoot, 'test', 'fixtures', 'runtime'), 'switch_loop.ts');
+    const p = await preview();
+    await p.draw(graphMessage(graph));
+    const pic = await readPicture(p.page);
+    assert.equal(pic.nodes.find((n) => n.step === 'refine')?.kind, 'switch');
+    for (let i = 0; i < pic.nodes.length; i++)
+      for (let j = i + 1; j < pic.nodes.length; j++)
+        assert.ok(!overlaps(pic.nodes[i], pic.nodes[j]), `${pic.nodes[i].step} overlaps ${pic.nodes[j].step}`);
+    const label = (from: string, to: string) => p.page.textContent(`.edge-label[data-from="${from}"][data-to="${to}"] text`);
+    assert.equal(await label('start', 'quick'), 'small');
+    assert.equal(await label('start', 'thorough'), 'large');
+    assert.equal(await label('refine', 'refine'), 'again');
+    assert.equal(await label('refine', 'end'), 'done');
+    const classes = (from: string, to: string) => p.page.getAttribute(`path.edge[data-from="${from}"][data-to="${to}"]`, 'class');
+    assert.match((await classes('refine', 'refine')) ?? '', /edge-back/);
+    assert.doesNotMatch((await classes('refine', 'end')) ?? '', /edge-back/);
+    assert.match((await classes('start', 'quick')) ?? '', /edge-case/);
+    await p.screenshot('switch-loop');
+  });
+
   it('shows each step doc comment as its tooltip', async () => {
     const graph = graphOf(flowsDir, 'hello.ts');
     const withDoc = graph.steps.find((s) => s.doc);
@@ -345,6 +366,7 @@ describe('DAG preview page (Chromium)', function () {
       'step',
       'split',
       'foreach',
+      'switch (one case runs)',
       'join',
       'succeeded',
       'running',

@@ -7,6 +7,7 @@ const KINDS: Array<[NodeKind, string, string]> = [
   ['linear', 'step', 'M 3 0 H 57 A 3 3 0 0 1 60 3 V 21 A 3 3 0 0 1 57 24 H 3 A 3 3 0 0 1 0 21 V 3 A 3 3 0 0 1 3 0 Z'],
   ['split', 'split', 'M 8 0 L 52 0 L 60 12 L 52 24 L 8 24 L 0 12 Z'],
   ['foreach', 'foreach', 'M 8 0 L 52 0 L 60 12 L 52 24 L 8 24 L 0 12 Z'],
+  ['switch', 'switch (one case runs)', 'M 6 0 L 54 0 L 60 6 L 60 18 L 54 24 L 6 24 L 0 18 L 0 6 Z'],
   ['join', 'join', 'M 3 0 H 57 A 3 3 0 0 1 60 3 V 21 A 3 3 0 0 1 57 24 H 3 A 3 3 0 0 1 0 21 V 3 A 3 3 0 0 1 3 0 Z'],
 ];
 const STATES = ['succeeded', 'running', 'failed', 'cloned', 'killed', 'not-run'] as const;
@@ -19,6 +20,10 @@ export function buildLegend(container: HTMLElement): void {
   const fe = document.createElement('li');
   fe.textContent = 'Stacked cards: a foreach body, one node for all its tasks (done/total after a run).';
   list.appendChild(fe);
+  const loop = document.createElement('li');
+  loop.textContent =
+    "Dashed edge back up: a loop (a switch's case going back to an earlier step); labels on a switch's edges are its cases.";
+  list.appendChild(loop);
   container.replaceChildren(list);
 }
 

@@ -2,7 +2,8 @@
  * What the picture is made of, before and after layout: boxes for steps, polylines for
  * transitions. Pure data, so layout and rendering can be checked apart from each other.
  */
-import type { FlowGraph, StepKind } from '../../runtime/src/graph/types';
+import { edgeKey, flowStructure } from '../../runtime/src/graph/structure';
+import type { FlowGraph, StepKind, StepNode } from '../../runtime/src/graph/types';
 
 export type Direction = 'RIGHT' | 'DOWN';
 
@@ -24,8 +25,12 @@ export interface EdgeSpec {
   id: string;
   from: string;
   to: string;
-  /** The foreach variable, on the edge out of a foreach step. */
+  /** The foreach variable, on the edge out of a foreach step; a switch's case key(s) on its edges. */
   label?: string;
+  /** What the label is: a foreach's list, or the case(s) of a switch. */
+  labelKind?: 'foreach' | 'case';
+  /** The edge goes back to an earlier step: a loop (drawn as a feedback edge). */
+  back?: boolean;
 }
 
 export interface Point {
@@ -98,6 +103,7 @@ export function buildSpecs(graph: FlowGraph, measure: Measure): { nodes: NodeSpe
   });
   const edges: EdgeSpec[] = [];
   const missing = new Map<string, string>();
+  const back = backEdges(graph);
   for (const s of graph.steps) {
     const from = idOf.get(s.name)!;
     s.successors.forEach((t, j) => {
@@ -110,12 +116,29 @@ export function buildSpecs(graph: FlowGraph, measure: Measure): { nodes: NodeSpe
           nodes.push(sizeNode({ id: to, step: t, kind: 'missing' }, measure));
         }
       }
-      const label = s.foreachVar;
+      const label = s.switch ? caseLabel(s, t) : s.foreachVar;
+      const labelKind = s.switch ? 'case' : s.foreachVar ? 'foreach' : undefined;
       const id = `${from}-${j}-${to}`;
-      if (!edges.some((e) => e.id === id)) edges.push({ id, from, to, label });
+      // A switch with two cases to one step draws one edge labelled with both keys.
+      if (edges.some((e) => e.id === id || (s.switch && e.from === from && e.to === to))) return;
+      edges.push({ id, from, to, label, ...(labelKind ? { labelKind } : {}), ...(back.has(edgeKey(s.name, t)) ? { back: true } : {}) });
     });
   }
   return { nodes, edges };
+}
+
+/** The keys of the switch's cases that go to `target`. */
+function caseLabel(s: StepNode, target: string): string {
+  return s
+    .switch!.cases.filter((c) => c.step === target)
+    .map((c) => c.key)
+    .join(', ');
+}
+
+/** Transitions that close a cycle (a loop's way back), as `edgeKey`s. */
+function backEdges(graph: FlowGraph): Set<string> {
+  if (!graph.steps.some((s) => s.name === 'start')) return new Set();
+  return new Set(flowStructure(graph).backEdges.map((b) => edgeKey(b.from.name, b.to.name)));
 }
 
 function sizeNode(n: Omit<NodeSpec, 'width' | 'height'>, measure: Measure): NodeSpec {
@@ -130,6 +153,6 @@ export function layoutKey(direction: Direction, nodes: NodeSpec[], edges: EdgeSp
   return JSON.stringify([
     direction,
     nodes.map((n) => [n.id, n.step, n.kind, n.foreachVar ?? '', n.width, n.height]),
-    edges.map((e) => [e.id, e.label ?? '']),
+    edges.map((e) => [e.id, e.label ?? '', e.back ? 1 : 0]),
   ]);
 }

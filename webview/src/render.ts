@@ -28,10 +28,23 @@ export function renderGraph(root: SVGGElement, layout: GraphLayout): RenderedGra
 function drawEdge(parent: SVGGElement, labels: SVGGElement, e: PlacedEdge, from: string, to: string): void {
   if (e.points.length < 2) return;
   const d = e.points.map((p, i) => `${i ? 'L' : 'M'} ${p.x} ${p.y}`).join(' ');
-  el('path', { class: `edge${e.label ? ' edge-foreach' : ''}`, d, 'marker-end': 'url(#arrow)', 'data-from': from, 'data-to': to }, parent);
+  const classes = ['edge'];
+  if (e.labelKind === 'foreach') classes.push('edge-foreach');
+  if (e.labelKind === 'case') classes.push('edge-case');
+  if (e.back) classes.push('edge-back');
+  el('path', { class: classes.join(' '), d, 'marker-end': 'url(#arrow)', 'data-from': from, 'data-to': to }, parent);
   if (e.label && e.labelBox) {
     const b = e.labelBox;
-    const g = el('g', { class: 'edge-label', 'data-from': from, 'data-to': to, transform: `translate(${b.x},${b.y})` }, labels);
+    const g = el(
+      'g',
+      {
+        class: `edge-label${e.labelKind === 'case' ? ' case-label' : ''}`,
+        'data-from': from,
+        'data-to': to,
+        transform: `translate(${b.x},${b.y})`,
+      },
+      labels,
+    );
     el('rect', { width: b.width, height: b.height, rx: 3 }, g);
     text(g, e.label, { x: b.width / 2, y: b.height / 2, 'dominant-baseline': 'central', 'text-anchor': 'middle' });
   }
@@ -69,7 +82,7 @@ function drawNode(parent: SVGGElement, n: PlacedNode): SVGGElement {
   return g;
 }
 
-/** Outline per kind: pill for start/end, hexagon for splits, rounded box otherwise. */
+/** Outline per kind: pill for start/end, hexagon for splits, a cut-corner decision box for a switch, rounded box otherwise. */
 function outline(n: PlacedNode): string {
   const { width: w, height: h } = n;
   switch (n.kind) {
@@ -80,6 +93,10 @@ function outline(n: PlacedNode): string {
     case 'foreach': {
       const c = 12;
       return `M ${c} 0 L ${w - c} 0 L ${w} ${h / 2} L ${w - c} ${h} L ${c} ${h} L 0 ${h / 2} Z`;
+    }
+    case 'switch': {
+      const c = 10;
+      return `M ${c} 0 L ${w - c} 0 L ${w} ${c} L ${w} ${h - c} L ${w - c} ${h} L ${c} ${h} L 0 ${h - c} L 0 ${c} Z`;
     }
     default:
       return roundRect(w, h, 5);
