@@ -5,7 +5,7 @@ import { parseFlow } from '../../runtime/src/graph';
 import { lintFlow, rules, type FlowDiagnostic } from '../../runtime/src/lint';
 import { repoRoot } from '../support/cli';
 
-const HEAD = "import { FlowSpec, step, Parameter, type Inputs } from 'stepwise';";
+const HEAD = "import { FlowSpec, step, Parameter, retry, catchFailure, timeout, type Inputs } from 'stepwise';";
 /** Line 3 (1-based) holds the first member. */
 const flow = (members: string) => `${HEAD}\nexport default class TestFlow extends FlowSpec {\n${members}\n}\n`;
 const lint = (text: string) => lintFlow(parseFlow(text, 'test.ts'));
@@ -244,6 +244,40 @@ const CASES: Record<string, Case> = {
     lines: [5],
     good: flow(
       `  declare status: string;\n  declare n: number;\n  @step start() { this.n = 0; this.next(this.work); }\n  @step work() { this.n += 1; this.status = this.n < 3 ? 'again' : 'done'; this.next({ again: this.work, done: this.end }, { condition: 'status' }); }\n  @step end() {}`,
+    ),
+  },
+  SW040: {
+    bad: flow(
+      `  @retry({ times: -1 })\n  @step start() { this.next(this.a); }\n  @timeout({ seconds: 0 })\n  @step a() { this.next(this.end); }\n  @catchFailure({ printExceptions: false })\n  @step end() {}`,
+    ),
+    lines: [3, 5, 7],
+    good: flow(
+      `  @retry({ times: 0 })\n  @step start() { this.next(this.a); }\n  @timeout({ minutes: 1 })\n  @step a() { this.next(this.end); }\n  @catchFailure({ printException: false })\n  @step end() {}`,
+    ),
+    also: (d) => assert.match(d.message, /@retry's times must be at least 0/),
+  },
+  SW041: {
+    bad: flow(`  @step start() { this.next(this.end); }\n  @retry\n  helper() { return 1; }\n  @step end() {}`),
+    lines: [4],
+    good: flow(`  @step start() { this.next(this.end); }\n  helper() { return 1; }\n  @retry\n  @step end() {}`),
+    also: (d) => assert.match(d.message, /@retry on `helper`, which is not a step, does nothing/),
+  },
+  SW042: {
+    bad: flow(
+      `  k = Parameter('k', { default: 1 });\n  @catchFailure({ var: 'k' })\n  @step start() { this.next(this.end); }\n  @step end() {}`,
+    ),
+    lines: [4],
+    good: flow(
+      `  k = Parameter('k', { default: 1 });\n  @catchFailure({ var: 'startFailure' })\n  @step start() { this.next(this.end); }\n  @step end() { console.log(this.startFailure); }`,
+    ),
+  },
+  SW043: {
+    bad: flow(
+      `  declare xs: number[];\n  @catchFailure\n  @step start() { this.xs = [1]; this.next(this.each, { foreach: 'xs' }); }\n  @step each() { this.next(this.join); }\n  @step join(inputs: Inputs) { this.next(this.end); }\n  @step end() {}`,
+    ),
+    lines: [4],
+    good: flow(
+      `  declare xs: number[];\n  @step start() { this.xs = [1]; this.next(this.each, { foreach: 'xs' }); }\n  @catchFailure\n  @step each() { this.next(this.join); }\n  @step join(inputs: Inputs) { this.next(this.end); }\n  @step end() {}`,
     ),
   },
 };

@@ -10,5 +10,17 @@ export {
   type ParameterType,
 } from './parameter';
 export { current, type CurrentInfo } from './current';
+export {
+  retry,
+  catchFailure,
+  timeout,
+  resources,
+  type RetryOptions,
+  type CatchFailureOptions,
+  type TimeoutOptions,
+  type ResourcesOptions,
+  type CaughtFailure,
+  type StepDecorator,
+} from './decorators';
 /** @internal For the task process only. */
 export * as __internal from './internal';

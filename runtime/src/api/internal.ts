@@ -5,3 +5,4 @@
 export { HOST, stepNameOf, type StepHost } from './flowspec';
 export { setParameterResolver, type ParameterResolver } from './parameter';
 export { setCurrent } from './current';
+export { decoratorsOf, projectOf } from './decorators';

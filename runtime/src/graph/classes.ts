@@ -1,4 +1,5 @@
 /** Phase 1: find the classes that extend FlowSpec and pick the file's flow. */
+import { DECORATORS, isDecoratorName, type DecoratorName } from '../api/decoratorOptions';
 import { calleeName, unwrap } from './source';
 import { typescript, type TsTypes as ts } from './typescript';
 
@@ -8,6 +9,8 @@ export interface ApiNames {
   step: Set<string>;
   parameter: Set<string>;
   includeFile: Set<string>;
+  /** Local name → production decorator (`retry`, `catchFailure`, …, `project`). */
+  decorators: Map<string, DecoratorName>;
 }
 
 export function apiNames(sf: ts.SourceFile): ApiNames {
@@ -17,6 +20,7 @@ export function apiNames(sf: ts.SourceFile): ApiNames {
     step: new Set(['step']),
     parameter: new Set(['Parameter']),
     includeFile: new Set(['IncludeFile']),
+    decorators: new Map((Object.keys(DECORATORS) as DecoratorName[]).map((n) => [n, n])),
   };
   for (const st of sf.statements) {
     if (!t.isImportDeclaration(st)) continue;
@@ -29,6 +33,7 @@ export function apiNames(sf: ts.SourceFile): ApiNames {
       else if (imported === 'step') names.step.add(local);
       else if (imported === 'Parameter') names.parameter.add(local);
       else if (imported === 'IncludeFile') names.includeFile.add(local);
+      else if (isDecoratorName(imported)) names.decorators.set(local, imported);
     }
   }
   return names;

@@ -6,9 +6,21 @@
  */
 import { apiNames, findFlowClasses, type ApiNames } from './classes';
 import { readBody, type BodyContext } from './body';
+import { readDecorators } from './decorators';
 import { API_MEMBERS } from './names';
 import { SourceText, calleeName, literalValue, nameOf, unwrap, NOT_LITERAL } from './source';
-import type { ArtifactRef, FieldNode, FlowGraph, ParameterNode, ParameterType, StepKind, StepNode, SyntaxProblem } from './types';
+import type {
+  ArtifactRef,
+  DecoratorNode,
+  FieldNode,
+  FlowGraph,
+  MethodNode,
+  ParameterNode,
+  ParameterType,
+  StepKind,
+  StepNode,
+  SyntaxProblem,
+} from './types';
 import { sourceFileFor } from './sourceFiles';
 import { typescript, type TsTypes as ts } from './typescript';
 
@@ -46,11 +58,13 @@ export function parseFlow(text: string, fileName = 'flow.ts', options: ParseOpti
     graph.doc = src.docComment(flow);
     graph.classRange = src.range(flow);
     graph.classNameRange = src.range(flow.name!);
+    const classDecorators = readDecorators(flow, api, src);
+    if (classDecorators.length) graph.classDecorators = classDecorators;
     const members = readMembers(flow, src, api, graph);
     const notArtifacts = new Set<string>([...API_MEMBERS, ...members.steps.map((m) => m.name), ...graph.methods.map((m) => m.name)]);
     const ctx: BodyContext = { src, notArtifacts, helperAssigns: helperAssignments(members.helpers, src, notArtifacts) };
     for (const ctor of members.constructors) initialisedInConstructor(ctor, ctx, graph.fields);
-    graph.steps = members.steps.map((m) => readStep(m.node, m.name, ctx));
+    graph.steps = members.steps.map((m) => withDecorators(readStep(m.node, m.name, ctx), m.decorators));
     link(graph.steps);
   }
   return dropUndefined(graph);
@@ -75,6 +89,13 @@ function syntaxErrors(sf: ts.SourceFile, src: SourceText): SyntaxProblem[] {
 interface StepMember {
   name: string;
   node: ts.MethodDeclaration;
+  decorators: DecoratorNode[];
+}
+
+/** Production decorators go on the node only when there are some (the JSON stays as it was otherwise). */
+function withDecorators<T extends StepNode | MethodNode>(node: T, decorators: DecoratorNode[]): T {
+  if (decorators.length) node.decorators = decorators;
+  return node;
 }
 
 function hasStepDecorator(node: ts.MethodDeclaration, api: ApiNames): boolean {
@@ -105,20 +126,20 @@ function readMembers(cls: ts.ClassDeclaration, src: SourceText, api: ApiNames, g
     const ref: ArtifactRef = { name, range: src.range(m.name) };
     if (t.isMethodDeclaration(m)) {
       if (!m.body) continue; // an overload signature; the implementation follows
-      if (hasStepDecorator(m, api)) steps.push({ name, node: m });
+      if (hasStepDecorator(m, api)) steps.push({ name, node: m, decorators: readDecorators(m, api, src) });
       else {
-        graph.methods.push(ref);
+        graph.methods.push(withDecorators(ref, readDecorators(m, api, src)));
         helpers.set(name, m.body);
       }
     } else if (t.isGetAccessorDeclaration(m) || t.isSetAccessorDeclaration(m)) {
-      if (!graph.methods.some((x) => x.name === name)) graph.methods.push(ref);
+      if (!graph.methods.some((x) => x.name === name)) graph.methods.push(withDecorators(ref, readDecorators(m, api, src)));
     } else if (t.isPropertyDeclaration(m)) {
       const init = m.initializer && unwrap(m.initializer);
       const callee = init && t.isCallExpression(init) ? calleeName(init.expression) : undefined;
       if (init && t.isCallExpression(init) && callee && (api.parameter.has(callee) || api.includeFile.has(callee))) {
         graph.parameters.push(readParameter(m, name, init, api.includeFile.has(callee), src));
       } else if (init && (t.isArrowFunction(init) || t.isFunctionExpression(init))) {
-        graph.methods.push(ref);
+        graph.methods.push(withDecorators(ref, readDecorators(m, api, src)));
         if (t.isArrowFunction(init)) helpers.set(name, init.body);
       } else {
         const declared = t.getModifiers(m)?.some((x) => x.kind === t.SyntaxKind.DeclareKeyword) ?? false;

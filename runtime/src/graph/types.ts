@@ -56,6 +56,40 @@ export interface SwitchNode {
   withForeach?: boolean;
 }
 
+/** One option of a decorator's options object (`times: 2`). */
+export interface DecoratorOption {
+  key: string;
+  keyRange: Range;
+  /** The whole `key: value`. */
+  range: Range;
+  /** The value when it is a literal; `valueText` holds the source otherwise. */
+  value?: string | number | boolean | null | object;
+  valueText?: string;
+}
+
+/**
+ * A production decorator on a step or on the flow class (`@retry({ times: 2 })`), as written.
+ * Only Stepwise's own (`retry`, `catchFailure`, `timeout`, `resources`, `project`, under any
+ * import alias); other decorators are not read.
+ */
+export interface DecoratorNode {
+  /** The API name, whatever the local alias. */
+  name: 'retry' | 'catchFailure' | 'timeout' | 'resources' | 'project';
+  /** From the `@` to the end of the decorator. */
+  range: Range;
+  /** `@retry(...)` rather than a bare `@retry`. */
+  called: boolean;
+  /** The options of an object-literal argument, in source order. */
+  options: DecoratorOption[];
+  /** The source of arguments that are not one object literal (their options cannot be read). */
+  invalidArgument?: { text: string; range: Range };
+}
+
+/** A helper method (not a step): its name and range, and any production decorators put on it. */
+export interface MethodNode extends ArtifactRef {
+  decorators?: DecoratorNode[];
+}
+
 export interface StepNode {
   name: string;
   /** start | end by name; join if it takes `inputs`; else foreach / switch / split / linear by its `next`. */
@@ -105,6 +139,8 @@ export interface StepNode {
   invalidNextArgs: Array<{ text: string; range: Range }>;
   /** Range inside the parentheses of the method's parameter list (where `inputs` goes). */
   parametersRange: Range;
+  /** `@retry`, `@catchFailure`, `@timeout`, `@resources` on the step, in source order. */
+  decorators?: DecoratorNode[];
 }
 
 export interface FieldNode extends ArtifactRef {
@@ -156,7 +192,9 @@ export interface FlowGraph {
   /** Fields declared with `declare x: T` or initialised (not parameters): name and range. */
   fields: FieldNode[];
   /** Non-step methods and accessors of the flow class: helpers, never artifacts. */
-  methods: ArtifactRef[];
+  methods: MethodNode[];
+  /** Production decorators on the flow class (`@project`), in source order. */
+  classDecorators?: DecoratorNode[];
   /** Syntax errors reported by the parser; the graph is the best that could be read. */
   syntaxErrors: SyntaxProblem[];
 }

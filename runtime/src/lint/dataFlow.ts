@@ -3,6 +3,7 @@
  * artifact rules share, computed once per graph over the flow's structure (graph/structure.ts).
  */
 import { flowStructure, type FlowStructure } from '../graph/structure';
+import { catchVar } from '../graph/decorators';
 import type { FlowGraph, StepNode } from '../graph/types';
 
 export interface DataFlow {
@@ -81,9 +82,13 @@ function step(a: FlowStructure, d: DataFlow, s: StepNode, latches: StepNode[]): 
   d.carried.set(s.name, carried);
   const defOut = new Set([...defIn, ...carried]);
   const maybeOut = new Set([...maybeIn, ...carried]);
-  for (const x of s.assigns) {
-    defOut.add(x.name);
-    maybeOut.add(x.name);
+  const assigned = s.assigns.map((x) => x.name);
+  // A @catchFailure var is set by the step whether it fails or not (null when it did not).
+  const caught = catchVar(s);
+  if (caught) assigned.push(caught.name);
+  for (const x of assigned) {
+    defOut.add(x);
+    maybeOut.add(x);
   }
   d.defOut.set(s.name, defOut);
   d.maybeOut.set(s.name, maybeOut);

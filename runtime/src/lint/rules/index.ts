@@ -28,6 +28,10 @@ import { switchConditionUnassigned } from './switchConditionUnassigned';
 import { invalidSwitchCase } from './invalidSwitchCase';
 import { joinAfterSwitch } from './joinAfterSwitch';
 import { loopConditionUnchanged } from './loopConditionUnchanged';
+import { decoratorOptions } from './decoratorOptions';
+import { decoratorPlacement } from './decoratorPlacement';
+import { catchVarClash } from './catchVar';
+import { catchOnForeach } from './catchOnForeach';
 
 export const rules: LintRule[] = [
   syntaxError,
@@ -58,4 +62,8 @@ export const rules: LintRule[] = [
   invalidSwitchCase,
   joinAfterSwitch,
   loopConditionUnchanged,
+  decoratorOptions,
+  decoratorPlacement,
+  catchVarClash,
+  catchOnForeach,
 ];
