@@ -10,12 +10,13 @@ import type { RunEndRecord, RunRecord, TaskRecord, TaskStartRecord } from './typ
 
 export type LogStream = 'stdout' | 'stderr';
 
-/** One task, by its parts. */
+/** One task, by its parts; `attempt` picks one of its attempts' logs (default 0, the first). */
 export interface TaskRef {
   flow: string;
   runId: string;
   step: string;
   taskId: string;
+  attempt?: number;
 }
 
 /** Where a running task's output goes: written as it comes, stored whole once closed. */
@@ -80,6 +81,13 @@ export interface Datastore {
   writeTaskDone(record: TaskRecord): Promise<void>;
   /** The final record, or undefined while the task has no DONE record. */
   readTask(flow: string, runId: string, step: string, taskId: string): Promise<TaskRecord | undefined>;
+  /**
+   * Stores the record of an attempt that failed while the task may still run again (`@retry`).
+   * The task's last attempt is its final record (writeTaskDone), not one of these.
+   */
+  writeAttempt(record: TaskRecord): Promise<void>;
+  /** The record of an earlier attempt (`record.attempt`), or undefined when there is none. */
+  readAttempt(flow: string, runId: string, step: string, taskId: string, attempt: number): Promise<TaskRecord | undefined>;
 
   /** A sink for a running task's output (the runner's, or the task's own on a cluster). */
   openLog(task: TaskRef, stream: LogStream): LogSink;
@@ -87,12 +95,13 @@ export interface Datastore {
   writeLog(task: TaskRef, stream: LogStream, text: string): Promise<void>;
   /** Copies both logs of one task to another (resume's clones). */
   copyLogs(from: TaskRef, to: TaskRef): Promise<void>;
-  readLog(flow: string, runId: string, step: string, taskId: string, stream: LogStream): Promise<string>;
+  /** One attempt's log (default: the first attempt's). */
+  readLog(flow: string, runId: string, step: string, taskId: string, stream: LogStream, attempt?: number): Promise<string>;
   /**
    * The log as it grows: the text so far, then each new piece, until the task has finished
    * (its DONE record exists and the log has been read to its end) or `signal` aborts.
    */
   followLog(task: TaskRef, stream: LogStream, o?: FollowOptions): AsyncIterable<string>;
   /** A local path a viewer can tail, when the store is local (its fast path). */
-  logPath?(flow: string, runId: string, step: string, taskId: string, stream: LogStream): string;
+  logPath?(flow: string, runId: string, step: string, taskId: string, stream: LogStream, attempt?: number): string;
 }

@@ -2,8 +2,13 @@
  * What the datastore holds, as plain JSON records. The on-disk layout is documented in
  * docs/DATASTORE.md; bump LAYOUT_VERSION when a record changes incompatibly.
  */
+import type { Resources } from '../api/decoratorOptions';
 
-export const LAYOUT_VERSION = 1;
+/**
+ * 2: a task may have several attempts (`@retry`): each keeps its own logs and record, and the
+ * final record is the last attempt's. Layout-1 runs read as runs whose tasks had one attempt.
+ */
+export const LAYOUT_VERSION = 2;
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'killed';
 export type TaskStatus = 'running' | 'succeeded' | 'failed' | 'killed';
@@ -43,6 +48,8 @@ export interface RunRecord {
   codeHash?: string;
   /** The version of Stepwise that ran it (absent in records written before 0.1.0's packaging). */
   stepwiseVersion?: string;
+  /** `--with` decorators the run added to its steps, as given (`retry`, `timeout:minutes=5`). */
+  with?: string[];
 }
 
 export interface RunEndRecord {
@@ -78,6 +85,18 @@ export interface ExceptionRecord {
   stack: string;
 }
 
+/** A failure `@catchFailure` caught: also the value of its `var` artifact. */
+export interface CaughtRecord {
+  /** The error's class (`TypeError`), `TimeoutError` for a timeout, `TaskDied` for a process that died. */
+  type: string;
+  message: string;
+  stack: string;
+  /** The attempt that failed last. */
+  attempt: number;
+  /** The artifact that holds it, when `var` was given. */
+  var?: string;
+}
+
 export interface TransitionRecord {
   next: string[];
   foreach?: string;
@@ -103,6 +122,13 @@ export interface TaskStartRecord {
   passes?: number[];
   startedAt: string;
   pid?: number;
+  /**
+   * Which attempt this is (0 first; `@retry` adds more). In start.json: the attempt running now.
+   * Absent in layout 1: 0.
+   */
+  attempt?: number;
+  /** What `@resources` asked for (a cluster launcher maps it to its own options). */
+  resources?: Resources;
 }
 
 export interface TaskRecord extends TaskStartRecord {
@@ -116,6 +142,8 @@ export interface TaskRecord extends TaskStartRecord {
   exception?: ExceptionRecord;
   /** Set when this task was cloned by resume from another run's task. */
   clonedFrom?: string;
+  /** The step failed and `@catchFailure` caught it: the task succeeded without the step's artifacts. */
+  caught?: CaughtRecord;
   /** Where the time went: setting up (reading parents), the step itself, persisting artifacts. */
   timing?: { setupMs: number; stepMs: number; persistMs: number };
   /** The foreach item index, for listing (also the last frame of `stack`). */

@@ -5,14 +5,16 @@
  *   <root>/<Flow>/data/<hh>/<sha256>                      artifact blobs (header + payload)
  *   <root>/<Flow>/runs/<runId>/run.json, end.json          run record, written at start / end
  *   <root>/<Flow>/runs/<runId>/<step>/<taskId>/start.json  task started (parents, stack, pid)
- *   …/<taskId>/task.json, DONE                             final record, DONE written last
+ *   …/<taskId>/task.json, DONE                             final record (the last attempt's), DONE written last
  *   …/<taskId>/stdout.log, stderr.log                      the task's own output (read-only once complete)
+ *   …/<taskId>/stdout.<n>.log, attempt.<n>.json            attempt n's output, and its record when another followed
  */
 import { promises as fs, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeStored, encodeStored } from '../../serialize/codec';
 import type { Datastore, FollowOptions, LogSink, LogStream, TaskRef } from '../datastore';
 import { DatastoreError, exists, listDir, readJson, writeFileAtomic } from '../files';
+import { attemptFileName, logFileName } from '../attempts';
 import { followLogBy } from '../follow';
 import type { LocalDatastoreSpec } from '../spec';
 import type { RunEndRecord, RunRecord, TaskRecord, TaskStartRecord } from '../types';
@@ -199,26 +201,38 @@ export class LocalDatastore implements Datastore {
     return rec;
   }
 
+  async writeAttempt(r: TaskRecord): Promise<void> {
+    await writeFileAtomic(join(this.taskDir(r.flow, r.runId, r.step, r.taskId), attemptFileName(r.attempt ?? 0)), JSON.stringify(r));
+  }
+
+  readAttempt(flow: string, runId: string, step: string, taskId: string, attempt: number): Promise<TaskRecord | undefined> {
+    return readJson<TaskRecord>(join(this.taskDir(flow, runId, step, taskId), attemptFileName(attempt)));
+  }
+
+  private logOf(t: TaskRef, stream: LogStream): string {
+    return this.logPath(t.flow, t.runId, t.step, t.taskId, stream, t.attempt);
+  }
+
   openLog(t: TaskRef, stream: LogStream): LogSink {
-    return appendSink(this.logPath(t.flow, t.runId, t.step, t.taskId, stream));
+    return appendSink(this.logOf(t, stream));
   }
 
   async writeLog(t: TaskRef, stream: LogStream, text: string): Promise<void> {
-    const file = this.logPath(t.flow, t.runId, t.step, t.taskId, stream);
+    const file = this.logOf(t, stream);
     await writeFileAtomic(file, text);
     await completeLog(file);
   }
 
   async copyLogs(from: TaskRef, to: TaskRef): Promise<void> {
     for (const stream of ['stdout', 'stderr'] as const) {
-      const text = await this.readLog(from.flow, from.runId, from.step, from.taskId, stream);
+      const text = await this.readLog(from.flow, from.runId, from.step, from.taskId, stream, from.attempt);
       if (text) await this.writeLog(to, stream, text);
     }
   }
 
-  async readLog(flow: string, runId: string, step: string, taskId: string, stream: LogStream): Promise<string> {
+  async readLog(flow: string, runId: string, step: string, taskId: string, stream: LogStream, attempt?: number): Promise<string> {
     try {
-      return await fs.readFile(this.logPath(flow, runId, step, taskId, stream), 'utf8');
+      return await fs.readFile(this.logPath(flow, runId, step, taskId, stream, attempt), 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
       throw err;
@@ -226,12 +240,12 @@ export class LocalDatastore implements Datastore {
   }
 
   followLog(t: TaskRef, stream: LogStream, o?: FollowOptions): AsyncIterable<string> {
-    const file = this.logPath(t.flow, t.runId, t.step, t.taskId, stream);
+    const file = this.logOf(t, stream);
     const done = join(this.taskDir(t.flow, t.runId, t.step, t.taskId), 'DONE');
     return followLogBy({ read: (offset) => readLogFrom(file, offset), taskDone: () => exists(done), pollMs: 250, graceMs: 3000 }, o);
   }
 
-  logPath(flow: string, runId: string, step: string, taskId: string, stream: LogStream): string {
-    return join(this.taskDir(flow, runId, step, taskId), `${stream}.log`);
+  logPath(flow: string, runId: string, step: string, taskId: string, stream: LogStream, attempt?: number): string {
+    return join(this.taskDir(flow, runId, step, taskId), logFileName(stream, attempt));
   }
 }

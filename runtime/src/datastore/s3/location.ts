@@ -8,6 +8,7 @@
  *   <prefix>/<Flow>/runs/<runId>/<step>/<taskId>/start.json
  *   …/<taskId>/DONE                                     the final task record: one PUT, so it is whole or absent
  *   …/<taskId>/stdout.log, stderr.log                   rewritten whole as the task runs; metadata marks the last
+ *   …/<taskId>/stdout.<n>.log, attempt.<n>.json         attempt n's output, and its record when another followed
  */
 import { join } from 'node:path';
 import type { TaskRef } from '../datastore';

@@ -12,6 +12,7 @@ import { encodeStored } from '../../serialize/codec';
 import { mapLimit } from '../../util/mapLimit';
 import type { Datastore, FollowOptions, LogSink, LogStream, TaskRef } from '../datastore';
 import { DatastoreError, writeFileAtomic } from '../files';
+import { attemptFileName, logFileName } from '../attempts';
 import { followLogBy } from '../follow';
 import type { S3DatastoreSpec } from '../spec';
 import type { RunEndRecord, RunRecord, TaskRecord, TaskStartRecord } from '../types';
@@ -206,10 +207,18 @@ export class S3Datastore implements Datastore {
     return this.getJson<TaskRecord>(this.loc.task({ flow, runId, step, taskId }, 'DONE'));
   }
 
+  writeAttempt(r: TaskRecord): Promise<void> {
+    return this.putJson(this.loc.task(r, attemptFileName(r.attempt ?? 0)), r);
+  }
+
+  readAttempt(flow: string, runId: string, step: string, taskId: string, attempt: number): Promise<TaskRecord | undefined> {
+    return this.getJson<TaskRecord>(this.loc.task({ flow, runId, step, taskId }, attemptFileName(attempt)));
+  }
+
   // ---- logs
 
   private logKey(t: TaskRef, stream: LogStream): string {
-    return this.loc.task(t, `${stream}.log`);
+    return this.loc.task(t, logFileName(stream, t.attempt));
   }
 
   openLog(t: TaskRef, stream: LogStream): LogSink {
@@ -224,8 +233,8 @@ export class S3Datastore implements Datastore {
     for (const stream of ['stdout', 'stderr'] as const) await this.objects.copy(this.logKey(from, stream), this.logKey(to, stream));
   }
 
-  async readLog(flow: string, runId: string, step: string, taskId: string, stream: LogStream): Promise<string> {
-    const got = await this.objects.get(this.logKey({ flow, runId, step, taskId }, stream));
+  async readLog(flow: string, runId: string, step: string, taskId: string, stream: LogStream, attempt?: number): Promise<string> {
+    const got = await this.objects.get(this.logKey({ flow, runId, step, taskId, attempt }, stream));
     return got ? got.body.toString('utf8') : '';
   }
 
