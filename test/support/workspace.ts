@@ -48,7 +48,7 @@ export function runIdOf(stdout: string): string {
 }
 
 const RUNNER_LINES =
-  /^(Task is starting\.|Task finished successfully\.|Task failed\.|Task was killed\.|Cloned from .* \(not executed\)\.)$/;
+  /^(Task is starting(?: \(retry \d+\))?\.|Task finished successfully\.|Task failed\.|Task was killed\.|Cloned from .* \(not executed\)\.|Attempt \d+ of \d+ failed: .*|Task failed and @catchFailure caught it .*|Recording the failure as caught \(@catchFailure\)\.)$/;
 
 /** Lines a task printed, from the console view (`[run/step/task (pid N)] line`). */
 export function taskLines(stdout: string, step: string): string[] {

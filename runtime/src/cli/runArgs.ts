@@ -3,7 +3,9 @@
  * (or `--name=value`), which are only known once the flow is read.
  */
 import { UsageError } from '../errors';
+import type { WithDecorator } from '../graph/decorators';
 import { intOption } from './args';
+import { parseWithOption } from '../run/withOption';
 
 export interface RunArgs {
   positionals: string[];
@@ -11,6 +13,10 @@ export interface RunArgs {
   maxWorkers?: number;
   maxNumSplits?: number;
   tags: string[];
+  /** `--with retry[:k=v,…]`: step decorators added to every step lacking one (repeatable). */
+  with: WithDecorator[];
+  /** The `--with` values as given, for the run record. */
+  withText: string[];
   quiet: boolean;
   /** Print each RunEvent as one JSON line instead of the console view (for the extension). */
   jsonEvents: boolean;
@@ -19,10 +25,10 @@ export interface RunArgs {
   datastore?: string;
 }
 
-const VALUE_OPTIONS = new Set(['max-workers', 'max-num-splits', 'tag', 'origin-run-id', 'datastore']);
+const VALUE_OPTIONS = new Set(['max-workers', 'max-num-splits', 'tag', 'origin-run-id', 'datastore', 'with']);
 
 export function parseRunArgs(command: string, args: string[]): RunArgs {
-  const out: RunArgs = { positionals: [], params: new Map(), tags: [], quiet: false, jsonEvents: false };
+  const out: RunArgs = { positionals: [], params: new Map(), tags: [], with: [], withText: [], quiet: false, jsonEvents: false };
   const fixed = new Map<string, string>();
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -46,7 +52,10 @@ export function parseRunArgs(command: string, args: string[]): RunArgs {
     }
     if (value === undefined) throw new UsageError(`--${name} needs a value. See: stepwise ${command} --help`);
     if (name === 'tag') out.tags.push(value);
-    else if (VALUE_OPTIONS.has(name)) fixed.set(name, value);
+    else if (name === 'with') {
+      out.with.push(parseWithOption(value));
+      out.withText.push(value);
+    } else if (VALUE_OPTIONS.has(name)) fixed.set(name, value);
     else out.params.set(name, value);
   }
   out.maxWorkers = intOption('max-workers', fixed.get('max-workers'), 1);

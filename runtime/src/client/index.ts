@@ -13,7 +13,7 @@ import type { TaskClient } from './task';
 export { FlowClient } from './flow';
 export { RunClient } from './run';
 export { StepClient, type StepSummary } from './step';
-export { TaskClient, type ArtifactInfo } from './task';
+export { TaskClient, type ArtifactInfo, type AttemptInfo } from './task';
 export { NotFoundError } from './errors';
 export type { ClientOptions } from './context';
 export type { Datastore } from '../datastore/datastore';

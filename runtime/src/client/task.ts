@@ -1,10 +1,24 @@
 import type { Datastore, FollowOptions } from '../datastore/datastore';
-import type { ArtifactRecord, ExceptionRecord, TaskRecord, TaskStartRecord, TaskStatus } from '../datastore/types';
+import type { Resources } from '../api/decoratorOptions';
+import type { ArtifactRecord, CaughtRecord, ExceptionRecord, TaskRecord, TaskStartRecord, TaskStatus } from '../datastore/types';
 import { deserializeArtifact } from '../serialize/codec';
 import { NotFoundError, nearby } from './errors';
 
 export interface ArtifactInfo extends ArtifactRecord {
   name: string;
+}
+
+/** One attempt of a task (`@retry` gives a task several): how it ended. */
+export interface AttemptInfo {
+  attempt: number;
+  /** 'running' for the attempt under way. */
+  status: TaskStatus;
+  startedAt: Date;
+  finishedAt?: Date;
+  durationMs?: number;
+  exception?: ExceptionRecord;
+  /** The last attempt's failure, when `@catchFailure` caught it. */
+  caught?: CaughtRecord;
 }
 
 /** One task of a run: its status, artifacts and logs. */
@@ -83,6 +97,29 @@ export class TaskClient {
   get pid(): number | undefined {
     return this.record.pid;
   }
+  /** The task's last attempt so far (0 when it ran once): Metaflow's `current_attempt`. */
+  get currentAttempt(): number {
+    return this.record.attempt ?? 0;
+  }
+  /** The failure `@catchFailure` caught (the task succeeded without the step's artifacts). */
+  get caught(): CaughtRecord | undefined {
+    return this.final?.caught;
+  }
+  /** What `@resources` asked for. */
+  get resources(): Resources | undefined {
+    return this.record.resources;
+  }
+
+  /** Every attempt, first to last (the last one is the task's own record). */
+  async attempts(): Promise<AttemptInfo[]> {
+    const out: AttemptInfo[] = [];
+    for (let n = 0; n < this.currentAttempt; n++) {
+      const r = await this.store.readAttempt(this.flowName, this.runId, this.stepName, this.id, n);
+      if (r) out.push(attemptInfo(r));
+    }
+    out.push(this.final ? attemptInfo(this.final) : { attempt: this.currentAttempt, status: this.status, startedAt: this.startedAt });
+    return out;
+  }
 
   /** Name, type, size and a short preview of every artifact, without loading any value. */
   artifacts(): ArtifactInfo[] {
@@ -113,11 +150,16 @@ export class TaskClient {
     return this.final?.artifacts[name];
   }
 
+  /** The last attempt's output (`log()` reads any attempt's). */
   get stdout(): Promise<string> {
-    return this.store.readLog(this.flowName, this.runId, this.stepName, this.id, 'stdout');
+    return this.log('stdout');
   }
   get stderr(): Promise<string> {
-    return this.store.readLog(this.flowName, this.runId, this.stepName, this.id, 'stderr');
+    return this.log('stderr');
+  }
+  /** One attempt's output (default: the last attempt's). */
+  log(stream: 'stdout' | 'stderr', attempt = this.currentAttempt): Promise<string> {
+    return this.store.readLog(this.flowName, this.runId, this.stepName, this.id, stream, attempt);
   }
   /**
    * The log as it grows: what is there, then each new piece until the task has finished (or
@@ -127,7 +169,19 @@ export class TaskClient {
     return this.store.followLog(this.record, stream, o);
   }
   /** A local file holding the log, when the store is a local folder (else undefined: use followLog). */
-  logPath(stream: 'stdout' | 'stderr'): string | undefined {
-    return this.store.logPath?.(this.flowName, this.runId, this.stepName, this.id, stream);
+  logPath(stream: 'stdout' | 'stderr', attempt = this.currentAttempt): string | undefined {
+    return this.store.logPath?.(this.flowName, this.runId, this.stepName, this.id, stream, attempt);
   }
+}
+
+function attemptInfo(r: TaskRecord): AttemptInfo {
+  return {
+    attempt: r.attempt ?? 0,
+    status: r.status,
+    startedAt: new Date(r.startedAt),
+    finishedAt: new Date(r.finishedAt),
+    durationMs: r.durationMs,
+    ...(r.exception ? { exception: r.exception } : {}),
+    ...(r.caught ? { caught: r.caught } : {}),
+  };
 }

@@ -2,6 +2,7 @@
  * Prints run events the way Metaflow does: `2026-01-27 22:59:40.313 [run/step/task (pid N)] line`.
  * On a terminal, wide foreach steps also get a live progress line that never hides output.
  */
+import { formatSeconds } from '../api/decoratorOptions';
 import type { RunEvent } from '../scheduler/events';
 
 export function timestamp(d = new Date()): string {
@@ -63,8 +64,18 @@ export class RunConsole {
         );
         break;
       case 'taskStarted':
-        this.write(`${this.prefix(e)} Task is starting.`);
+        this.write(
+          `${this.prefix(e)} ${e.fallback ? 'Recording the failure as caught (@catchFailure).' : e.attempt ? `Task is starting (retry ${e.attempt}).` : 'Task is starting.'}`,
+        );
         break;
+      case 'attemptFailed': {
+        const then =
+          e.then === 'fallback'
+            ? '@catchFailure will record it as caught.'
+            : `Retrying (attempt ${e.nextAttempt + 1} of ${e.attempts})${e.delayMs ? ` in ${formatSeconds(e.delayMs / 1000)}` : ''}.`;
+        this.write(`${this.prefix(e)} Attempt ${e.attempt + 1} of ${e.attempts} failed: ${e.exception.message}. ${then}`);
+        break;
+      }
       case 'taskLog':
         this.write(`${this.prefix(e)} ${e.line}`);
         break;
@@ -73,6 +84,8 @@ export class RunConsole {
         if (e.cloned) {
           this.cloned++;
           this.write(`${this.prefix(e)} Cloned from ${e.clonedFrom} (not executed).`);
+        } else if (e.caught) {
+          this.write(`${this.prefix(e)} Task failed and @catchFailure caught it (${e.caught.type}); the flow goes on.`);
         } else if (e.status === 'succeeded') {
           this.write(`${this.prefix(e)} Task finished successfully.`);
         } else {

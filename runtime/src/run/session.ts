@@ -13,6 +13,8 @@ import { UsageError } from '../errors';
 import { readFlowFile } from '../graph/flowFile';
 import { flowStructure } from '../graph/structure';
 import { packageVersion } from '../paths';
+import type { WithDecorator } from '../graph/decorators';
+import { parseWithOption } from './withOption';
 import type { FlowGraph } from '../graph/types';
 import { lintFlow } from '../lint';
 import { hashBytes, serializeArtifact } from '../serialize/codec';
@@ -38,6 +40,8 @@ export interface SessionOptions {
   maxWorkers?: number;
   maxNumSplits?: number;
   tags?: string[];
+  /** `--with` decorators as written (`retry`, `timeout:minutes=5`); resume keeps the origin's too. */
+  withDecorators?: string[];
   inspector?: boolean;
   launcher?: TaskLauncher;
   /** `--datastore` (or the launch configuration's / VS Code setting's value): see datastore/resolve.ts. */
@@ -80,6 +84,7 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
   let clone: ClonePlan | undefined;
   let tags = [...(o.tags ?? [])];
   let single: SchedulerOptions['single'];
+  let withText = [...(o.withDecorators ?? [])];
   if (o.kind === 'resume') {
     if (o.paramFlags?.size) {
       const names = [...o.paramFlags.keys()].map((n) => `--${n}`).join(', ');
@@ -103,6 +108,7 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
     // The origin was allowed its fan-out; resuming it must not trip over the default limit.
     maxNumSplits = o.maxNumSplits ?? origin.maxNumSplits ?? DEFAULT_MAX_NUM_SPLITS;
     tags = [...new Set([...origin.tags, ...tags])];
+    withText = [...new Set([...(origin.with ?? []), ...withText])];
     clone = await ClonePlan.load(store, flow, originRunId, graph, o.resumeStep ?? null);
   } else if (o.kind === 'spin') {
     const [, runId, step, taskId] = (o.spinTask ?? '').split('/');
@@ -151,6 +157,7 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
     maxNumSplits,
     codeHash: compiled.hash,
     stepwiseVersion: packageVersion(),
+    ...(withText.length ? { with: withText } : {}),
   });
   const scheduler = new Scheduler({
     store,
@@ -167,6 +174,7 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
     single,
     env: o.env,
     cwd: o.cwd,
+    withDecorators: withDecorators(withText),
   });
   return { store, run, graph, scheduler, warnings };
 }
@@ -178,4 +186,14 @@ async function latestRealRun(store: Datastore, flow: string, runs: string[]): Pr
     if (rec && rec.kind !== 'spin') return id;
   }
   return undefined;
+}
+
+/** `--with` values → decorators; a later one of the same name wins (resume: the new over the origin's). */
+function withDecorators(texts: string[]): WithDecorator[] {
+  const byName = new Map<string, WithDecorator>();
+  for (const t of texts) {
+    const d = parseWithOption(t);
+    byName.set(d.name, d);
+  }
+  return [...byName.values()];
 }

@@ -1,5 +1,5 @@
 /** The typed progress events of a run. The CLI prints them; the debug adapter and the extension forward them. */
-import type { ExceptionRecord, RunRecord, RunStatus, TaskStatus } from '../datastore/types';
+import type { CaughtRecord, ExceptionRecord, RunRecord, RunStatus, TaskStatus } from '../datastore/types';
 
 export interface TaskRef {
   pathspec: string;
@@ -9,7 +9,28 @@ export interface TaskRef {
 
 export type RunEvent =
   | { type: 'runStarted'; run: RunRecord }
-  | ({ type: 'taskStarted'; pid: number; inspectorUrl?: string } & TaskRef)
+  | ({
+      type: 'taskStarted';
+      pid: number;
+      inspectorUrl?: string;
+      /** 0 for the first attempt; a retry (`@retry`) counts up. */
+      attempt?: number;
+      /** This attempt does not run the step: it records the previous attempt's death as caught (`@catchFailure`). */
+      fallback?: boolean;
+    } & TaskRef)
+  | ({
+      type: 'attemptFailed';
+      attempt: number;
+      pid?: number;
+      exception: ExceptionRecord;
+      /** What happens next: another attempt after `delayMs` (`@retry`), or a fallback that records the failure as caught. */
+      then: 'retry' | 'fallback';
+      delayMs: number;
+      /** The attempt that comes next. */
+      nextAttempt: number;
+      /** How many attempts the task may have in all (first + retries). */
+      attempts: number;
+    } & TaskRef)
   | ({ type: 'taskLog'; pid: number; stream: 'stdout' | 'stderr'; line: string } & TaskRef)
   | ({
       type: 'taskFinished';
@@ -19,6 +40,10 @@ export type RunEvent =
       pid?: number;
       durationMs: number;
       exception?: ExceptionRecord;
+      /** The task's last attempt (0 when it ran once). */
+      attempt?: number;
+      /** `@catchFailure` caught the step's failure: the task succeeded without its artifacts. */
+      caught?: CaughtRecord;
     } & TaskRef)
   | { type: 'stepProgress'; step: string; done: number; total: number; running: number }
   | { type: 'message'; level: 'info' | 'error'; text: string }

@@ -38,7 +38,9 @@ export class LocalProcessLauncher implements TaskLauncher {
     // Under the debugger, the preload makes the flow bundle a parsed script before the break on
     // start, so breakpoints in it bind before it runs (see task/inspectorPreload.ts).
     const inspect = spec.inspector ? ['--inspect-brk=127.0.0.1:0', '-r', join(dirname(taskEntry()), 'inspectorPreload.js')] : [];
-    const args = [...inspect, taskEntry(), TASK_SPEC_ARG, JSON.stringify(spec)];
+    // @resources({ memoryMb }): locally, the task's heap limit (V8 ends the process when it is reached).
+    const heap = spec.resources?.memoryMb ? [`--max-old-space-size=${spec.resources.memoryMb}`] : [];
+    const args = [...heap, ...inspect, taskEntry(), TASK_SPEC_ARG, JSON.stringify(spec)];
     const child = spawn(process.execPath, args, {
       cwd,
       env,

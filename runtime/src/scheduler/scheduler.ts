@@ -8,7 +8,9 @@ import type { FlowGraph } from '../graph/types';
 import type { Datastore, LogSink } from '../datastore/datastore';
 import { datastoreEnv } from '../datastore/resolve';
 import type { RunEndRecord, RunRecord, SplitFrame, TaskRecord, TaskStartRecord } from '../datastore/types';
+import type { WithDecorator } from '../graph/decorators';
 import type { TaskSpec } from '../task/spec';
+import { afterFailure, attemptsAllowed, deathException, deathRecord, StepPolicies } from './attempts';
 import { IO_PARALLELISM, type ClonePlan } from './clone';
 import type { RunEvent, RunListener } from './events';
 import type { LaunchedTask, TaskLauncher } from './launcher';
@@ -34,6 +36,8 @@ export interface SchedulerOptions {
   cwd?: string;
   /** Spin: run just this one task (with another run's parents) and nothing after it. */
   single?: { step: string; parents: string[]; stack: SplitFrame[]; passes?: number[]; isJoin: boolean; stackRunId: string };
+  /** `run --with`: decorators added to every step that lacks one of that name. */
+  withDecorators?: WithDecorator[];
 }
 
 interface Request {
@@ -44,13 +48,24 @@ interface Request {
   passes: number[];
   isJoin: boolean;
   parentsAllCloned: boolean;
+  /** Another attempt of a task that has run before (`@retry`, or a `@catchFailure` fallback). */
+  again?: { taskId: string; attempt: number; fallback?: { type: string; message: string; stack: string } };
 }
 
 interface Running {
   req: Request;
   taskId: string;
+  attempt: number;
   pathspec: string;
   task: LaunchedTask;
+  /** Set when `@timeout` killed it: the limit in seconds. */
+  timedOutAfter?: number;
+}
+
+/** A task between two attempts: its last attempt failed, the next one waits `minutesBetweenRetries`. */
+interface Waiting {
+  timer: NodeJS.Timeout;
+  last: TaskRecord;
 }
 
 const INSPECTOR_NOISE =
@@ -69,9 +84,12 @@ export class Scheduler {
   private progress = new Map<string, { done: number; total: number }>();
   private wake: (() => void) | undefined;
   private readonly passes: LoopPasses;
+  private readonly policies: StepPolicies;
+  private waiting = new Map<string, Waiting>();
 
   constructor(private readonly o: SchedulerOptions) {
     this.passes = new LoopPasses(flowStructure(o.graph));
+    this.policies = new StepPolicies(o.graph, o.withDecorators);
   }
 
   on(listener: RunListener): () => void {
@@ -120,14 +138,22 @@ export class Scheduler {
         ? { ...single, passes: single.passes ?? [], parentsAllCloned: false }
         : { step: 'start', parents: [], stack: [], passes: [], isJoin: false, parentsAllCloned: true },
     );
+    if (this.o.inspector && this.policies.anyTimeout()) {
+      this.emit({
+        type: 'message',
+        level: 'info',
+        text: '@timeout is not enforced under the debugger: a step paused at a breakpoint would be killed.',
+      });
+    }
     while (!this.killed) {
+      if (this.stopping() && this.waiting.size) await this.finishWaiting();
       while (!this.stopping() && this.queue.length) {
         // The queue's head of tasks to clone, copied together: each is a few small files, so
         // their I/O overlaps (a 1000-task resume spends its time here).
         const clones: Array<[Request, TaskRecord]> = [];
         while (this.queue.length && clones.length < IO_PARALLELISM) {
           const head = this.queue[0];
-          const origin = this.o.clone?.find(head.step, head.stack, head.passes, head.parentsAllCloned);
+          const origin = head.again ? undefined : this.o.clone?.find(head.step, head.stack, head.passes, head.parentsAllCloned);
           if (!origin) break;
           clones.push([this.queue.shift()!, origin]);
         }
@@ -138,12 +164,13 @@ export class Scheduler {
         if (this.running.size >= this.o.maxWorkers) break;
         await this.launch(this.queue.shift()!);
       }
-      if (this.running.size === 0 && (this.queue.length === 0 || this.stopping())) break;
+      if (this.running.size === 0 && this.waiting.size === 0 && (this.queue.length === 0 || this.stopping())) break;
       await new Promise<void>((resolve) => (this.wake = resolve));
       this.wake = undefined;
     }
     // After a kill, wait for the killed processes to be gone before writing the end record.
     while (this.running.size) await new Promise<void>((resolve) => (this.wake = resolve));
+    await this.finishWaiting();
     const end: RunEndRecord = this.killed
       ? { status: 'killed', finishedAt: new Date().toISOString(), reason: this.killed, failedTasks: this.failed }
       : this.failed.length || this.failReason
@@ -158,8 +185,9 @@ export class Scheduler {
     return !!this.killed || this.failed.length > 0 || !!this.failReason;
   }
 
-  private startRecord(req: Request, taskId: string): TaskStartRecord {
+  private startRecord(req: Request, taskId: string, attempt = 0): TaskStartRecord {
     const { run } = this.o;
+    const resources = this.policies.of(req.step).effective.resources;
     return {
       flow: run.flow,
       runId: run.runId,
@@ -170,6 +198,8 @@ export class Scheduler {
       stack: req.stack,
       ...(req.passes.length ? { passes: req.passes } : {}),
       startedAt: new Date().toISOString(),
+      attempt,
+      ...(resources ? { resources } : {}),
     };
   }
 
@@ -197,9 +227,12 @@ export class Scheduler {
 
   private async launch(req: Request): Promise<void> {
     const { store, run } = this.o;
-    const taskId = String(this.nextTaskId++);
-    const start = this.startRecord(req, taskId);
+    const taskId = req.again?.taskId ?? String(this.nextTaskId++);
+    const attempt = req.again?.attempt ?? 0;
+    const start = this.startRecord(req, taskId, attempt);
     await store.writeTaskStart(start);
+    const policy = this.policies.of(req.step);
+    const { effective } = policy;
     const spec: TaskSpec = {
       datastore: store.spec,
       flow: run.flow,
@@ -216,6 +249,12 @@ export class Scheduler {
       isJoin: req.isJoin,
       inspector: this.o.inspector,
       ...(this.o.single ? { stackRunId: this.o.single.stackRunId } : {}),
+      attempt,
+      retries: effective.retry?.times ?? 0,
+      decorators: policy.own,
+      ...(effective.catchFailure ? { catchFailure: { ...effective.catchFailure, next: policy.next } } : {}),
+      ...(req.again?.fallback ? { fallback: req.again.fallback } : {}),
+      ...(effective.resources ? { resources: effective.resources } : {}),
     };
     // The client API inside a step (and any stepwise command it runs) reads the run's own store.
     const env = { ...(this.o.env ?? process.env), ...datastoreEnv(store.spec) };
@@ -223,14 +262,25 @@ export class Scheduler {
     try {
       task = await this.o.launcher.launch(spec, { env, cwd: this.o.cwd ?? process.cwd() });
     } catch (err) {
-      await this.recordDeath(start, `could not start the task process: ${(err as Error).message}`, 'failed');
+      const why = `could not start the task process: ${(err as Error).message}`;
+      await this.finishTask(deathRecord(start, { name: 'TaskDied', message: why, stack: why }, 'failed'));
       return;
     }
-    const entry: Running = { req, taskId, pathspec: start.pathspec, task };
+    const entry: Running = { req, taskId, attempt, pathspec: start.pathspec, task };
     this.running.set(taskId, entry);
     // A kill that arrived while this process was being spawned must reach it too.
     if (this.killed) task.kill('SIGKILL');
     void this.watch(entry, start);
+  }
+
+  /** `@timeout`: kills the attempt when it runs too long (not under the debugger, nor a fallback, which runs no step). */
+  private armTimeout(entry: Running): NodeJS.Timeout | undefined {
+    const limit = this.policies.of(entry.req.step).effective.timeoutSeconds;
+    if (limit === undefined || this.o.inspector || entry.req.again?.fallback) return undefined;
+    return setTimeout(() => {
+      entry.timedOutAfter = limit;
+      entry.task.kill('SIGKILL');
+    }, limit * 1000);
   }
 
   private async watch(entry: Running, start: TaskStartRecord): Promise<void> {
@@ -245,9 +295,11 @@ export class Scheduler {
     const announce = (inspectorUrl?: string) => {
       if (announced) return;
       announced = true;
-      this.emit({ type: 'taskStarted', ...ref, pid: task.pid, ...(inspectorUrl ? { inspectorUrl } : {}) });
+      const again = entry.attempt ? { attempt: entry.attempt, ...(req.again?.fallback ? { fallback: true } : {}) } : {};
+      this.emit({ type: 'taskStarted', ...ref, pid: task.pid, ...(inspectorUrl ? { inspectorUrl } : {}), ...again });
     };
     if (!this.o.inspector) announce();
+    const timer = this.armTimeout(entry);
     const out = onLines(task.stdout, (line) => {
       files?.stdout.write(line + '\n');
       this.emit({ type: 'taskLog', ...ref, pid: task.pid, stream: 'stdout', line });
@@ -262,60 +314,104 @@ export class Scheduler {
       this.emit({ type: 'taskLog', ...ref, pid: task.pid, stream: 'stderr', line });
     });
     const { code, signal } = await task.exited;
+    if (timer) clearTimeout(timer);
     await Promise.all([out, err]);
     announce();
     if (files) await Promise.all([files.stdout.close(), files.stderr.close()]);
-    let rec = await store.readTask(run.flow, run.runId, req.step, taskId).catch(() => undefined);
-    if (!rec) {
-      const why = this.killed
-        ? `killed: ${this.killed}`
-        : signal
-          ? `the task process was killed by ${signal}`
-          : `the task process exited with code ${code} before recording a result`;
-      rec = await this.recordDeath(start, why, this.killed ? 'killed' : 'failed', task.pid);
+    const final = await store.readTask(run.flow, run.runId, req.step, taskId).catch(() => undefined);
+    if (final) {
+      await this.finishTask(final);
     } else {
-      this.emit({
-        type: 'taskFinished',
-        ...ref,
-        pid: task.pid,
-        status: rec.status,
-        cloned: false,
-        durationMs: rec.durationMs,
-        exception: rec.exception,
-      });
-      if (rec.status !== 'succeeded') this.failed.push(pathspec);
-      else this.advance(rec, false);
+      // A failure @retry will follow is recorded as one attempt's; else the process died without a word.
+      const written = await store.readAttempt(run.flow, run.runId, req.step, taskId, entry.attempt).catch(() => undefined);
+      const died = !written;
+      const rec = died
+        ? deathRecord(
+            start,
+            deathException({ killedBecause: this.killed, timedOutAfter: entry.timedOutAfter, signal, code }, req.step, taskId),
+            this.killed ? 'killed' : 'failed',
+            task.pid,
+          )
+        : written!;
+      await this.afterFailedAttempt(entry, rec, died);
     }
     this.running.delete(taskId);
     this.wake?.();
   }
 
-  private async recordDeath(start: TaskStartRecord, why: string, status: 'failed' | 'killed', pid?: number): Promise<TaskRecord> {
-    const now = new Date();
-    const rec: TaskRecord = {
-      ...start,
-      ...(pid ? { pid } : {}),
-      status,
-      finishedAt: now.toISOString(),
-      durationMs: now.getTime() - Date.parse(start.startedAt),
-      artifacts: {},
-      dropped: {},
-      exception: { name: status === 'killed' ? 'Killed' : 'TaskDied', message: why, stack: why },
-    };
-    await this.o.store.writeTaskDone(rec);
-    this.failed.push(rec.pathspec);
+  /** A task's last attempt is over: record it (unless the task did), report it, and go on. */
+  private async finishTask(rec: TaskRecord, write = false): Promise<void> {
+    if (write) await this.o.store.writeTaskDone(rec);
     this.emit({
       type: 'taskFinished',
       pathspec: rec.pathspec,
       step: rec.step,
       taskId: rec.taskId,
-      pid,
-      status,
+      pid: rec.pid,
+      status: rec.status,
       cloned: false,
       durationMs: rec.durationMs,
       exception: rec.exception,
+      ...(rec.attempt ? { attempt: rec.attempt } : {}),
+      ...(rec.caught ? { caught: rec.caught } : {}),
     });
-    return rec;
+    if (rec.status !== 'succeeded') this.failed.push(rec.pathspec);
+    else this.advance(rec, false);
+  }
+
+  /** An attempt failed without a final record: another attempt (`@retry`), a fallback (`@catchFailure`), or the end of the task. */
+  private async afterFailedAttempt(entry: Running, rec: TaskRecord, died: boolean): Promise<void> {
+    const { req, taskId, attempt } = entry;
+    const policy = this.policies.of(req.step).effective;
+    const next = afterFailure(policy, attempt, {
+      died,
+      wasFallback: !!req.again?.fallback,
+      stopping: this.stopping() || rec.status === 'killed',
+    });
+    if (next.then === 'finish') return this.finishTask(rec, true);
+    if (died) await this.o.store.writeAttempt(rec);
+    const exception = rec.exception ?? { name: 'Error', message: 'the attempt failed', stack: 'the attempt failed' };
+    this.emit({
+      type: 'attemptFailed',
+      pathspec: rec.pathspec,
+      step: req.step,
+      taskId,
+      pid: rec.pid,
+      attempt,
+      exception,
+      then: next.then,
+      delayMs: next.then === 'retry' ? next.delayMs : 0,
+      nextAttempt: attempt + 1,
+      attempts: attemptsAllowed(policy),
+    });
+    const again: Request = {
+      ...req,
+      again: {
+        taskId,
+        attempt: attempt + 1,
+        ...(next.then === 'fallback' ? { fallback: { type: exception.name, message: exception.message, stack: exception.stack } } : {}),
+      },
+    };
+    if (next.then === 'fallback' || next.delayMs === 0) {
+      this.queue.unshift(again);
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.waiting.delete(taskId);
+      this.queue.unshift(again);
+      this.wake?.();
+    }, next.delayMs);
+    this.waiting.set(taskId, { timer, last: rec });
+  }
+
+  /** The run stops (killed, or another task failed): tasks waiting to retry end with their last attempt. */
+  private async finishWaiting(): Promise<void> {
+    const waiting = [...this.waiting.values()];
+    this.waiting.clear();
+    for (const w of waiting) {
+      clearTimeout(w.timer);
+      await this.finishTask(w.last, true);
+    }
   }
 
   private countProgress(step: string, total: number | undefined): void {

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { FlowSpec, __internal } from '../api';
+import { catchIfDue, decoratorMismatch, prepareCatchVar, snapshotFlow } from './catch';
 import type { Datastore } from '../datastore/datastore';
 import { bindArtifacts, foreachItemOf, type FlowObject } from './bind';
 import { openTask, type TaskContext } from './context';
@@ -14,7 +15,7 @@ import { runStep, taskRecord, type StepMethod } from './outcome';
 import { TASK_SPEC_ARG, type TaskSpec } from './spec';
 import { username } from '../util/username';
 
-const { HOST, stepNameOf, setParameterResolver, setCurrent } = __internal;
+const { HOST, stepNameOf, setParameterResolver, setCurrent, decoratorsOf } = __internal;
 
 function parseSpec(): TaskSpec {
   const i = process.argv.indexOf(TASK_SPEC_ARG);
@@ -32,7 +33,7 @@ async function runTask(spec: TaskSpec): Promise<number> {
     taskId: spec.taskId,
     pathspec: ctx.pathspec,
     originRunId: ctx.run.originRunId,
-    retryCount: 0,
+    retryCount: spec.attempt,
     parameterNames: ctx.run.parameters.map((p) => p.name),
     tags: ctx.run.tags,
     username: ctx.run.user || username(),
@@ -53,8 +54,26 @@ async function runTask(spec: TaskSpec): Promise<number> {
   Object.defineProperty(flow, HOST, { value: host, enumerable: false });
   const method = stepMethod(flow, spec);
   const setupDone = Date.now();
-  const outcome = await runStep(ctx, flow, method, bound, host, setupDone);
-  await ctx.store.writeTaskDone(taskRecord(ctx, outcome, { started, setupDone }, foreach?.frame));
+  const mismatch = decoratorMismatch(spec.step, spec.decorators, decoratorsOf(method));
+  if (mismatch) {
+    // Running again would not help: the task's record is final.
+    const exception = { name: 'DecoratorMismatch', message: mismatch, stack: mismatch };
+    process.stderr.write(`${mismatch}\n`);
+    await ctx.store.writeTaskDone(
+      taskRecord(ctx, { status: 'failed', exception, artifacts: {}, stepDone: setupDone }, { started, setupDone }, foreach?.frame),
+    );
+    return 1;
+  }
+  prepareCatchVar(ctx, flow);
+  const snapshot = snapshotFlow(flow, bound.tracked);
+  const ran = spec.fallback
+    ? { status: 'failed' as const, artifacts: {}, stepDone: setupDone }
+    : await runStep(ctx, flow, method, bound, host, setupDone);
+  const outcome = await catchIfDue(ctx, flow, snapshot, ran);
+  const record = taskRecord(ctx, outcome, { started, setupDone }, foreach?.frame);
+  // A failed attempt that @retry will follow is one attempt's record; the last one is the task's.
+  if (record.status === 'failed' && spec.attempt < spec.retries) await ctx.store.writeAttempt(record);
+  else await ctx.store.writeTaskDone(record);
   return outcome.status === 'succeeded' ? 0 : 1;
 }
 

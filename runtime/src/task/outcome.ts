@@ -2,7 +2,7 @@
  * Running the step and recording what it left: its one transition, its artifacts (an untouched
  * inherited one passed on by hash), what later steps must not read, and the task's record.
  */
-import type { ArtifactRecord, SplitFrame, TaskRecord, TransitionRecord } from '../datastore/types';
+import type { ArtifactRecord, CaughtRecord, SplitFrame, TaskRecord, TransitionRecord } from '../datastore/types';
 import type { Datastore } from '../datastore/datastore';
 import { hashBytes, serializeArtifact } from '../serialize/codec';
 import { preview, typeName } from '../serialize/describe';
@@ -21,6 +21,8 @@ export interface StepOutcome {
   transition?: TransitionRecord;
   /** When the step's method returned (setup's end when it threw). */
   stepDone: number;
+  /** The step failed and `@catchFailure` caught it. */
+  caught?: CaughtRecord;
 }
 
 /**
@@ -46,7 +48,7 @@ export async function runStep(
   } catch (err) {
     outcome.status = 'failed';
     const e = err instanceof Error ? err : new Error(String(err));
-    outcome.exception = { name: e.name, message: e.message, stack: userStack(e) };
+    outcome.exception = { name: errorType(e), message: e.message, stack: userStack(e) };
     process.stderr.write(`${outcome.exception.stack}\n`);
   }
   return outcome;
@@ -74,7 +76,14 @@ function foreachLength(flow: Record<string, unknown>, varName: string, step: str
   );
 }
 
-async function collectArtifacts(
+/** `TypeError`, or the class of a subclass that kept the default name (`class Bad extends Error {}` → `Bad`). */
+function errorType(e: Error): string {
+  if (e.name !== 'Error') return e.name;
+  const ctor = (e as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof ctor === 'string' && ctor ? ctor : 'Error';
+}
+
+export async function collectArtifacts(
   flow: Record<string, unknown>,
   tracked: Map<string, Tracked>,
   store: Datastore,
@@ -134,7 +143,7 @@ export function taskRecord(
   frame: SplitFrame | undefined,
 ): TaskRecord {
   const { spec } = ctx;
-  const { status, artifacts, transition, exception, stepDone } = outcome;
+  const { status, artifacts, transition, exception, stepDone, caught } = outcome;
   const dropped = droppedAfter(ctx, outcome);
   return {
     flow: spec.flow,
@@ -147,6 +156,8 @@ export function taskRecord(
     ...(spec.passes?.length ? { passes: spec.passes } : {}),
     startedAt: new Date(times.started).toISOString(),
     pid: process.pid,
+    attempt: spec.attempt,
+    ...(spec.resources ? { resources: spec.resources } : {}),
     status,
     finishedAt: new Date().toISOString(),
     durationMs: Date.now() - times.started,
@@ -158,7 +169,8 @@ export function taskRecord(
     artifacts,
     dropped,
     ...(transition ? { transition } : {}),
-    ...(exception ? { exception } : {}),
+    ...(exception && !caught ? { exception } : {}),
+    ...(caught ? { caught } : {}),
     ...(frame ? { foreachIndex: frame.index } : {}),
   };
 }

@@ -1,4 +1,5 @@
 /** What the runner tells a task process: everything it needs to run one step, as JSON in argv. */
+import type { CatchPolicy, Resources, StepPolicy } from '../api/decoratorOptions';
 import type { DatastoreSpec } from '../datastore/spec';
 import type { SplitFrame } from '../datastore/types';
 
@@ -28,6 +29,21 @@ export interface TaskSpec {
   isJoin: boolean;
   /** The task runs under the V8 inspector and must close it before exiting. */
   inspector: boolean;
+  /** Which attempt this is: 0 first, then one more per `@retry` (`current.retryCount`). */
+  attempt: number;
+  /** Attempts `@retry` allows after the first (`run --with retry` included): a failure before the last is retried. */
+  retries: number;
+  /** The step's own decorators as the runner read them from the source; the task checks them against the code it runs. */
+  decorators: StepPolicy;
+  /** `@catchFailure` in effect (`--with catchFailure` included), and the steps a caught failure goes on to. */
+  catchFailure?: CatchPolicy & { next: string[] };
+  /**
+   * The previous attempt died (killed by `@timeout`, crashed, ran out of memory) after the last
+   * retry: this attempt does not run the step, it records the failure as caught.
+   */
+  fallback?: { type: string; message: string; stack: string };
+  /** What `@resources` asked for: the local launcher caps the heap at `memoryMb`; a cluster launcher maps all three. */
+  resources?: Resources;
 }
 
 export const TASK_SPEC_ARG = '--stepwise-task';

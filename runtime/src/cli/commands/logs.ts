@@ -1,5 +1,5 @@
 import type { TaskClient } from '../../client/task';
-import { parseOptions } from '../args';
+import { intOption, parseOptions } from '../args';
 import { UsageError, type Command } from '../command';
 import { commandStore, DATASTORE_HELP, DATASTORE_OPTION } from '../datastoreOption';
 import { resolvePathspec } from '../pathspec';
@@ -9,13 +9,15 @@ type Stream = 'stdout' | 'stderr';
 export const logsCommand: Command = {
   name: 'logs',
   summary: "Print a task's stdout/stderr (or every task of a step).",
-  help: `Usage: stepwise logs PATHSPEC [--stdout|--stderr] [--follow] [--datastore TYPE]
+  help: `Usage: stepwise logs PATHSPEC [--stdout|--stderr] [--attempt N] [--follow] [--datastore TYPE]
 
 PATHSPEC is RUN/STEP[/TASK] or FLOW/RUN/STEP[/TASK]. Without a task, prints every task of the
-step in order, each under a header. Both streams by default.
+step in order, each under a header. Both streams by default; a retried task (@retry) shows its
+last attempt's output unless --attempt says which (0 is the first).
 
 Options:
   --stdout, --stderr   only that stream
+  --attempt N          that attempt's output (0 first; default: the last)
   -f, --follow         one task: keep printing its output as it comes, until the task finishes
 ${DATASTORE_HELP}`,
   async run(args, io) {
@@ -23,6 +25,7 @@ ${DATASTORE_HELP}`,
       stdout: { type: 'boolean' },
       stderr: { type: 'boolean' },
       follow: { type: 'boolean', short: 'f' },
+      attempt: { type: 'string' },
       ...DATASTORE_OPTION,
     });
     if (positionals.length !== 1) throw new UsageError('expects one PATHSPEC, e.g. stepwise logs 1769.../start/1');
@@ -36,11 +39,17 @@ ${DATASTORE_HELP}`,
       await follow(task, streams, out);
       return 0;
     }
+    const attempt = intOption('attempt', values.attempt as string | undefined, 0);
+    if (attempt !== undefined && !task)
+      throw new UsageError(`--attempt reads one task's attempt: add the task id, e.g. ${positionals[0]}/1`);
+    if (attempt !== undefined && task && attempt > task.currentAttempt) {
+      throw new UsageError(`task ${task.pathspec} has attempts 0 to ${task.currentAttempt}; there is no attempt ${attempt}.`);
+    }
     const tasks = task ? [task] : await step.tasks();
     for (const t of tasks) {
       if (tasks.length > 1) io.stdout.write(`=== ${t.pathspec} (${t.status}) ===\n`);
       for (const s of streams) {
-        const text = s === 'stdout' ? await t.stdout : await t.stderr;
+        const text = await t.log(s, attempt ?? t.currentAttempt);
         if (text) out(s).write(text.endsWith('\n') ? text : text + '\n');
       }
     }

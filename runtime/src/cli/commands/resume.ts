@@ -19,6 +19,7 @@ The origin run's parameters are kept; they cannot be changed on resume.
   --max-num-splits N   most tasks one foreach may start (default: the origin run's limit)
 ${DATASTORE_HELP}
   --tag T              add a tag (repeatable; the origin's tags are kept)
+  --with DECO[:k=v,…]  add a step decorator to every step lacking one (the origin's --with are kept)
   --quiet              print only failures and the summary
   --json-events        print one JSON progress event per line instead (for tools)
 
@@ -39,6 +40,7 @@ Exit codes: 0 the run succeeded, 1 it failed or was killed, 2 usage or lint erro
         maxWorkers: a.maxWorkers,
         maxNumSplits: a.maxNumSplits,
         tags: a.tags,
+        withDecorators: a.withText,
         datastore: a.datastore,
       },
       io,

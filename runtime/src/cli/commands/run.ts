@@ -16,6 +16,8 @@ Options:
   --max-num-splits N   most tasks one foreach may start (default 100)
 ${DATASTORE_HELP}
   --tag T              tag the run (repeatable)
+  --with DECO[:k=v,…]  add a step decorator to every step that has none of that name
+                       (repeatable), e.g. --with retry, --with timeout:minutes=10
   --quiet              print only failures and the summary
   --json-events        print one JSON progress event per line instead (for tools)
   -h, --help           show this help
@@ -36,6 +38,7 @@ Example: stepwise run examples/hello.ts`,
         maxWorkers: a.maxWorkers,
         maxNumSplits: a.maxNumSplits,
         tags: a.tags,
+        withDecorators: a.withText,
         datastore: a.datastore,
       },
       io,
