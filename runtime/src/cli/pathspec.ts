@@ -5,6 +5,7 @@
 import type { Datastore } from '../datastore/datastore';
 import { NotFoundError, nearby } from '../client/errors';
 import { Flow, Step, Task } from '../client';
+import type { RunClient } from '../client/run';
 import type { StepClient } from '../client/step';
 import type { TaskClient } from '../client/task';
 
@@ -20,6 +21,15 @@ async function flowOfRun(store: Datastore, runId: string): Promise<string> {
   const recent: string[] = [];
   for (const f of flows) for (const r of (await store.listRuns(f)).slice(0, 3)) recent.push(`${f}/${r}`);
   throw new NotFoundError(`no run with id ${runId} in ${store.location}. ${nearby('recent runs', recent)}`);
+}
+
+/** A run by `FLOW/RUN` or `RUN` (the run id finds its flow). */
+export async function resolveRun(store: Datastore, spec: string): Promise<RunClient> {
+  const p = spec.split('/').filter(Boolean);
+  const isRunId = (s: string | undefined) => !!s && /^\d+$/.test(s);
+  if (p.length === 2 && isRunId(p[1])) return Flow(p[0], { datastore: store }).run(p[1]);
+  if (p.length === 1 && isRunId(p[0])) return Flow(await flowOfRun(store, p[0]), { datastore: store }).run(p[0]);
+  throw new NotFoundError(`'${spec}' is not a run pathspec: use FLOW/RUN or RUN (see \`stepwise runs FLOW\` for run ids).`);
 }
 
 export interface Resolved {

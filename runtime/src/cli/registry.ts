@@ -9,5 +9,6 @@ import { dumpCommand } from './commands/dump';
 import { runsCommand } from './commands/runs';
 import { spinCommand } from './commands/spin';
 import { dapCommand } from './commands/dap';
+import { tagCommand } from './commands/tag';
 
-export const commands: Command[] = [runCommand, resumeCommand, check, show, runsCommand, logsCommand, dumpCommand, spinCommand, dapCommand];
+export const commands: Command[] = [runCommand, resumeCommand, check, show, runsCommand, logsCommand, dumpCommand, tagCommand, spinCommand, dapCommand];

@@ -29,13 +29,16 @@ export class FlowClient {
     return new RunClient(this.store, record, end);
   }
 
-  /** Runs, newest first (spins only when asked); `limit` stops early. A damaged run record is skipped, not fatal. */
+  /**
+   * Runs, newest first (spins only when asked); `tag` keeps runs carrying it (a user or a system
+   * tag); `limit` stops early. A damaged run record is skipped, not fatal.
+   */
   async runs(opts: { limit?: number; tag?: string; includeSpins?: boolean } = {}): Promise<RunClient[]> {
     const out: RunClient[] = [];
     for (const id of await this.runIds()) {
       try {
         const run = await this.load(id);
-        if (opts.tag && !run.tags.includes(opts.tag)) continue;
+        if (opts.tag && !run.allTags.includes(opts.tag)) continue;
         if (run.kind === 'spin' && !opts.includeSpins) continue;
         out.push(run);
       } catch (err) {

@@ -11,7 +11,7 @@ import type { StepClient } from './step';
 import type { TaskClient } from './task';
 
 export { FlowClient } from './flow';
-export { RunClient } from './run';
+export { RunClient, TagError } from './run';
 export { StepClient, type StepSummary } from './step';
 export { TaskClient, type ArtifactInfo, type AttemptInfo } from './task';
 export { NotFoundError } from './errors';

@@ -3,6 +3,7 @@ import { runState, type RunState } from '../datastore/liveness';
 import type { RunEndRecord, RunRecord } from '../datastore/types';
 import { NotFoundError, nearby } from './errors';
 import { StepClient } from './step';
+import { systemTagsOf, userTagProblem } from '../run/tags';
 
 /** One run of a flow: its record, its state, its steps. */
 export class RunClient {
@@ -33,12 +34,49 @@ export class RunClient {
   get finished(): boolean {
     return this.status !== 'running';
   }
+  /**
+   * The user tags (`--tag`, `stepwise tag`, `addTag`). Unlike Metaflow's `run.tags`, system tags are
+   * not included (`allTags` has both), so that what this returned before system tags existed stays.
+   */
   get tags(): string[] {
     return this.record.tags;
   }
   /** The version of Stepwise that ran it, when recorded. */
   get stepwiseVersion(): string | undefined {
     return this.record.stepwiseVersion;
+  }
+  /** Same as `tags` (Metaflow's `run.user_tags`). */
+  get userTags(): string[] {
+    return this.record.tags;
+  }
+  /** Tags the runtime set: `user:<name>`, `runtime:stepwise`, `project:…`, `project_branch:…`. */
+  get systemTags(): string[] {
+    return systemTagsOf(this.record);
+  }
+  /** System tags, then user tags (Metaflow's `run.tags`). */
+  get allTags(): string[] {
+    return [...new Set([...this.systemTags, ...this.userTags])];
+  }
+
+  /** Adds user tags (Metaflow's `run.add_tag(s)`); a system tag is refused. */
+  async addTag(...tags: string[]): Promise<void> {
+    await this.setUserTags([...this.userTags, ...checked(tags)]);
+  }
+  /** Removes user tags; a system tag cannot be removed. */
+  async removeTag(...tags: string[]): Promise<void> {
+    const gone = new Set(checked(tags));
+    await this.setUserTags(this.userTags.filter((t) => !gone.has(t)));
+  }
+  /** Replaces a user tag by another, in one write. */
+  async replaceTag(oldTag: string, newTag: string): Promise<void> {
+    checked([oldTag, newTag]);
+    await this.setUserTags([...this.userTags.filter((t) => t !== oldTag), newTag]);
+  }
+
+  private async setUserTags(tags: string[]): Promise<void> {
+    const next = [...new Set(tags)];
+    await this.store.writeRunTags(this.flowName, this.id, next);
+    this.record.tags = next;
   }
   get createdAt(): Date {
     return new Date(this.record.startedAt);
@@ -87,4 +125,17 @@ export class RunClient {
     names.sort((a, b) => firstStart.get(a)!.localeCompare(firstStart.get(b)!));
     return names.map((n) => new StepClient(this.store, this.flowName, this.id, n, this.unfinished));
   }
+}
+
+function checked(tags: string[]): string[] {
+  for (const t of tags) {
+    const problem = userTagProblem(t);
+    if (problem) throw new TagError(problem);
+  }
+  return tags;
+}
+
+/** A tag that cannot be added or removed (a system tag, an empty one). */
+export class TagError extends Error {
+  override name = 'TagError';
 }

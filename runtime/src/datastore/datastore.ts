@@ -65,7 +65,10 @@ export interface Datastore {
   listFlows(): Promise<string[]>;
   /** Allocates a fresh run id (unique, also across machines) and writes the run record. */
   createRun(record: Omit<RunRecord, 'runId' | 'pathspec'>): Promise<RunRecord>;
+  /** The run record; its `tags` are the user tags as they are now (`writeRunTags` changes them). */
   readRun(flow: string, runId: string): Promise<RunRecord>;
+  /** Replaces a run's user tags (`stepwise tag`, `run.addTag`); run.json itself stays as written. */
+  writeRunTags(flow: string, runId: string, tags: string[]): Promise<void>;
   readRunEnd(flow: string, runId: string): Promise<RunEndRecord | undefined>;
   writeRunEnd(flow: string, runId: string, end: RunEndRecord): Promise<void>;
   /** Run ids, newest first. */

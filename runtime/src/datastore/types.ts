@@ -48,6 +48,8 @@ export interface RunRecord {
   codeHash?: string;
   /** The version of Stepwise that ran it (absent in records written before 0.1.0's packaging). */
   stepwiseVersion?: string;
+  /** Tags the runtime set (`user:<name>`, `runtime:stepwise`, `project:…`); absent in older runs. */
+  systemTags?: string[];
   /** `--with` decorators the run added to its steps, as given (`retry`, `timeout:minutes=5`). */
   with?: string[];
 }

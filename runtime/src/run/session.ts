@@ -23,6 +23,7 @@ import { LocalProcessLauncher, type TaskLauncher } from '../scheduler/launcher';
 import { Scheduler, type SchedulerOptions } from '../scheduler/scheduler';
 import { resolveParameters } from './parameters';
 import { username } from '../util/username';
+import { systemTagsFor, userTagProblem } from './tags';
 
 export const DEFAULT_MAX_NUM_SPLITS = 100;
 
@@ -83,6 +84,10 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
   let originRunId: string | null = null;
   let clone: ClonePlan | undefined;
   let tags = [...(o.tags ?? [])];
+  for (const t of tags) {
+    const problem = userTagProblem(t);
+    if (problem) throw new UsageError(`--tag ${t}: ${problem}`);
+  }
   let single: SchedulerOptions['single'];
   let withText = [...(o.withDecorators ?? [])];
   if (o.kind === 'resume') {
@@ -151,6 +156,7 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
     parameters,
     tags,
     user: username(o.env),
+    systemTags: systemTagsFor(username(o.env)),
     startedAt: new Date().toISOString(),
     runner: { pid: process.pid, host: hostname() },
     maxWorkers,

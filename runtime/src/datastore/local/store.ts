@@ -4,6 +4,7 @@
  *   <root>/.cache/bundles/flow-<hash>.js                   code packages (compiled flows)
  *   <root>/<Flow>/data/<hh>/<sha256>                      artifact blobs (header + payload)
  *   <root>/<Flow>/runs/<runId>/run.json, end.json          run record, written at start / end
+ *   <root>/<Flow>/runs/<runId>/tags.json                   user tags, once changed after the start
  *   <root>/<Flow>/runs/<runId>/<step>/<taskId>/start.json  task started (parents, stack, pid)
  *   …/<taskId>/task.json, DONE                             final record (the last attempt's), DONE written last
  *   …/<taskId>/stdout.log, stderr.log                      the task's own output (read-only once complete)
@@ -143,7 +144,12 @@ export class LocalDatastore implements Datastore {
     const file = join(this.runDir(flow, runId), 'run.json');
     const rec = await readJson<RunRecord>(file);
     if (!rec) throw new DatastoreError(file, `run ${flow}/${runId} not found in ${this.root}.`);
-    return rec;
+    const tags = await readJson<string[]>(join(this.runDir(flow, runId), 'tags.json'));
+    return tags ? { ...rec, tags } : rec;
+  }
+
+  writeRunTags(flow: string, runId: string, tags: string[]): Promise<void> {
+    return writeFileAtomic(join(this.runDir(flow, runId), 'tags.json'), JSON.stringify(tags));
   }
 
   readRunEnd(flow: string, runId: string): Promise<RunEndRecord | undefined> {

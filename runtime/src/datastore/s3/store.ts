@@ -158,7 +158,12 @@ export class S3Datastore implements Datastore {
     const key = this.loc.run(flow, runId, 'run.json');
     const rec = await this.getJson<RunRecord>(key);
     if (!rec) throw new DatastoreError(key, `run ${flow}/${runId} not found in ${this.location}.`);
-    return rec;
+    const tags = await this.getJson<string[]>(this.loc.run(flow, runId, 'tags.json'));
+    return tags ? { ...rec, tags } : rec;
+  }
+
+  writeRunTags(flow: string, runId: string, tags: string[]): Promise<void> {
+    return this.putJson(this.loc.run(flow, runId, 'tags.json'), tags);
   }
 
   readRunEnd(flow: string, runId: string): Promise<RunEndRecord | undefined> {
