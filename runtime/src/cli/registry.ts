@@ -11,4 +11,15 @@ import { spinCommand } from './commands/spin';
 import { dapCommand } from './commands/dap';
 import { tagCommand } from './commands/tag';
 
-export const commands: Command[] = [runCommand, resumeCommand, check, show, runsCommand, logsCommand, dumpCommand, tagCommand, spinCommand, dapCommand];
+export const commands: Command[] = [
+  runCommand,
+  resumeCommand,
+  check,
+  show,
+  runsCommand,
+  logsCommand,
+  dumpCommand,
+  tagCommand,
+  spinCommand,
+  dapCommand,
+];
