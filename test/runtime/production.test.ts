@@ -128,7 +128,7 @@ describe('production decorators: @retry, @catchFailure, @timeout', function () {
     const r = await ws.events(['run', file]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.ok(
-      printed(r.events, 'end').includes("hang TimeoutError: step 'hang' (task 3) timed out after 1 s (@timeout): the attempt was killed"),
+      printed(r.events, 'end').includes("hang TimeoutError: step 'hang' (task 3) timed out after 2 s (@timeout): the attempt was killed"),
       r.stdout,
     );
     const fails = r.events.filter((e) => e.type === 'attemptFailed' && e.step === 'hang');
@@ -152,7 +152,6 @@ describe('production decorators: @retry, @catchFailure, @timeout', function () {
       ],
     );
     assert.ok(attempts[0].durationMs! < 30_000, 'killed well before the step would have ended');
-    assert.match(await hang.log('stdout', 1), /hang attempt 1/);
   });
 
   it('@timeout alone fails the task with "timed out after N s"; --with retry adds @retry to steps that have none', async () => {
