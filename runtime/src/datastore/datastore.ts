@@ -39,9 +39,16 @@ export interface Datastore {
   /** Where it lives, for messages (a folder or an s3:// URL). */
   readonly location: string;
 
-  /** Stores serialised bytes under their hash (no-op when present). */
+  /**
+   * Stores serialised bytes under their hash. When a blob is already there it is kept only if
+   * it holds these very bytes (`storedHolds` in serialize/codec.ts); a damaged one is replaced
+   * atomically.
+   */
   putBlob(flow: string, hash: string, serialized: Buffer): Promise<void>;
-  /** Returns the serialised bytes of a blob, verified against its hash. */
+  /**
+   * Returns the serialised bytes of a blob, verified against its hash (`decodeVerified` in
+   * serialize/codec.ts): a changed blob is a CorruptBlobError naming it, never a wrong value.
+   */
   getBlob(flow: string, hash: string): Promise<Buffer>;
   hasBlob(flow: string, hash: string): Promise<boolean>;
   /**

@@ -62,6 +62,36 @@ export function decodeStored(stored: Buffer, file: string): Buffer {
   throw new CorruptBlobError(file, `unknown encoding ${kind}`);
 }
 
+/**
+ * Decodes a stored blob and checks that its bytes still hash to the name it is stored under.
+ * Every store reads blobs through this: a blob changed on disk (or in a bucket) is an error
+ * naming the file, never a silently wrong value.
+ */
+export function decodeVerified(stored: Buffer, hash: string, file: string): Buffer {
+  const bytes = decodeStored(stored, file);
+  const actual = hashBytes(bytes);
+  if (actual !== hash) {
+    throw new CorruptBlobError(
+      file,
+      `its content does not match its name (sha256 ${actual.slice(0, 12)}…, expected ${hash.slice(0, 12)}…): it was changed after it was written`,
+    );
+  }
+  return bytes;
+}
+
+/**
+ * Whether an existing stored blob holds exactly `serialized`, for the "already present" write
+ * path: the writer has the right bytes, so a byte comparison stands in for hashing (and is
+ * several times cheaper). A damaged or unreadable blob does not hold them.
+ */
+export function storedHolds(stored: Buffer, serialized: Buffer): boolean {
+  try {
+    return decodeStored(stored, '').equals(serialized);
+  } catch {
+    return false;
+  }
+}
+
 export function deserializeArtifact(bytes: Buffer, file: string): unknown {
   try {
     return deserialize(bytes);

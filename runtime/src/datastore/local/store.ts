@@ -12,7 +12,7 @@
  */
 import { promises as fs, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeStored, encodeStored } from '../../serialize/codec';
+import { decodeVerified, encodeStored, storedHolds } from '../../serialize/codec';
 import type { Datastore, FollowOptions, LogSink, LogStream, TaskRef } from '../datastore';
 import { DatastoreError, exists, listDir, readJson, writeFileAtomic } from '../files';
 import { attemptFileName, logFileName } from '../attempts';
@@ -48,7 +48,13 @@ export class LocalDatastore implements Datastore {
 
   async putBlob(flow: string, hash: string, serialized: Buffer): Promise<void> {
     const file = this.blobPath(flow, hash);
-    if (await exists(file)) return;
+    const existing = await fs.readFile(file).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return undefined;
+      throw err;
+    });
+    if (existing && storedHolds(existing, serialized)) return;
+    // Absent, or present but damaged: this writer has the right bytes, and the rename replaces
+    // a bad file atomically, so one good write heals every later run that reads it.
     await writeFileAtomic(file, encodeStored(serialized));
   }
 
@@ -58,15 +64,9 @@ export class LocalDatastore implements Datastore {
     try {
       stored = await fs.readFile(file);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new DatastoreError(
-          file,
-          `artifact blob ${hash.slice(0, 12)}… of flow ${flow} is missing (${file}). Was the datastore pruned?`,
-        );
-      }
-      throw err;
+      throw this.blobReadError(err, flow, hash, file);
     }
-    return decodeStored(stored, file);
+    return decodeVerified(stored, hash, file);
   }
 
   getBlobSync(flow: string, hash: string): Buffer {
@@ -75,15 +75,14 @@ export class LocalDatastore implements Datastore {
     try {
       stored = readFileSync(file);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new DatastoreError(
-          file,
-          `artifact blob ${hash.slice(0, 12)}… of flow ${flow} is missing (${file}). Was the datastore pruned?`,
-        );
-      }
-      throw err;
+      throw this.blobReadError(err, flow, hash, file);
     }
-    return decodeStored(stored, file);
+    return decodeVerified(stored, hash, file);
+  }
+
+  private blobReadError(err: unknown, flow: string, hash: string, file: string): unknown {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return err;
+    return new DatastoreError(file, `artifact blob ${hash.slice(0, 12)}… of flow ${flow} is missing (${file}). Was the datastore pruned?`);
   }
 
   hasBlob(flow: string, hash: string): Promise<boolean> {
