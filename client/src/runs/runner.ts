@@ -13,6 +13,7 @@ import { RunProgress, consoleLine, failureSummary, timestamp } from './progress'
 import { datastoreProgress, findRun } from './terminalRuns';
 import { nodeRuntime } from '../nodeRuntime';
 import { requireTrust } from '../trust';
+import { escapeControls } from '../../../runtime/src/terminalText';
 
 /** How often a run started in a terminal is re-read while it runs. */
 const FOLLOW_INTERVAL_MS = 500;
@@ -37,7 +38,13 @@ export interface RunOutcome {
 }
 
 export class FlowRunner implements vscode.Disposable {
-  readonly output = vscode.window.createOutputChannel('Stepwise Runs', 'stepwise-log');
+  private readonly channel = vscode.window.createOutputChannel('Stepwise Runs', 'stepwise-log');
+  /** The channel, with flow text escaped as on a terminal (runtime/src/terminalText.ts). */
+  readonly output = {
+    appendLine: (line: string) => this.channel.appendLine(escapeControls(line)),
+    show: (preserveFocus?: boolean) => this.channel.show(preserveFocus),
+    dispose: () => this.channel.dispose(),
+  };
   private readonly item = vscode.window.createStatusBarItem('stepwise.run', vscode.StatusBarAlignment.Left, 50);
   private readonly started = new vscode.EventEmitter<{ runId: string; flow: string; file: string }>();
   private readonly finished = new vscode.EventEmitter<RunOutcome>();

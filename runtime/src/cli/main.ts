@@ -6,6 +6,7 @@ import { DatastoreError } from '../datastore/files';
 import { CorruptBlobError } from '../serialize/codec';
 import { CompileError } from '../compile/bundle';
 import { packageVersion } from '../paths';
+import { escapeControls, escapingStream } from '../terminalText';
 
 function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -21,7 +22,10 @@ function mainHelp(): string {
   ].join('\n');
 }
 
-export async function main(argv: string[], io: CommandIO): Promise<number> {
+export async function main(argv: string[], rawIo: CommandIO): Promise<number> {
+  // Flow output, exception messages, tags and names all reach the terminal through these: no
+  // control sequence from a flow or a datastore file acts on the terminal (terminalText.ts).
+  const io: CommandIO = { ...rawIo, stdout: escapingStream(rawIo.stdout), stderr: escapingStream(rawIo.stderr) };
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(mainHelp());
@@ -64,7 +68,9 @@ export function runFromProcess(): void {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`stepwise: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.stderr.write(
+        escapeControls(`stepwise: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`),
+      );
       process.exitCode = 70;
     },
   );

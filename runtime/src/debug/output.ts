@@ -7,6 +7,7 @@ import { OutputEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { RunConsole } from '../run/console';
 import type { RunEvent } from '../scheduler/events';
+import { escapeControls } from '../terminalText';
 
 export interface SourceLocation {
   path: string;
@@ -36,7 +37,8 @@ export class DebugConsoleOutput {
   }
 
   private write(text: string): boolean {
-    const e = new OutputEvent(text, this.category) as DebugProtocol.OutputEvent;
+    // The Debug Console acts on escape sequences too: flow text is escaped as on a terminal.
+    const e = new OutputEvent(escapeControls(text), this.category) as DebugProtocol.OutputEvent;
     if (this.location) {
       e.body.source = { name: this.location.path.split(/[\\/]/).pop(), path: this.location.path };
       e.body.line = this.location.line;

@@ -6,6 +6,7 @@ import { commandStore, DATASTORE_HELP, DATASTORE_OPTION } from '../datastoreOpti
 import { parseOptions, intOption } from '../args';
 import { UsageError, type Command } from '../command';
 import { readFlowFile } from '../../graph/flowFile';
+import { escapeInline } from '../../terminalText';
 
 export const runsCommand: Command = {
   name: 'runs',
@@ -62,9 +63,9 @@ ${DATASTORE_HELP}`,
       const dur = r.durationMs === undefined ? '-' : `${(r.durationMs / 1000).toFixed(1)}s`;
       const kind = r.kind === 'resume' ? `resume of ${r.originRunId}` : r.kind;
       io.stdout.write(
-        `${r.id.padEnd(15)} ${r.status.padEnd(10)} ${kind.padEnd(7)} ${r.record.startedAt.slice(0, 19).replace('T', ' ').padEnd(20)} ${dur.padEnd(9)} ${r.tags.join(',')}\n`,
+        `${r.id.padEnd(15)} ${r.status.padEnd(10)} ${kind.padEnd(7)} ${r.record.startedAt.slice(0, 19).replace('T', ' ').padEnd(20)} ${dur.padEnd(9)} ${escapeInline(r.tags.join(','))}\n`,
       );
-      if (r.state.reason && r.status !== 'succeeded') io.stdout.write(`${''.padEnd(16)}${r.state.reason}\n`);
+      if (r.state.reason && r.status !== 'succeeded') io.stdout.write(`${''.padEnd(16)}${escapeInline(r.state.reason)}\n`);
     }
     return 0;
   },
