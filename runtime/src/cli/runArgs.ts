@@ -4,12 +4,14 @@
  */
 import { UsageError } from '../errors';
 import type { WithDecorator } from '../graph/decorators';
+import type { ParamFlags } from '../run/parameters';
 import { intOption } from './args';
 import { parseWithOption } from '../run/withOption';
 
 export interface RunArgs {
   positionals: string[];
-  params: Map<string, string>;
+  /** Every occurrence of each `--name`, in order: a value, or `true` for a bare flag. */
+  params: ParamFlags;
   maxWorkers?: number;
   maxNumSplits?: number;
   tags: string[];
@@ -43,20 +45,25 @@ export function parseRunArgs(command: string, args: string[]): RunArgs {
       else out.jsonEvents = true;
       continue;
     }
-    let value: string | undefined = eq > 0 ? a.slice(eq + 1) : undefined;
-    if (value === undefined) {
+    let value: string | true = eq > 0 ? a.slice(eq + 1) : true;
+    if (value === true) {
       const nextArg = args[i + 1];
-      // A bare flag (next is another flag or nothing) reads as `true`, for boolean parameters.
-      if (nextArg === undefined || (nextArg.startsWith('--') && nextArg.length > 2)) value = VALUE_OPTIONS.has(name) ? undefined : 'true';
-      else value = args[++i];
+      // A bare flag (next is another flag or nothing) is `true`: only a Boolean parameter may be
+      // one, which resolveParameters checks once the flow's parameters are known.
+      if (nextArg !== undefined && !(nextArg.startsWith('--') && nextArg.length > 2)) value = args[++i];
     }
-    if (value === undefined) throw new UsageError(`--${name} needs a value. See: stepwise ${command} --help`);
+    if (!VALUE_OPTIONS.has(name)) {
+      out.params.set(name, [...(out.params.get(name) ?? []), value]);
+      continue;
+    }
+    if (value === true) throw new UsageError(`--${name} needs a value. See: stepwise ${command} --help`);
+    if (fixed.has(name) && name !== 'tag' && name !== 'with')
+      throw new UsageError(`--${name} was given twice ('${fixed.get(name)}', then '${value}'): give it once.`);
     if (name === 'tag') out.tags.push(value);
     else if (name === 'with') {
       out.with.push(parseWithOption(value));
       out.withText.push(value);
-    } else if (VALUE_OPTIONS.has(name)) fixed.set(name, value);
-    else out.params.set(name, value);
+    } else fixed.set(name, value);
   }
   out.maxWorkers = intOption('max-workers', fixed.get('max-workers'), 1);
   out.maxNumSplits = intOption('max-num-splits', fixed.get('max-num-splits'), 1);

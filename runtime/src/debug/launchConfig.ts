@@ -5,6 +5,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../errors';
 import type { SessionOptions } from '../run/session';
+import type { ParamFlags } from '../run/parameters';
 import type { StepwiseLaunchArguments } from './protocol';
 
 /** Under the debugger, one task at a time: a paused task never races another one. */
@@ -47,12 +48,12 @@ export function planLaunch(args: StepwiseLaunchArguments, baseEnv: NodeJS.Proces
     else env[k] = String(v);
   }
 
-  const paramFlags = new Map<string, string>();
+  const paramFlags: ParamFlags = new Map();
   if (args.params !== undefined) {
     if (typeof args.params !== 'object' || args.params === null || Array.isArray(args.params)) {
       throw new UsageError('"params" must be an object of parameter values by name, e.g. { "k": 7 }.');
     }
-    for (const [name, value] of Object.entries(args.params)) paramFlags.set(name, paramText(name, value));
+    for (const [name, value] of Object.entries(args.params)) paramFlags.set(name, [paramText(name, value)]);
   }
   if (command === 'resume' && paramFlags.size) {
     throw new UsageError(

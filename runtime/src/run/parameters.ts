@@ -16,6 +16,31 @@ export interface ResolvedParameter {
   source: 'flag' | 'env' | 'default';
 }
 
+/** Parameter flags as given: every occurrence of `--name`, a value or `true` for a bare flag. */
+export type ParamFlags = Map<string, Array<string | true>>;
+
+const TYPE_LABEL: Record<ParameterNode['type'], string> = { string: 'String', number: 'Number', boolean: 'Boolean', json: 'JSONType' };
+
+/** The one value a flag gives, or an error when it was repeated or bare where a value is needed. */
+function flagValue(node: ParameterNode, given: Array<string | true> | undefined): string | undefined {
+  if (!given?.length) return undefined;
+  const shown = (v: string | true) => (v === true ? `--${node.name}` : `--${node.name} '${v}'`);
+  if (given.length > 1) {
+    throw new UsageError(
+      `--${node.name} was given ${given.length} times (${given.map(shown).join(', ')}), but it takes one value: no parameter ` +
+        `of this flow is a list. For several values, declare it with type: JSONType and pass a JSON list, e.g. --${node.name} '["a","b"]'.`,
+    );
+  }
+  const [value] = given;
+  if (value !== true) return value;
+  if (node.declaration === 'parameter' && node.type === 'boolean') return 'true';
+  const kind = node.declaration === 'includeFile' ? 'an IncludeFile' : `a ${TYPE_LABEL[node.type]} parameter`;
+  throw new UsageError(
+    `--${node.name} needs a value: it is ${kind}, and only Boolean parameters can be given as a bare flag. ` +
+      `Pass --${node.name} ${node.declaration === 'includeFile' ? 'PATH' : 'VALUE'}.`,
+  );
+}
+
 export function envName(param: string): string {
   return `STEPWISE_RUN_${param.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 }
@@ -42,12 +67,7 @@ function convert(node: ParameterNode, raw: string, where: string): unknown {
   }
 }
 
-export function resolveParameters(
-  params: ParameterNode[],
-  flags: Map<string, string>,
-  env: NodeJS.ProcessEnv,
-  cwd: string,
-): ResolvedParameter[] {
+export function resolveParameters(params: ParameterNode[], flags: ParamFlags, env: NodeJS.ProcessEnv, cwd: string): ResolvedParameter[] {
   const known = new Set(params.map((p) => p.name));
   for (const name of flags.keys()) {
     if (!known.has(name)) {
@@ -56,7 +76,7 @@ export function resolveParameters(
     }
   }
   return params.map((node) => {
-    const flag = flags.get(node.name);
+    const flag = flagValue(node, flags.get(node.name));
     const fromEnv = env[envName(node.name)];
     const raw = flag ?? fromEnv;
     const where = flag !== undefined ? `--${node.name}` : `${envName(node.name)} (for --${node.name})`;

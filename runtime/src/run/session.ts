@@ -7,6 +7,7 @@ import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { compileFlow } from '../compile/bundle';
 import type { Datastore } from '../datastore/datastore';
+import { runState } from '../datastore/liveness';
 import { datastoreFor } from '../datastore/resolve';
 import { LAYOUT_VERSION, type ParameterRecord, type RunRecord } from '../datastore/types';
 import { UsageError } from '../errors';
@@ -21,7 +22,7 @@ import { hashBytes, serializeArtifact } from '../serialize/codec';
 import { ClonePlan } from '../scheduler/clone';
 import { LocalProcessLauncher, type TaskLauncher } from '../scheduler/launcher';
 import { Scheduler, type SchedulerOptions } from '../scheduler/scheduler';
-import { resolveParameters } from './parameters';
+import { resolveParameters, type ParamFlags } from './parameters';
 import { username } from '../util/username';
 import { systemTagsFor, userTagProblem } from './tags';
 
@@ -35,7 +36,7 @@ export interface SessionOptions {
   /** spin: the past task whose inputs to run the step with. */
   spinTask?: string;
   /** `run`: parameter flags by name. `resume`: must be empty. */
-  paramFlags?: Map<string, string>;
+  paramFlags?: ParamFlags;
   originRunId?: string;
   resumeStep?: string;
   maxWorkers?: number;
@@ -98,8 +99,10 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
       );
     }
     const runs = await store.listRuns(flow);
-    originRunId = o.originRunId ?? (await latestRealRun(store, flow, runs)) ?? null;
-    if (!originRunId) throw new UsageError(`no run of ${flow} to resume in ${store.location}. Start one with \`stepwise run ${o.file}\`.`);
+    originRunId = o.originRunId ?? (await latestFinishedRun(store, flow, runs)) ?? null;
+    if (!originRunId) {
+      throw new UsageError(`no finished run of ${flow} to resume in ${store.location}. Start one with \`stepwise run ${o.file}\`.`);
+    }
     if (!runs.includes(originRunId)) {
       throw new UsageError(
         `run ${flow}/${originRunId} does not exist in ${store.location}. Recent runs: ${runs.slice(0, 5).join(', ') || '(none)'}.`,
@@ -109,6 +112,12 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
       throw new UsageError(`${flow} has no step '${o.resumeStep}'. Steps: ${graph.steps.map((s) => s.name).join(', ')}.`);
     }
     const origin = await store.readRun(flow, originRunId);
+    if (runState(origin, await store.readRunEnd(flow, originRunId)).status === 'running') {
+      throw new UsageError(
+        `run ${flow}/${originRunId} is still running (runner pid ${origin.runner.pid} on ${origin.runner.host}): ` +
+          `resume it once it has finished, or stop it first (Ctrl-C in its terminal).`,
+      );
+    }
     parameters = origin.parameters;
     // The origin was allowed its fan-out; resuming it must not trip over the default limit.
     maxNumSplits = o.maxNumSplits ?? origin.maxNumSplits ?? DEFAULT_MAX_NUM_SPLITS;
@@ -185,11 +194,16 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
   return { store, run, graph, scheduler, warnings };
 }
 
-/** The newest run that is a real run or resume (spins are side experiments, never origins). */
-async function latestRealRun(store: Datastore, flow: string, runs: string[]): Promise<string | undefined> {
+/**
+ * The newest run that has finished (or whose runner died) and is a real run or resume: a run
+ * still going is no origin (its tasks are still being written), and spins are side experiments.
+ */
+async function latestFinishedRun(store: Datastore, flow: string, runs: string[]): Promise<string | undefined> {
   for (const id of runs) {
     const rec = await store.readRun(flow, id).catch(() => undefined);
-    if (rec && rec.kind !== 'spin') return id;
+    if (!rec || rec.kind === 'spin') continue;
+    const end = await store.readRunEnd(flow, id).catch(() => undefined);
+    if (runState(rec, end).status !== 'running') return id;
   }
   return undefined;
 }
