@@ -6,6 +6,7 @@ import { DatastoreError } from '../datastore/files';
 import { CorruptBlobError } from '../serialize/codec';
 import { CompileError } from '../compile/bundle';
 import { packageVersion } from '../paths';
+import { asStorageError } from '../datastore/storageError';
 import { escapeControls, escapingStream } from '../terminalText';
 
 function mainHelp(): string {
@@ -50,6 +51,12 @@ export async function main(argv: string[], rawIo: CommandIO): Promise<number> {
     // Damaged datastore files are bad input too: one line naming the file, never a stack.
     if (err instanceof UsageError || err instanceof DatastoreError || err instanceof CorruptBlobError || err instanceof CompileError) {
       io.stderr.write(`stepwise ${command.name}: ${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    // A read-only, full or forbidden datastore is the environment's doing, not a bug: one line.
+    const storage = asStorageError(err);
+    if (storage) {
+      io.stderr.write(`stepwise ${command.name}: ${storage.message}\n`);
       return EXIT_USAGE;
     }
     throw err;

@@ -2,18 +2,25 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
+import { asStorageError } from './storageError';
 
 /** Writes via a temporary file and rename, so a reader sees the old file or the whole new one. */
 export async function writeFileAtomic(file: string, data: string | Buffer): Promise<void> {
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    await fs.writeFile(tmp, data);
+    try {
+      await fs.writeFile(tmp, data);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      await fs.mkdir(dirname(file), { recursive: true });
+      await fs.writeFile(tmp, data);
+    }
+    await fs.rename(tmp, file);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    await fs.mkdir(dirname(file), { recursive: true });
-    await fs.writeFile(tmp, data);
+    // A write that failed half-way (a full disk) must not leave its partial file taking space.
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw asStorageError(err, file) ?? err;
   }
-  await fs.rename(tmp, file);
 }
 
 export class DatastoreError extends Error {

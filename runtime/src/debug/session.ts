@@ -12,6 +12,7 @@ import { CompileError } from '../compile/bundle';
 import type { RunEndRecord } from '../datastore/types';
 import { UsageError } from '../errors';
 import { prepareSession, type PreparedSession } from '../run/session';
+import { asStorageError, StorageError } from '../datastore/storageError';
 import type { RunEvent } from '../scheduler/events';
 import { taskAttachConfig } from './attachConfig';
 import { planLaunch, type LaunchPlan } from './launchConfig';
@@ -33,6 +34,8 @@ export interface StepwiseDebugSessionOptions {
 }
 
 function messageOf(err: unknown): string {
+  const storage = asStorageError(err);
+  if (storage) return storage.message;
   if (err instanceof UsageError || err instanceof CompileError) return err.message;
   return err instanceof Error ? (err.stack ?? err.message) : String(err);
 }
@@ -178,7 +181,7 @@ export class StepwiseDebugSession extends DebugSession {
     const message = messageOf(err);
     this.output.line(`Stepwise: ${message}`, 'stderr');
     this.sendErrorResponse(response, {
-      id: err instanceof UsageError || err instanceof CompileError ? 3001 : 3000,
+      id: err instanceof UsageError || err instanceof CompileError || asStorageError(err) ? 3001 : 3000,
       format: `Stepwise: ${message}`,
       showUser: true,
     });
@@ -217,7 +220,8 @@ export class StepwiseDebugSession extends DebugSession {
     try {
       end = await run.prepared.scheduler.execute();
     } catch (err) {
-      this.output.line(`Stepwise: the run stopped on an internal error: ${messageOf(err)}`, 'stderr');
+      const internal = err instanceof StorageError ? '' : 'an internal error: ';
+      this.output.line(`Stepwise: the run stopped on ${internal}${messageOf(err)}`, 'stderr');
     }
     if (!run.superseded) {
       if (this.active === run) this.active = undefined;

@@ -9,6 +9,7 @@ import type { Datastore, LogSink } from '../datastore/datastore';
 import { datastoreEnv } from '../datastore/resolve';
 import type { RunEndRecord, RunRecord, SplitFrame, TaskRecord, TaskStartRecord } from '../datastore/types';
 import type { WithDecorator } from '../graph/decorators';
+import { asStorageError, StorageError } from '../datastore/storageError';
 import type { TaskSpec } from '../task/spec';
 import { afterFailure, attemptsAllowed, deathException, deathRecord, StepPolicies } from './attempts';
 import { IO_PARALLELISM, type ClonePlan } from './clone';
@@ -80,6 +81,8 @@ export class Scheduler {
   private failed: string[] = [];
   private failReason: string | undefined;
   private killed: string | undefined;
+  /** The store could not be written (read-only, full…): the run stops and execute() throws it. */
+  private fatal: Error | undefined;
   private clonedPathspecs = new Set<string>();
   private progress = new Map<string, { done: number; total: number }>();
   private wake: (() => void) | undefined;
@@ -124,6 +127,13 @@ export class Scheduler {
     );
   }
 
+  /** A runner-side store operation failed: stop scheduling, kill what runs, remember why. */
+  private halt(err: unknown): void {
+    this.fatal ??= asStorageError(err) ?? (err instanceof Error ? err : new Error(String(err)));
+    for (const r of this.running.values()) r.task.kill('SIGKILL');
+    this.wake?.();
+  }
+
   /** A join's task waits for every branch of the split it closes. */
   private isJoinStep(step: string): boolean {
     return flowStructure(this.o.graph).joins.has(step);
@@ -157,12 +167,16 @@ export class Scheduler {
           if (!origin) break;
           clones.push([this.queue.shift()!, origin]);
         }
-        if (clones.length) {
-          await Promise.all(clones.map(([req, origin]) => this.cloneTask(req, origin)));
-          continue;
+        try {
+          if (clones.length) {
+            await Promise.all(clones.map(([req, origin]) => this.cloneTask(req, origin)));
+            continue;
+          }
+          if (this.running.size >= this.o.maxWorkers) break;
+          await this.launch(this.queue.shift()!);
+        } catch (err) {
+          this.halt(err);
         }
-        if (this.running.size >= this.o.maxWorkers) break;
-        await this.launch(this.queue.shift()!);
       }
       if (this.running.size === 0 && this.waiting.size === 0 && (this.queue.length === 0 || this.stopping())) break;
       await new Promise<void>((resolve) => (this.wake = resolve));
@@ -171,18 +185,32 @@ export class Scheduler {
     // After a kill, wait for the killed processes to be gone before writing the end record.
     while (this.running.size) await new Promise<void>((resolve) => (this.wake = resolve));
     await this.finishWaiting();
+    const reason = this.failReason ?? this.fatal?.message;
     const end: RunEndRecord = this.killed
       ? { status: 'killed', finishedAt: new Date().toISOString(), reason: this.killed, failedTasks: this.failed }
-      : this.failed.length || this.failReason
-        ? { status: 'failed', finishedAt: new Date().toISOString(), reason: this.failReason, failedTasks: this.failed }
+      : this.failed.length || reason
+        ? { status: 'failed', finishedAt: new Date().toISOString(), reason, failedTasks: this.failed }
         : { status: 'succeeded', finishedAt: new Date().toISOString(), failedTasks: [] };
-    await this.o.store.writeRunEnd(run.flow, run.runId, end);
-    this.emit({ type: 'runFinished', runId: run.runId, status: end.status, reason: end.reason, failedTasks: this.failed });
+    try {
+      await this.o.store.writeRunEnd(run.flow, run.runId, end);
+    } catch (err) {
+      // Without its end record the run reads as killed once this runner exits: still readable.
+      this.fatal ??= asStorageError(err) ?? (err as Error);
+    }
+    // A store failure is reported once, by whoever catches the thrown error (the CLI: exit 2).
+    this.emit({
+      type: 'runFinished',
+      runId: run.runId,
+      status: end.status,
+      reason: this.fatal ? this.failReason : end.reason,
+      failedTasks: this.failed,
+    });
+    if (this.fatal) throw this.fatal;
     return end;
   }
 
   private stopping(): boolean {
-    return !!this.killed || this.failed.length > 0 || !!this.failReason;
+    return !!this.killed || this.failed.length > 0 || !!this.failReason || !!this.fatal;
   }
 
   private startRecord(req: Request, taskId: string, attempt = 0): TaskStartRecord {
@@ -270,7 +298,10 @@ export class Scheduler {
     this.running.set(taskId, entry);
     // A kill that arrived while this process was being spawned must reach it too.
     if (this.killed) task.kill('SIGKILL');
-    void this.watch(entry, start);
+    void this.watch(entry, start).catch((err: unknown) => {
+      this.running.delete(taskId);
+      this.halt(err);
+    });
   }
 
   /** `@timeout`: kills the attempt when it runs too long (not under the debugger, nor a fallback, which runs no step). */
@@ -357,6 +388,8 @@ export class Scheduler {
     });
     if (rec.status !== 'succeeded') this.failed.push(rec.pathspec);
     else this.advance(rec, false);
+    // The task could not store its results: the store is the problem, not the flow.
+    if (rec.exception?.name === 'StorageError') this.fatal ??= new StorageError(rec.exception.message);
   }
 
   /** An attempt failed without a final record: another attempt (`@retry`), a fallback (`@catchFailure`), or the end of the task. */
