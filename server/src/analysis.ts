@@ -3,7 +3,7 @@
  * Pure (text in, data out), so it is the only place that touches the parser and the linter.
  */
 import { fileURLToPath } from 'node:url';
-import { parseFlow } from '../../runtime/src/graph';
+import { FlowTooDeepError, parseFlow } from '../../runtime/src/graph';
 import { lintFlow } from '../../runtime/src/lint';
 import type { FlowGraph } from '../../runtime/src/graph/types';
 import type { FlowDiagnostic } from '../../runtime/src/lint/types';
@@ -44,7 +44,15 @@ export function analyze(uri: string, version: number, text: string): Analysis {
   let graph: FlowGraph | null = null;
   let diagnostics: FlowDiagnostic[] = [];
   if (mayHoldFlow(text)) {
-    const parsed = parseFlow(text, fileNameOf(uri));
+    let parsed;
+    try {
+      parsed = parseFlow(text, fileNameOf(uri));
+    } catch (err) {
+      if (!(err instanceof FlowTooDeepError)) throw err;
+      // No graph can be read; the one finding says where and why.
+      const diagnostic: FlowDiagnostic = { code: 'SW000', rule: 'syntax-error', severity: 'error', message: err.message, range: err.range };
+      return { uri, version, text, graph: null, diagnostics: [diagnostic], cost: performance.now() - started };
+    }
     // A file that merely mentions FlowSpec (its import, the base class itself) is no flow.
     if (parsed.flowName !== null || parsed.classRange !== undefined || parsed.otherFlows.length > 0) {
       graph = parsed;

@@ -51,9 +51,13 @@ function publish(a: Analysis, previous: Analysis | undefined): void {
     void connection.sendNotification(FlowGraphNotification, graphParams(a));
     return;
   }
-  // A non-flow document costs one notification when it opens or stops being a flow, then nothing.
+  // A non-flow document costs one notification when it opens or stops being a flow, then nothing;
+  // a flow too deeply nested to read has no graph, but its one finding is published.
   const wasFlow = previous?.graph != null;
-  if (wasFlow) void connection.sendDiagnostics({ uri: a.uri, version: a.version, diagnostics: [] });
+  const hadFindings = wasFlow || !!previous?.diagnostics.length;
+  if (a.diagnostics.length || hadFindings) {
+    void connection.sendDiagnostics({ uri: a.uri, version: a.version, diagnostics: toLspDiagnostics(a.uri, a.diagnostics) });
+  }
   if (wasFlow || previous === undefined) void connection.sendNotification(FlowGraphNotification, graphParams(a));
 }
 

@@ -143,7 +143,6 @@ function buildIndex(analysis: Analysis): SourceIndex {
         }
       }
     }
-    t.forEachChild(node, visit);
   };
   for (const member of flowClass.members) {
     const first = t.isMethodDeclaration(member) ? member.parameters[0] : undefined;
@@ -151,9 +150,29 @@ function buildIndex(analysis: Analysis): SourceIndex {
       first && t.isIdentifier(first.name) && member.name && t.isIdentifier(member.name) && stepNames.has(member.name.text)
         ? first.name.text
         : undefined;
-    t.forEachChild(member, visit);
+    walk(member, visit);
   }
   return index;
+}
+
+/**
+ * Visits every descendant of `root` in source order, without recursion: a text the parser
+ * followed (thousands of nested conditionals) must not exhaust the stack here.
+ */
+function walk(root: ts.Node, visit: (node: ts.Node) => void): void {
+  const t = typescript();
+  const stack: ts.Node[] = [];
+  const push = (parent: ts.Node) => {
+    const children: ts.Node[] = [];
+    t.forEachChild(parent, (c) => void children.push(c));
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  };
+  push(root);
+  while (stack.length) {
+    const node = stack.pop()!;
+    visit(node);
+    push(node);
+  }
 }
 
 /** The field's declaration without its doc comment and decorators, cut short when long. */

@@ -3,6 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { relative, resolve, isAbsolute } from 'node:path';
 import { UsageError } from '../errors';
 import { parseFlow } from './parse';
+import { FlowTooDeepError } from './depth';
 import type { FlowGraph } from './types';
 
 export interface FlowFile {
@@ -34,7 +35,14 @@ export function readFlowFile(file: string | undefined, cwd: string): FlowFile {
       throw new UsageError(`cannot read flow file '${shown}': permission denied; make it readable (chmod +r).`);
     throw new UsageError(`cannot read flow file '${shown}': ${(err as Error).message}.`);
   }
-  const graph = parseFlow(text, shown);
+  let graph: FlowGraph;
+  try {
+    graph = parseFlow(text, shown);
+  } catch (err) {
+    if (!(err instanceof FlowTooDeepError)) throw err;
+    const { line, character } = err.range.start;
+    throw new UsageError(`${shown}:${line + 1}:${character + 1}: ${err.message}`);
+  }
   if (graph.flowName === null) {
     const first = graph.syntaxErrors[0];
     const syntax = first ? ` (line ${first.range.start.line + 1} has a syntax error: ${first.message.replace(/\.$/, '')})` : '';

@@ -22,6 +22,7 @@ import type {
   SyntaxProblem,
 } from './types';
 import { sourceFileFor } from './sourceFiles';
+import { isStackOverflow, tooDeep } from './depth';
 import { typescript, type TsTypes as ts } from './typescript';
 
 export interface ParseOptions {
@@ -32,7 +33,20 @@ export interface ParseOptions {
   incremental?: boolean;
 }
 
+/**
+ * The flow graph of `text`. Throws FlowTooDeepError (naming the construct) when the text nests
+ * deeper than the recursive parser can follow.
+ */
 export function parseFlow(text: string, fileName = 'flow.ts', options: ParseOptions = {}): FlowGraph {
+  try {
+    return parseGraph(text, fileName, options);
+  } catch (err) {
+    if (isStackOverflow(err)) throw tooDeep(text, fileName);
+    throw err;
+  }
+}
+
+function parseGraph(text: string, fileName: string, options: ParseOptions): FlowGraph {
   const sf = sourceFileFor(fileName, text, options.incremental !== false);
   const src = new SourceText(sf);
   const errors = syntaxErrors(sf, src);
