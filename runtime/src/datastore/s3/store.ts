@@ -8,7 +8,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { existsSync, promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { encodeStored } from '../../serialize/codec';
+import { decodeVerified, encodeStored } from '../../serialize/codec';
 import { mapLimit } from '../../util/mapLimit';
 import type { Datastore, FollowOptions, LogSink, LogStream, TaskRef } from '../datastore';
 import { DatastoreError, writeFileAtomic } from '../files';
@@ -23,7 +23,6 @@ import { COMPLETE, readS3LogFrom, s3LogSink } from './logs';
 import { S3Objects } from './objects';
 import { claimRunId } from './runIds';
 import { SyncFetcher } from './syncFetch';
-import { decodeVerified } from './verify';
 
 const RUN_ID = /^\d+$/;
 /** Blobs fetched at once when a step's inputs are prefetched. */
