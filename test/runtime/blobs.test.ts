@@ -41,7 +41,7 @@ describe('blob integrity', function () {
     tamper(zero, 40);
     const r = await ws.cli(['dump', `${firstRun}/start/1`]);
     assert.equal(r.code, 2, r.stdout + r.stderr);
-    assert.match(r.stderr, /damaged artifact file .*CounterFlow\/data\/.*: its content does not match its name/);
+    assert.match(r.stderr, /damaged artifact file .*CounterFlow\/data\/.*: its content does not match its hash/);
     assert.ok(r.stderr.includes(zero), r.stderr);
     assert.doesNotMatch(r.stdout, /40/);
   });
@@ -75,7 +75,7 @@ describe('blob integrity', function () {
     // Resuming at `end` clones start and add, so nothing rewrites the blob of count = 1 before end reads it.
     const bad = await ws.cli(['resume', file, 'end']);
     assert.equal(bad.code, 1, bad.stdout + bad.stderr);
-    assert.match(bad.stdout, /damaged artifact file .*: its content does not match its name/);
+    assert.match(bad.stdout, /damaged artifact file .*: its content does not match its hash/);
     assert.doesNotMatch(bad.stdout, /The final count is 42/);
     const healed = await ws.cli(['resume', file, 'add']);
     assert.equal(healed.code, 0, healed.stdout + healed.stderr);

@@ -73,7 +73,7 @@ export function decodeVerified(stored: Buffer, hash: string, file: string): Buff
   if (actual !== hash) {
     throw new CorruptBlobError(
       file,
-      `its content does not match its name (sha256 ${actual.slice(0, 12)}…, expected ${hash.slice(0, 12)}…): it was changed after it was written`,
+      `its content does not match its hash (sha256 ${actual.slice(0, 12)}… instead of ${hash.slice(0, 12)}…): it was changed after it was written`,
     );
   }
   return bytes;
