@@ -13,25 +13,28 @@ export interface ConsoleMode {
 export async function executeWithConsole(o: SessionOptions, io: CommandIO, mode: ConsoleMode): Promise<RunEndRecord> {
   const session = await prepareSession(o);
   for (const w of session.warnings) io.stderr.write(`warning: ${w}\n`);
+  // After a hang-up the terminal is gone: writing to it would fail; the run is stopped quietly.
+  let hungUp = false;
   if (mode.jsonEvents) {
-    session.scheduler.on((e) => io.stdout.write(JSON.stringify(e) + '\n'));
+    session.scheduler.on((e) => hungUp || io.stdout.write(JSON.stringify(e) + '\n'));
   } else {
     const view = new RunConsole({ out: io.stdout, quiet: mode.quiet });
-    session.scheduler.on((e) => view.handle(e));
+    session.scheduler.on((e) => hungUp || view.handle(e));
   }
   let interrupts = 0;
   const onSignal = (sig: NodeJS.Signals) => {
     interrupts++;
     if (interrupts > 1) process.exit(130);
-    io.stdout.write(`\n${timestamp()} ${sig} received: killing the task processes (press Ctrl-C again to quit at once).\n`);
+    if (sig === 'SIGHUP') hungUp = true;
+    else io.stdout.write(`\n${timestamp()} ${sig} received: killing the task processes (press Ctrl-C again to quit at once).\n`);
     session.scheduler.kill(`interrupted by ${sig}`);
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // A closed terminal (SIGHUP) stops the run like Ctrl-C: its tasks killed, the run recorded as killed.
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of signals) process.on(s, onSignal);
   try {
     return await session.scheduler.execute();
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const s of signals) process.off(s, onSignal);
   }
 }

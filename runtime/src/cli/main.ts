@@ -65,9 +65,10 @@ export async function main(argv: string[], rawIo: CommandIO): Promise<number> {
 
 /** Runs the CLI for this process (called by bin/stepwise.js) and sets the exit code. */
 export function runFromProcess(): void {
-  // `stepwise runs X | head` closes the pipe early: that is not an error.
+  // `stepwise runs X | head` closes the pipe early, a closed terminal fails writes with EIO:
+  // neither is an error of the command's (a run's tasks die with it: scheduler/watchdog.ts).
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (err.code === 'EPIPE' || err.code === 'EIO') process.exit(process.exitCode ?? 0);
     throw err;
   });
   main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env }).then(

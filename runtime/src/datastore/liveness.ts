@@ -17,9 +17,17 @@ export interface RunState {
   reason?: string;
 }
 
+/**
+ * Whether the run's runner is known to be gone: it ran on this machine and its process is not
+ * there. (A runner on another machine cannot be checked from here.)
+ */
+export function runnerGone(run: RunRecord): boolean {
+  return run.runner.host === hostname() && !processAlive(run.runner.pid);
+}
+
 export function runState(run: RunRecord, end: RunEndRecord | undefined): RunState {
   if (end) return { status: end.status, reason: end.reason };
-  if (run.runner.host === hostname() && !processAlive(run.runner.pid)) {
+  if (runnerGone(run)) {
     return {
       status: 'killed',
       reason: `the runner process (pid ${run.runner.pid}) died before the run finished; resume it with \`stepwise resume\``,

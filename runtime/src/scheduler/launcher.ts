@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { taskEntry } from '../paths';
 import { TASK_SPEC_ARG, type TaskSpec } from '../task/spec';
+import { runnerWatchdog } from './watchdog';
 
 export interface LaunchedTask {
   pid: number;
@@ -48,11 +49,17 @@ export class LocalProcessLauncher implements TaskLauncher {
       // Its own process group, so Ctrl-C in a terminal reaches the runner, which decides.
       detached: true,
     });
+    const watchdog = runnerWatchdog();
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
       child.on('close', (code, signal) => resolve({ code, signal }));
     });
     await new Promise<void>((resolve, reject) => {
-      child.once('spawn', () => resolve());
+      child.once('spawn', () => {
+        // From here until it exits, the task dies with this runner (see ./watchdog.ts).
+        watchdog.started(child.pid!);
+        child.once('exit', () => watchdog.exited(child.pid!));
+        resolve();
+      });
       child.once('error', reject);
     });
     return {

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { FlowSpec, __internal } from '../api';
 import { catchIfDue, decoratorMismatch, prepareCatchVar, snapshotFlow } from './catch';
 import type { Datastore } from '../datastore/datastore';
+import { runnerGone } from '../datastore/liveness';
 import { bindArtifacts, foreachItemOf, type FlowObject } from './bind';
 import { openTask, type TaskContext } from './context';
 import { installResolver, loadFlowClass } from './flowModule';
@@ -71,6 +72,8 @@ async function runTask(spec: TaskSpec): Promise<number> {
     : await runStep(ctx, flow, method, bound, host, setupDone);
   const outcome = await catchIfDue(ctx, flow, snapshot, ran);
   const record = taskRecord(ctx, outcome, { started, setupDone }, foreach?.frame);
+  // The run of a dead runner already reads as killed: its tasks must not add results to it.
+  if (runnerGone(ctx.run)) throw new Error(`the runner (pid ${ctx.run.runner.pid}) is gone; not recording this task's result.`);
   // A failed attempt that @retry will follow is one attempt's record; the last one is the task's.
   if (record.status === 'failed' && spec.attempt < spec.retries) await ctx.store.writeAttempt(record);
   else await ctx.store.writeTaskDone(record);
@@ -120,6 +123,18 @@ function stepMethod(flow: FlowObject, spec: TaskSpec): StepMethod {
   return method as StepMethod;
 }
 
+/**
+ * A task whose parent (the runner) is gone exits: it has nobody to report to. The runner's
+ * watchdog (scheduler/watchdog.ts) kills it in any case, even in a busy loop; this covers a task
+ * the watchdog never heard of (its runner died while starting it). The ppid of an orphan changes.
+ */
+function exitWithParent(): void {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.exit(1);
+  }, 500).unref();
+}
+
 async function main(): Promise<void> {
   process.setSourceMapsEnabled(true);
   const spec = parseSpec();
@@ -131,6 +146,7 @@ async function main(): Promise<void> {
     const inspector = require('node:inspector') as typeof import('node:inspector');
     process.once('exit', () => inspector.close());
   }
+  exitWithParent();
   let code = 1;
   try {
     code = await runTask(spec);
