@@ -5,7 +5,7 @@
  */
 import { Task } from '../../../runtime/src/client';
 import { formatBytes } from './model';
-import { renderValue, type RenderOptions } from './render';
+import { renderValue, type RenderOptions } from '../../../runtime/src/serialize/render';
 
 export const ARTIFACT_SCHEME = 'stepwise-artifact';
 export const LOG_SCHEME = 'stepwise-log';

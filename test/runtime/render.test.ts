@@ -1,6 +1,6 @@
 /** The artifact editor's rendering of structured values, and its bounds. */
 import * as assert from 'node:assert/strict';
-import { renderValue } from '../../client/src/explorer/render';
+import { renderValue } from '../../runtime/src/serialize/render';
 
 describe('artifact rendering', () => {
   it('shows Maps, Sets, typed arrays, Dates, bigints and special numbers as such', () => {

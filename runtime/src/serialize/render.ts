@@ -1,5 +1,6 @@
 /**
- * A readable text rendering of an artifact value for the read-only artifact editor. Structured
+ * A readable text rendering of a value, one for every reader: the explorer's read-only artifact
+ * editor and the notebook kernel's cell results. Structured
  * values keep their kind visible (`Map(2) {…}`, `Set`, `Float64Array(3) [...]`, `Date(…)`,
  * `123n`, `undefined`, `NaN`), cycles and shared references are marked, and the output stops at
  * a character budget — so rendering never builds a huge string from a huge value.
