@@ -22,11 +22,12 @@ const sharedApi = {
  * Bundles that run in Node. The flow API and client are shared at run time, not inlined.
  * TypeScript and esbuild are dependencies (package.json), never inlined: an installed `stepwise`
  * shares them with the project, and the .vsix ships one copy of each (scripts/package.mjs).
- * cli.js and server.js are small entries that load the bundles and TypeScript through V8's code
- * cache (runtime/src/boot/codeCache.ts).
+ * cli.js, kernel.js (a notebook kernel) and server.js are small entries that load the bundles and
+ * TypeScript through V8's code cache (runtime/src/boot/codeCache.ts).
  */
 const nodeEntries = [
   { in: 'runtime/src/boot/cli.ts', out: 'cli' },
+  { in: 'runtime/src/boot/kernel.ts', out: 'kernel' },
   { in: 'server/src/boot.ts', out: 'server' },
   { in: 'runtime/src/cli/main.ts', out: 'cli.bundle', external: ['esbuild', 'typescript'] },
   { in: 'runtime/src/task/main.ts', out: 'task', plugins: [sharedApi] },

@@ -9,6 +9,9 @@ import { packageVersion } from '../paths';
 import { asStorageError } from '../datastore/storageError';
 import { escapeControls, escapingStream } from '../terminalText';
 
+/** The notebook kernel shares this bundle (and its TypeScript parser); dist/kernel.js starts it. */
+export { runKernel } from '../notebook/kernel/main';
+
 function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
