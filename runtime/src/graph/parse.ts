@@ -320,13 +320,17 @@ function isLastStatement(body: ts.Block | undefined, call: ts.CallExpression): b
  */
 function endsMethod(call: ts.CallExpression, body: ts.Block): boolean {
   const t = typescript();
-  let stmt: ts.Node = call.parent;
-  while (t.isParenthesizedExpression(stmt) || t.isAwaitExpression(stmt) || t.isVoidExpression(stmt)) stmt = stmt.parent;
+  // Parents are not always set (the parser runs with setParentNodes off, and error recovery can
+  // leave a node without one): a call whose place cannot be followed up is not a conditional next.
+  let stmt: ts.Node | undefined = call.parent;
+  while (stmt && (t.isParenthesizedExpression(stmt) || t.isAwaitExpression(stmt) || t.isVoidExpression(stmt))) stmt = stmt.parent;
+  if (!stmt) return false;
   const returned = t.isReturnStatement(stmt);
   if (!returned && !t.isExpressionStatement(stmt)) return false;
   let s = stmt as ts.Statement;
   for (;;) {
-    const p: ts.Node = s.parent;
+    const p: ts.Node | undefined = s.parent;
+    if (!p) return false;
     const statements = t.isBlock(p) || t.isCaseClause(p) || t.isDefaultClause(p) ? p.statements : undefined;
     if (statements && !returned && !onlyExitsAfter(statements, s, !t.isBlock(p))) return false;
     if (p === body) return true;
