@@ -5,6 +5,7 @@
  * colours both alike.
  */
 import type { RunEvent } from '../../../runtime/src/scheduler/events';
+import { outerPending, progressComplete, type ForeachProgressState } from '../../../runtime/src/scheduler/progress';
 import { formatDuration } from '../explorer/format';
 
 export interface ProgressSnapshot {
@@ -13,8 +14,8 @@ export interface ProgressSnapshot {
   stepsDone: number;
   /** Steps that have started at least one task. */
   stepsSeen: number;
-  /** The foreach being worked on: `done/total` of its tasks. */
-  foreach?: { step: string; done: number; total: number };
+  /** The foreach being worked on: `done/total` of its tasks (the total so far, for a nested one). */
+  foreach?: { step: string } & ForeachProgressState;
   running: string[];
   elapsedMs: number;
   finished?: { status: 'succeeded' | 'failed' | 'killed'; reason?: string; failedTasks: string[] };
@@ -26,7 +27,7 @@ export class RunProgress {
   flow?: string;
   file?: string;
   private readonly stepTasks = new Map<string, { started: number; finished: number; failed: number }>();
-  private readonly foreach = new Map<string, { done: number; total: number }>();
+  private readonly foreach = new Map<string, ForeachProgressState>();
   private lastForeach?: string;
   private readonly running = new Map<string, string>();
   finished?: ProgressSnapshot['finished'];
@@ -75,7 +76,7 @@ export class RunProgress {
         break;
       }
       case 'stepProgress':
-        this.foreach.set(e.step, { done: e.done, total: e.total });
+        this.foreach.set(e.step, { done: e.done, total: e.total, ...(e.outer ? { outer: e.outer } : {}) });
         this.lastForeach = e.step;
         break;
       case 'runFinished':
@@ -96,6 +97,7 @@ export class RunProgress {
     for (const [step, c] of this.stepTasks) {
       const fe = this.foreach.get(step);
       const total = fe ? fe.total : c.started;
+      if (fe && outerPending(fe)) continue;
       if (c.finished >= total && c.finished > 0 && ![...this.running.values()].includes(step)) done++;
     }
     const fe = this.lastForeach ? this.foreach.get(this.lastForeach) : undefined;
@@ -104,7 +106,7 @@ export class RunProgress {
       flow: this.flow,
       stepsDone: done,
       stepsSeen: this.stepTasks.size,
-      foreach: fe && this.lastForeach && fe.done < fe.total ? { step: this.lastForeach, ...fe } : undefined,
+      foreach: fe && this.lastForeach && !progressComplete(fe) ? { step: this.lastForeach, ...fe } : undefined,
       running: [...this.running.keys()],
       elapsedMs: this.now() - this.t0,
       finished: this.finished,
@@ -115,7 +117,8 @@ export class RunProgress {
   summary(): string {
     const s = this.snapshot();
     const bits = [`${s.stepsDone} step${s.stepsDone === 1 ? '' : 's'} done`];
-    if (s.foreach) bits.push(`${s.foreach.step} ${s.foreach.done}/${s.foreach.total}`);
+    // `+`: a nested foreach whose outer items are still splitting (its total will grow).
+    if (s.foreach) bits.push(`${s.foreach.step} ${s.foreach.done}/${s.foreach.total}${outerPending(s.foreach) ? '+' : ''}`);
     else if (s.running.length) bits.push(s.running.map((p) => p.split('/').slice(2).join('/')).join(', '));
     bits.push(formatDuration(s.elapsedMs));
     return bits.join(' · ');

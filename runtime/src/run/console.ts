@@ -4,6 +4,7 @@
  */
 import { formatSeconds } from '../api/decoratorOptions';
 import type { RunEvent } from '../scheduler/events';
+import { progressComplete, progressText } from '../scheduler/progress';
 
 export function timestamp(d = new Date()): string {
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -99,12 +100,13 @@ export class RunConsole {
         }
         break;
       case 'stepProgress': {
-        const text = `${e.step} ${e.done}/${e.total} done, ${e.running} running`;
-        if (e.done >= e.total) this.progress.delete(e.step);
+        const text = progressText(e.step, e);
+        if (progressComplete(e)) this.progress.delete(e.step);
         else this.progress.set(e.step, text);
         if (!this.tty) {
-          // Plain output: a line every tenth of the way, never one per task.
-          const decile = Math.floor((e.done * 10) / e.total);
+          // Plain output: a line every tenth of the way, never one per task, and one when done. A
+          // nested foreach's total grows as outer items split: it is complete only at the end.
+          const decile = progressComplete(e) ? 10 : Math.min(9, Math.floor((e.done * 10) / e.total));
           if (decile > (this.lastPlainProgress.get(e.step) ?? 0)) {
             this.lastPlainProgress.set(e.step, decile);
             this.write(`${timestamp()} ${text}`);

@@ -45,7 +45,8 @@ export type RunEvent =
       /** `@catchFailure` caught the step's failure: the task succeeded without its artifacts. */
       caught?: CaughtRecord;
     } & TaskRef)
-  | { type: 'stepProgress'; step: string; done: number; total: number; running: number }
+  /** A foreach body's tasks: done of the total asked for so far (see scheduler/progress.ts). */
+  | { type: 'stepProgress'; step: string; done: number; total: number; running: number; outer?: { split: number; of: number } }
   | { type: 'message'; level: 'info' | 'error'; text: string }
   | { type: 'runFinished'; runId: string; status: Exclude<RunStatus, 'running'>; reason?: string; failedTasks: string[] };
 

@@ -17,6 +17,7 @@ import type { RunEvent, RunListener } from './events';
 import type { LaunchedTask, TaskLauncher } from './launcher';
 import { onLines } from './lines';
 import { LoopPasses } from './passes';
+import { ForeachProgress, type ForeachProgressState } from './progress';
 
 export interface SchedulerOptions {
   store: Datastore;
@@ -84,7 +85,7 @@ export class Scheduler {
   /** The store could not be written (read-only, full…): the run stops and execute() throws it. */
   private fatal: Error | undefined;
   private clonedPathspecs = new Set<string>();
-  private progress = new Map<string, { done: number; total: number }>();
+  private readonly progress = new ForeachProgress();
   private wake: (() => void) | undefined;
   private readonly passes: LoopPasses;
   private readonly policies: StepPolicies;
@@ -447,21 +448,10 @@ export class Scheduler {
     }
   }
 
-  private countProgress(step: string, total: number | undefined): void {
-    const p = this.progress.get(step) ?? { done: 0, total: total ?? 0 };
-    if (total !== undefined) p.total = total;
-    else p.done++;
-    this.progress.set(step, p);
-    if (p.total > 1) {
-      const running = [...this.running.values()].filter((r) => r.req.step === step).length;
-      this.emit({
-        type: 'stepProgress',
-        step,
-        done: p.done,
-        total: p.total,
-        running: Math.max(0, running - (total === undefined ? 1 : 0)),
-      });
-    }
+  private emitProgress(step: string, p: ForeachProgressState | undefined, finishing: boolean): void {
+    if (!p || (p.total <= 1 && !p.outer)) return;
+    const running = [...this.running.values()].filter((r) => r.req.step === step).length;
+    this.emit({ type: 'stepProgress', step, ...p, running: Math.max(0, running - (finishing ? 1 : 0)) });
   }
 
   /** Queues what follows a successful task. */
@@ -469,7 +459,7 @@ export class Scheduler {
     if (this.o.single) return;
     const t = rec.transition;
     const frames = rec.stack;
-    if (frames.length && frames[frames.length - 1].kind === 'foreach') this.countProgress(rec.step, undefined);
+    if (frames.length && frames[frames.length - 1].kind === 'foreach') this.emitProgress(rec.step, this.progress.finished(rec.step), true);
     if (!t || rec.step === 'end') return;
     const allCloned = cloned;
     const passes = (to: string) => this.passes.after(rec.step, rec.passes ?? [], to);
@@ -487,7 +477,7 @@ export class Scheduler {
         this.failed.push(rec.pathspec);
         return;
       }
-      this.countProgress(t.next[0], count);
+      this.emitProgress(t.next[0], this.progress.split(t.next[0], count, rec.step, frames), false);
       for (let i = 0; i < count; i++) {
         this.queue.push({
           step: t.next[0],
