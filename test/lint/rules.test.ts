@@ -280,6 +280,24 @@ const CASES: Record<string, Case> = {
       `  declare xs: number[];\n  @step start() { this.xs = [1]; this.next(this.each, { foreach: 'xs' }); }\n  @catchFailure\n  @step each() { this.next(this.join); }\n  @step join(inputs: Inputs) { this.next(this.end); }\n  @step end() {}`,
     ),
   },
+  SW023: {
+    bad: flow(
+      `  declare items: unknown;\n  @step start() {\n    this.items = { a: 1 };\n    this.next(this.each, { foreach: 'items' });\n  }\n  @step each() { this.next(this.join); }\n  @step join(inputs: Inputs<TestFlow>) { this.next(this.end); }\n  @step end() {}`,
+    ),
+    lines: [6],
+    // Strings, Sets and Maps are iterable; a value the source does not show is not judged.
+    good: flow(
+      `  declare items: unknown;\n  @step start() {\n    this.items = 'abc';\n    if (Math.random() > 2) this.items = new Set([1]);\n    this.items = compute();\n    this.next(this.each, { foreach: 'items' });\n  }\n  @step each() { this.next(this.join); }\n  @step join(inputs: Inputs<TestFlow>) { this.next(this.end); }\n  @step end() {}`,
+    ),
+    also: (d) => {
+      assert.match(
+        d.message,
+        /sets to an object literal: a foreach needs something iterable.*Object\.keys\(this\.items\) or Object\.entries/,
+      );
+      assert.deepEqual(d.data, { step: 'start', artifact: 'items', kind: 'object' });
+      assert.equal(d.related?.[0].range.start.line, 4);
+    },
+  },
 };
 
 describe('lint: one failing and one passing case per rule', () => {

@@ -7,7 +7,11 @@
 export type StepMethod = (...args: any[]) => unknown;
 
 export interface ForeachOptions {
-  /** Name of a list artifact; one task runs per item, seeing it as `this.input`. */
+  /**
+   * Name of the artifact to go over: an array, or any iterable a step can store (a string — one
+   * task per character —, a Set, a Map — one per `[key, value]` entry —, a typed array). One task
+   * runs per item, seeing it as `this.input`.
+   */
   foreach: string;
 }
 
@@ -26,9 +30,23 @@ export interface SwitchChoice {
   case: string;
 }
 
+/**
+ * What `mergeArtifacts` considers: every artifact of the branches (the default), only `include`,
+ * or all but `exclude` — one of the two at most, like Metaflow's `merge_artifacts`.
+ */
 export interface MergeOptions {
   include?: readonly string[];
   exclude?: readonly string[];
+}
+
+/** One enclosing foreach, as `foreachStack()` lists it (Metaflow's `(index, num_splits, value)`). */
+export interface ForeachFrame {
+  /** The position of this task's item in the foreach's list. */
+  index: number;
+  /** How many items (tasks) the foreach has. */
+  count: number;
+  /** The item itself. */
+  value: unknown;
 }
 
 /** @internal What the task process provides to the flow object while one step runs. */
@@ -36,7 +54,8 @@ export interface StepHost {
   next(targets: string[], foreach: string | undefined, choice?: SwitchChoice): void;
   mergeArtifacts(flow: FlowSpec, inputs: ReadonlyArray<FlowSpec>, options: MergeOptions): void;
   readonly input: unknown;
-  readonly index: number | undefined;
+  readonly index: number;
+  foreachStack(): ForeachFrame[];
 }
 
 /** @internal */
@@ -107,16 +126,26 @@ export abstract class FlowSpec {
     host.next(names, foreach);
   }
 
-  /** The item of the foreach list this task handles. */
+  /**
+   * The item of the innermost foreach this task runs in (on a join's `inputs[k]`: that branch's
+   * item). Reading it where there is none — outside every foreach, after a static split, or in
+   * the join that closes a foreach — is an error that says where the value is instead.
+   */
   get input(): unknown {
     return hostOf(this, 'input').input;
   }
 
-  /** The position of `input` in the foreach list. */
+  /** The position of `input` in its foreach's list; where `input` is an error, so is this. */
   get index(): number {
-    const index = hostOf(this, 'index').index;
-    if (index === undefined) throw new Error('this.index is only defined inside a foreach step.');
-    return index;
+    return hostOf(this, 'index').index;
+  }
+
+  /**
+   * Every foreach this task runs in, outermost first: `{ index, count, value }` each (Metaflow's
+   * `foreach_stack()`). Empty outside any foreach; in a join, the foreaches it is still inside.
+   */
+  foreachStack(): ForeachFrame[] {
+    return hostOf(this, 'foreachStack()').foreachStack();
   }
 
   /**

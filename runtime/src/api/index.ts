@@ -1,5 +1,14 @@
 /** The flow language: what `import … from 'stepwise'` gives a flow file. */
-export { FlowSpec, step, type Inputs, type StepMethod, type ForeachOptions, type MergeOptions, type StepName } from './flowspec';
+export {
+  FlowSpec,
+  step,
+  type Inputs,
+  type StepMethod,
+  type ForeachOptions,
+  type ForeachFrame,
+  type MergeOptions,
+  type StepName,
+} from './flowspec';
 export {
   Parameter,
   IncludeFile,

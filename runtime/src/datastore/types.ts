@@ -106,6 +106,11 @@ export interface TransitionRecord {
   foreachCount?: number;
   /** A switch: its condition artifact and the case it took (`next` holds that case's step). */
   switch?: { condition: string; case: string };
+  /**
+   * A foreach over an iterable that is not an array (a string, Set, Map…): the blob of its items,
+   * materialised once at the split, that the foreach's tasks index into.
+   */
+  foreachItems?: string;
 }
 
 export interface TaskStartRecord {

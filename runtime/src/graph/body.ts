@@ -7,7 +7,7 @@
 import { SourceText, literalValue, unwrap, NOT_LITERAL } from './source';
 import { isPrivateName } from './names';
 import { comparePositions } from './range';
-import type { ArtifactRef, Range, StepNode, SwitchNode } from './types';
+import type { ArtifactRef, Range, StepNode, SwitchNode, ValueKind } from './types';
 import { typescript, type TsTypes as ts } from './typescript';
 
 export interface NextCall {
@@ -29,6 +29,8 @@ export interface BodyFacts {
   reads: ArtifactRef[];
   upstreamReads: ArtifactRef[];
   merge?: StepNode['merge'];
+  /** Every `this.x = value`: the kind of each value, by artifact, in source order. */
+  assignedValues: Map<string, Array<{ kind: ValueKind; range: Range }>>;
 }
 
 interface Use {
@@ -70,6 +72,7 @@ class BodyReader {
   private readonly t = typescript();
   private readonly uses = new Map<string, Use>();
   private readonly nextCalls: NextCall[] = [];
+  private readonly assignedValues = new Map<string, Array<{ kind: ValueKind; range: Range }>>();
   private merge: StepNode['merge'];
 
   constructor(private readonly ctx: BodyContext) {}
@@ -104,7 +107,14 @@ class BodyReader {
   };
 
   facts(): BodyFacts {
-    const facts: BodyFacts = { nextCalls: this.nextCalls, assigns: [], reads: [], upstreamReads: [], merge: this.merge };
+    const facts: BodyFacts = {
+      nextCalls: this.nextCalls,
+      assigns: [],
+      reads: [],
+      upstreamReads: [],
+      merge: this.merge,
+      assignedValues: this.assignedValues,
+    };
     if (!this.merge) delete facts.merge;
     for (const [name, u] of this.uses) {
       if (u.assignRange) facts.assigns.push({ name, range: u.assignRange });
@@ -152,6 +162,7 @@ class BodyReader {
     const name = thisMember(left);
     if (name !== undefined) {
       if (op !== K.EqualsToken) this.read(name, left);
+      else this.assignedValue(name, b.right);
       this.visit(b.right);
       this.assign(name, left, b.end);
       return true;
@@ -162,6 +173,12 @@ class BodyReader {
       return true;
     }
     return false;
+  }
+
+  private assignedValue(name: string, value: ts.Expression): void {
+    let list = this.assignedValues.get(name);
+    if (!list) this.assignedValues.set(name, (list = []));
+    list.push({ kind: valueKind(value), range: this.ctx.src.range(value) });
   }
 
   /** `this.x++`, `--this.x`: a read, then an assignment. True when handled. */
@@ -344,4 +361,29 @@ function caseKey(name: ts.PropertyName): string | undefined {
     if (t.isNumericLiteral(e)) return String(Number(e.text));
   }
   return undefined;
+}
+
+/** What the source says a value is: a literal's kind, a `new Set`/`new Map`, else `other`. */
+export function valueKind(expr: ts.Expression): ValueKind {
+  const t = typescript();
+  const K = t.SyntaxKind;
+  const e = unwrap(expr);
+  if (t.isStringLiteral(e) || t.isNoSubstitutionTemplateLiteral(e) || t.isTemplateExpression(e)) return 'string';
+  if (t.isNumericLiteral(e)) return 'number';
+  if (t.isBigIntLiteral(e)) return 'bigint';
+  if (t.isPrefixUnaryExpression(e) && (e.operator === K.MinusToken || e.operator === K.PlusToken)) {
+    const operand = unwrap(e.operand);
+    if (t.isNumericLiteral(operand)) return 'number';
+    if (t.isBigIntLiteral(operand)) return 'bigint';
+  }
+  if (e.kind === K.TrueKeyword || e.kind === K.FalseKeyword) return 'boolean';
+  if (e.kind === K.NullKeyword) return 'null';
+  if (t.isIdentifier(e) && e.text === 'undefined') return 'undefined';
+  if (t.isObjectLiteralExpression(e)) return 'object';
+  if (t.isArrayLiteralExpression(e)) return 'array';
+  if (t.isNewExpression(e) && t.isIdentifier(e.expression)) {
+    if (e.expression.text === 'Set') return 'set';
+    if (e.expression.text === 'Map') return 'map';
+  }
+  return 'other';
 }

@@ -272,6 +272,7 @@ function readStep(node: ts.MethodDeclaration, name: string, ctx: BodyContext): S
     foreachRange: last?.hasForeach ? last.foreachRange : undefined,
     switch: last?.switch,
     conditionalNext: conditional || undefined,
+    foreachValues: last?.hasForeach && last.foreachVar !== undefined ? facts.assignedValues.get(last.foreachVar) : undefined,
     isAsync: node.modifiers?.some((m) => m.kind === t.SyntaxKind.AsyncKeyword) ?? false,
     takesInputs: node.parameters.length > 0,
     range: src.range(node),

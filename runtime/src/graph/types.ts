@@ -14,6 +14,9 @@ export interface Range {
   end: Position;
 }
 
+/** A value's kind as its source text shows it: a literal's, `new Set(…)`/`new Map(…)`, else `other`. */
+export type ValueKind = 'string' | 'number' | 'bigint' | 'boolean' | 'null' | 'undefined' | 'object' | 'array' | 'set' | 'map' | 'other';
+
 export type StepKind = 'start' | 'linear' | 'split' | 'foreach' | 'switch' | 'join' | 'end';
 
 export interface ArtifactRef {
@@ -108,6 +111,12 @@ export interface StepNode {
    * a choice made at run time that the graph cannot see. A switch says it statically.
    */
   conditionalNext?: boolean;
+  /**
+   * What the step itself assigns to `foreachVar` with `=`, each value's kind as far as the source
+   * says (`other` when it is not a literal), in source order: lint flags a foreach over a value
+   * that cannot be iterated.
+   */
+  foreachValues?: Array<{ kind: ValueKind; range: Range }>;
   doc?: string;
   isAsync: boolean;
   /** The method declares a parameter (the join's `inputs`). */

@@ -1,13 +1,15 @@
 /**
  * What a step sees before it runs: parameters and inherited artifacts on `this` (lazy, so an
- * untouched artifact is never read), a join's `inputs`, and `this.input` inside a foreach.
- * One binder per kind of task: the start step, a step after one parent, a join.
+ * untouched artifact is never read), and a join's `inputs`. One binder per kind of task: the
+ * start step, a step after one parent, a join. (`this.input` and its kin: foreach.ts.)
  */
-import type { FlowSpec } from '../api';
-import type { SplitFrame, TaskRecord } from '../datastore/types';
+import { HOST, type FlowSpec } from '../api/flowspec';
+import type { TaskRecord } from '../datastore/types';
 import { defineLazy, defineUnavailable, type Inherited, type Tracked } from './artifacts';
 import type { TaskContext } from './context';
 import { droppedAtJoinMessage, notYetInJoinMessage } from './dropped';
+import type { TaskForeach } from './foreach';
+import { BranchHost } from './foreachValues';
 import type { InputView } from './host';
 
 export type FlowObject = FlowSpec & Record<string, unknown>;
@@ -21,9 +23,9 @@ export interface Bound {
   inputs?: FlowSpec[];
 }
 
-export function bindArtifacts(ctx: TaskContext, flow: FlowObject): Bound {
+export function bindArtifacts(ctx: TaskContext, flow: FlowObject, foreach: TaskForeach): Bound {
   if (ctx.spec.parents.length === 0) return bindStart(ctx, flow);
-  return ctx.spec.isJoin ? bindJoin(ctx, flow) : bindAfterOne(ctx, flow);
+  return ctx.spec.isJoin ? bindJoin(ctx, flow, foreach) : bindAfterOne(ctx, flow);
 }
 
 function inheritedOf(rec: TaskRecord): Record<string, Inherited> {
@@ -84,13 +86,18 @@ function bindAfterOne(ctx: TaskContext, flow: FlowObject): Bound {
   return { tracked };
 }
 
-/** A join: one view per branch in `inputs`; `this` starts with only the parameters. */
-function bindJoin(ctx: TaskContext, flow: FlowObject): Bound {
+/**
+ * A join: one view per branch in `inputs`; `this` starts with only the parameters. A view is an
+ * object of the flow's class (its methods and getters work, as on Metaflow's inputs) holding that
+ * branch's artifacts, whose `input`, `index` and `foreachStack()` are the branch's.
+ */
+function bindJoin(ctx: TaskContext, flow: FlowObject, foreach: TaskForeach): Bound {
   const { loader, parameterFields, parents, spec } = ctx;
   const tracked = new Map<string, Tracked>();
   const joinViews = new Map<FlowSpec, InputView>();
-  const inputs = parents.map((rec) => {
-    const view = Object.create(null) as FlowSpec;
+  const inputs = parents.map((rec, k) => {
+    const view = Object.create(Object.getPrototypeOf(flow) as object) as FlowSpec;
+    Object.defineProperty(view, HOST, { value: new BranchHost(k, rec.step, foreach.branches[k]), enumerable: false });
     const inherited = inheritedOf(rec);
     for (const [name, inh] of Object.entries(inherited)) defineLazy(view, name, inh, loader, undefined);
     for (const [name, join] of Object.entries(rec.dropped ?? {})) {
@@ -122,21 +129,4 @@ function nameBranches(inputs: FlowSpec[], parents: TaskRecord[]): void {
       Object.defineProperty(inputs, rec.step, { value: inputs[i], enumerable: false });
     }
   });
-}
-
-/** Inside a foreach, `this.input` is the item of the innermost enclosing foreach. */
-export async function foreachItemOf(ctx: TaskContext): Promise<{ frame: SplitFrame; item: () => unknown } | undefined> {
-  const { spec, store, loader, parents, pathspec } = ctx;
-  const frame = [...spec.stack].reverse().find((f) => f.kind === 'foreach');
-  if (!frame) return undefined;
-  const runOfStack = spec.stackRunId ?? spec.runId;
-  // The first task after a foreach split has the splitter as its parent: already read.
-  const splitter =
-    parents.find((p) => p.runId === runOfStack && p.step === frame.step && p.taskId === frame.taskId) ??
-    (await store.readTask(spec.flow, runOfStack, frame.step, frame.taskId));
-  const varName = splitter?.transition?.foreach;
-  const listRec = varName ? splitter?.artifacts[varName] : undefined;
-  if (!splitter || !varName || !listRec) throw new Error(`cannot find the foreach list of ${frame.step}/${frame.taskId} for ${pathspec}.`);
-  await store.prefetchBlobs(spec.flow, [listRec.hash]);
-  return { frame, item: () => (loader.loadShared(listRec.hash, varName) as ArrayLike<unknown>)[frame.index] };
 }

@@ -1,16 +1,20 @@
-/** The StepHost a running step talks to: records `next`, performs `mergeArtifacts`, serves `input`. */
+/**
+ * The StepHost a running step talks to: records `next`, performs `mergeArtifacts`, serves
+ * `input`, `index` and `foreachStack()` (foreachValues.ts).
+ */
 import type { FlowSpec, MergeOptions, StepHost, SwitchChoice } from '../api/flowspec';
 import type { TransitionRecord } from '../datastore/types';
 import { defineLazy, type ArtifactLoader, type Inherited, type Tracked } from './artifacts';
+import type { ForeachStack } from './foreach';
+import { ForeachValues, stepMissingItem } from './foreachValues';
 
 export interface InputView {
   step: string;
   artifacts: Record<string, Inherited>;
 }
 
-export class TaskHost implements StepHost {
+export class TaskHost extends ForeachValues implements StepHost {
   transitions: TransitionRecord[] = [];
-  private inputValue: { loaded: boolean; value: unknown } = { loaded: false, value: undefined };
 
   constructor(
     private readonly step: string,
@@ -18,14 +22,15 @@ export class TaskHost implements StepHost {
     private readonly tracked: Map<string, Tracked>,
     private readonly joinViews: Map<FlowSpec, InputView> | undefined,
     private readonly parameterFields: Set<string>,
-    private readonly foreachItem: (() => unknown) | undefined,
-    readonly index: number | undefined,
-  ) {}
+    foreach: ForeachStack,
+    /** A foreach join: the step whose foreach split it closes. */
+    private readonly closesForeachOf?: string,
+  ) {
+    super(foreach, (what) => `this.${what}`);
+  }
 
-  get input(): unknown {
-    if (!this.foreachItem) throw new Error(`this.input is only defined inside a foreach (step '${this.step}' is not in one).`);
-    if (!this.inputValue.loaded) this.inputValue = { loaded: true, value: this.foreachItem() };
-    return this.inputValue.value;
+  protected missing(): string | undefined {
+    return stepMissingItem(this.step, this.foreach, this.closesForeachOf);
   }
 
   next(targets: string[], foreach: string | undefined, choice?: SwitchChoice): void {
@@ -60,7 +65,10 @@ export class TaskHost implements StepHost {
         );
       }
     }
+    // Like Metaflow, every conflict is found before anything is merged: a failed merge leaves
+    // the join as it was, so the failed task's stored artifacts are only what the step set.
     const divergent: string[] = [];
+    const merged: Array<[string, Inherited]> = [];
     for (const name of names) {
       if (exclude.has(name) || this.parameterFields.has(name)) continue;
       if (include && !include.has(name)) continue;
@@ -72,7 +80,7 @@ export class TaskHost implements StepHost {
         divergent.push(`${name} (${carriers.map((v) => v.step).join(' ≠ ')})`);
         continue;
       }
-      defineLazy(flow, name, carriers[0].artifacts[name], this.loader, this.tracked);
+      merged.push([name, carriers[0].artifacts[name]]);
     }
     if (divergent.length) {
       const names = divergent.map((d) => d.split(' ')[0]);
@@ -82,5 +90,6 @@ export class TaskHost implements StepHost {
           `this.mergeArtifacts(inputs, { exclude: [${names.map((n) => `'${n}'`).join(', ')}] }).`,
       );
     }
+    for (const [name, inh] of merged) defineLazy(flow, name, inh, this.loader, this.tracked);
   }
 }

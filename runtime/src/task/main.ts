@@ -8,8 +8,9 @@ import { FlowSpec, __internal } from '../api';
 import { catchIfDue, decoratorMismatch, prepareCatchVar, snapshotFlow } from './catch';
 import type { Datastore } from '../datastore/datastore';
 import { runnerGone } from '../datastore/liveness';
-import { bindArtifacts, foreachItemOf, type FlowObject } from './bind';
+import { bindArtifacts, type FlowObject } from './bind';
 import { openTask, type TaskContext } from './context';
+import { openForeach } from './foreach';
 import { installResolver, loadFlowClass } from './flowModule';
 import { TaskHost } from './host';
 import { runStep, taskRecord, type StepMethod } from './outcome';
@@ -41,16 +42,16 @@ async function runTask(spec: TaskSpec): Promise<number> {
     passes: spec.passes ?? [],
   });
   const flow = await instantiateFlow(ctx);
-  const bound = bindArtifacts(ctx, flow);
-  const foreach = await foreachItemOf(ctx);
+  const foreach = await openForeach(ctx);
+  const bound = bindArtifacts(ctx, flow, foreach);
   const host = new TaskHost(
     spec.step,
     ctx.loader,
     bound.tracked,
     bound.joinViews,
     ctx.parameterFields,
-    foreach?.item,
-    foreach?.frame.index,
+    foreach.own,
+    foreach.closesForeachOf,
   );
   Object.defineProperty(flow, HOST, { value: host, enumerable: false });
   const method = stepMethod(flow, spec);
@@ -61,7 +62,7 @@ async function runTask(spec: TaskSpec): Promise<number> {
     const exception = { name: 'DecoratorMismatch', message: mismatch, stack: mismatch };
     process.stderr.write(`${mismatch}\n`);
     await ctx.store.writeTaskDone(
-      taskRecord(ctx, { status: 'failed', exception, artifacts: {}, stepDone: setupDone }, { started, setupDone }, foreach?.frame),
+      taskRecord(ctx, { status: 'failed', exception, artifacts: {}, stepDone: setupDone }, { started, setupDone }, foreach.own.innermost),
     );
     return 1;
   }
@@ -71,7 +72,7 @@ async function runTask(spec: TaskSpec): Promise<number> {
     ? { status: 'failed' as const, artifacts: {}, stepDone: setupDone }
     : await runStep(ctx, flow, method, bound, host, setupDone);
   const outcome = await catchIfDue(ctx, flow, snapshot, ran);
-  const record = taskRecord(ctx, outcome, { started, setupDone }, foreach?.frame);
+  const record = taskRecord(ctx, outcome, { started, setupDone }, foreach.own.innermost);
   // The run of a dead runner already reads as killed: its tasks must not add results to it.
   if (runnerGone(ctx.run)) throw new Error(`the runner (pid ${ctx.run.runner.pid}) is gone; not recording this task's result.`);
   // A failed attempt that @retry will follow is one attempt's record; the last one is the task's.

@@ -9,6 +9,7 @@ import { preview, typeName } from '../serialize/describe';
 import { isUntouchedLazy, type Tracked } from './artifacts';
 import type { Bound, FlowObject } from './bind';
 import type { TaskContext } from './context';
+import { materialiseForeach } from './foreach';
 import type { TaskHost } from './host';
 
 /** A `@step` method of the flow class. */
@@ -43,15 +44,39 @@ export async function runStep(
     await method.call(flow, ...(spec.isJoin ? [bound.inputs] : []));
     outcome.stepDone = Date.now();
     const transition = (outcome.transition = checkTransition(spec.step, host.transitions));
-    if (transition?.foreach) transition.foreachCount = foreachLength(flow, transition.foreach, spec.step);
+    if (transition?.foreach) await settleForeach(transition, flow, store, spec.flow, spec.step);
     outcome.artifacts = await collectArtifacts(flow, bound.tracked, store, spec.flow);
   } catch (err) {
     outcome.status = 'failed';
     const e = err instanceof Error ? err : new Error(String(err));
     outcome.exception = { name: errorType(e), message: e.message, stack: userStack(e) };
     process.stderr.write(`${outcome.exception.stack}\n`);
+    // Like Metaflow, a failed task keeps what it had when it failed, for dump and the explorer
+    // (resume never clones it); a value that cannot be stored is left out.
+    outcome.artifacts = await collectArtifacts(flow, bound.tracked, store, spec.flow, true).catch(() => ({}));
   }
   return outcome;
+}
+
+/**
+ * A foreach's width, and its items when they are not an array: materialised once, here, and
+ * stored beside the artifact for the foreach's tasks to index (foreach.ts).
+ */
+async function settleForeach(
+  transition: TransitionRecord,
+  flow: FlowObject,
+  store: Datastore,
+  flowName: string,
+  step: string,
+): Promise<void> {
+  const varName = transition.foreach!;
+  const { count, items } = materialiseForeach(flow[varName], varName, step);
+  transition.foreachCount = count;
+  if (!items) return;
+  const bytes = serializeArtifact(items, `the items of this.${varName}`);
+  const hash = hashBytes(bytes);
+  await store.putBlob(flowName, hash, bytes);
+  transition.foreachItems = hash;
 }
 
 function checkTransition(step: string, transitions: TransitionRecord[]): TransitionRecord | undefined {
@@ -66,16 +91,6 @@ function checkTransition(step: string, transitions: TransitionRecord[]): Transit
   return transitions[0];
 }
 
-function foreachLength(flow: Record<string, unknown>, varName: string, step: string): number {
-  const list = flow[varName];
-  if (Array.isArray(list)) return list.length;
-  if (ArrayBuffer.isView(list) && 'length' in list) return (list as unknown as { length: number }).length;
-  throw new Error(
-    `step '${step}' splits with foreach over '${varName}', which is ${list === undefined ? 'not set' : `a ${typeName(list)}`}; ` +
-      `assign a list (an array) to this.${varName} before this.next(…, { foreach: '${varName}' }).`,
-  );
-}
-
 /** `TypeError`, or the class of a subclass that kept the default name (`class Bad extends Error {}` → `Bad`). */
 function errorType(e: Error): string {
   if (e.name !== 'Error') return e.name;
@@ -83,11 +98,13 @@ function errorType(e: Error): string {
   return typeof ctor === 'string' && ctor ? ctor : 'Error';
 }
 
+/** Every artifact on the flow object; `skipUnstorable` (a failed task) leaves out what cannot be stored. */
 export async function collectArtifacts(
   flow: Record<string, unknown>,
   tracked: Map<string, Tracked>,
   store: Datastore,
   flowName: string,
+  skipUnstorable = false,
 ): Promise<Record<string, ArtifactRecord>> {
   const out: Record<string, ArtifactRecord> = {};
   for (const name of Object.keys(flow)) {
@@ -97,9 +114,16 @@ export async function collectArtifacts(
       out[name] = t.inherited.record;
       continue;
     }
-    const value = flow[name];
-    if (typeof value === 'function') continue;
-    const bytes = serializeArtifact(value, `this.${name}`);
+    let value: unknown;
+    let bytes: Buffer;
+    try {
+      value = flow[name];
+      if (typeof value === 'function') continue;
+      bytes = serializeArtifact(value, `this.${name}`);
+    } catch (err) {
+      if (skipUnstorable) continue;
+      throw err;
+    }
     const hash = hashBytes(bytes);
     if (t && t.inherited.hash === hash) {
       out[name] = t.inherited.record;

@@ -32,6 +32,7 @@ import { decoratorOptions } from './decoratorOptions';
 import { decoratorPlacement } from './decoratorPlacement';
 import { catchVarClash } from './catchVar';
 import { catchOnForeach } from './catchOnForeach';
+import { foreachNotIterable } from './foreachNotIterable';
 
 export const rules: LintRule[] = [
   syntaxError,
@@ -66,4 +67,5 @@ export const rules: LintRule[] = [
   decoratorPlacement,
   catchVarClash,
   catchOnForeach,
+  foreachNotIterable,
 ];

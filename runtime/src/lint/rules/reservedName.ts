@@ -9,6 +9,7 @@ const ROLE: Record<string, string> = {
   index: 'this.index is the foreach position',
   inputs: '`inputs` is what a join receives',
   mergeArtifacts: "this.mergeArtifacts(...) merges a join's branches",
+  foreachStack: 'this.foreachStack() lists the enclosing foreaches',
   foreach: '`foreach` names the list of a foreach split',
 };
 
@@ -18,7 +19,7 @@ export const reservedName = defineRule(
     name: 'reserved-name',
     severity: 'error',
     description:
-      'Steps, parameters and artifacts do not use names reserved by the flow API (`next`, `input`, `index`, `inputs`, `mergeArtifacts`, `foreach`).',
+      'Steps, parameters and artifacts do not use names reserved by the flow API (`next`, `input`, `index`, `inputs`, `mergeArtifacts`, `foreachStack`, `foreach`).',
   },
   ({ graph, report }) => {
     const seen = new Set<string>();
