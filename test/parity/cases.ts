@@ -185,6 +185,8 @@ export const cases: ParityCase[] = [
     about: 'merge_artifacts with exclude, then include',
     flows: [parity('merge_artifacts')],
     commands: [{ args: ['run'] }],
+    // A static join's input order varies in Metaflow (docs/PARITY.md: Static-join input order).
+    compare: { loose: { xs: 'unordered' } },
   },
   {
     name: 'merge_include_exclude',

@@ -14,10 +14,18 @@ describe('foreach values, as in Metaflow', function () {
   beforeEach(() => (ws = new Workspace()));
   afterEach(() => ws.dispose());
 
-  const data = async (flow: string, step: string, name: string, index = 0) => {
+  /** An artifact of the task of `step` at foreach position `at` (outermost first; task ids follow scheduling, not position). */
+  const data = async (flow: string, step: string, name: string, at: number[] = []) => {
     const run = await ws.flow(flow).latestRun();
     const tasks = await run.step(step).tasks();
-    return tasks[index].data(name);
+    const position = (t: (typeof tasks)[number]) =>
+      (t.record as TaskRecord).stack
+        .filter((f) => f.kind === 'foreach')
+        .map((f) => f.index)
+        .join(',');
+    const task = tasks.find((t) => position(t) === at.join(','));
+    assert.ok(task, `no ${step} task at [${at.join(',')}]`);
+    return task.data(name);
   };
 
   it("a foreach join reads each branch's item, index and foreach stack; its own stack is the enclosing one", async () => {
@@ -34,24 +42,24 @@ describe('foreach values, as in Metaflow', function () {
       [{ index: 2, count: 3, value: 'edsger' }],
     ]);
     assert.deepEqual(await data('JoinInputsFlow', 'gather', 'own_stack'), []);
-    assert.deepEqual(await data('JoinInputsFlow', 'greet', 'stack', 1), [{ index: 1, count: 3, value: 'grace' }]);
+    assert.deepEqual(await data('JoinInputsFlow', 'greet', 'stack', [1]), [{ index: 1, count: 3, value: 'grace' }]);
   });
 
   it('nested: the innermost item on inputs, every level in foreachStack(), in both joins and after them', async () => {
     const r = await ws.cli(['run', ws.copy('parity/nested_foreach.ts')]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const F = 'NestedForeachFlow';
-    assert.deepEqual(await data(F, 'inner', 'stack', 4), [
+    assert.deepEqual(await data(F, 'inner', 'stack', [1, 1]), [
       { index: 1, count: 2, value: 'b' },
       { index: 1, count: 3, value: 2 },
     ]);
-    assert.deepEqual(await data(F, 'inner_join', 'pairs', 1), [
+    assert.deepEqual(await data(F, 'inner_join', 'pairs', [1]), [
       [1, 0],
       [2, 1],
       [3, 2],
     ]);
-    assert.deepEqual(await data(F, 'inner_join', 'own_stack', 1), [{ index: 1, count: 2, value: 'b' }]);
-    assert.deepEqual(await data(F, 'after_inner', 'stack_after', 0), [{ index: 0, count: 2, value: 'a' }]);
+    assert.deepEqual(await data(F, 'inner_join', 'own_stack', [1]), [{ index: 1, count: 2, value: 'b' }]);
+    assert.deepEqual(await data(F, 'after_inner', 'stack_after', [0]), [{ index: 0, count: 2, value: 'a' }]);
     assert.deepEqual(await data(F, 'outer_join', 'outer_pairs'), [
       ['a', 0],
       ['b', 1],
