@@ -3,40 +3,11 @@
  * reported as killed/failed, and `resume` completes it. Also damaged files in the datastore.
  */
 import { strict as assert } from 'node:assert';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cliPath } from '../support/cli';
+import { exited, startUntil } from '../support/background';
 import { isAlive } from '../support/process';
 import { Workspace } from '../support/workspace';
-
-/** Starts the CLI in the background and resolves once a stdout line matches `ready`. */
-function startUntil(
-  ws: Workspace,
-  args: string[],
-  ready: RegExp,
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ child: ChildProcess; match: RegExpExecArray; output: () => string }> {
-  const child = spawn(process.execPath, [cliPath, ...args], {
-    cwd: ws.dir,
-    env: { ...process.env, STEPWISE_DATASTORE_ROOT: ws.root, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      const m = ready.exec(out);
-      if (m) resolve({ child, match: m, output: () => out });
-    });
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.on('exit', () => reject(new Error(`exited before ${ready}:\n${out}`)));
-  });
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', (code) => resolve(code))));
-}
 
 async function waitGone(pid: number): Promise<void> {
   for (let i = 0; i < 200 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
