@@ -4,6 +4,7 @@
  * the step failed (its record says why).
  */
 import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import { FlowSpec, __internal } from '../api';
 import { catchIfDue, decoratorMismatch, prepareCatchVar, snapshotFlow } from './catch';
 import type { Datastore } from '../datastore/datastore';
@@ -13,7 +14,8 @@ import { openTask, type TaskContext } from './context';
 import { openForeach } from './foreach';
 import { installResolver, loadFlowClass } from './flowModule';
 import { TaskHost } from './host';
-import { runStep, taskRecord, type StepMethod } from './outcome';
+import { errorType, runStep, taskRecord, userStack, type StepMethod } from './outcome';
+import type { TaskRecord } from '../datastore/types';
 import { TASK_SPEC_ARG, type TaskSpec } from './spec';
 import { username } from '../util/username';
 
@@ -41,7 +43,12 @@ async function runTask(spec: TaskSpec): Promise<number> {
     username: ctx.run.user || username(),
     passes: spec.passes ?? [],
   });
-  const flow = await instantiateFlow(ctx);
+  let flow: FlowObject;
+  try {
+    flow = await instantiateFlow(ctx);
+  } catch (err) {
+    return recordImportError(ctx, err, started);
+  }
   const foreach = await openForeach(ctx);
   const bound = bindArtifacts(ctx, flow, foreach);
   const host = new TaskHost(
@@ -72,13 +79,32 @@ async function runTask(spec: TaskSpec): Promise<number> {
     ? { status: 'failed' as const, artifacts: {}, stepDone: setupDone }
     : await runStep(ctx, flow, method, bound, host, setupDone);
   const outcome = await catchIfDue(ctx, flow, snapshot, ran);
-  const record = taskRecord(ctx, outcome, { started, setupDone }, foreach.own.innermost);
+  await writeRecord(ctx, taskRecord(ctx, outcome, { started, setupDone }, foreach.own.innermost));
+  return outcome.status === 'succeeded' ? 0 : 1;
+}
+
+/** Writes the attempt's record: the task's, or one attempt's when `@retry` will follow a failure. */
+async function writeRecord(ctx: TaskContext, record: TaskRecord): Promise<void> {
   // The run of a dead runner already reads as killed: its tasks must not add results to it.
   if (runnerGone(ctx.run)) throw new Error(`the runner (pid ${ctx.run.runner.pid}) is gone; not recording this task's result.`);
-  // A failed attempt that @retry will follow is one attempt's record; the last one is the task's.
-  if (record.status === 'failed' && spec.attempt < spec.retries) await ctx.store.writeAttempt(record);
+  if (record.status === 'failed' && ctx.spec.attempt < ctx.spec.retries) await ctx.store.writeAttempt(record);
   else await ctx.store.writeTaskDone(record);
-  return outcome.status === 'succeeded' ? 0 : 1;
+}
+
+/**
+ * The flow module threw while it was imported (its top-level code) or constructed: the step
+ * never ran. Recorded like a step's error, with its TypeScript location, so the run's summary
+ * and `dump` say what went wrong instead of only that the process exited.
+ */
+async function recordImportError(ctx: TaskContext, err: unknown, started: number): Promise<number> {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const exception = { name: errorType(e), message: e.message, stack: userStack(e) };
+  process.stderr.write(`Importing ${basename(ctx.spec.flowFile)} failed: ${exception.stack}\n`);
+  const failedAt = Date.now();
+  const foreach = await openForeach(ctx).catch(() => undefined);
+  const outcome = { status: 'failed' as const, exception, artifacts: {}, stepDone: failedAt };
+  await writeRecord(ctx, taskRecord(ctx, outcome, { started, setupDone: failedAt }, foreach?.own.innermost));
+  return 1;
 }
 
 /**

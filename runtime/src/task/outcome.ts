@@ -92,7 +92,7 @@ function checkTransition(step: string, transitions: TransitionRecord[]): Transit
 }
 
 /** `TypeError`, or the class of a subclass that kept the default name (`class Bad extends Error {}` → `Bad`). */
-function errorType(e: Error): string {
+export function errorType(e: Error): string {
   if (e.name !== 'Error') return e.name;
   const ctor = (e as { constructor?: { name?: unknown } }).constructor?.name;
   return typeof ctor === 'string' && ctor ? ctor : 'Error';
@@ -135,11 +135,15 @@ export async function collectArtifacts(
   return out;
 }
 
-/** The stack as the user should see it: their frames (source-mapped), not the task runner's. */
-function userStack(e: Error): string {
+/**
+ * The stack as the user should see it: their frames (source-mapped), not the task runner's nor
+ * Node's module loader's (which an error thrown while the flow file is imported passes through).
+ */
+export function userStack(e: Error): string {
   const stack = e.stack ?? `${e.name}: ${e.message}`;
   const lines = stack.split('\n');
-  const kept = lines.filter((l, i) => i === 0 || !/^\s+at /.test(l) || !l.includes(__filename));
+  const runtimeFrame = (l: string) => l.includes(__filename) || l.includes('(node:internal/modules/');
+  const kept = lines.filter((l, i) => i === 0 || !/^\s+at /.test(l) || !runtimeFrame(l));
   return kept.join('\n');
 }
 
