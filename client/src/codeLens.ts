@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { FlowGraphStore } from './flowGraphs';
-import { CommandIds } from './commandIds';
+import { commandLink, Commands, readSetting, Settings } from './contributions';
 
 export class FlowCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -16,27 +16,17 @@ export class FlowCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    if (!vscode.workspace.getConfiguration('stepwise', document).get<boolean>('codeLens.enabled', true)) return [];
+    if (!readSetting(Settings.codeLensEnabled, document)) return [];
     const graph = this.graphs.get(document.uri)?.graph;
     const at = graph?.classNameRange ?? graph?.classRange;
     if (!graph?.flowName || !at) return [];
     const line = Math.min(at.start.line, document.lineCount - 1);
     const range = new vscode.Range(line, 0, line, 0);
-    const args = [document.uri];
+    const uri = document.uri;
     return [
-      new vscode.CodeLens(range, {
-        title: 'Run',
-        tooltip: `Run ${graph.flowName} in a terminal`,
-        command: CommandIds.run,
-        arguments: args,
-      }),
-      new vscode.CodeLens(range, { title: 'Debug', tooltip: `Debug ${graph.flowName}`, command: CommandIds.debug, arguments: args }),
-      new vscode.CodeLens(range, {
-        title: 'Show DAG',
-        tooltip: `Show the DAG of ${graph.flowName}`,
-        command: CommandIds.showDag,
-        arguments: args,
-      }),
+      new vscode.CodeLens(range, { ...commandLink(Commands.runFlow, 'Run', uri), tooltip: `Run ${graph.flowName} in a terminal` }),
+      new vscode.CodeLens(range, { ...commandLink(Commands.debugFlow, 'Debug', uri), tooltip: `Debug ${graph.flowName}` }),
+      new vscode.CodeLens(range, { ...commandLink(Commands.showDag, 'Show DAG', uri), tooltip: `Show the DAG of ${graph.flowName}` }),
     ];
   }
 

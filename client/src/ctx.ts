@@ -6,14 +6,14 @@
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { FlowGraphNotification, type FlowGraphParams } from '../../server/src/protocol';
+import { registerCommand, type CommandArgs, type CommandHandler, type CommandId } from './contributions';
 import { FlowGraphStore } from './flowGraphs';
 import { createLanguageClient } from './languageClient';
 
 export type CtxInit = Ctx & { readonly client: LanguageClient };
 
-/** A command body, built once the client runs. */
-export type Cmd = (...args: unknown[]) => unknown;
-export type CommandFactory = (ctx: CtxInit) => Cmd;
+/** Makes a command's body once the client runs. */
+export type CommandFactory<C extends CommandId> = (ctx: CtxInit) => CommandHandler<C>;
 
 export class Ctx implements vscode.Disposable {
   readonly graphs = new FlowGraphStore();
@@ -86,23 +86,21 @@ export class Ctx implements vscode.Disposable {
    * Registers a command whose body is made by `factory` once the client runs. Invoking it starts
    * the client first if nothing has yet (a command is an explicit wish to use Stepwise).
    */
-  registerCommand(name: string, factory: CommandFactory): void {
-    let body: Cmd | undefined;
-    this.disposables.push(
-      vscode.commands.registerCommand(name, async (...args: unknown[]) => {
-        let ctx: CtxInit;
-        try {
-          ctx = await this.start();
-        } catch (e) {
-          void vscode.window.showErrorMessage(
-            `Stepwise: the language server could not start: ${e instanceof Error ? e.message : String(e)}`,
-          );
-          return undefined;
-        }
-        body ??= factory(ctx);
-        return body(...args);
-      }),
-    );
+  registerCommand<C extends CommandId>(id: C, factory: CommandFactory<C>): void {
+    let body: CommandHandler<C> | undefined;
+    const run = async (...args: CommandArgs<C>) => {
+      let ctx: CtxInit;
+      try {
+        ctx = await this.start();
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Stepwise: the language server could not start: ${e instanceof Error ? e.message : String(e)}`);
+        return undefined;
+      }
+      body ??= factory(ctx);
+      return body(...args);
+    };
+    // A command that could not start the client answers undefined, whatever it returns otherwise.
+    this.disposables.push(registerCommand(id, run as CommandHandler<C>));
   }
 
   push(...items: vscode.Disposable[]): void {

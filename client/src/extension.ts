@@ -7,7 +7,8 @@
 import * as vscode from 'vscode';
 import type { StepwiseApi } from './api';
 import { FlowCodeLensProvider } from './codeLens';
-import { commandFactories } from './commands';
+import { registerClientCommands } from './commands';
+import { affectsSetting, Commands, Settings } from './contributions';
 import { Ctx } from './ctx';
 import { registerExplorer } from './explorer';
 import { looksLikeFlowDocument } from './flowDetection';
@@ -18,7 +19,7 @@ import { flowGraphOf } from './debug/graph';
 import { registerPreview } from './preview';
 import { LintStatusBar } from './statusBar';
 import { onDidShowMessage } from './messages';
-import { FlowGraphRequest, type FlowGraphResult } from '../../server/src/protocol';
+import { FlowGraphRequest } from '../../server/src/protocol';
 
 let ctx: Ctx | undefined;
 
@@ -28,7 +29,7 @@ export function activate(context: vscode.ExtensionContext): StepwiseApi {
   ctx = c;
   context.subscriptions.push(c, output);
 
-  for (const [id, factory] of Object.entries(commandFactories)) c.registerCommand(id, factory);
+  registerClientCommands(c);
 
   const lenses = new FlowCodeLensProvider(c.graphs);
   const statusBar = new LintStatusBar(c.graphs);
@@ -37,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): StepwiseApi {
     statusBar,
     vscode.languages.registerCodeLensProvider({ language: 'typescript' }, lenses),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('stepwise.codeLens')) lenses.refresh();
+      if (affectsSetting(e, Settings.codeLensEnabled)) lenses.refresh();
     }),
     vscode.workspace.onDidCloseTextDocument((doc) => c.graphs.delete(doc.uri)),
   );
@@ -56,8 +57,8 @@ export function activate(context: vscode.ExtensionContext): StepwiseApi {
 
   const preview = registerPreview(context, {
     graphs: c.graphs,
-    requestGraph: async (uri) => (await c.start()).client.sendRequest<FlowGraphResult>(FlowGraphRequest, { uri: uri.toString() }),
-    registerCommand: (id, run) => c.registerCommand(id, () => run),
+    requestGraph: async (uri) => (await c.start()).client.sendRequest(FlowGraphRequest, { uri: uri.toString() }),
+    registerShowDag: (run) => c.registerCommand(Commands.showDag, () => run),
     log: output,
   });
 

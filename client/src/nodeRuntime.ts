@@ -4,11 +4,13 @@
  * with the same executable. In order: the `stepwise.nodePath` setting; the extension host's own
  * executable when it is Node (code-server); `node` on PATH; else the editor's Electron in Node
  * mode (ELECTRON_RUN_AS_NODE, inherited by the task processes), so F5 works even when VS Code was
- * started from a desktop launcher whose PATH has no Node. Pure (no vscode import): the callers
- * pass the setting.
+ * started from a desktop launcher whose PATH has no Node. `nodeRuntime` is pure (tested in plain
+ * Node); `configuredNode` reads the setting for it, the one place that does.
  */
 import { existsSync } from 'node:fs';
 import { basename, delimiter, join } from 'node:path';
+import type * as vscode from 'vscode';
+import { readSetting, Settings } from './contributions';
 
 export interface NodeRuntime {
   command: string;
@@ -27,4 +29,9 @@ export function nodeRuntime(configured: string | undefined, execPath = process.e
   if (/^node(\.exe)?$/i.test(basename(execPath))) return { command: execPath, env: {} };
   if (onPath('node', path)) return { command: 'node', env: {} };
   return { command: execPath, env: { ELECTRON_RUN_AS_NODE: '1' } };
+}
+
+/** The Node for a process started for `scope` (a flow file, a workspace folder), by the `stepwise.nodePath` setting. */
+export function configuredNode(scope: vscode.ConfigurationScope | undefined): NodeRuntime {
+  return nodeRuntime(readSetting(Settings.nodePath, scope));
 }

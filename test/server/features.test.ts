@@ -241,17 +241,13 @@ describe('language server: outline, navigation, hover, completion', function () 
 
   it('answers stepwise/getFlowGraph with the current graph', async () => {
     const uri = uriOf('flows/foreach.ts');
-    const result = await lsp.request<{
-      uri: string;
-      version: number;
-      graph: { flowName: string; steps: Array<{ name: string; kind: string }> } | null;
-    }>('stepwise/getFlowGraph', { uri });
-    assert.equal(result.version, 1);
+    const result = await lsp.flowGraph(uri);
+    assert.equal(result?.version, 1);
     assert.equal(result.graph?.flowName, 'ForeachFlow');
     assert.deepEqual(
-      result.graph?.steps.map((s) => `${s.name}:${s.kind}`),
+      result?.graph?.steps.map((s) => `${s.name}:${s.kind}`),
       ['start:start', 'analyzeCreatures:linear', 'join:join', 'end:end'],
     );
-    assert.equal(await lsp.request('stepwise/getFlowGraph', { uri: 'file:///not/open.ts' }), null);
+    assert.equal(await lsp.flowGraph('file:///not/open.ts'), null);
   });
 });

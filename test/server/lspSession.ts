@@ -14,7 +14,7 @@ import {
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
 import type { PublishDiagnosticsParams, TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol';
-import { FlowGraphNotification, type FlowGraphParams } from '../../server/src/protocol';
+import { FlowGraphNotification, FlowGraphRequest, type FlowGraphParams, type FlowGraphResult } from '../../server/src/protocol';
 
 export const repoRoot = join(__dirname, '..', '..', '..');
 export const serverPath = join(repoRoot, 'dist', 'server.js');
@@ -141,6 +141,11 @@ export class LspSession {
 
   request<R>(method: string, params: unknown): Promise<R> {
     return this.connection.sendRequest(method, params) as Promise<R>;
+  }
+
+  /** Stepwise's own request, through its typed message (server/src/protocol.ts). */
+  flowGraph(uri: string): Promise<FlowGraphResult> {
+    return this.connection.sendRequest(FlowGraphRequest, { uri });
   }
 
   async stop(): Promise<void> {

@@ -47,7 +47,7 @@ describe('language server: malformed and half-typed text', function () {
       lsp.request('textDocument/completion', { textDocument, position }),
       lsp.request('textDocument/codeAction', { textDocument, range: { start: position, end: position }, context: { diagnostics: [] } }),
       lsp.request('textDocument/documentSymbol', { textDocument }),
-      lsp.request('stepwise/getFlowGraph', { uri }),
+      lsp.flowGraph(uri),
     ]);
   }
 
@@ -148,7 +148,7 @@ describe('language server: malformed and half-typed text', function () {
         if (i % 10 === 9) await askEverything(uri, doc.positionAt(a));
       }
       // The edits may have removed the flow altogether, so ask rather than wait for a publication.
-      const now = await lsp.request<{ version: number } | null>('stepwise/getFlowGraph', { uri });
+      const now = await lsp.flowGraph(uri);
       assert.equal(now?.version, doc.version);
       await lsp.close(uri);
     }

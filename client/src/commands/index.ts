@@ -1,14 +1,13 @@
-/** Every command the extension registers, by id (Show DAG is registered by client/src/preview). */
-import { CommandIds } from '../commandIds';
-import type { CommandFactory } from '../ctx';
-import { debugFlow } from './debug';
-import { resumeDebugCommand } from '../debug/commands';
+/** The commands that need the language client: registered through Ctx, which starts it first. */
+import { Commands } from '../contributions';
+import type { Ctx } from '../ctx';
+import { debugFlowCommand, resumeDebugCommand } from '../debug/commands';
 import { runFlow } from './run';
 import { restartServer } from './server';
 
-export const commandFactories: Record<string, CommandFactory> = {
-  [CommandIds.run]: runFlow,
-  [CommandIds.debug]: debugFlow,
-  [CommandIds.resumeDebug]: resumeDebugCommand,
-  [CommandIds.restartServer]: restartServer,
-};
+export function registerClientCommands(c: Ctx): void {
+  c.registerCommand(Commands.runFlow, runFlow);
+  c.registerCommand(Commands.debugFlow, debugFlowCommand);
+  c.registerCommand(Commands.resumeDebug, resumeDebugCommand);
+  c.registerCommand(Commands.restartServer, restartServer);
+}

@@ -4,21 +4,22 @@
  * command line. One terminal per flow file, reused while it lives.
  */
 import * as vscode from 'vscode';
-import type { CtxInit, Cmd } from '../ctx';
-import { nodeRuntime } from '../nodeRuntime';
+import type { Commands, CommandHandler } from '../contributions';
+import type { CtxInit } from '../ctx';
+import { configuredNode } from '../nodeRuntime';
 import { shellCommandLine } from '../shellCommand';
 import { requireTrust } from '../trust';
 import { resolveFlowTarget } from './target';
 
 const terminals = new Map<string, vscode.Terminal>();
 
-export function runFlow(ctx: CtxInit): Cmd {
+export function runFlow(ctx: CtxInit): CommandHandler<typeof Commands.runFlow> {
   ctx.push(
     vscode.window.onDidCloseTerminal((t) => {
       for (const [k, v] of terminals) if (v === t) terminals.delete(k);
     }),
   );
-  return async (arg?: unknown) => {
+  return async (arg) => {
     if (!requireTrust('run the flow')) return undefined;
     const target = await resolveFlowTarget(ctx, arg, 'run');
     if (!target) return undefined;
@@ -30,7 +31,7 @@ export function runFlow(ctx: CtxInit): Cmd {
     // The CLI reads the file from disk.
     if (document.isDirty && !(await document.save())) return undefined;
 
-    const node = nodeRuntime(vscode.workspace.getConfiguration('stepwise', document.uri).get<string>('nodePath'));
+    const node = configuredNode(document.uri);
     const cli = ctx.extension.asAbsolutePath('dist/cli.js');
     const key = document.uri.toString();
     let terminal = terminals.get(key);

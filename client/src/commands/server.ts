@@ -1,8 +1,9 @@
 /** Restart Language Server: for a server that stayed down after repeated crashes, or a stuck one. */
 import * as vscode from 'vscode';
-import type { CtxInit, Cmd } from '../ctx';
+import type { Commands, CommandHandler } from '../contributions';
+import type { CtxInit } from '../ctx';
 
-export function restartServer(ctx: CtxInit): Cmd {
+export function restartServer(ctx: CtxInit): CommandHandler<typeof Commands.restartServer> {
   return async () => {
     ctx.graphs.clear();
     await ctx.client.restart();

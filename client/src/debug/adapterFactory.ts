@@ -4,13 +4,13 @@
  * which must be Node — in desktop VS Code the extension host's executable is Electron's.
  */
 import * as vscode from 'vscode';
-import { nodeRuntime } from '../nodeRuntime';
+import { configuredNode } from '../nodeRuntime';
 
 export class StepwiseAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
   constructor(private readonly extension: vscode.ExtensionContext) {}
 
   createDebugAdapterDescriptor(session: vscode.DebugSession): vscode.DebugAdapterDescriptor {
-    const node = nodeRuntime(vscode.workspace.getConfiguration('stepwise', session.workspaceFolder).get<string>('nodePath'));
+    const node = configuredNode(session.workspaceFolder);
     return new vscode.DebugAdapterExecutable(node.command, [this.extension.asAbsolutePath('dist/cli.js'), 'dap'], { env: node.env });
   }
 }

@@ -1,9 +1,11 @@
 /** `Stepwise: Debug Flow` (also the Debug CodeLens) and `Stepwise: Resume Last Run (Debug)`. */
 import * as vscode from 'vscode';
-import type { Cmd, CtxInit } from '../ctx';
+import type { Commands, CommandHandler } from '../contributions';
+import type { CtxInit } from '../ctx';
 import { resolveFlowTarget, type FlowTarget } from '../commands/target';
 import { launchConfiguration } from './configProvider';
-import { datastoreFor, pickResume, type ResumeChoice } from './resume';
+import { flowGraphOf } from './graph';
+import { datastoreFor, pickResume } from './resume';
 import { requireTrust } from '../trust';
 
 async function savedTarget(ctx: CtxInit, arg: unknown, verb: string): Promise<FlowTarget | undefined> {
@@ -28,8 +30,8 @@ function isNoDebug(arg: unknown): boolean {
  * launch configuration is selected (package.json keybindings). Without them VS Code's F5 would
  * ask which debugger to use: Node.js, Chrome and Stepwise all debug TypeScript.
  */
-export function debugFlowCommand(ctx: CtxInit): Cmd {
-  return async (arg?: unknown) => {
+export function debugFlowCommand(ctx: CtxInit): CommandHandler<typeof Commands.debugFlow> {
+  return async (arg) => {
     const noDebug = isNoDebug(arg);
     if (!requireTrust(noDebug ? 'run the flow' : 'debug the flow')) return false;
     const target = await savedTarget(ctx, noDebug ? undefined : arg, noDebug ? 'run' : 'debug');
@@ -44,15 +46,12 @@ export function debugFlowCommand(ctx: CtxInit): Cmd {
 /** Flow name for a target, asking the server when the CodeLens/graph store has not seen it yet. */
 async function flowNameOf(ctx: CtxInit, target: FlowTarget): Promise<string | undefined> {
   if (target.flowName) return target.flowName;
-  const res = await ctx.client.sendRequest<{ graph: { flowName: string | null } | null } | null>('stepwise/getFlowGraph', {
-    uri: target.document.uri.toString(),
-  });
-  return res?.graph?.flowName ?? undefined;
+  return (await flowGraphOf(ctx, target.document.uri.fsPath))?.flowName ?? undefined;
 }
 
 /** Optional second argument (tests, other extensions): skip the pickers. */
-export function resumeDebugCommand(ctx: CtxInit): Cmd {
-  return async (arg?: unknown, given?: unknown) => {
+export function resumeDebugCommand(ctx: CtxInit): CommandHandler<typeof Commands.resumeDebug> {
+  return async (arg, given) => {
     if (!requireTrust('resume the run')) return false;
     const target = await savedTarget(ctx, arg, 'resume');
     if (!target) return false;
@@ -61,8 +60,7 @@ export function resumeDebugCommand(ctx: CtxInit): Cmd {
       void vscode.window.showWarningMessage('Stepwise: the flow class could not be read; fix the file and try again.');
       return false;
     }
-    const choice =
-      (given as ResumeChoice | undefined) ?? (await pickResume(flowName, datastoreFor(target.document.uri.fsPath, target.folder)));
+    const choice = given ?? (await pickResume(flowName, datastoreFor(target.document.uri.fsPath, target.folder)));
     if (!choice) return false;
     return vscode.debug.startDebugging(target.folder, {
       ...launchConfiguration(target.document.uri.fsPath, 'resume', `Resume ${flowName}`),

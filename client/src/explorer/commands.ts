@@ -1,10 +1,10 @@
 /** The explorer's commands: open, page, copy, reveal, preview, resume, compare, delete. */
 import * as vscode from 'vscode';
 import { Flow } from '../../../runtime/src/client';
+import { Commands, executeCommand, LOG_LANGUAGE, registerCommand } from '../contributions';
 import type { FlowRunner } from '../runs/runner';
-import { LOG_LANGUAGE } from './contentProviders';
 import { ARTIFACT_SCHEME, refToUri } from './documents';
-import type { ArtifactNode, ExplorerNode, MoreNode, RunNode, StepNode, TaskNode } from './model';
+import type { ArtifactNode, ExplorerNode, RunNode, StepNode, TaskNode } from './model';
 import type { ExplorerTreeProvider } from './treeProvider';
 
 export interface ExplorerCommandDeps {
@@ -14,31 +14,28 @@ export interface ExplorerCommandDeps {
   cwd(): string | undefined;
 }
 
-type WithFile = RunNode | StepNode | TaskNode;
-
 export function explorerCommands(d: ExplorerCommandDeps): vscode.Disposable[] {
-  const reg = (id: string, f: (...a: never[]) => unknown) => vscode.commands.registerCommand(id, f as (...a: unknown[]) => unknown);
   return [
-    reg('stepwise.explorer.refresh', () => d.tree.refresh()),
-    reg('stepwise.explorer.open', (n: ExplorerNode) => openNode(d.tree, n)),
-    reg('stepwise.explorer.loadMore', (n: MoreNode) => {
+    registerCommand(Commands.explorerRefresh, () => d.tree.refresh()),
+    registerCommand(Commands.explorerOpen, (n) => openNode(d.tree, n)),
+    registerCommand(Commands.explorerLoadMore, (n) => {
       const step = d.tree.model.loadMore(n);
       d.tree.refresh(step);
     }),
-    reg('stepwise.explorer.copyPathspec', async (n: ExplorerNode) => {
+    registerCommand(Commands.explorerCopyPathspec, async (n) => {
       const p = pathspecOf(n);
       if (!p) return;
       await vscode.env.clipboard.writeText(p);
       vscode.window.setStatusBarMessage(`Copied ${p}`, 3000);
     }),
-    reg('stepwise.explorer.revealStep', (n: StepNode | TaskNode) => revealStep(n.file, n.step)),
-    reg('stepwise.explorer.showInPreview', async (n: WithFile) => {
-      await vscode.commands.executeCommand('stepwise.showDag', vscode.Uri.file(n.file));
+    registerCommand(Commands.explorerRevealStep, (n) => revealStep(n.file, n.step)),
+    registerCommand(Commands.explorerShowInPreview, async (n) => {
+      await executeCommand(Commands.showDag, vscode.Uri.file(n.file));
     }),
-    reg('stepwise.explorer.resume', (n: StepNode | TaskNode) => resume(d, n, false)),
-    reg('stepwise.explorer.resumeDebug', (n: StepNode | TaskNode) => resume(d, n, true)),
-    reg('stepwise.explorer.compare', (n: ArtifactNode) => compare(d.tree, n)),
-    reg('stepwise.explorer.deleteRun', (n: RunNode) => deleteRun(d.tree, n)),
+    registerCommand(Commands.explorerResume, (n) => resume(d, n, false)),
+    registerCommand(Commands.explorerResumeDebug, (n) => resume(d, n, true)),
+    registerCommand(Commands.explorerCompare, (n) => compare(d.tree, n)),
+    registerCommand(Commands.explorerDeleteRun, (n) => deleteRun(d.tree, n)),
   ];
 }
 
@@ -109,7 +106,7 @@ async function revealStep(file: string, step: string): Promise<void> {
 async function resume(d: ExplorerCommandDeps, n: StepNode | TaskNode, debug: boolean): Promise<void> {
   if (debug) {
     // The debugger's command (client/src/debug): the flow's Uri, then the run and step to resume.
-    await vscode.commands.executeCommand('stepwise.resumeDebug', vscode.Uri.file(n.file), { originRunId: n.runId, step: n.step });
+    await executeCommand(Commands.resumeDebug, vscode.Uri.file(n.file), { originRunId: n.runId, step: n.step });
     return;
   }
   const cwd = d.cwd() ?? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(n.file))?.uri.fsPath;

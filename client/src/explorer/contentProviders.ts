@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { ARTIFACT_SCHEME, LOG_SCHEME, artifactText, logText, uriToRef } from './documents';
 
-export const LOG_LANGUAGE = 'stepwise-log';
 /** How often the log of a running task is re-read while its document is open. */
 const TAIL_INTERVAL_MS = 300;
 

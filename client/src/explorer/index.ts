@@ -8,7 +8,8 @@ import type { FlowRunner } from '../runs/runner';
 import { explorerCommands, openNode } from './commands';
 import { registerContentProviders } from './contentProviders';
 import { ExplorerModel, runPath, type ExplorerNode } from './model';
-import { ExplorerTreeProvider, VIEW_ID } from './treeProvider';
+import { Views } from '../contributions';
+import { ExplorerTreeProvider } from './treeProvider';
 
 export type { ExplorerNode } from './model';
 
@@ -32,7 +33,7 @@ export function registerExplorer(context: vscode.ExtensionContext, runner: FlowR
   const folderOf = () => vscode.workspace.workspaceFolders?.[0];
   const rootFor = () => locateDatastoreRoot(folderOf()?.uri.fsPath ?? process.cwd());
   const tree = new ExplorerTreeProvider(new ExplorerModel(rootFor()));
-  const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  const view = vscode.window.createTreeView(Views.explorer, { treeDataProvider: tree, showCollapseAll: true });
   const watch = () => {
     const root = tree.model.root;
     const folder = folderOf();

@@ -1,9 +1,8 @@
 /** The explorer's `TreeDataProvider`: maps the plain model's nodes to tree items, refreshes by a datastore watcher. */
 import * as vscode from 'vscode';
+import { commandLink, Commands, explorerItemContext } from '../contributions';
 import { ExplorerModel, type ExplorerNode, type NodeStatus } from './model';
 import { ARTIFACT_SCHEME, LOG_SCHEME, refToUri } from './documents';
-
-export const VIEW_ID = 'stepwise.explorer';
 
 const ICONS: Record<NodeStatus, [string, string | undefined]> = {
   succeeded: ['pass', 'testing.iconPassed'],
@@ -106,7 +105,7 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     item.id = n.id;
     item.description = n.description;
     item.tooltip = n.tooltip;
-    item.contextValue = `stepwise.${n.kind}`;
+    item.contextValue = explorerItemContext(n.kind);
     if (n.status) {
       const [icon, color] = ICONS[n.status];
       item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
@@ -118,16 +117,16 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNod
         break;
       case 'artifact': {
         item.iconPath = new vscode.ThemeIcon('symbol-variable');
-        item.command = { command: 'stepwise.explorer.open', title: 'Open Artifact', arguments: [n] };
+        item.command = commandLink(Commands.explorerOpen, 'Open Artifact', n);
         break;
       }
       case 'log':
         item.iconPath = new vscode.ThemeIcon(n.stream === 'stderr' ? 'output' : 'terminal');
-        item.command = { command: 'stepwise.explorer.open', title: 'Show Log', arguments: [n] };
+        item.command = commandLink(Commands.explorerOpen, 'Show Log', n);
         break;
       case 'more':
         item.iconPath = new vscode.ThemeIcon('ellipsis');
-        item.command = { command: 'stepwise.explorer.loadMore', title: 'Load More', arguments: [n] };
+        item.command = commandLink(Commands.explorerLoadMore, 'Load More', n);
         break;
       case 'info':
         item.iconPath ??= new vscode.ThemeIcon('info');

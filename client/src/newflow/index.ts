@@ -5,19 +5,13 @@
  * as a dev dependency, showing the command it would run.
  */
 import * as vscode from 'vscode';
+import { Commands, registerCommand } from '../contributions';
 import { showMessage } from '../messages';
 import { requireTrust } from '../trust';
 import { scaffold, type ProjectInfo } from './scaffold';
 
-export const NEW_FLOW_COMMAND = 'stepwise.newFlow';
-
-export interface NewFlowArgs {
-  folder?: string;
-  name?: string;
-}
-
 export function registerNewFlow(): vscode.Disposable {
-  return vscode.commands.registerCommand(NEW_FLOW_COMMAND, async (arg?: NewFlowArgs) => {
+  return registerCommand(Commands.newFlow, async (arg) => {
     const folder = arg?.folder ?? (await pickFolder());
     if (!folder) return undefined;
     const name =

@@ -10,13 +10,12 @@ import type { FlowGraph } from '../../../runtime/src/graph/types';
 import type { FlowGraphParams } from '../../../server/src/protocol';
 import { renderPreviewHtml } from '../../../webview/src/html';
 import type { FromWebview, PreviewState, ToWebview } from '../../../webview/src/messages';
+import { affectsSetting, ContextKeys, DAG_WEBVIEW, readSetting, setContext, Settings } from '../contributions';
 import { isFlowDocument } from '../flowDetection';
 import { PausedTaskTracker } from './pausedTask';
 import { judgeGraph } from './problem';
 import { RunTracker, type RunView } from './runTracker';
 import type { PreviewDeps, RenderEvent } from './types';
-
-export const VIEW_TYPE = 'stepwise.dag';
 
 export class PreviewController implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
@@ -49,7 +48,7 @@ export class PreviewController implements vscode.Disposable {
       vscode.window.onDidChangeActiveTextEditor((e) => this.onActiveEditor(e)),
       vscode.window.onDidChangeTextEditorSelection((e) => this.onSelection(e.textEditor)),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('stepwise.preview.direction')) this.post(this.settings());
+        if (affectsSetting(e, Settings.previewDirection)) this.post(this.settings());
       }),
       this.runs.onDidChange(() => this.postRuns()),
       this.paused.onDidChange(() => this.postRuns()),
@@ -71,7 +70,7 @@ export class PreviewController implements vscode.Disposable {
     const value = !!doc && isFlowDocument(doc, this.deps.graphs.get(doc.uri));
     if (value === this.isFlowContext) return;
     this.isFlowContext = value;
-    void vscode.commands.executeCommand('setContext', 'stepwise.activeEditorIsFlow', value);
+    void setContext(ContextKeys.activeEditorIsFlow, value);
   }
 
   isOpen(): boolean {
@@ -115,7 +114,7 @@ export class PreviewController implements vscode.Disposable {
     const target = uri ?? vscode.window.activeTextEditor?.document.uri;
     if (!this.panel) {
       const panel = vscode.window.createWebviewPanel(
-        VIEW_TYPE,
+        DAG_WEBVIEW,
         'Stepwise DAG',
         { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
         this.webviewOptions(),
@@ -282,8 +281,7 @@ export class PreviewController implements vscode.Disposable {
   }
 
   private settings(): ToWebview {
-    const d = vscode.workspace.getConfiguration('stepwise.preview').get<string>('direction');
-    return { type: 'settings', direction: d === 'DOWN' ? 'DOWN' : 'RIGHT' };
+    return { type: 'settings', direction: readSetting(Settings.previewDirection) };
   }
 
   private postRuns(): void {

@@ -4,24 +4,21 @@
  */
 import * as vscode from 'vscode';
 import type { PreviewState } from '../../../webview/src/messages';
-import { PreviewController, VIEW_TYPE } from './controller';
+import { Commands, DAG_WEBVIEW, registerCommand } from '../contributions';
+import { PreviewController } from './controller';
 import { datastoreRunSource } from './datastoreRuns';
 import type { PreviewApi, PreviewDeps } from './types';
 
 export type { PreviewApi, PreviewDeps, RenderEvent, RunInfo, RunSource } from './types';
 
-export const SHOW_DAG_COMMAND = 'stepwise.showDag';
-
 export function registerPreview(context: vscode.ExtensionContext, deps: PreviewDeps): PreviewApi {
   const controller = new PreviewController(context.extensionUri, { ...deps, runs: deps.runs ?? datastoreRunSource });
   context.subscriptions.push(controller);
   const show = (arg?: unknown) => controller.show(arg instanceof vscode.Uri ? arg : undefined);
-  const registered = deps.registerCommand
-    ? deps.registerCommand(SHOW_DAG_COMMAND, show)
-    : vscode.commands.registerCommand(SHOW_DAG_COMMAND, show);
+  const registered = deps.registerShowDag ? deps.registerShowDag(show) : registerCommand(Commands.showDag, show);
   if (registered) context.subscriptions.push(registered);
   context.subscriptions.push(
-    vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+    vscode.window.registerWebviewPanelSerializer(DAG_WEBVIEW, {
       deserializeWebviewPanel: (panel, state: unknown) => controller.restore(panel, (state ?? undefined) as PreviewState | undefined),
     }),
   );

@@ -3,6 +3,7 @@ import type * as vscode from 'vscode';
 import type { FlowGraph } from '../../../runtime/src/graph/types';
 import type { FlowGraphParams } from '../../../server/src/protocol';
 import type { RunOverlay } from '../../../webview/src/messages';
+import type { CommandHandler, Commands } from '../contributions';
 
 export interface PreviewDeps {
   /** The latest `stepwise/flowGraph` notification per document (the shell's FlowGraphStore). */
@@ -12,8 +13,8 @@ export interface PreviewDeps {
   };
   /** Asks the server for a document's graph (`stepwise/getFlowGraph`), starting it if needed. */
   requestGraph(uri: vscode.Uri): Promise<FlowGraphParams | null | undefined>;
-  /** Registers a command; defaults to `vscode.commands.registerCommand`. */
-  registerCommand?(id: string, run: (...args: unknown[]) => unknown): vscode.Disposable | void;
+  /** Registers Show DAG (the shell's way starts the language client first); default: at once. */
+  registerShowDag?(run: CommandHandler<typeof Commands.showDag>): vscode.Disposable | void;
   /** The overlay's data source; without it the run picker stays empty. */
   runs?: RunSource;
   log?: vscode.LogOutputChannel;

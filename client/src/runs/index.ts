@@ -4,12 +4,11 @@
  * Run CodeLens starts in a terminal (followed through the datastore).
  */
 import * as vscode from 'vscode';
+import { Commands, registerCommand } from '../contributions';
 import { FlowRunner, type RunOutcome, type StartRunOptions } from './runner';
 import { watchTerminalRuns } from './terminalRuns';
 
 export type { RunOutcome, StartRunOptions } from './runner';
-
-export const RUN_WITH_PROGRESS_COMMAND = 'stepwise.runWithProgress';
 
 export interface RunsApi {
   /** Starts the CLI on a flow; resolves when the run ends. */
@@ -26,7 +25,7 @@ export function registerRuns(context: vscode.ExtensionContext): { runner: FlowRu
     runner,
     // The Run CodeLens runs the CLI in a terminal: follow those runs too.
     watchTerminalRuns({ follow: (t) => runner.follow(t) }),
-    vscode.commands.registerCommand(RUN_WITH_PROGRESS_COMMAND, async (arg?: unknown) => {
+    registerCommand(Commands.runWithProgress, async (arg) => {
       const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
       if (!uri || uri.scheme !== 'file') {
         void vscode.window.showWarningMessage('Stepwise: open a saved flow file to run it.');

@@ -11,9 +11,10 @@ import { locateDatastoreRoot } from '../../../runtime/src/datastore/locate';
 import { Flow, type RunClient } from '../../../runtime/src/client';
 import { RunProgress, consoleLine, failureSummary, timestamp } from './progress';
 import { datastoreProgress, findRun } from './terminalRuns';
-import { nodeRuntime } from '../nodeRuntime';
 import { requireTrust } from '../trust';
 import { escapeControls } from '../../../runtime/src/terminalText';
+import { commandLink, Commands, executeCommand, LOG_LANGUAGE } from '../contributions';
+import { configuredNode } from '../nodeRuntime';
 
 /** How often a run started in a terminal is re-read while it runs. */
 const FOLLOW_INTERVAL_MS = 500;
@@ -38,7 +39,7 @@ export interface RunOutcome {
 }
 
 export class FlowRunner implements vscode.Disposable {
-  private readonly channel = vscode.window.createOutputChannel('Stepwise Runs', 'stepwise-log');
+  private readonly channel = vscode.window.createOutputChannel('Stepwise Runs', LOG_LANGUAGE);
   /** The channel, with flow text escaped as on a terminal (runtime/src/terminalText.ts). */
   readonly output = {
     appendLine: (line: string) => this.channel.appendLine(escapeControls(line)),
@@ -67,7 +68,7 @@ export class FlowRunner implements vscode.Disposable {
     if (!requireTrust(o.command === 'resume' ? 'resume the run' : 'run the flow')) {
       return Promise.resolve({ status: 'error', exitCode: null, failedTasks: [], root: locateDatastoreRoot(o.cwd) });
     }
-    const node = nodeRuntime(vscode.workspace.getConfiguration('stepwise', vscode.Uri.file(o.file)).get<string>('nodePath'));
+    const node = configuredNode(vscode.Uri.file(o.file));
     const argv = [this.cliPath, o.command, o.file, ...(o.args ?? []), '--json-events'];
     const progress = new RunProgress();
     const root = locateDatastoreRoot(o.cwd);
@@ -234,9 +235,7 @@ export class FlowRunner implements vscode.Disposable {
     this.lastStatusText = text;
     this.item.text = text;
     this.item.tooltip = tooltip;
-    this.item.command = this.lastFile
-      ? { command: 'stepwise.showDag', title: 'Show DAG', arguments: [vscode.Uri.file(this.lastFile)] }
-      : undefined;
+    this.item.command = this.lastFile ? commandLink(Commands.showDag, 'Show DAG', vscode.Uri.file(this.lastFile)) : undefined;
     this.item.show();
   }
 
@@ -255,11 +254,11 @@ export class FlowRunner implements vscode.Disposable {
       if (first) {
         const uri = vscode.Uri.from(refToUri(LOG_SCHEME, { root: outcome.root, pathspec: first, name: 'stderr' }));
         const doc = await vscode.workspace.openTextDocument(uri);
-        await vscode.languages.setTextDocumentLanguage(doc, 'stepwise-log');
+        await vscode.languages.setTextDocumentLanguage(doc, LOG_LANGUAGE);
         await vscode.window.showTextDocument(doc, { preview: true });
       }
     } else if (pick === 'Resume (debug)' && outcome.runId) {
-      await vscode.commands.executeCommand('stepwise.resumeDebug', vscode.Uri.file(o.file), {
+      await executeCommand(Commands.resumeDebug, vscode.Uri.file(o.file), {
         originRunId: outcome.runId,
         step: first?.split('/')[2],
       });

@@ -4,6 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { Commands } from '../../../client/src/contributions';
 import { activateStepwise, openInEditor, waitFor, waitForGraph, workspaceFile } from './support';
 
 describe('activation', () => {
@@ -14,6 +15,15 @@ describe('activation', () => {
     const api = await activateStepwise();
     assert.equal(api.isLanguageClientStarted(), false, 'a plain TypeScript file started the language server');
     assert.equal(api.lintStatus().visible, false, 'the lint status shows for a file without a flow');
+  });
+
+  it('registers every command it contributes at activation (package.json ↔ contributions.ts is a unit test)', async () => {
+    await activateStepwise();
+    const registered = new Set(await vscode.commands.getCommands(true));
+    assert.deepEqual(
+      Object.values(Commands).filter((id) => !registered.has(id)),
+      [],
+    );
   });
 
   it("starts it when a flow opens, and the server sends that flow's graph", async () => {
