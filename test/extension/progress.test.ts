@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RunProgress, consoleLine, failureSummary } from '../../client/src/runs/progress';
+import { RunProgress, lineConsole } from '../../client/src/runs/progress';
 import { fixtures, runCli } from '../support/cli';
 import { FAILING_FLOW } from './datastore';
 
@@ -33,30 +33,33 @@ describe('run progress from --json-events', function () {
     assert.equal(s.flow, 'ForeachFlow');
   });
 
-  it('prints console lines in the CLI format and the failure summary with the stack', async () => {
+  it("prints the CLI's own console lines, one at a time, with the failure summary and its stack", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stepwise-progress-'));
     writeFileSync(join(dir, 'flow.ts'), FAILING_FLOW);
     const r = await runCli(['run', join(dir, 'flow.ts'), '--json-events'], { cwd: dir });
     assert.equal(r.code, 1);
     const p = new RunProgress();
     const lines: string[] = [];
+    const out = lineConsole((l) => lines.push(l));
     for (const line of r.stdout.split('\n')) {
       const e = RunProgress.parse(line);
       if (!e) continue;
       p.apply(e);
-      const l = consoleLine(e, new Date(2026, 0, 27, 22, 59, 40, 313));
-      if (l) lines.push(l);
+      out.handle(e);
     }
-    assert.match(lines[0], /^2026-01-27 22:59:40\.313 Workflow starting \(run-id \d+\): FailThenFixFlow$/);
+    const ts = String.raw`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}`;
+    assert.ok(lines.every((l) => !l.includes('\n')));
+    assert.match(lines[0], new RegExp(`^${ts} Workflow starting \\(run-id \\d+\\): FailThenFixFlow$`));
     assert.ok(
-      lines.some((l) => /^2026-01-27 22:59:40\.313 \[\d+\/b\/2 \(pid \d+\)\] Task failed\.$/.test(l)),
+      lines.some((l) => new RegExp(`^${ts} \\[\\d+/b/2 \\(pid \\d+\\)\\] Task failed\\.$`).test(l)),
       lines.join('\n'),
     );
     assert.ok(lines.some((l) => /\[\d+\/b\/2 \(pid \d+\)\] Error: boom$/.test(l)));
     assert.equal(p.finished?.status, 'failed');
-    const summary = failureSummary(p);
-    assert.equal(summary[0], 'Step failure: step b (task 2) failed:');
-    assert.match(summary[1], /^ {4}Error: boom$/);
-    assert.match(summary[2], /^ {8}at .*flow\.ts:\d+:\d+/);
+    const at = lines.indexOf('Step failure: step b (task 2) failed:');
+    assert.ok(at > 0, lines.join('\n'));
+    assert.match(lines[at + 1], /^ {4}Error: boom$/);
+    assert.match(lines[at + 2], /^ {8}at .*flow\.ts:\d+:\d+/);
+    assert.match(lines[lines.length - 1], /Run \d+ failed after [\d.]+ s\. Fix the flow, then resume it: stepwise resume /);
   });
 });

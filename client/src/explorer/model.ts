@@ -10,9 +10,11 @@ import { join, relative, sep } from 'node:path';
 import { Flow, Metaflow, type RunClient, type StepClient, type TaskClient } from '../../../runtime/src/client';
 import { formatBytes, preview as previewValue } from '../../../runtime/src/serialize/describe';
 import { DatastoreError } from '../../../runtime/src/datastore/files';
+import { stepStateOf, type StepState } from '../state/stepState';
 import { formatDuration, formatStart } from './format';
 
-export type NodeStatus = 'succeeded' | 'failed' | 'running' | 'killed' | 'cloned' | 'damaged';
+/** A step's states (one derivation: ../state/stepState.ts), and `damaged` for unreadable records. */
+export type NodeStatus = StepState | 'damaged';
 
 interface Base {
   /** Stable across refreshes (the tree keeps expansion state by it). */
@@ -319,16 +321,10 @@ export class ExplorerModel {
 
   private async stepNode(run: RunClient, s: StepClient): Promise<StepNode> {
     const sum = await s.summary();
-    const status: NodeStatus =
-      sum.failed > 0
-        ? 'failed'
-        : sum.running > 0
-          ? 'running'
-          : sum.killed > 0
-            ? 'killed'
-            : sum.cloned === sum.total && sum.total > 0
-              ? 'cloned'
-              : 'succeeded';
+    const status = stepStateOf(
+      { tasks: sum.total, done: sum.succeeded, cloned: sum.cloned, running: sum.running, failed: sum.failed, killed: sum.killed },
+      run.status,
+    );
     const counts: string[] = [];
     if (sum.total > 1) counts.push(`${sum.total} tasks`);
     if (sum.running) counts.push(`${sum.running} running`);

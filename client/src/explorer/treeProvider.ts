@@ -11,6 +11,7 @@ const ICONS: Record<NodeStatus, [string, string | undefined]> = {
   killed: ['circle-slash', 'testing.iconSkipped'],
   cloned: ['references', 'testing.iconPassed'],
   damaged: ['warning', 'problemsWarningIcon.foreground'],
+  'not-run': ['circle-outline', undefined],
 };
 
 export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {

@@ -2,7 +2,8 @@
  * Turns what the datastore says about a run (its tasks per step) into the overlay the preview
  * draws. Pure: the reading is done elsewhere, so this is tested without a datastore.
  */
-import type { RunOverlay, StepRunState, StepStatus } from '../../../webview/src/messages';
+import type { RunOverlay, StepStatus } from '../../../webview/src/messages';
+import { stepStateOf } from '../state/stepState';
 
 export type TaskState = 'succeeded' | 'failed' | 'running' | 'cloned' | 'killed';
 
@@ -19,7 +20,6 @@ export interface RunFacts {
 
 export function overlayOf(run: RunFacts): RunOverlay {
   const steps: Record<string, StepStatus> = {};
-  const runOver = run.status !== 'running';
   for (const [step, tasks] of Object.entries(run.tasks)) {
     const count = (s: TaskState) => tasks.filter((t) => t === s).length;
     const done = count('succeeded') + count('cloned');
@@ -27,14 +27,7 @@ export function overlayOf(run: RunFacts): RunOverlay {
     const failed = count('failed');
     const killed = count('killed');
     const total = Math.max(run.expected?.[step] ?? 0, tasks.length);
-    let state: StepRunState;
-    if (failed) state = 'failed';
-    else if (killed || (running && runOver && run.status === 'killed')) state = 'killed';
-    else if (running) state = 'running';
-    else if (done < total) state = runOver ? (run.status === 'killed' ? 'killed' : 'not-run') : 'running';
-    else if (tasks.length && count('cloned') === tasks.length) state = 'cloned';
-    else if (tasks.length) state = 'succeeded';
-    else state = 'not-run';
+    const state = stepStateOf({ tasks: tasks.length, done, cloned: count('cloned'), running, failed, killed }, run.status, total);
     steps[step] = { state, done, total, ...(running ? { running } : {}), ...(failed ? { failed } : {}) };
   }
   return { runId: run.runId, status: run.status, steps, ...(run.pausedTask ? { pausedTask: run.pausedTask } : {}) };

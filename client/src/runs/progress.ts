@@ -1,9 +1,10 @@
 /**
  * Follows a run through the CLI's `--json-events` lines (plain Node, no `vscode`): steps done,
- * foreach counts, elapsed time, and the console lines the Output channel prints — in the CLI's
- * own format, `2026-01-27 22:59:40.313 [run/step/task (pid N)] message`, so the log grammar
- * colours both alike.
+ * foreach counts, elapsed time; and the console lines the Output channel prints, rendered by the
+ * CLI's own RunConsole (`2026-01-27 22:59:40.313 [run/step/task (pid N)] message`), so the log
+ * grammar colours both alike.
  */
+import { RunConsole } from '../../../runtime/src/run/console';
 import type { RunEvent } from '../../../runtime/src/scheduler/events';
 import { outerPending, progressComplete, type ForeachProgressState } from '../../../runtime/src/scheduler/progress';
 import { formatDuration } from '../explorer/format';
@@ -31,10 +32,6 @@ export class RunProgress {
   private lastForeach?: string;
   private readonly running = new Map<string, string>();
   finished?: ProgressSnapshot['finished'];
-  /** Pathspecs of failed tasks, as they fail. */
-  readonly failed: string[] = [];
-  /** The exception of each failed task, for the failure summary. */
-  readonly exceptions = new Map<string, { name: string; message: string; stack: string }>();
 
   constructor(private readonly now: () => number = Date.now) {
     this.t0 = now();
@@ -67,11 +64,7 @@ export class RunProgress {
         const c = this.counts(e.step);
         if (e.cloned) c.started++;
         c.finished++;
-        if (e.status !== 'succeeded') {
-          c.failed++;
-          this.failed.push(e.pathspec);
-          if (e.exception) this.exceptions.set(e.pathspec, e.exception);
-        }
+        if (e.status !== 'succeeded') c.failed++;
         this.running.delete(e.pathspec);
         break;
       }
@@ -125,43 +118,17 @@ export class RunProgress {
   }
 }
 
-export function timestamp(d: Date = new Date()): string {
-  const p = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
-}
-
-/** The console line an event prints as, in the CLI's format; undefined for events that print nothing. */
-export function consoleLine(e: RunEvent, at: Date = new Date()): string | undefined {
-  const ts = timestamp(at);
-  const prefix = (pathspec: string, pid?: number) => `[${pathspec.split('/').slice(1).join('/')}${pid ? ` (pid ${pid})` : ''}]`;
-  switch (e.type) {
-    case 'runStarted':
-      return `${ts} Workflow starting (run-id ${e.run.runId}): ${e.run.flow}`;
-    case 'taskStarted':
-      return `${ts} ${prefix(e.pathspec, e.pid)} Task is starting.`;
-    case 'taskLog':
-      return `${ts} ${prefix(e.pathspec, e.pid)} ${e.line}`;
-    case 'taskFinished':
-      if (e.cloned) return `${ts} ${prefix(e.pathspec)} Cloned from ${e.clonedFrom ?? 'the origin run'}.`;
-      if (e.status === 'succeeded') return `${ts} ${prefix(e.pathspec, e.pid)} Task finished successfully.`;
-      return `${ts} ${prefix(e.pathspec, e.pid)} Task ${e.status === 'killed' ? 'killed' : 'failed'}.`;
-    case 'message':
-      return `${ts} ${e.text}`;
-    case 'runFinished':
-      return `${ts} Run ${e.runId} ${e.status}${e.reason ? `: ${e.reason}` : '.'}`;
-    default:
-      return undefined;
-  }
-}
-
-/** Metaflow's closing summary of a failed run: `Step failure: step b (task 2) failed:` and the stack. */
-export function failureSummary(p: RunProgress): string[] {
-  const out: string[] = [];
-  for (const pathspec of p.finished?.failedTasks ?? p.failed) {
-    const [, , step, task] = pathspec.split('/');
-    out.push(`Step failure: step ${step} (task ${task}) failed:`);
-    const ex = p.exceptions.get(pathspec);
-    if (ex) out.push(...(ex.stack || `${ex.name}: ${ex.message}`).split('\n').map((l) => `    ${l}`));
-  }
-  return out;
+/**
+ * The run's console as the CLI prints it (the runtime's own RunConsole, so the wording cannot
+ * drift), delivered a line at a time: VS Code's Output channel takes whole lines.
+ */
+export function lineConsole(appendLine: (line: string) => void): RunConsole {
+  return new RunConsole({
+    out: {
+      write: (text: string) => {
+        for (const line of text.replace(/\n$/, '').split('\n')) appendLine(line);
+      },
+    },
+    quiet: false,
+  });
 }

@@ -9,7 +9,8 @@ import * as vscode from 'vscode';
 import { LOG_SCHEME, refToUri } from '../explorer/documents';
 import { locateDatastoreRoot } from '../../../runtime/src/datastore/locate';
 import { Flow, type RunClient } from '../../../runtime/src/client';
-import { RunProgress, consoleLine, failureSummary, timestamp } from './progress';
+import { timestamp } from '../../../runtime/src/run/console';
+import { RunProgress, lineConsole } from './progress';
 import { datastoreProgress, findRun } from './terminalRuns';
 import { requireTrust } from '../trust';
 import { escapeControls } from '../../../runtime/src/terminalText';
@@ -71,6 +72,7 @@ export class FlowRunner implements vscode.Disposable {
     const node = configuredNode(vscode.Uri.file(o.file));
     const argv = [this.cliPath, o.command, o.file, ...(o.args ?? []), '--json-events'];
     const progress = new RunProgress();
+    const lines = lineConsole((line) => this.output.appendLine(line));
     const root = locateDatastoreRoot(o.cwd);
     const name = o.file.split(/[\\/]/).pop() ?? o.file;
     this.output.appendLine(`${timestamp()} $ stepwise ${[o.command, o.file, ...(o.args ?? [])].join(' ')}`);
@@ -82,10 +84,8 @@ export class FlowRunner implements vscode.Disposable {
         const e = RunProgress.parse(line);
         if (!e) return this.output.appendLine(line);
         progress.apply(e);
-        const text = consoleLine(e);
-        if (text) this.output.appendLine(text);
+        lines.handle(e);
         if (e.type === 'runStarted') this.started.fire({ runId: e.run.runId, flow: e.run.flow, file: e.run.file });
-        if (e.type === 'runFinished' && e.status === 'failed') for (const l of failureSummary(progress)) this.output.appendLine(l);
         this.show(progress, name);
       });
       readline.createInterface({ input: child.stderr }).on('line', (line) => {

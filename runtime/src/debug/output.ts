@@ -31,7 +31,7 @@ export class DebugConsoleOutput {
 
   constructor(private readonly send: (e: DebugProtocol.OutputEvent) => void) {
     this.view = new RunConsole({
-      out: { write: (chunk: string | Uint8Array) => this.write(String(chunk)) } as NodeJS.WritableStream,
+      out: { write: (text: string) => this.write(text) },
       quiet: false,
     });
   }

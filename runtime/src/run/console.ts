@@ -11,8 +11,15 @@ export function timestamp(d = new Date()): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
 }
 
+/** Where the console writes: a stream (the CLI's stdout) or any sink of text (the Debug Console, VS Code's Output channel). */
+export interface ConsoleOut {
+  write(text: string): unknown;
+  /** A terminal: wide foreach steps get a live progress line instead of a line per tenth. */
+  isTTY?: boolean;
+}
+
 export interface ConsoleOptions {
-  out: NodeJS.WritableStream & { isTTY?: boolean };
+  out: ConsoleOut;
   quiet: boolean;
 }
 
