@@ -3,11 +3,11 @@
  * reported as killed/failed, and `resume` completes it. Also damaged files in the datastore.
  */
 import { strict as assert } from 'node:assert';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exited, startUntil } from '../support/background';
 import { isAlive } from '../support/process';
-import { Workspace } from '../support/workspace';
+import { Workspace, runIdOf } from '../support/workspace';
 
 async function waitGone(pid: number): Promise<void> {
   for (let i = 0; i < 200 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
@@ -113,5 +113,55 @@ describe('damaged datastore files', function () {
     assert.equal(await (await run.step('end').task()).data('count'), 2);
     const r = await ws.cli(['dump', `${runId}/add/2`]);
     assert.match(r.stdout + r.stderr, /task\.json/);
+  });
+});
+
+describe('dump of a step with damaged tasks among others', function () {
+  this.timeout(120_000);
+  let ws: Workspace;
+  beforeEach(() => (ws = new Workspace()));
+  afterEach(() => ws.dispose());
+
+  it('shows every readable task, marks the damaged ones, names the damaged files on stderr, exits 2', async () => {
+    const r = await ws.cli(['run', ws.copy('runtime/slow_foreach.ts')], { SLOW_MS: '10' });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const runId = runIdOf(r.stdout);
+    const work = join(ws.root, 'SlowForeachFlow', 'runs', runId, 'work');
+    // Task ids follow scheduling: pick the tasks by their foreach position.
+    const byIndex = new Map<number, { id: string; hash: string }>();
+    for (const id of readdirSync(work)) {
+      const rec = JSON.parse(readFileSync(join(work, id, 'task.json'), 'utf8')) as {
+        foreachIndex: number;
+        artifacts: Record<string, { hash: string }>;
+      };
+      byIndex.set(rec.foreachIndex, { id, hash: rec.artifacts.doubled.hash });
+    }
+    const recordFile = join(work, byIndex.get(1)!.id, 'task.json');
+    writeFileSync(recordFile, '{ half');
+    const blob = byIndex.get(2)!.hash;
+    const blobFile = join(ws.root, 'SlowForeachFlow', 'data', blob.slice(0, 2), blob);
+    writeFileSync(blobFile, 'garbage');
+
+    const d = await ws.cli(['dump', `${runId}/work`]);
+    assert.equal(d.code, 2, d.stdout + d.stderr);
+    const block = (i: number) => d.stdout.split('\n\n').find((b) => b.startsWith(`SlowForeachFlow/${runId}/work/${byIndex.get(i)!.id} `))!;
+    assert.match(block(0), /\(succeeded\)\n\s+doubled \(number, [^)]*\): 2\n/);
+    assert.match(block(3), /\(succeeded\)\n\s+doubled \(number, [^)]*\): 8\n/);
+    assert.match(block(1), /DAMAGED\)\n\s+damaged: damaged datastore file .*task\.json/);
+    assert.match(block(2), /\(succeeded, DAMAGED\)/);
+    assert.match(block(2), /doubled \(number, [^)]*\): <damaged: damaged artifact file/);
+    assert.match(block(2), /items \(Array\(4\), [^)]*\): \[ 1, 2, 3, 4 \]/, "the damaged task's other artifacts still show");
+    assert.ok(d.stderr.includes(recordFile), d.stderr);
+    assert.ok(d.stderr.includes(blobFile), d.stderr);
+
+    const j = await ws.cli(['dump', `${runId}/work`, '--json']);
+    assert.equal(j.code, 2);
+    const tasks = JSON.parse(j.stdout) as Array<{ pathspec: string; damaged?: string[]; artifacts: Record<string, unknown> }>;
+    assert.equal(tasks.length, 4);
+    const of = (i: number) => tasks.find((t) => t.pathspec.endsWith(`/work/${byIndex.get(i)!.id}`))!;
+    assert.equal(of(0).artifacts.doubled, 2);
+    assert.equal(of(0).damaged, undefined);
+    assert.equal(of(1).damaged!.length, 1);
+    assert.match(String((of(2).artifacts.doubled as { $damaged: string }).$damaged), /damaged artifact file/);
   });
 });
