@@ -7,6 +7,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { ARTIFACT_SCHEME, LOG_SCHEME, artifactText, logText, uriToRef } from './documents';
+import { taskDir } from '../../../runtime/src/datastore/local/layout';
+import { parseTaskPathspec } from '../../../runtime/src/pathspec';
 
 /** How often the log of a running task is re-read while its document is open. */
 const TAIL_INTERVAL_MS = 300;
@@ -54,8 +56,9 @@ export class LogContentProvider implements vscode.TextDocumentContentProvider, v
 
   private tail(uri: vscode.Uri, root: string, pathspec: string): void {
     const key = uri.toString();
-    const [flow, runId, step, taskId] = pathspec.split('/');
-    const dir = join(root, flow, 'runs', runId, step, taskId);
+    const task = parseTaskPathspec(pathspec);
+    if (!task) return;
+    const dir = taskDir(root, task);
     if (this.tails.has(key) || existsSync(join(dir, 'DONE')) || !existsSync(dir)) return;
     // Re-read on a timer while the task runs (VS Code applies a re-read only when the text
     // changed): simple, and independent of file-watcher limits on the machine.

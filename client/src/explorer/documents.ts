@@ -4,6 +4,7 @@
  * past `loadLimit` the editor gets a summary instead of the value.
  */
 import { Task } from '../../../runtime/src/client';
+import { pathspecParts } from '../../../runtime/src/pathspec';
 import { formatBytes } from './model';
 import { renderValue, type RenderOptions } from '../../../runtime/src/serialize/render';
 
@@ -28,7 +29,7 @@ export function refToUri(scheme: string, ref: DocumentRef): { scheme: string; pa
 }
 
 export function uriToRef(path: string, query: string): DocumentRef {
-  const parts = path.split('/').filter(Boolean);
+  const parts = pathspecParts(path);
   if (parts.length !== 5) throw new Error(`not a Stepwise artifact or log address: ${path} (expected /Flow/run/step/task/name)`);
   const root = new URLSearchParams(query).get('root');
   if (!root) throw new Error(`the address ${path} names no datastore (?root=…)`);

@@ -6,7 +6,7 @@
  * Finished runs never change, so what was read of them is kept; a change in the datastore
  * (`invalidate(path)`) drops only the caches of the run the path belongs to.
  */
-import { join, relative, sep } from 'node:path';
+import { relative, sep } from 'node:path';
 import { Flow, Metaflow, type RunClient, type StepClient, type TaskClient } from '../../../runtime/src/client';
 import { formatBytes, preview as previewValue } from '../../../runtime/src/serialize/describe';
 import { DatastoreError } from '../../../runtime/src/datastore/files';
@@ -535,6 +535,4 @@ export class ExplorerModel {
 export { formatBytes };
 
 /** The datastore path of a run (what a watcher event under it looks like). */
-export function runPath(root: string, flow: string, runId: string): string {
-  return join(root, flow, 'runs', runId);
-}
+export { runDir as runPath } from '../../../runtime/src/datastore/local/layout';

@@ -8,6 +8,7 @@ import { RunConsole } from '../../../runtime/src/run/console';
 import type { RunEvent } from '../../../runtime/src/scheduler/events';
 import { outerPending, progressComplete, type ForeachProgressState } from '../../../runtime/src/scheduler/progress';
 import { formatDuration } from '../explorer/format';
+import { taskInStep, taskPathspecOf } from '../../../runtime/src/pathspec';
 
 export interface ProgressSnapshot {
   runId?: string;
@@ -112,7 +113,7 @@ export class RunProgress {
     const bits = [`${s.stepsDone} step${s.stepsDone === 1 ? '' : 's'} done`];
     // `+`: a nested foreach whose outer items are still splitting (its total will grow).
     if (s.foreach) bits.push(`${s.foreach.step} ${s.foreach.done}/${s.foreach.total}${outerPending(s.foreach) ? '+' : ''}`);
-    else if (s.running.length) bits.push(s.running.map((p) => p.split('/').slice(2).join('/')).join(', '));
+    else if (s.running.length) bits.push(s.running.map((p) => taskInStep(taskPathspecOf(p))).join(', '));
     bits.push(formatDuration(s.elapsedMs));
     return bits.join(' · ');
   }

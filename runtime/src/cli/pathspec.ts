@@ -8,6 +8,7 @@ import { Flow, Step, Task } from '../client';
 import type { RunClient } from '../client/run';
 import type { StepClient } from '../client/step';
 import type { TaskClient } from '../client/task';
+import { pathspecParts } from '../pathspec';
 
 async function flowOfRun(store: Datastore, runId: string): Promise<string> {
   const owners: string[] = [];
@@ -25,7 +26,7 @@ async function flowOfRun(store: Datastore, runId: string): Promise<string> {
 
 /** A run by `FLOW/RUN` or `RUN` (the run id finds its flow). */
 export async function resolveRun(store: Datastore, spec: string): Promise<RunClient> {
-  const p = spec.split('/').filter(Boolean);
+  const p = pathspecParts(spec);
   const isRunId = (s: string | undefined) => !!s && /^\d+$/.test(s);
   if (p.length === 2 && isRunId(p[1])) return Flow(p[0], { datastore: store }).run(p[1]);
   if (p.length === 1 && isRunId(p[0])) return Flow(await flowOfRun(store, p[0]), { datastore: store }).run(p[0]);
@@ -39,7 +40,7 @@ export interface Resolved {
 }
 
 export async function resolvePathspec(store: Datastore, spec: string): Promise<Resolved> {
-  const p = spec.split('/').filter(Boolean);
+  const p = pathspecParts(spec);
   const isRunId = (s: string | undefined) => !!s && /^\d+$/.test(s);
   let full: string[];
   if (p.length >= 2 && isRunId(p[1])) full = p;

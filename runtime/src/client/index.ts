@@ -9,6 +9,7 @@ import type { Datastore } from '../datastore/datastore';
 import type { RunClient } from './run';
 import type { StepClient } from './step';
 import type { TaskClient } from './task';
+import { pathspecParts } from '../pathspec';
 
 export { FlowClient } from './flow';
 export { RunClient, TagError } from './run';
@@ -42,7 +43,7 @@ export function Flow(name: string, o: ClientOptions = {}): FlowClient {
 }
 
 function parts(pathspec: string, n: number, what: string, example: string): string[] {
-  const p = pathspec.split('/').filter(Boolean);
+  const p = pathspecParts(pathspec);
   if (p.length !== n) throw new NotFoundError(`'${pathspec}' is not a ${what} pathspec: expected ${example}.`);
   return p;
 }

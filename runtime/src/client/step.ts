@@ -2,6 +2,7 @@ import type { Datastore } from '../datastore/datastore';
 import type { TaskStatus } from '../datastore/types';
 import { NotFoundError, nearby } from './errors';
 import { TaskClient } from './task';
+import { formatTaskPathspec } from '../pathspec';
 
 export interface StepSummary {
   total: number;
@@ -93,7 +94,7 @@ function damagedTask(store: Datastore, flow: string, runId: string, step: string
       runId,
       step,
       taskId,
-      pathspec: `${flow}/${runId}/${step}/${taskId}`,
+      pathspec: formatTaskPathspec({ flow, runId, step, taskId }),
       parents: [],
       stack: [],
       startedAt: new Date(0).toISOString(),

@@ -2,10 +2,11 @@
 import { join } from 'node:path';
 import { packageRoot } from '../paths';
 import type { TaskAttachConfig } from './protocol';
+import { taskInRun, taskPathspecOf } from '../pathspec';
 
 /** `Flow/run/step/task` → `run/step/task`, the child session's name (as on the console). */
 export function sessionName(pathspec: string): string {
-  return pathspec.split('/').slice(1).join('/');
+  return taskInRun(taskPathspecOf(pathspec));
 }
 
 export function inspectorAddress(url: string): { host: string; port: number } {

@@ -5,6 +5,7 @@
 import { formatSeconds } from '../api/decoratorOptions';
 import type { RunEvent } from '../scheduler/events';
 import { progressComplete, progressText } from '../scheduler/progress';
+import { taskInRun, taskPathspecOf } from '../pathspec';
 
 export function timestamp(d = new Date()): string {
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -57,8 +58,7 @@ export class RunConsole {
   }
 
   private prefix(e: { pathspec: string; pid?: number }): string {
-    const [, run, step, task] = e.pathspec.split('/');
-    return `${timestamp()} [${run}/${step}/${task}${e.pid ? ` (pid ${e.pid})` : ''}]`;
+    return `${timestamp()} [${taskInRun(taskPathspecOf(e.pathspec))}${e.pid ? ` (pid ${e.pid})` : ''}]`;
   }
 
   handle(e: RunEvent): void {

@@ -11,6 +11,7 @@ import { runState } from '../datastore/liveness';
 import { datastoreFor } from '../datastore/resolve';
 import { LAYOUT_VERSION, type ParameterRecord, type RunRecord } from '../datastore/types';
 import { UsageError } from '../errors';
+import { parseTaskPathspec } from '../pathspec';
 import { readFlowFile } from '../graph/flowFile';
 import { flowStructure } from '../graph/structure';
 import { packageVersion } from '../paths';
@@ -125,7 +126,9 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
     withText = [...new Set([...(origin.with ?? []), ...withText])];
     clone = await ClonePlan.load(store, flow, originRunId, graph, o.resumeStep ?? null);
   } else if (o.kind === 'spin') {
-    const [, runId, step, taskId] = (o.spinTask ?? '').split('/');
+    const spun = parseTaskPathspec(o.spinTask ?? '');
+    if (!spun) throw new UsageError(`spin needs a task pathspec (Flow/run/step/task), not '${o.spinTask ?? ''}'.`);
+    const { runId, step, taskId } = spun;
     const origin = await store.readTask(flow, runId, step, taskId);
     if (!origin) throw new UsageError(`task ${o.spinTask} has not finished; spin needs a finished task whose inputs it can reuse.`);
     originRunId = runId;

@@ -18,6 +18,7 @@ import type { LaunchedTask, TaskLauncher } from './launcher';
 import { onLines } from './lines';
 import { LoopPasses } from './passes';
 import { ForeachProgress, type ForeachProgressState } from './progress';
+import { formatTaskPathspec } from '../pathspec';
 
 export interface SchedulerOptions {
   store: Datastore;
@@ -222,7 +223,7 @@ export class Scheduler {
       runId: run.runId,
       step: req.step,
       taskId,
-      pathspec: `${run.flow}/${run.runId}/${req.step}/${taskId}`,
+      pathspec: formatTaskPathspec({ flow: run.flow, runId: run.runId, step: req.step, taskId }),
       parents: req.parents,
       stack: req.stack,
       ...(req.passes.length ? { passes: req.passes } : {}),

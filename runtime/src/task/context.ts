@@ -5,6 +5,7 @@ import type { RunRecord, TaskRecord } from '../datastore/types';
 import { ArtifactLoader } from './artifacts';
 import { blobsToPrefetch } from './prefetch';
 import type { TaskSpec } from './spec';
+import { formatTaskPathspec, taskPathspecOf } from '../pathspec';
 
 export interface TaskContext {
   spec: TaskSpec;
@@ -18,19 +19,14 @@ export interface TaskContext {
   parameterFields: Set<string>;
 }
 
-function splitPathspec(p: string): { flow: string; runId: string; step: string; taskId: string } {
-  const [flow, runId, step, taskId] = p.split('/');
-  return { flow, runId, step, taskId };
-}
-
 export async function openTask(spec: TaskSpec): Promise<TaskContext> {
   const store = openDatastore(spec.datastore);
   const run: RunRecord = await store.readRun(spec.flow, spec.runId);
   const loader = new ArtifactLoader(store, spec.flow);
-  const pathspec = `${spec.flow}/${spec.runId}/${spec.step}/${spec.taskId}`;
+  const pathspec = formatTaskPathspec(spec);
   const parents: TaskRecord[] = [];
   for (const p of spec.parents) {
-    const s = splitPathspec(p);
+    const s = taskPathspecOf(p);
     const rec = await store.readTask(s.flow, s.runId, s.step, s.taskId);
     if (!rec) throw new Error(`parent task ${p} has no finished record; cannot start ${pathspec}.`);
     parents.push(rec);

@@ -20,6 +20,7 @@ import { followLogBy } from '../follow';
 import type { LocalDatastoreSpec } from '../spec';
 import type { RunEndRecord, RunRecord, TaskRecord, TaskStartRecord } from '../types';
 import { appendSink, completeLog, readLogFrom } from './logs';
+import * as layout from './layout';
 
 const RUN_ID = /^\d+$/;
 
@@ -40,10 +41,10 @@ export class LocalDatastore implements Datastore {
     return join(this.root, flow, 'data', hash.slice(0, 2), hash);
   }
   runDir(flow: string, runId: string): string {
-    return join(this.root, flow, 'runs', runId);
+    return layout.runDir(this.root, flow, runId);
   }
   taskDir(flow: string, runId: string, step: string, taskId: string): string {
-    return join(this.runDir(flow, runId), step, taskId);
+    return layout.taskDir(this.root, { flow, runId, step, taskId });
   }
 
   async putBlob(flow: string, hash: string, serialized: Buffer): Promise<void> {
@@ -115,13 +116,13 @@ export class LocalDatastore implements Datastore {
     const flows: string[] = [];
     for (const n of names) {
       if (n.startsWith('.')) continue;
-      if (await exists(join(this.root, n, 'runs'))) flows.push(n);
+      if (await exists(layout.flowRunsDir(this.root, n))) flows.push(n);
     }
     return flows.sort();
   }
 
   async createRun(record: Omit<RunRecord, 'runId' | 'pathspec'>): Promise<RunRecord> {
-    const runs = join(this.root, record.flow, 'runs');
+    const runs = layout.flowRunsDir(this.root, record.flow);
     await fs.mkdir(runs, { recursive: true });
     // Ids are wall-clock milliseconds; mkdir is the lock, so concurrent runs never share one.
     let id = Date.now();
@@ -160,7 +161,7 @@ export class LocalDatastore implements Datastore {
   }
 
   async listRuns(flow: string): Promise<string[]> {
-    const ids = (await listDir(join(this.root, flow, 'runs'))).filter((n) => RUN_ID.test(n));
+    const ids = (await listDir(layout.flowRunsDir(this.root, flow))).filter((n) => RUN_ID.test(n));
     return ids.sort((a, b) => (BigInt(b) > BigInt(a) ? 1 : BigInt(b) < BigInt(a) ? -1 : 0));
   }
 
