@@ -13,6 +13,8 @@ export interface CurrentInfo {
   username: string;
   /** The pass of each loop around the step (1 = the first), outermost first; empty outside loops. */
   passes: number[];
+  /** The run's `@project` place; absent for a flow without `@project`. */
+  project?: { name: string; branch: string; production: boolean; userBranch: boolean; flowName: string };
 }
 
 let info: CurrentInfo | undefined;
@@ -70,6 +72,26 @@ export const current = {
   get pass(): number | undefined {
     const passes = field('passes');
     return passes[passes.length - 1];
+  },
+  /** `@project`'s name (Metaflow's `current.project_name`); undefined for a flow without `@project`. */
+  get projectName(): string | undefined {
+    return field('project')?.name;
+  },
+  /** The run's branch: `user.<name>`, `test.<name>` (--branch), `prod` (--production); undefined without `@project`. */
+  get branchName(): string | undefined {
+    return field('project')?.branch;
+  },
+  /** The run was started with `--production` (false without `@project`). */
+  get isProduction(): boolean {
+    return field('project')?.production ?? false;
+  },
+  /** Neither `--branch` nor `--production` was given (false without `@project`). */
+  get isUserBranch(): boolean {
+    return field('project')?.userBranch ?? false;
+  },
+  /** `<project>.<branch>.<Flow>`, the flow's name on a production scheduler; undefined without `@project`. */
+  get projectFlowName(): string | undefined {
+    return field('project')?.flowName;
   },
   /** The pass of every loop around this step, outermost first (empty outside loops). */
   get passes(): number[] {

@@ -24,12 +24,15 @@ export {
   catchFailure,
   timeout,
   resources,
+  project,
+  type ProjectOptions,
   type RetryOptions,
   type CatchFailureOptions,
   type TimeoutOptions,
   type ResourcesOptions,
   type CaughtFailure,
   type StepDecorator,
+  type FlowDecorator,
 } from './decorators';
 /** @internal For the task process only. */
 export * as __internal from './internal';

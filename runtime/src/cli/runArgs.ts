@@ -46,7 +46,8 @@ export function parseRunArgs(command: string, args: string[]): RunArgs {
       continue;
     }
     let value: string | true = eq > 0 ? a.slice(eq + 1) : true;
-    if (value === true) {
+    // `--production` (@project's flag) never takes the next word: `run --production flow.ts`.
+    if (value === true && name !== 'production') {
       const nextArg = args[i + 1];
       // A bare flag (next is another flag or nothing) is `true`: only a Boolean parameter may be
       // one, which resolveParameters checks once the flow's parameters are known.

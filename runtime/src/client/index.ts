@@ -19,6 +19,7 @@ export { NotFoundError } from './errors';
 export type { ClientOptions } from './context';
 export type { Datastore } from '../datastore/datastore';
 export type { DatastoreSpec } from '../datastore/spec';
+export type { ProjectRecord } from '../datastore/types';
 
 export interface MetaflowClient {
   /** Where the datastore is: a folder or an `s3://` location (also what `root` accepts). */

@@ -1,6 +1,6 @@
 import type { Datastore } from '../datastore/datastore';
 import { runState, type RunState } from '../datastore/liveness';
-import type { RunEndRecord, RunRecord } from '../datastore/types';
+import type { ProjectRecord, RunEndRecord, RunRecord } from '../datastore/types';
 import { NotFoundError, nearby } from './errors';
 import { StepClient } from './step';
 import { systemTagsOf, userTagProblem } from '../run/tags';
@@ -52,6 +52,10 @@ export class RunClient {
   /** Tags the runtime set: `user:<name>`, `runtime:stepwise`, `project:…`, `project_branch:…`. */
   get systemTags(): string[] {
     return systemTagsOf(this.record);
+  }
+  /** The flow's `@project` and this run's branch (`project:`/`project_branch:` tags); undefined without `@project`. */
+  get project(): ProjectRecord | undefined {
+    return this.record.project;
   }
   /** System tags, then user tags (Metaflow's `run.tags`). */
   get allTags(): string[] {

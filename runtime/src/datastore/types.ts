@@ -52,6 +52,21 @@ export interface RunRecord {
   systemTags?: string[];
   /** `--with` decorators the run added to its steps, as given (`retry`, `timeout:minutes=5`). */
   with?: string[];
+  /** The flow's `@project` and the run's branch; absent for a flow without `@project`. */
+  project?: ProjectRecord;
+}
+
+/** A run's `@project` place (Metaflow's project_name, branch_name, is_production, …). */
+export interface ProjectRecord {
+  name: string;
+  /** `user.<name>`, `test.<name>`, `prod` or `prod.<name>`. */
+  branch: string;
+  /** Run with `--production`. */
+  production: boolean;
+  /** Neither `--branch` nor `--production` was given (the branch is `user.<name>`). */
+  userBranch: boolean;
+  /** `<project>.<branch>.<Flow>`: the flow's name on a production scheduler. */
+  flowName: string;
 }
 
 export interface RunEndRecord {

@@ -70,6 +70,8 @@ export class RunConsole {
         this.write(
           `${timestamp()} Workflow starting (run-id ${e.run.runId}): ${e.run.kind === 'resume' ? `resuming ${e.run.flow}/${e.run.originRunId}` : e.run.flow}`,
         );
+        // Metaflow prints the project and branch when a run starts under @project.
+        if (e.run.project) this.write(`${timestamp()} Project: ${e.run.project.name}, Branch: ${e.run.project.branch}`);
         break;
       case 'taskStarted':
         this.write(

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ParameterNode } from '../graph/types';
 import { UsageError } from '../errors';
+import { projectOptionHint } from './project';
 
 export interface ResolvedParameter {
   node: ParameterNode;
@@ -72,7 +73,7 @@ export function resolveParameters(params: ParameterNode[], flags: ParamFlags, en
   for (const name of flags.keys()) {
     if (!known.has(name)) {
       const list = params.length ? params.map((p) => `--${p.name}`).join(', ') : 'none';
-      throw new UsageError(`unknown option --${name}. This flow's parameters: ${list}.`);
+      throw new UsageError(`unknown option --${name}${projectOptionHint(name)}. This flow's parameters: ${list}.`);
     }
   }
   return params.map((node) => {

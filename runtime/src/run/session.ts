@@ -26,6 +26,7 @@ import { Scheduler, type SchedulerOptions } from '../scheduler/scheduler';
 import { resolveParameters, type ParamFlags } from './parameters';
 import { username } from '../util/username';
 import { systemTagsFor, userTagProblem } from './tags';
+import { projectFor, takeProjectFlags } from './project';
 
 export const DEFAULT_MAX_NUM_SPLITS = 100;
 
@@ -81,6 +82,11 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
   const store = datastoreFor({ type: o.datastore, cwd: o.cwd, env: o.env });
   let maxNumSplits = o.maxNumSplits ?? DEFAULT_MAX_NUM_SPLITS;
   const maxWorkers = o.maxWorkers ?? availableParallelism();
+  const user = username(o.env);
+  // As in Metaflow, every command that starts a run (resume and spin too) takes its branch from
+  // its own options: a resume of a --production run without --production is on the user's branch.
+  const paramFlags = new Map(o.paramFlags ?? []);
+  const project = projectFor(graph, takeProjectFlags(graph, paramFlags), user);
 
   let parameters: ParameterRecord[];
   let originRunId: string | null = null;
@@ -93,8 +99,8 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
   let single: SchedulerOptions['single'];
   let withText = [...(o.withDecorators ?? [])];
   if (o.kind === 'resume') {
-    if (o.paramFlags?.size) {
-      const names = [...o.paramFlags.keys()].map((n) => `--${n}`).join(', ');
+    if (paramFlags.size) {
+      const names = [...paramFlags.keys()].map((n) => `--${n}`).join(', ');
       throw new UsageError(
         `resume keeps the parameters of the origin run, so ${names} cannot be given. To change them, start a new run with \`stepwise run\`.`,
       );
@@ -142,7 +148,7 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
       stackRunId: runId,
     };
   } else {
-    const resolved = resolveParameters(graph.parameters, o.paramFlags ?? new Map(), o.env, o.cwd);
+    const resolved = resolveParameters(graph.parameters, paramFlags, o.env, o.cwd);
     parameters = [];
     for (const r of resolved) {
       const rec: ParameterRecord = { name: r.node.name, field: r.node.field, kind: r.node.declaration, value: r.value, source: r.source };
@@ -167,8 +173,8 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
     resumeStep: o.resumeStep ?? null,
     parameters,
     tags,
-    user: username(o.env),
-    systemTags: systemTagsFor(username(o.env)),
+    user,
+    systemTags: systemTagsFor(user, project),
     startedAt: new Date().toISOString(),
     runner: { pid: process.pid, host: hostname() },
     maxWorkers,
@@ -176,6 +182,7 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
     codeHash: compiled.hash,
     stepwiseVersion: packageVersion(),
     ...(withText.length ? { with: withText } : {}),
+    ...(project ? { project } : {}),
   });
   const scheduler = new Scheduler({
     store,

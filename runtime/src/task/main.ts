@@ -42,6 +42,7 @@ async function runTask(spec: TaskSpec): Promise<number> {
     tags: ctx.run.tags,
     username: ctx.run.user || username(),
     passes: spec.passes ?? [],
+    ...(ctx.run.project ? { project: ctx.run.project } : {}),
   });
   let flow: FlowObject;
   try {

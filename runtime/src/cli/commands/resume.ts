@@ -20,6 +20,8 @@ The origin run's parameters are kept; they cannot be changed on resume.
 ${DATASTORE_HELP}
   --tag T              add a tag (repeatable; the origin's tags are kept)
   --with DECO[:k=v,…]  add a step decorator to every step lacking one (the origin's --with are kept)
+  --branch NAME        @project flows: run on the branch test.NAME (default user.<you>)
+  --production         @project flows: run on the branch prod (with --branch: prod.NAME)
   --quiet              print only failures and the summary
   --json-events        print one JSON progress event per line instead (for tools)
 

@@ -18,6 +18,8 @@ ${DATASTORE_HELP}
   --tag T              tag the run (repeatable)
   --with DECO[:k=v,…]  add a step decorator to every step that has none of that name
                        (repeatable), e.g. --with retry, --with timeout:minutes=10
+  --branch NAME        @project flows: run on the branch test.NAME (default user.<you>)
+  --production         @project flows: run on the branch prod (with --branch: prod.NAME)
   --quiet              print only failures and the summary
   --json-events        print one JSON progress event per line instead (for tools)
   -h, --help           show this help
