@@ -5,15 +5,15 @@
  * API, the language server and the webview all load this file.
  */
 
-export type StepDecoratorName = 'retry' | 'catchFailure' | 'timeout' | 'resources';
+export type StepDecoratorName = 'retry' | 'catchFailure' | 'timeout' | 'resources' | 'slurm';
 export type FlowDecoratorName = 'project';
 export type DecoratorName = StepDecoratorName | FlowDecoratorName;
 
-export const STEP_DECORATOR_NAMES: readonly StepDecoratorName[] = ['retry', 'catchFailure', 'timeout', 'resources'];
+export const STEP_DECORATOR_NAMES: readonly StepDecoratorName[] = ['retry', 'catchFailure', 'timeout', 'resources', 'slurm'];
 export const FLOW_DECORATOR_NAMES: readonly FlowDecoratorName[] = ['project'];
 
 export interface OptionSpec {
-  kind: 'integer' | 'number' | 'boolean' | 'identifier' | 'projectName';
+  kind: 'integer' | 'number' | 'boolean' | 'identifier' | 'projectName' | 'slurmName';
   /** Smallest allowed value (numbers). */
   min?: number;
   /** The value must be above `min`, not equal to it. */
@@ -32,6 +32,8 @@ export interface DecoratorSpec {
   doc: string;
   /** What Metaflow calls it, for docs and hovers. */
   metaflow: string;
+  /** It says where a task runs (`@slurm`): a resume does not keep the origin's `--with` of it. */
+  placement?: boolean;
 }
 
 export const DECORATORS: Record<DecoratorName, DecoratorSpec> = {
@@ -73,6 +75,18 @@ export const DECORATORS: Record<DecoratorName, DecoratorSpec> = {
     },
     defaults: {},
   },
+  slurm: {
+    doc: 'Runs the task as a Slurm batch job (sbatch) instead of a local process; `@resources` becomes its request. Needs a datastore the nodes share (S3).',
+    metaflow: '@batch / @kubernetes (a compute decorator)',
+    placement: true,
+    options: {
+      partition: {
+        kind: 'slurmName',
+        doc: 'the Slurm partition (default: --slurm-partition, STEPWISE_SLURM_PARTITION, else the cluster’s)',
+      },
+    },
+    defaults: {},
+  },
   project: {
     doc: 'Puts the flow in a project: runs get a branch (user.<name>, test.<branch>, prod) and project tags.',
     metaflow: "@project(name='…')",
@@ -91,6 +105,8 @@ export function isStepDecoratorName(name: string): name is StepDecoratorName {
 }
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+/** A Slurm partition (or other Slurm object) name: no spaces, commas or shell characters. */
+const SLURM_NAME = /^[A-Za-z0-9_.-]+$/;
 /** Metaflow's rule for project and branch names. */
 export const PROJECT_NAME = /^[a-z0-9_]+$/;
 export const PROJECT_NAME_MAX = 128;
@@ -110,6 +126,10 @@ export function optionProblem(decorator: DecoratorName, key: string, value: unkn
       return typeof value === 'string' && IDENTIFIER.test(value) && !value.startsWith('_')
         ? undefined
         : `${where} must name an artifact: a plain identifier not starting with _ (e.g. 'failure').`;
+    case 'slurmName':
+      return typeof value === 'string' && SLURM_NAME.test(value)
+        ? undefined
+        : `${where} must be a Slurm name: letters, digits, '_', '-' and '.' (e.g. 'gpu').`;
     case 'projectName':
       if (typeof value !== 'string' || !PROJECT_NAME.test(value))
         return `${where} must contain only lowercase letters, digits and underscores (e.g. 'fraud_model').`;
@@ -138,6 +158,11 @@ export interface Resources {
   gpu?: number;
 }
 
+/** `@slurm`: the task is a Slurm job; a partition it names wins over the run's default. */
+export interface SlurmPolicy {
+  partition?: string;
+}
+
 /** What a step's decorators ask of the runtime, defaults applied. */
 export interface StepPolicy {
   retry?: RetryPolicy;
@@ -145,6 +170,7 @@ export interface StepPolicy {
   /** @timeout's total, in seconds. */
   timeoutSeconds?: number;
   resources?: Resources;
+  slurm?: SlurmPolicy;
 }
 
 type Options = Record<string, unknown>;
@@ -167,6 +193,8 @@ export function policyFrom(decorators: Partial<Record<StepDecoratorName, Options
     p.resources = {};
     for (const k of ['cpu', 'memoryMb', 'gpu'] as const) if (typeof res[k] === 'number') p.resources[k] = res[k] as number;
   }
+  const sl = decorators.slurm;
+  if (sl) p.slurm = typeof sl.partition === 'string' ? { partition: sl.partition } : {};
   return p;
 }
 

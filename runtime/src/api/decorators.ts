@@ -1,5 +1,5 @@
 /**
- * The production decorators: `@retry`, `@catchFailure`, `@timeout`, `@resources` on steps and
+ * The production decorators: `@retry`, `@catchFailure`, `@timeout`, `@resources`, `@slurm` on steps and
  * `@project` on the flow class (Metaflow's `@retry`, `@catch`, `@timeout`, `@resources`,
  * `@project`). Each only records its options on the method or class, so they stack with `@step`
  * in either order, in both the standard (TC39) and the legacy (`experimentalDecorators`) form.
@@ -34,6 +34,11 @@ export interface ResourcesOptions {
   /** Memory in MB; locally, the task's heap limit. */
   memoryMb?: number;
   gpu?: number;
+}
+
+export interface SlurmOptions {
+  /** The Slurm partition (default: `--slurm-partition`, `STEPWISE_SLURM_PARTITION`, else the cluster's). */
+  partition?: string;
 }
 
 export interface ProjectOptions {
@@ -140,6 +145,18 @@ export function timeout(options: TimeoutOptions): StepDecorator {
 /** `@resources({ cpu, memoryMb, gpu })`: what the task needs; locally `memoryMb` caps its heap. */
 export function resources(options: ResourcesOptions): StepDecorator {
   return stepDecorator('resources', options);
+}
+
+/**
+ * `@slurm` or `@slurm({ partition })`: the task runs as a Slurm batch job, not a local process
+ * (like Metaflow's `@batch`); `@resources` becomes its request. `run --with slurm` puts it on
+ * every step. The run needs a datastore the cluster's nodes share (`--datastore s3`).
+ */
+export function slurm(options?: SlurmOptions): StepDecorator;
+export function slurm<T extends AnyFunction>(method: T, context: ClassMethodDecoratorContext): T;
+export function slurm(a?: unknown, b?: unknown): unknown {
+  if (typeof a === 'function') return stepDecorator('slurm', undefined)(a as AnyFunction, b as ClassMethodDecoratorContext);
+  return stepDecorator('slurm', a as object | undefined);
 }
 
 /** `@project({ name })` on the flow class: runs get a branch and project tags (Metaflow's `@project`). */

@@ -25,9 +25,11 @@ export interface RunArgs {
   originRunId?: string;
   /** `--datastore local|s3` */
   datastore?: string;
+  /** `--slurm-partition P`: the partition of `@slurm` tasks that name none. */
+  slurmPartition?: string;
 }
 
-const VALUE_OPTIONS = new Set(['max-workers', 'max-num-splits', 'tag', 'origin-run-id', 'datastore', 'with']);
+const VALUE_OPTIONS = new Set(['max-workers', 'max-num-splits', 'tag', 'origin-run-id', 'datastore', 'with', 'slurm-partition']);
 
 export function parseRunArgs(command: string, args: string[]): RunArgs {
   const out: RunArgs = { positionals: [], params: new Map(), tags: [], with: [], withText: [], quiet: false, jsonEvents: false };
@@ -70,5 +72,6 @@ export function parseRunArgs(command: string, args: string[]): RunArgs {
   out.maxNumSplits = intOption('max-num-splits', fixed.get('max-num-splits'), 1);
   out.originRunId = fixed.get('origin-run-id');
   out.datastore = fixed.get('datastore');
+  out.slurmPartition = fixed.get('slurm-partition');
   return out;
 }

@@ -1,6 +1,6 @@
 /**
  * Production decorators as the static graph sees them: which of `@retry`, `@catchFailure`,
- * `@timeout`, `@resources` and `@project` a member or the class carries, with their options as
+ * `@timeout`, `@resources`, `@slurm` and `@project` a member or the class carries, with their options as
  * written. The runner and the language server learn a step's decorators only from here (reading a
  * flow never runs it), so an option that is not a literal is kept as source text for lint to name.
  */
@@ -70,7 +70,7 @@ export interface WithDecorator {
 
 /**
  * What a step's decorators ask of the runtime (defaults filled in): the scheduler's retries,
- * timeout, catch and resources. `extra` are `--with` decorators; a step's own decorator of the
+ * timeout, catch, resources and placement (`@slurm`). `extra` are `--with` decorators; a step's own decorator of the
  * same name wins, and `--with catchFailure` skips foreach splits (where Metaflow forbids @catch).
  */
 export function stepPolicy(step: StepNode, extra: readonly WithDecorator[] = []): StepPolicy {

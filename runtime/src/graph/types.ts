@@ -4,6 +4,8 @@
  * Positions are 0-based lines and UTF-16 columns, like LSP.
  */
 
+import type { DecoratorName } from '../api/decoratorOptions';
+
 export interface Position {
   line: number;
   character: number;
@@ -72,12 +74,12 @@ export interface DecoratorOption {
 
 /**
  * A production decorator on a step or on the flow class (`@retry({ times: 2 })`), as written.
- * Only Stepwise's own (`retry`, `catchFailure`, `timeout`, `resources`, `project`, under any
+ * Only Stepwise's own (`retry`, `catchFailure`, `timeout`, `resources`, `slurm`, `project`, under any
  * import alias); other decorators are not read.
  */
 export interface DecoratorNode {
   /** The API name, whatever the local alias. */
-  name: 'retry' | 'catchFailure' | 'timeout' | 'resources' | 'project';
+  name: DecoratorName;
   /** From the `@` to the end of the decorator. */
   range: Range;
   /** `@retry(...)` rather than a bare `@retry`. */
@@ -148,7 +150,7 @@ export interface StepNode {
   invalidNextArgs: Array<{ text: string; range: Range }>;
   /** Range inside the parentheses of the method's parameter list (where `inputs` goes). */
   parametersRange: Range;
-  /** `@retry`, `@catchFailure`, `@timeout`, `@resources` on the step, in source order. */
+  /** `@retry`, `@catchFailure`, `@timeout`, `@resources`, `@slurm` on the step, in source order. */
   decorators?: DecoratorNode[];
 }
 

@@ -74,9 +74,7 @@ export class RunConsole {
         if (e.run.project) this.write(`${timestamp()} Project: ${e.run.project.name}, Branch: ${e.run.project.branch}`);
         break;
       case 'taskStarted':
-        this.write(
-          `${this.prefix(e)} ${e.fallback ? 'Recording the failure as caught (@catchFailure).' : e.attempt ? `Task is starting (retry ${e.attempt}).` : 'Task is starting.'}`,
-        );
+        this.write(`${this.prefix(e)} ${e.fallback ? 'Recording the failure as caught (@catchFailure).' : startingLine(e)}`);
         break;
       case 'attemptFailed': {
         const then =
@@ -158,4 +156,10 @@ function indent(text: string): string {
     .split('\n')
     .map((l) => `    ${l}`)
     .join('\n');
+}
+
+/** "Task is starting." — with the retry it is and where it runs (a Slurm job), when either applies. */
+function startingLine(e: Extract<RunEvent, { type: 'taskStarted' }>): string {
+  const notes = [...(e.attempt ? [`retry ${e.attempt}`] : []), ...(e.where ? [e.where] : [])];
+  return `Task is starting${notes.length ? ` (${notes.join(', ')})` : ''}.`;
 }

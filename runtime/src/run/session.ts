@@ -15,13 +15,15 @@ import { parseTaskPathspec } from '../pathspec';
 import { readFlowFile } from '../graph/flowFile';
 import { flowStructure } from '../graph/structure';
 import { packageVersion } from '../paths';
-import type { WithDecorator } from '../graph/decorators';
+import { stepPolicy, type WithDecorator } from '../graph/decorators';
+import { DECORATORS } from '../api/decoratorOptions';
 import { parseWithOption } from './withOption';
 import type { FlowGraph } from '../graph/types';
 import { lintFlow } from '../lint';
 import { hashBytes, serializeArtifact } from '../serialize/codec';
 import { ClonePlan } from '../scheduler/clone';
-import { LocalProcessLauncher, type TaskLauncher } from '../scheduler/launcher';
+import type { TaskLauncher } from '../scheduler/launcher';
+import { launcherFor } from '../scheduler/launchers';
 import { Scheduler, type SchedulerOptions } from '../scheduler/scheduler';
 import { resolveParameters, type ParamFlags } from './parameters';
 import { username } from '../util/username';
@@ -50,6 +52,8 @@ export interface SessionOptions {
   launcher?: TaskLauncher;
   /** `--datastore` (or the launch configuration's / VS Code setting's value): see datastore/resolve.ts. */
   datastore?: string;
+  /** `--slurm-partition`: the partition of `@slurm` steps that name none. */
+  slurmPartition?: string;
 }
 
 export interface PreparedSession {
@@ -129,7 +133,10 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
     // The origin was allowed its fan-out; resuming it must not trip over the default limit.
     maxNumSplits = o.maxNumSplits ?? origin.maxNumSplits ?? DEFAULT_MAX_NUM_SPLITS;
     tags = [...new Set([...origin.tags, ...tags])];
-    withText = [...new Set([...(origin.with ?? []), ...withText])];
+    // Where the origin's tasks ran (`--with slurm`) is not kept: a remote failure is resumed here,
+    // to debug it, unless this resume asks for the cluster again.
+    const kept = (origin.with ?? []).filter((t) => !DECORATORS[parseWithOption(t).name].placement);
+    withText = [...new Set([...kept, ...withText])];
     clone = await ClonePlan.load(store, flow, originRunId, graph, o.resumeStep ?? null);
   } else if (o.kind === 'spin') {
     const spun = parseTaskPathspec(o.spinTask ?? '');
@@ -161,6 +168,9 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
     }
   }
 
+  const withs = withDecorators(withText);
+  const launcher = o.launcher ?? launcherFor({ slurmSteps: slurmSteps(graph, withs, o), partition: o.slurmPartition, env: o.env });
+  await launcher.prepare?.(store);
   const compiled = await compileFlow(file, store.codeCacheDir);
   // The code package goes into the store, so that a task on any machine can load this code.
   await store.putCodePackage(flow, compiled.hash, compiled.bundle);
@@ -194,12 +204,12 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
     maxWorkers,
     maxNumSplits,
     inspector: o.inspector ?? false,
-    launcher: o.launcher ?? new LocalProcessLauncher(),
+    launcher,
     clone,
     single,
     env: o.env,
     cwd: o.cwd,
-    withDecorators: withDecorators(withText),
+    withDecorators: withs,
   });
   return { store, run, graph, scheduler, warnings };
 }
@@ -216,6 +226,17 @@ async function latestFinishedRun(store: Datastore, flow: string, runs: string[])
     if (runState(rec, end).status !== 'running') return id;
   }
   return undefined;
+}
+
+/** The partition of each step that runs on Slurm (`@slurm`, or `--with slurm`); none under the debugger, which runs tasks here. */
+function slurmSteps(graph: FlowGraph, withs: WithDecorator[], o: SessionOptions): Array<string | undefined> {
+  if (o.inspector) return [];
+  const spun = o.kind === 'spin' ? parseTaskPathspec(o.spinTask ?? '') : undefined;
+  const steps = spun ? graph.steps.filter((s) => s.name === spun.step) : graph.steps;
+  return steps.flatMap((s) => {
+    const p = stepPolicy(s, withs).slurm;
+    return p ? [p.partition] : [];
+  });
 }
 
 /** `--with` values → decorators; a later one of the same name wins (resume: the new over the origin's). */

@@ -86,7 +86,7 @@ export function deathRecord(start: TaskStartRecord, exception: ExceptionRecord, 
 
 /** Why a task process ended without a record. */
 export function deathException(
-  o: { killedBecause?: string; timedOutAfter?: number; signal: NodeJS.Signals | null; code: number | null },
+  o: { killedBecause?: string; timedOutAfter?: number; signal: NodeJS.Signals | null; code: number | null; reason?: string },
   step: string,
   taskId: string,
 ): ExceptionRecord {
@@ -94,6 +94,8 @@ export function deathException(
   if (o.timedOutAfter !== undefined) {
     return named('TimeoutError', `step '${step}' (task ${taskId}) timed out after ${o.timedOutAfter} s (@timeout): the attempt was killed`);
   }
+  // The compute's own account (e.g. "Slurm job 12 reached its time limit") says more than an exit code.
+  if (o.reason) return named('TaskDied', o.reason);
   return named(
     'TaskDied',
     o.signal ? `the task process was killed by ${o.signal}` : `the task process exited with code ${o.code} before recording a result`,

@@ -17,6 +17,8 @@ export type RunEvent =
       attempt?: number;
       /** This attempt does not run the step: it records the previous attempt's death as caught (`@catchFailure`). */
       fallback?: boolean;
+      /** Where it runs when not a local process, for people (e.g. "Slurm job 12"). */
+      where?: string;
     } & TaskRef)
   | ({
       type: 'attemptFailed';

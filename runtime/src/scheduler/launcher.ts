@@ -1,26 +1,32 @@
 /**
- * The compute seam: how a task gets a process. The local launcher spawns `node dist/task.js`;
- * a cluster launcher would submit the same TaskSpec elsewhere.
+ * The compute seam: how a task gets a process. The launchers are in ./launchers: the local one
+ * spawns `node dist/task.js`; the Slurm one submits the same TaskSpec as a batch job.
  */
-import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { taskEntry } from '../paths';
-import { TASK_SPEC_ARG, type TaskSpec } from '../task/spec';
-import { runnerWatchdog } from './watchdog';
+import type { Datastore } from '../datastore/datastore';
+import type { TaskSpec } from '../task/spec';
+
+export interface TaskExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Why the task ended, as its compute says (e.g. "Slurm job 12 was cancelled"), when it ended abnormally. */
+  reason?: string;
+}
 
 export interface LaunchedTask {
   pid: number;
   stdout: Readable;
   stderr: Readable;
   /** Resolves when the process has exited and its output streams have closed. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  exited: Promise<TaskExit>;
   kill(signal?: NodeJS.Signals): void;
   /**
    * The task writes its output into the datastore itself (it runs on another machine); `stdout`
    * and `stderr` then follow those logs, and the runner does not store them again.
    */
   storesOwnLogs?: boolean;
+  /** Where it runs, for people (e.g. "Slurm job 12"); a local process is its pid. */
+  where?: string;
 }
 
 /** Where and with what environment a task process runs. */
@@ -31,49 +37,9 @@ export interface LaunchOptions {
 }
 
 export interface TaskLauncher {
+  /** Called once before the run is created: check what the launcher needs (a UsageError stops the run). */
+  prepare?(store: Datastore): Promise<void>;
   launch(spec: TaskSpec, options: LaunchOptions): Promise<LaunchedTask>;
 }
 
-export class LocalProcessLauncher implements TaskLauncher {
-  async launch(spec: TaskSpec, { env, cwd }: LaunchOptions): Promise<LaunchedTask> {
-    // Under the debugger, the preload makes the flow bundle a parsed script before the break on
-    // start, so breakpoints in it bind before it runs (see task/inspectorPreload.ts).
-    const inspect = spec.inspector ? ['--inspect-brk=127.0.0.1:0', '-r', join(dirname(taskEntry()), 'inspectorPreload.js')] : [];
-    // @resources({ memoryMb }): locally, the task's heap limit (V8 ends the process when it is reached).
-    const heap = spec.resources?.memoryMb ? [`--max-old-space-size=${spec.resources.memoryMb}`] : [];
-    const args = [...heap, ...inspect, taskEntry(), TASK_SPEC_ARG, JSON.stringify(spec)];
-    const child = spawn(process.execPath, args, {
-      cwd,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // Its own process group, so Ctrl-C in a terminal reaches the runner, which decides.
-      detached: true,
-    });
-    const watchdog = runnerWatchdog();
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-      child.on('close', (code, signal) => resolve({ code, signal }));
-    });
-    await new Promise<void>((resolve, reject) => {
-      child.once('spawn', () => {
-        // From here until it exits, the task dies with this runner (see ./watchdog.ts).
-        watchdog.started(child.pid!);
-        child.once('exit', () => watchdog.exited(child.pid!));
-        resolve();
-      });
-      child.once('error', reject);
-    });
-    return {
-      pid: child.pid!,
-      stdout: child.stdout!,
-      stderr: child.stderr!,
-      exited,
-      kill: (signal = 'SIGKILL') => {
-        try {
-          process.kill(-child.pid!, signal);
-        } catch {
-          child.kill(signal);
-        }
-      },
-    };
-  }
-}
+export { LocalProcessLauncher } from './launchers/process';

@@ -285,6 +285,7 @@ export class Scheduler {
       ...(effective.catchFailure ? { catchFailure: { ...effective.catchFailure, next: policy.next } } : {}),
       ...(req.again?.fallback ? { fallback: req.again.fallback } : {}),
       ...(effective.resources ? { resources: effective.resources } : {}),
+      ...(effective.slurm ? { slurm: effective.slurm } : {}),
     };
     // The client API inside a step (and any stepwise command it runs) reads the run's own store.
     const env = { ...(this.o.env ?? process.env), ...datastoreEnv(store.spec) };
@@ -329,7 +330,8 @@ export class Scheduler {
       if (announced) return;
       announced = true;
       const again = entry.attempt ? { attempt: entry.attempt, ...(req.again?.fallback ? { fallback: true } : {}) } : {};
-      this.emit({ type: 'taskStarted', ...ref, pid: task.pid, ...(inspectorUrl ? { inspectorUrl } : {}), ...again });
+      const where = task.where ? { where: task.where } : {};
+      this.emit({ type: 'taskStarted', ...ref, pid: task.pid, ...(inspectorUrl ? { inspectorUrl } : {}), ...again, ...where });
     };
     if (!this.o.inspector) announce();
     const timer = this.armTimeout(entry);
@@ -346,7 +348,7 @@ export class Scheduler {
       files?.stderr.write(line + '\n');
       this.emit({ type: 'taskLog', ...ref, pid: task.pid, stream: 'stderr', line });
     });
-    const { code, signal } = await task.exited;
+    const { code, signal, reason } = await task.exited;
     if (timer) clearTimeout(timer);
     await Promise.all([out, err]);
     announce();
@@ -361,7 +363,7 @@ export class Scheduler {
       const rec = died
         ? deathRecord(
             start,
-            deathException({ killedBecause: this.killed, timedOutAfter: entry.timedOutAfter, signal, code }, req.step, taskId),
+            deathException({ killedBecause: this.killed, timedOutAfter: entry.timedOutAfter, signal, code, reason }, req.step, taskId),
             this.killed ? 'killed' : 'failed',
             task.pid,
           )

@@ -16,7 +16,8 @@ import { installResolver, loadFlowClass } from './flowModule';
 import { TaskHost } from './host';
 import { errorType, runStep, taskRecord, userStack, type StepMethod } from './outcome';
 import type { TaskRecord } from '../datastore/types';
-import { TASK_SPEC_ARG, type TaskSpec } from './spec';
+import { remoteMain } from './remote';
+import { REMOTE_TASK_ARG, TASK_SPEC_ARG, type TaskSpec } from './spec';
 import { username } from '../util/username';
 
 const { HOST, stepNameOf, setParameterResolver, setCurrent, decoratorsOf } = __internal;
@@ -185,4 +186,6 @@ async function main(): Promise<void> {
   process.exit(code);
 }
 
-void main();
+// On a cluster node the same bundle is first the task's wrapper (task/remote.ts).
+if (process.argv.includes(REMOTE_TASK_ARG)) remoteMain();
+else void main();

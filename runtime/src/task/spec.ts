@@ -1,5 +1,5 @@
 /** What the runner tells a task process: everything it needs to run one step, as JSON in argv. */
-import type { CatchPolicy, Resources, StepPolicy } from '../api/decoratorOptions';
+import type { CatchPolicy, Resources, SlurmPolicy, StepPolicy } from '../api/decoratorOptions';
 import type { DatastoreSpec } from '../datastore/spec';
 import type { SplitFrame } from '../datastore/types';
 
@@ -44,6 +44,12 @@ export interface TaskSpec {
   fallback?: { type: string; message: string; stack: string };
   /** What `@resources` asked for: the local launcher caps the heap at `memoryMb`; a cluster launcher maps all three. */
   resources?: Resources;
+  /** `@slurm` in effect (`--with slurm` included): the task runs as a Slurm job (scheduler/launchers/slurm.ts). */
+  slurm?: SlurmPolicy;
 }
 
 export const TASK_SPEC_ARG = '--stepwise-task';
+/** The task wrapper on a cluster node (task/remote.ts); the spec comes on stdin. */
+export const REMOTE_TASK_ARG = '--stepwise-task-remote';
+/** The run's working directory, for the task wrapper only (it is not passed on to the task). */
+export const REMOTE_CWD_ENV = 'STEPWISE_REMOTE_TASK_CWD';

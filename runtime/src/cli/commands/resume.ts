@@ -1,4 +1,5 @@
 import { DATASTORE_HELP } from '../datastoreOption';
+import { SLURM_HELP } from '../../scheduler/launchers';
 import { UsageError, type Command, EXIT_FLOW_FAILED, EXIT_OK } from '../command';
 import { executeWithConsole } from '../execute';
 import { parseRunArgs } from '../runArgs';
@@ -19,7 +20,9 @@ The origin run's parameters are kept; they cannot be changed on resume.
   --max-num-splits N   most tasks one foreach may start (default: the origin run's limit)
 ${DATASTORE_HELP}
   --tag T              add a tag (repeatable; the origin's tags are kept)
-  --with DECO[:k=v,…]  add a step decorator to every step lacking one (the origin's --with are kept)
+  --with DECO[:k=v,…]  add a step decorator to every step lacking one (the origin's --with are
+                       kept, except slurm: a resume runs here unless given --with slurm again)
+${SLURM_HELP}
   --branch NAME        @project flows: run on the branch test.NAME (default user.<you>)
   --production         @project flows: run on the branch prod (with --branch: prod.NAME)
   --quiet              print only failures and the summary
@@ -44,6 +47,7 @@ Exit codes: 0 the run succeeded, 1 it failed or was killed, 2 usage or lint erro
         tags: a.tags,
         withDecorators: a.withText,
         datastore: a.datastore,
+        slurmPartition: a.slurmPartition,
       },
       io,
       a,

@@ -1,4 +1,5 @@
 import { DATASTORE_HELP } from '../datastoreOption';
+import { SLURM_HELP } from '../../scheduler/launchers';
 import { UsageError, type Command, EXIT_FLOW_FAILED, EXIT_OK } from '../command';
 import { executeWithConsole } from '../execute';
 import { parseRunArgs } from '../runArgs';
@@ -17,7 +18,9 @@ Options:
 ${DATASTORE_HELP}
   --tag T              tag the run (repeatable)
   --with DECO[:k=v,…]  add a step decorator to every step that has none of that name
-                       (repeatable), e.g. --with retry, --with timeout:minutes=10
+                       (repeatable), e.g. --with retry, --with timeout:minutes=10; --with slurm
+                       runs every task as a Slurm job (needs a shared datastore: --datastore s3)
+${SLURM_HELP}
   --branch NAME        @project flows: run on the branch test.NAME (default user.<you>)
   --production         @project flows: run on the branch prod (with --branch: prod.NAME)
   --quiet              print only failures and the summary
@@ -42,6 +45,7 @@ Example: stepwise run examples/hello.ts`,
         tags: a.tags,
         withDecorators: a.withText,
         datastore: a.datastore,
+        slurmPartition: a.slurmPartition,
       },
       io,
       a,

@@ -15,7 +15,7 @@ export const decoratorOptions = defineRule(
     name: 'decorator-options',
     severity: 'error',
     description:
-      'Options of `@retry`, `@catchFailure`, `@timeout`, `@resources` and `@project` are known, literal and valid (`times` ≥ 0, a positive timeout, a project name in lowercase); each decorator appears once.',
+      'Options of `@retry`, `@catchFailure`, `@timeout`, `@resources`, `@slurm` and `@project` are known, literal and valid (`times` ≥ 0, a positive timeout, a project name in lowercase); each decorator appears once.',
   },
   (ctx) => {
     for (const s of ctx.graph.steps) checkAll(ctx, s.decorators ?? [], `step ${code(s.name)}`);

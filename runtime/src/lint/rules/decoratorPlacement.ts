@@ -3,7 +3,7 @@ import { code } from '../text';
 import { defineRule } from '../rule';
 
 /**
- * `@retry`, `@catchFailure`, `@timeout` and `@resources` go on `@step` methods, `@project` on the
+ * `@retry`, `@catchFailure`, `@timeout`, `@resources` and `@slurm` go on `@step` methods, `@project` on the
  * flow class; elsewhere they would silently do nothing.
  */
 export const decoratorPlacement = defineRule(
@@ -12,7 +12,7 @@ export const decoratorPlacement = defineRule(
     name: 'decorator-placement',
     severity: 'error',
     description:
-      'Step decorators (`@retry`, `@catchFailure`, `@timeout`, `@resources`) decorate `@step` methods; `@project` decorates the flow class.',
+      'Step decorators (`@retry`, `@catchFailure`, `@timeout`, `@resources`, `@slurm`) decorate `@step` methods; `@project` decorates the flow class.',
   },
   ({ graph, report }) => {
     for (const m of graph.methods) {
