@@ -81,6 +81,9 @@ export const Settings = {
   nodePath: { key: 'stepwise.nodePath', type: 'string', default: 'node' },
   codeLensEnabled: { key: 'stepwise.codeLens.enabled', type: 'boolean', default: true },
   previewDirection: { key: 'stepwise.preview.direction', type: 'string', default: 'RIGHT', enum: ['RIGHT', 'DOWN'] },
+  /** Which datastore the explorer, the preview and runs use (client/src/datastore.ts). */
+  datastoreType: { key: 'stepwise.datastore.type', type: 'string', default: 'default', enum: ['default', 'local', 's3'] },
+  datastoreSysrootS3: { key: 'stepwise.datastore.sysrootS3', type: 'string', default: '' },
   /** Read by vscode-languageclient itself (the client id is `stepwise`). */
   traceServer: { key: 'stepwise.trace.server', type: 'string', default: 'off', enum: ['off', 'messages', 'verbose'] },
 } as const satisfies Record<string, SettingSpec>;

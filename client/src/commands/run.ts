@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { Commands, CommandHandler } from '../contributions';
 import type { CtxInit } from '../ctx';
 import { configuredNode } from '../nodeRuntime';
+import { datastoreProcessEnv } from '../datastore';
 import { shellCommandLine } from '../shellCommand';
 import { requireTrust } from '../trust';
 import { resolveFlowTarget } from './target';
@@ -41,7 +42,7 @@ export function runFlow(ctx: CtxInit): CommandHandler<typeof Commands.runFlow> {
         // The run's datastore (.stepwise/) belongs to the workspace the flow is in.
         cwd: folder?.uri.fsPath,
         iconPath: new vscode.ThemeIcon('play'),
-        env: node.env,
+        env: { ...node.env, ...datastoreProcessEnv(document.uri) },
       });
       terminals.set(key, terminal);
     }

@@ -5,12 +5,15 @@
  */
 import * as vscode from 'vscode';
 import { configuredNode } from '../nodeRuntime';
+import { datastoreProcessEnv } from '../datastore';
 
 export class StepwiseAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
   constructor(private readonly extension: vscode.ExtensionContext) {}
 
   createDebugAdapterDescriptor(session: vscode.DebugSession): vscode.DebugAdapterDescriptor {
     const node = configuredNode(session.workspaceFolder);
-    return new vscode.DebugAdapterExecutable(node.command, [this.extension.asAbsolutePath('dist/cli.js'), 'dap'], { env: node.env });
+    // The adapter (and so every task of the run) resolves the datastore the settings choose.
+    const env = { ...node.env, ...datastoreProcessEnv(session.workspaceFolder) };
+    return new vscode.DebugAdapterExecutable(node.command, [this.extension.asAbsolutePath('dist/cli.js'), 'dap'], { env });
   }
 }

@@ -5,7 +5,7 @@
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { Flow, type RunClient } from '../../../runtime/src/client';
-import { locateDatastoreRoot } from '../../../runtime/src/datastore/locate';
+import { datastoreRootFor } from '../datastore';
 
 export interface ResumeChoice {
   originRunId: string;
@@ -28,7 +28,7 @@ export async function failedSteps(run: RunClient): Promise<string[]> {
 }
 
 export function datastoreFor(flowFile: string, folder: vscode.WorkspaceFolder | undefined): string {
-  return locateDatastoreRoot(folder?.uri.fsPath ?? dirname(flowFile));
+  return datastoreRootFor(folder?.uri.fsPath ?? dirname(flowFile), folder ?? vscode.Uri.file(flowFile));
 }
 
 export async function pickResume(flowName: string, root: string): Promise<ResumeChoice | undefined> {

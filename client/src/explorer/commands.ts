@@ -157,6 +157,6 @@ async function deleteRun(tree: ExplorerTreeProvider, n: RunNode): Promise<void> 
   );
   if (ok !== 'Delete') return;
   await Flow(n.flow, { root: tree.model.root }).deleteRun(n.runId);
-  tree.model.invalidate(`${tree.model.root}/${n.flow}/runs/${n.runId}`);
+  tree.model.invalidateRun(n.flow, n.runId);
   tree.refresh(tree.model.node(`flow:${n.flow}`));
 }

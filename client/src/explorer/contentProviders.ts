@@ -1,17 +1,18 @@
 /**
  * The read-only documents behind `stepwise-artifact:` and `stepwise-log:` URIs. A log of a
- * running task is live: its log file is followed while the document is open, and the document
- * updates as the task writes (until its DONE marker appears).
+ * running task is live: its log is re-read while the document is open, and the document
+ * updates as the task writes (until the task's final record appears).
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { Metaflow } from '../../../runtime/src/client';
+import { isRemoteRoot } from '../datastore';
 import { ARTIFACT_SCHEME, LOG_SCHEME, artifactText, logText, uriToRef } from './documents';
-import { taskDir } from '../../../runtime/src/datastore/local/layout';
 import { parseTaskPathspec } from '../../../runtime/src/pathspec';
 
 /** How often the log of a running task is re-read while its document is open. */
 const TAIL_INTERVAL_MS = 300;
+/** The same for a remote (S3) datastore, whose logs are stored every 2 s anyway. */
+const REMOTE_TAIL_INTERVAL_MS = 1000;
 
 export class ArtifactContentProvider implements vscode.TextDocumentContentProvider {
   provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
@@ -56,17 +57,27 @@ export class LogContentProvider implements vscode.TextDocumentContentProvider, v
 
   private tail(uri: vscode.Uri, root: string, pathspec: string): void {
     const key = uri.toString();
+    if (this.tails.has(key)) return;
     const task = parseTaskPathspec(pathspec);
     if (!task) return;
-    const dir = taskDir(root, task);
-    if (this.tails.has(key) || existsSync(join(dir, 'DONE')) || !existsSync(dir)) return;
+    // Through the datastore (a folder or S3 alike): a task is done once its final record exists.
+    const store = Metaflow({ root }).datastore;
+    const done = () =>
+      store.readTask(task.flow, task.runId, task.step, task.taskId).then(
+        (t) => !!t,
+        () => true,
+      );
     // Re-read on a timer while the task runs (VS Code applies a re-read only when the text
     // changed): simple, and independent of file-watcher limits on the machine.
-    const timer = setInterval(() => {
-      this.changed.fire(uri);
-      if (existsSync(join(dir, 'DONE'))) this.stopTail(key);
-    }, TAIL_INTERVAL_MS);
+    const timer = setInterval(
+      () => {
+        this.changed.fire(uri);
+        void done().then((d) => d && this.stopTail(key));
+      },
+      isRemoteRoot(root) ? REMOTE_TAIL_INTERVAL_MS : TAIL_INTERVAL_MS,
+    );
     this.tails.set(key, () => clearInterval(timer));
+    void done().then((d) => d && this.stopTail(key));
   }
 
   private stopTail(key: string): void {

@@ -3,11 +3,11 @@
  * › artifacts and logs) over the workspace's datastore, its documents and commands.
  */
 import * as vscode from 'vscode';
-import { locateDatastoreRoot } from '../../../runtime/src/datastore/locate';
+import { affectsDatastore, datastoreRootFor, isRemoteRoot, localRootFor } from '../datastore';
 import type { FlowRunner } from '../runs/runner';
 import { explorerCommands, openNode } from './commands';
 import { registerContentProviders } from './contentProviders';
-import { ExplorerModel, runPath, type ExplorerNode } from './model';
+import { ExplorerModel, type ExplorerNode } from './model';
 import { Views } from '../contributions';
 import { ExplorerTreeProvider } from './treeProvider';
 
@@ -31,11 +31,21 @@ export interface ExplorerApi {
 
 export function registerExplorer(context: vscode.ExtensionContext, runner: FlowRunner): ExplorerApi {
   const folderOf = () => vscode.workspace.workspaceFolders?.[0];
-  const rootFor = () => locateDatastoreRoot(folderOf()?.uri.fsPath ?? process.cwd());
+  const rootFor = () => {
+    try {
+      return datastoreRootFor(folderOf()?.uri.fsPath ?? process.cwd(), folderOf());
+    } catch (err) {
+      // Bad datastore settings: say so, and show the local store meanwhile.
+      void vscode.window.showErrorMessage(`Stepwise: ${err instanceof Error ? err.message : String(err)}`);
+      return localRootFor(folderOf()?.uri.fsPath ?? process.cwd());
+    }
+  };
   const tree = new ExplorerTreeProvider(new ExplorerModel(rootFor()));
   const view = vscode.window.createTreeView(Views.explorer, { treeDataProvider: tree, showCollapseAll: true });
   const watch = () => {
     const root = tree.model.root;
+    // A remote store has no files to watch: the tree polls it while the view is visible.
+    if (isRemoteRoot(root)) return tree.unwatch();
     const folder = folderOf();
     const rel = folder && root.startsWith(folder.uri.fsPath + '/') ? root.slice(folder.uri.fsPath.length + 1) : undefined;
     tree.watch(rel ? new vscode.RelativePattern(folder!, `${rel}/**`) : new vscode.RelativePattern(vscode.Uri.file(root), '**'));
@@ -52,9 +62,14 @@ export function registerExplorer(context: vscode.ExtensionContext, runner: FlowR
       tree.setModel(new ExplorerModel(rootFor()));
       watch();
     }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!affectsDatastore(e)) return;
+      tree.setModel(new ExplorerModel(rootFor()));
+      watch();
+    }),
     // A run started from VS Code shows up at once, without waiting for the watcher.
-    runner.onDidStart((r) => tree.refreshPath(runPath(tree.model.root, r.flow, r.runId))),
-    runner.onDidFinish((r) => r.flow && r.runId && tree.refreshPath(runPath(tree.model.root, r.flow, r.runId))),
+    runner.onDidStart((r) => tree.refreshRun(r.flow, r.runId)),
+    runner.onDidFinish((r) => r.flow && r.runId && tree.refreshRun(r.flow, r.runId)),
   );
   return {
     root: () => tree.model.root,

@@ -4,13 +4,13 @@
  * artifacts + logs. Children load lazily; a wide foreach step pages its tasks.
  *
  * Finished runs never change, so what was read of them is kept; a change in the datastore
- * (`invalidate(path)`) drops only the caches of the run the path belongs to.
+ * (`invalidate(path)` for a watched folder, `invalidateRun` otherwise) drops only the caches of the run the path belongs to.
  */
-import { relative, sep } from 'node:path';
 import { Flow, Metaflow, type RunClient, type StepClient, type TaskClient } from '../../../runtime/src/client';
 import { formatBytes, preview as previewValue } from '../../../runtime/src/serialize/describe';
 import { DatastoreError } from '../../../runtime/src/datastore/files';
 import { stepStateOf, type StepState } from '../state/stepState';
+import { localChangeOf } from '../../../runtime/src/datastore/local';
 import { formatDuration, formatStart } from './format';
 
 /** A step's states (one derivation: ../state/stepState.ts), and `damaged` for unreadable records. */
@@ -184,17 +184,23 @@ export class ExplorerModel {
   }
 
   /**
-   * A file under the datastore changed: drops the caches of its run. Returns the node to
-   * refresh — the run's flow — or undefined for the roots.
+   * A file under a local datastore changed (a watcher event): drops the caches of its run.
+   * Returns the node to refresh — the run's flow — or undefined for the roots.
    */
   invalidate(path: string): ExplorerNode | undefined {
-    const rel = relative(this.root, path);
-    if (!rel || rel.startsWith('..')) return undefined;
-    const [flow, area, runId] = rel.split(sep);
-    if (!flow || area !== 'runs') return flow && area === 'data' ? (this.nodes.get(`flow:${flow}`) ?? undefined) : undefined;
+    const change = localChangeOf(this.root, path);
+    if (!change) return undefined;
+    if (change.kind === 'data') return this.nodes.get(`flow:${change.flow}`) ?? undefined;
+    return this.invalidateRun(change.flow, change.runId);
+  }
+
+  /**
+   * A run changed (or, without a run id, a flow's runs): drops the caches of that run. Returns
+   * the node to refresh — the run's flow — or undefined for the roots.
+   */
+  invalidateRun(flow: string, runId?: string): ExplorerNode | undefined {
     if (!this.nodes.has(`flow:${flow}`)) return undefined;
-    if (!runId) return this.nodes.get(`flow:${flow}`);
-    this.runs.delete(`${flow}/${runId}`);
+    if (runId) this.runs.delete(`${flow}/${runId}`);
     // The flow's node: re-listing its runs updates the run's own label and icon (a tree
     // refreshes a node's item only when its parent lists it again); other runs come from cache.
     return this.nodes.get(`flow:${flow}`);
@@ -533,6 +539,3 @@ export class ExplorerModel {
 }
 
 export { formatBytes };
-
-/** The datastore path of a run (what a watcher event under it looks like). */
-export { runDir as runPath } from '../../../runtime/src/datastore/local/layout';

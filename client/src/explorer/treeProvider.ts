@@ -37,6 +37,12 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     this.watcher.onDidDelete(on);
   }
 
+  /** Stops watching (a remote datastore has no files to watch). */
+  unwatch(): void {
+    this.watcher?.dispose();
+    this.watcher = undefined;
+  }
+
   /**
    * While `visible()` holds, compares the tree with the datastore every `everyMs` (directory
    * listings only) — a safety net for file events that never arrive (watch limits, network
@@ -70,9 +76,9 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     this.changed.fire(node);
   }
 
-  /** Refreshes what a datastore path belongs to (its run, or its flow for a new run). */
-  refreshPath(path: string): void {
-    this.changed.fire(this.model.invalidate(path));
+  /** Refreshes a run that changed (its flow's node, which lists it again). */
+  refreshRun(flow: string, runId: string): void {
+    this.changed.fire(this.model.invalidateRun(flow, runId));
   }
 
   /** Batches a burst of writes (a task writes several files) into one refresh per run. */

@@ -192,6 +192,11 @@ export class PreviewController implements vscode.Disposable {
     this.followRuns(params);
   }
 
+  /** The datastore settings changed: read the runs of the store they now choose. */
+  datastoreChanged(): void {
+    this.followRuns(undefined);
+  }
+
   private followRuns(params: FlowGraphParams | undefined): void {
     const graph = this.uri ? this.lastGood.get(this.uri.toString()) : undefined;
     const flowName = params?.graph?.flowName ?? graph?.flowName ?? undefined;

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { Flow } from '../../../runtime/src/client';
-import { locateDatastoreRoot } from '../../../runtime/src/datastore/locate';
+import { isRemoteRoot, rootFor, type DatastoreSettings } from '../datastoreChoice';
 import type { TaskRecord } from '../../../runtime/src/datastore/types';
 import { overlayOf, type TaskState } from './runState';
 import type { RunSource } from './types';
@@ -12,14 +12,24 @@ import type { RunSource } from './types';
 /** How many runs the picker lists. */
 const RUN_LIMIT = 50;
 
+/** The runs of the datastore the settings choose for a folder (`settings(folder)`; the extension reads its settings). */
+export function datastoreRunSourceWith(settings: (folder: string) => DatastoreSettings): RunSource {
+  return { ...datastoreRunSource, datastoreRoot: (fileDir, workspaceFolder) => rootNear(settings, fileDir, workspaceFolder) };
+}
+
+/**
+ * Local: the nearest existing `.stepwise/` above the flow; before any run, the workspace's (where a
+ * run from the integrated terminal creates it). S3: the location.
+ */
+function rootNear(settings: (folder: string) => DatastoreSettings, fileDir: string, workspaceFolder: string | undefined): string {
+  const near = rootFor(settings(fileDir), fileDir);
+  if (isRemoteRoot(near) || existsSync(near) || !workspaceFolder) return near;
+  return rootFor(settings(workspaceFolder), workspaceFolder);
+}
+
+/** The runs of the datastore the environment chooses (STEPWISE_DATASTORE…, else the nearest `.stepwise/`). */
 export const datastoreRunSource: RunSource = {
-  datastoreRoot(fileDir, workspaceFolder) {
-    // The nearest existing `.stepwise/` above the flow; before any run, the workspace's (where a
-    // run from the integrated terminal creates it).
-    const near = locateDatastoreRoot(fileDir);
-    if (existsSync(near) || !workspaceFolder) return near;
-    return locateDatastoreRoot(workspaceFolder);
-  },
+  datastoreRoot: (fileDir, workspaceFolder) => rootNear(() => ({}), fileDir, workspaceFolder),
 
   async listRuns(root, flowName) {
     const runs = await Flow(flowName, { root }).runs({ limit: RUN_LIMIT });

@@ -6,14 +6,22 @@ import * as vscode from 'vscode';
 import type { PreviewState } from '../../../webview/src/messages';
 import { Commands, DAG_WEBVIEW, registerCommand } from '../contributions';
 import { PreviewController } from './controller';
-import { datastoreRunSource } from './datastoreRuns';
+import { affectsDatastore, datastoreSettings } from '../datastore';
+import { datastoreRunSourceWith } from './datastoreRuns';
 import type { PreviewApi, PreviewDeps } from './types';
 
 export type { PreviewApi, PreviewDeps, RenderEvent, RunInfo, RunSource } from './types';
 
 export function registerPreview(context: vscode.ExtensionContext, deps: PreviewDeps): PreviewApi {
-  const controller = new PreviewController(context.extensionUri, { ...deps, runs: deps.runs ?? datastoreRunSource });
-  context.subscriptions.push(controller);
+  // The runs of the datastore the `stepwise.datastore.*` settings choose for the flow's folder.
+  const runs = deps.runs ?? datastoreRunSourceWith((folder) => datastoreSettings(vscode.Uri.file(folder)));
+  const controller = new PreviewController(context.extensionUri, { ...deps, runs });
+  context.subscriptions.push(
+    controller,
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (affectsDatastore(e)) controller.datastoreChanged();
+    }),
+  );
   const show = (arg?: unknown) => controller.show(arg instanceof vscode.Uri ? arg : undefined);
   const registered = deps.registerShowDag ? deps.registerShowDag(show) : registerCommand(Commands.showDag, show);
   if (registered) context.subscriptions.push(registered);

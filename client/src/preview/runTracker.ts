@@ -7,6 +7,7 @@
 import { relative, isAbsolute } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunOverlay } from '../../../webview/src/messages';
+import { isRemoteRoot } from '../datastoreChoice';
 import type { RunInfo, RunSource } from './types';
 
 export interface RunView {
@@ -40,7 +41,7 @@ export class RunTracker implements vscode.Disposable {
 
   /** Follows the flow `flowName` defined in a file of `fileDir`. */
   follow(fileDir: string | undefined, workspaceFolder: string | undefined, flowName: string | undefined): void {
-    const root = fileDir && this.source ? this.source.datastoreRoot(fileDir, workspaceFolder) : undefined;
+    const root = fileDir ? this.rootOf(fileDir, workspaceFolder) : undefined;
     if (root === this.root && flowName === this.flowName) return;
     if (flowName !== this.flowName) {
       this.pinned = undefined;
@@ -57,7 +58,8 @@ export class RunTracker implements vscode.Disposable {
       this.watcher?.dispose();
       this.watcher = undefined;
       this.root = root;
-      if (root) {
+      // A remote (s3://) datastore has no files to watch: the polling below follows it.
+      if (root && !isRemoteRoot(root)) {
         this.watcher = vscode.workspace.createFileSystemWatcher(watchPattern(root, workspaceFolder));
         const poke = () => this.schedule();
         this.watcher.onDidCreate(poke);
@@ -66,6 +68,16 @@ export class RunTracker implements vscode.Disposable {
       }
     }
     this.schedule(0);
+  }
+
+  /** The datastore's location; bad datastore settings show no runs (and say why in the log). */
+  private rootOf(fileDir: string, workspaceFolder: string | undefined): string | undefined {
+    try {
+      return this.source?.datastoreRoot(fileDir, workspaceFolder);
+    } catch (e) {
+      this.log?.warn(`preview: no runs to show: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }
   }
 
   select(runId: string): void {

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import * as readline from 'node:readline';
 import * as vscode from 'vscode';
 import { LOG_SCHEME, refToUri } from '../explorer/documents';
-import { locateDatastoreRoot } from '../../../runtime/src/datastore/locate';
+import { datastoreProcessEnv, datastoreRootFor, localRootFor } from '../datastore';
 import { Flow, type RunClient } from '../../../runtime/src/client';
 import { timestamp } from '../../../runtime/src/run/console';
 import { RunProgress, lineConsole } from './progress';
@@ -67,17 +67,25 @@ export class FlowRunner implements vscode.Disposable {
   start(o: StartRunOptions): Promise<RunOutcome> {
     // Every run started from VS Code comes here (Run with Progress, the explorer's Resume, the API).
     if (!requireTrust(o.command === 'resume' ? 'resume the run' : 'run the flow')) {
-      return Promise.resolve({ status: 'error', exitCode: null, failedTasks: [], root: locateDatastoreRoot(o.cwd) });
+      return Promise.resolve({ status: 'error', exitCode: null, failedTasks: [], root: localRootFor(o.cwd) });
+    }
+    let root: string;
+    try {
+      root = datastoreRootFor(o.cwd, vscode.Uri.file(o.file));
+    } catch (err) {
+      // Bad datastore settings: the message names them; nothing is started.
+      void vscode.window.showErrorMessage(`Stepwise: ${err instanceof Error ? err.message : String(err)}`);
+      return Promise.resolve({ status: 'error', exitCode: null, failedTasks: [], root: localRootFor(o.cwd) });
     }
     const node = configuredNode(vscode.Uri.file(o.file));
     const argv = [this.cliPath, o.command, o.file, ...(o.args ?? []), '--json-events'];
     const progress = new RunProgress();
     const lines = lineConsole((line) => this.output.appendLine(line));
-    const root = locateDatastoreRoot(o.cwd);
     const name = o.file.split(/[\\/]/).pop() ?? o.file;
     this.output.appendLine(`${timestamp()} $ stepwise ${[o.command, o.file, ...(o.args ?? [])].join(' ')}`);
 
-    const child = spawn(node.command, argv, { cwd: o.cwd, env: { ...process.env, ...node.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = { ...process.env, ...node.env, ...datastoreProcessEnv(vscode.Uri.file(o.file)) };
+    const child = spawn(node.command, argv, { cwd: o.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const stderr: string[] = [];
     const done = new Promise<RunOutcome>((resolve) => {
       readline.createInterface({ input: child.stdout }).on('line', (line) => {
@@ -157,7 +165,12 @@ export class FlowRunner implements vscode.Disposable {
     ended: Promise<void>;
     cancel: () => void;
   }): Promise<void> {
-    const root = locateDatastoreRoot(t.cwd);
+    let root: string;
+    try {
+      root = datastoreRootFor(t.cwd, vscode.Uri.file(t.file));
+    } catch {
+      return; // bad datastore settings: the run in the terminal says so itself
+    }
     const name = t.file.split(/[\\/]/).pop() ?? t.file;
     let shellEnded = false;
     void t.ended.then(() => (shellEnded = true));

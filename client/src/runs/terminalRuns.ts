@@ -7,7 +7,6 @@
 import { resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { Metaflow, type RunClient } from '../../../runtime/src/client';
-import { locateDatastoreRoot } from '../../../runtime/src/datastore/locate';
 import { formatDuration } from '../explorer/format';
 
 /** `… cli.js run|resume FILE …` → the command and the file as typed. */
@@ -77,5 +76,3 @@ export function watchTerminalRuns(h: TerminalRunHandlers): vscode.Disposable {
     });
   });
 }
-
-export { locateDatastoreRoot };

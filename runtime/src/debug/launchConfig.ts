@@ -79,6 +79,8 @@ export function planLaunch(args: StepwiseLaunchArguments, baseEnv: NodeJS.Proces
       maxNumSplits: positiveInt('maxNumSplits', args.maxNumSplits),
       tags: args.tags ?? [],
       inspector: attach,
+      // "local" or "s3"; else the adapter's environment decides (the extension sets it from the settings).
+      datastore: args.datastore || undefined,
     },
   };
 }

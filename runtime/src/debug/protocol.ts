@@ -28,6 +28,8 @@ export interface StepwiseLaunchArguments {
   env?: Record<string, string | null>;
   /** Where the datastore is looked up from and where tasks run (default: the flow's folder). */
   cwd?: string;
+  /** `local` or `s3` (as `--datastore`); default: STEPWISE_DATASTORE, which the extension sets from its settings. */
+  datastore?: string;
   noDebug?: boolean;
   /** Set by a client that answers ATTACH_EVENT (the extension's configuration provider). */
   __stepwiseAttach?: boolean;

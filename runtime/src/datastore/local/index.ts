@@ -1,1 +1,2 @@
 export { LocalDatastore } from './store';
+export { localChangeOf, type LocalChange } from './layout';
