@@ -5,7 +5,7 @@ export interface BenchFigure {
   group: string;
   name: string;
   value: number;
-  unit: 'ms' | 's' | 'MB' | 'count';
+  unit: 'ms' | 's' | 'MB' | 'count' | 'MB/s' | 'ratio';
   /** The target as written in the issue, e.g. `≤ 5 ms median`. */
   target?: string;
   /** Whether the figure meets its target; undefined when there is none. */

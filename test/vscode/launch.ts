@@ -15,6 +15,7 @@ import { runInCodeServer } from './codeServer/run';
 import { runInElectron } from './electron';
 import { SCREENSHOT_DIR_ENV } from './screenshotProtocol';
 import { sessions, type Session } from './sessions';
+import { TestS3Server, TEST_BUCKET } from '../support/s3server';
 
 const repoRoot = resolve(__dirname, '..', '..', '..');
 
@@ -72,9 +73,13 @@ async function runSession(
   const prepared = session.prepare(repoRoot, log);
   const stateDir = join(prepared.root, 'editor');
   mkdirSync(stateDir);
+  // A real S3-protocol server for a session that needs one, for that session only (the extension
+  // host reads its endpoint and keys from its environment, as it would AWS's).
+  const s3 = session.s3 ? await TestS3Server.start() : undefined;
   const env: Record<string, string> = {
     [SCREENSHOT_DIR_ENV]: launcher === 'code-server' ? screenshotDir : '',
     STEPWISE_TEST_REPO: repoRoot,
+    ...(s3 ? { ...(s3.env() as Record<string, string>), STEPWISE_TEST_S3_SYSROOT: `s3://${TEST_BUCKET}/vscode` } : {}),
     ...prepared.env,
   };
   const testsPath = join(__dirname, session.tests);
@@ -106,6 +111,7 @@ async function runSession(
     if (summary) summaries.push(summary);
     return code;
   } finally {
+    await s3?.stop();
     if (!process.env.STEPWISE_KEEP_WORKSPACE) rmSync(prepared.root, { recursive: true, force: true });
   }
 }

@@ -6,7 +6,9 @@
  *    and `project/`, which installed Stepwise from the packed tarball under a version of its own
  *    (`<version>-workspace`), so a test can tell which Stepwise ran — suite/project/;
  *  - untrusted: the fixture workspace opened with workspace trust on and not granted (Restricted
- *    Mode) — suite/untrusted/.
+ *    Mode) — suite/untrusted/;
+ *  - s3: the fixture workspace with a real S3-protocol server (s3rver) beside it, which the
+ *    launcher starts for this session only — suite/s3/.
  * Each workspace lives in a fresh temporary folder.
  */
 import { spawnSync } from 'node:child_process';
@@ -31,6 +33,8 @@ export interface Session {
   tests: string;
   /** Folders open untrusted (Restricted Mode). */
   untrusted?: boolean;
+  /** The session needs an S3 server: the launcher starts one for it (STEPWISE_TEST_S3_SYSROOT and the AWS variables). */
+  s3?: boolean;
   prepare(repoRoot: string, log: (msg: string) => void): PreparedSession;
 }
 
@@ -88,6 +92,17 @@ export const sessions: Session[] = [
         encoding: 'utf8',
       });
       if (r.status !== 0) throw new Error(`the untrusted session's run of hello.ts failed: ${r.stdout}${r.stderr}`);
+      return { root, workspace: folder, env: {} };
+    },
+  },
+  {
+    name: 's3',
+    tests: join('suite', 's3', 'index.js'),
+    s3: true,
+    prepare(repoRoot) {
+      const root = scratch('s3');
+      const folder = join(root, 'workspace');
+      fillFixtureWorkspace(repoRoot, folder);
       return { root, workspace: folder, env: {} };
     },
   },
