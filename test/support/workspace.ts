@@ -31,8 +31,9 @@ export class Workspace {
     return { ...r, events };
   }
 
-  flow(name: string) {
-    return Flow(name, { root: this.root });
+  /** The client on this workspace's datastore; every run by default (tests run flows as several users). */
+  flow(name: string, namespace: string | null = null) {
+    return Flow(name, { root: this.root, namespace });
   }
 
   dispose(): void {

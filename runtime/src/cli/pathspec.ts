@@ -1,6 +1,8 @@
 /**
  * CLI pathspecs: `Flow/run/step/task`, `Flow/run/step`, or the same without the flow name
  * (`run/step/task`: the run id finds its flow). Unknown parts are errors that list what exists.
+ * Like Metaflow's commands, which read the datastore directly, an explicit pathspec is found in
+ * any namespace (the client API's namespace applies to code, not to these commands).
  */
 import type { Datastore } from '../datastore/datastore';
 import { NotFoundError, nearby } from '../client/errors';
@@ -28,8 +30,8 @@ async function flowOfRun(store: Datastore, runId: string): Promise<string> {
 export async function resolveRun(store: Datastore, spec: string): Promise<RunClient> {
   const p = pathspecParts(spec);
   const isRunId = (s: string | undefined) => !!s && /^\d+$/.test(s);
-  if (p.length === 2 && isRunId(p[1])) return Flow(p[0], { datastore: store }).run(p[1]);
-  if (p.length === 1 && isRunId(p[0])) return Flow(await flowOfRun(store, p[0]), { datastore: store }).run(p[0]);
+  if (p.length === 2 && isRunId(p[1])) return Flow(p[0], { datastore: store, namespace: null }).run(p[1]);
+  if (p.length === 1 && isRunId(p[0])) return Flow(await flowOfRun(store, p[0]), { datastore: store, namespace: null }).run(p[0]);
   throw new NotFoundError(`'${spec}' is not a run pathspec: use FLOW/RUN or RUN (see \`stepwise runs FLOW\` for run ids).`);
 }
 
@@ -50,7 +52,7 @@ export async function resolvePathspec(store: Datastore, spec: string): Promise<R
       `'${spec}' is not a pathspec: use RUN/STEP[/TASK] or FLOW/RUN/STEP[/TASK] (see \`stepwise runs FLOW\` for run ids).`,
     );
   }
-  const o = { datastore: store };
+  const o = { datastore: store, namespace: null };
   if (full.length === 2) {
     const run = await Flow(full[0], o).run(full[1]);
     const steps = (await run.steps()).map((s) => s.name);

@@ -5,6 +5,7 @@
 import type { Datastore } from '../datastore/datastore';
 import { datastoreFor, openDatastore } from '../datastore/resolve';
 import type { DatastoreSpec } from '../datastore/spec';
+import { getNamespace } from './namespace';
 
 export interface ClientOptions {
   /**
@@ -15,6 +16,11 @@ export interface ClientOptions {
   root?: string;
   /** The datastore as an object or a spec (wins over `root`). */
   datastore?: Datastore | DatastoreSpec;
+  /**
+   * The namespace for this object and what it leads to (a tag, or null for every run); default:
+   * the process's namespace at the time of the call (`namespace()`, else `user:<current user>`).
+   */
+  namespace?: string | null;
 }
 
 function isStore(d: Datastore | DatastoreSpec): d is Datastore {
@@ -27,4 +33,9 @@ export function storeFor(o: ClientOptions = {}): Datastore {
   if (o.root?.startsWith('s3://')) return datastoreFor({ ...base, type: 's3', sysrootS3: o.root });
   if (o.root) return datastoreFor({ ...base, type: 'local', root: o.root });
   return datastoreFor(base);
+}
+
+/** The namespace a client object made with these options reads in. */
+export function namespaceFor(o: ClientOptions = {}): string | null {
+  return o.namespace === undefined ? getNamespace() : o.namespace;
 }

@@ -2,11 +2,14 @@ import type { Datastore } from '../datastore/datastore';
 import { DatastoreError } from '../datastore/files';
 import { NotFoundError, nearby } from './errors';
 import { RunClient } from './run';
+import { NamespaceMismatchError } from './namespace';
 
 export class FlowClient {
   constructor(
     private readonly store: Datastore,
     readonly name: string,
+    /** The namespace tag its runs must carry; null sees every run. Fixed when the object is made, as in Metaflow. */
+    readonly namespace: string | null = null,
   ) {}
 
   get pathspec(): string {
@@ -17,11 +20,24 @@ export class FlowClient {
     return this.store.listRuns(this.name);
   }
 
-  /** One run by id. */
+  /** One run by id; a run outside the namespace is a NamespaceMismatchError that says how to widen it. */
   async run(runId: string): Promise<RunClient> {
     const ids = await this.runIds();
     if (!ids.includes(runId)) throw new NotFoundError(`run ${this.name}/${runId} does not exist. ${nearby(`runs of ${this.name}`, ids)}`);
-    return this.load(runId);
+    const run = await this.load(runId);
+    if (!this.inNamespace(run)) throw new NamespaceMismatchError(run.pathspec, this.namespace!, run.allTags);
+    return run;
+  }
+
+  private inNamespace(run: RunClient): boolean {
+    return this.namespace === null || run.allTags.includes(this.namespace);
+  }
+
+  /** Where the runs were looked for, for "no runs" messages. */
+  private where(): string {
+    return this.namespace === null
+      ? `in ${this.store.location}`
+      : `in the namespace '${this.namespace}' in ${this.store.location} (namespace(null) sees every run)`;
   }
 
   private async load(runId: string): Promise<RunClient> {
@@ -30,8 +46,8 @@ export class FlowClient {
   }
 
   /**
-   * Runs, newest first (spins only when asked); `tag` keeps runs carrying it (a user or a system
-   * tag); `limit` stops early. A damaged run record is skipped, not fatal.
+   * Runs in the namespace, newest first (spins only when asked); `tag` keeps runs carrying it (a
+   * user or a system tag); `limit` stops early. A damaged run record is skipped, not fatal.
    */
   async runs(opts: { limit?: number; tag?: string; includeSpins?: boolean } = {}): Promise<RunClient[]> {
     const out: RunClient[] = [];
@@ -39,6 +55,7 @@ export class FlowClient {
       try {
         const run = await this.load(id);
         if (opts.tag && !run.allTags.includes(opts.tag)) continue;
+        if (!this.inNamespace(run)) continue;
         if (run.kind === 'spin' && !opts.includeSpins) continue;
         out.push(run);
       } catch (err) {
@@ -58,13 +75,13 @@ export class FlowClient {
 
   async latestRun(): Promise<RunClient> {
     const [run] = await this.runs({ limit: 1 });
-    if (!run) throw new NotFoundError(`${this.name} has no runs in ${this.store.location}.`);
+    if (!run) throw new NotFoundError(`${this.name} has no runs ${this.where()}.`);
     return run;
   }
 
   async latestSuccessfulRun(): Promise<RunClient> {
     for (const run of await this.runs()) if (run.successful) return run;
-    throw new NotFoundError(`${this.name} has no successful run in ${this.store.location}.`);
+    throw new NotFoundError(`${this.name} has no successful run ${this.where()}.`);
   }
 }
 

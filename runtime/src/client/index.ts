@@ -4,7 +4,7 @@
  */
 import { NotFoundError, nearby } from './errors';
 import { assertFlowExists, FlowClient } from './flow';
-import { storeFor, type ClientOptions } from './context';
+import { namespaceFor, storeFor, type ClientOptions } from './context';
 import type { Datastore } from '../datastore/datastore';
 import type { RunClient } from './run';
 import type { StepClient } from './step';
@@ -16,6 +16,7 @@ export { RunClient, TagError } from './run';
 export { StepClient, type StepSummary } from './step';
 export { TaskClient, type ArtifactInfo, type AttemptInfo } from './task';
 export { NotFoundError } from './errors';
+export { namespace, getNamespace, defaultNamespace, NamespaceMismatchError } from './namespace';
 export type { ClientOptions } from './context';
 export type { Datastore } from '../datastore/datastore';
 export type { DatastoreSpec } from '../datastore/spec';
@@ -34,13 +35,19 @@ export function Metaflow(o: ClientOptions = {}): MetaflowClient {
   return {
     root: store.location,
     datastore: store,
-    flows: async () => (await store.listFlows()).map((n) => new FlowClient(store, n)),
+    flows: async () => {
+      const ns = namespaceFor(o);
+      const all = (await store.listFlows()).map((n) => new FlowClient(store, n, ns));
+      // As in Metaflow, a flow is in a namespace when one of its runs is.
+      const seen = await Promise.all(all.map(async (f) => ns === null || (await f.runs({ limit: 1, includeSpins: true })).length > 0));
+      return all.filter((_, i) => seen[i]);
+    },
   };
 }
 
 /** A flow by class name: `await Flow('HelloWorldFlow').latestRun()`. */
 export function Flow(name: string, o: ClientOptions = {}): FlowClient {
-  return new FlowClient(storeFor(o), name);
+  return new FlowClient(storeFor(o), name, namespaceFor(o));
 }
 
 function parts(pathspec: string, n: number, what: string, example: string): string[] {
@@ -54,7 +61,7 @@ export async function Run(pathspec: string, o: ClientOptions = {}): Promise<RunC
   const [flow, runId] = parts(pathspec, 2, 'run', 'Flow/runId');
   const store = storeFor(o);
   await assertFlowExists(store, flow);
-  return new FlowClient(store, flow).run(runId);
+  return new FlowClient(store, flow, namespaceFor(o)).run(runId);
 }
 
 /** `await Step('HelloWorldFlow/1769…/start')` */

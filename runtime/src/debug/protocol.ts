@@ -17,7 +17,7 @@ export interface StepwiseLaunchArguments {
   command?: 'run' | 'resume';
   /** Parameter values by parameter name (`run` only). */
   params?: Record<string, unknown>;
-  /** `resume`: the run to resume (default: the latest finished run of the flow). */
+  /** `resume`: the run to resume (default: your latest finished run of the flow). */
   originRunId?: string;
   /** `resume`: the step to re-run from (default: the failed step). */
   step?: string;

@@ -27,7 +27,7 @@ import { launcherFor } from '../scheduler/launchers';
 import { Scheduler, type SchedulerOptions } from '../scheduler/scheduler';
 import { resolveParameters, type ParamFlags } from './parameters';
 import { username } from '../util/username';
-import { systemTagsFor, userTagProblem } from './tags';
+import { systemTagsFor, systemTagsOf, userTagProblem } from './tags';
 import { projectFor, takeProjectFlags } from './project';
 
 export const DEFAULT_MAX_NUM_SPLITS = 100;
@@ -110,9 +110,11 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
       );
     }
     const runs = await store.listRuns(flow);
-    originRunId = o.originRunId ?? (await latestFinishedRun(store, flow, runs)) ?? null;
+    originRunId = o.originRunId ?? (await latestFinishedRun(store, flow, runs, user)) ?? null;
     if (!originRunId) {
-      throw new UsageError(`no finished run of ${flow} to resume in ${store.location}. Start one with \`stepwise run ${o.file}\`.`);
+      throw new UsageError(
+        `no finished run of ${flow} by ${user} to resume in ${store.location}. Start one with \`stepwise run ${o.file}\`, or name another user's run with --origin-run-id.`,
+      );
     }
     if (!runs.includes(originRunId)) {
       throw new UsageError(
@@ -215,13 +217,15 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
 }
 
 /**
- * The newest run that has finished (or whose runner died) and is a real run or resume: a run
- * still going is no origin (its tasks are still being written), and spins are side experiments.
+ * The user's newest run that has finished (or whose runner died) and is a real run or resume: a
+ * run still going is no origin (its tasks are still being written), and spins are side
+ * experiments. Only the user's own runs, as Metaflow's resume takes the latest run *you* started
+ * (its namespace `user:<you>`): someone else's run in a shared datastore is never the default.
  */
-async function latestFinishedRun(store: Datastore, flow: string, runs: string[]): Promise<string | undefined> {
+async function latestFinishedRun(store: Datastore, flow: string, runs: string[], user: string): Promise<string | undefined> {
   for (const id of runs) {
     const rec = await store.readRun(flow, id).catch(() => undefined);
-    if (!rec || rec.kind === 'spin') continue;
+    if (!rec || rec.kind === 'spin' || !systemTagsOf(rec).includes(`user:${user}`)) continue;
     const end = await store.readRunEnd(flow, id).catch(() => undefined);
     if (runState(rec, end).status !== 'running') return id;
   }

@@ -15,7 +15,7 @@ The origin run's parameters are kept; they cannot be changed on resume.
 
   STEP                 re-run from this step (default: the step that failed); a step after the
                        failed one starts at the failed one
-  --origin-run-id ID   the run to resume (default: the latest finished run of the flow)
+  --origin-run-id ID   the run to resume (default: your latest finished run of the flow)
   --max-workers N      task processes at once (default: the number of CPUs)
   --max-num-splits N   most tasks one foreach may start (default: the origin run's limit)
 ${DATASTORE_HELP}

@@ -11,18 +11,22 @@ import { escapeInline } from '../../terminalText';
 export const runsCommand: Command = {
   name: 'runs',
   summary: 'List the recent runs of a flow with their status.',
-  help: `Usage: stepwise runs FILE|FLOW [--json] [--limit N] [--datastore TYPE]
+  help: `Usage: stepwise runs FILE|FLOW [--json] [--limit N] [--namespace TAG] [--datastore TYPE]
 
 Lists runs newest first: id, status, kind (run, resume), start time, duration, tags.
+Every user's runs are listed, as Metaflow's commands read the datastore without a namespace;
+--namespace keeps the runs carrying one tag (user:alice, project_branch:prod, …).
 
 Options:
   --json               print the runs as JSON
   --limit N            at most N runs (default 20)
+  --namespace TAG      only runs carrying TAG (the client API's namespace)
 ${DATASTORE_HELP}`,
   async run(args, io) {
     const { values, positionals } = parseOptions('runs', args, {
       json: { type: 'boolean' },
       limit: { type: 'string' },
+      namespace: { type: 'string' },
       ...DATASTORE_OPTION,
     });
     if (positionals.length !== 1) throw new UsageError('expects a flow file or a flow name, e.g. stepwise runs examples/hello.ts');
@@ -33,7 +37,10 @@ ${DATASTORE_HELP}`,
     const flows = await store.listFlows();
     if (!flows.includes(flowName))
       throw new NotFoundError(`${flowName} has no runs in ${store.location}. ${nearby('flows with runs', flows)}`);
-    const runs = await Flow(flowName, { datastore: store }).runs({ limit });
+    const ns = values.namespace as string | undefined;
+    if (ns !== undefined && !ns.trim()) throw new UsageError('--namespace needs a tag, e.g. --namespace user:alice.');
+    const runs = await Flow(flowName, { datastore: store, namespace: ns ?? null }).runs({ limit });
+    if (!runs.length && ns !== undefined) throw new NotFoundError(`${flowName} has no runs in the namespace '${ns}' in ${store.location}.`);
     if (values.json) {
       io.stdout.write(
         JSON.stringify(
@@ -48,6 +55,7 @@ ${DATASTORE_HELP}`,
             finishedAt: r.end?.finishedAt,
             durationMs: r.durationMs,
             tags: r.tags,
+            systemTags: r.systemTags,
             parameters: r.parameters,
           })),
           null,
