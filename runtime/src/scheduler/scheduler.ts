@@ -12,6 +12,7 @@ import type { WithDecorator } from '../graph/decorators';
 import { asStorageError, StorageError } from '../datastore/storageError';
 import type { TaskSpec } from '../task/spec';
 import { afterFailure, attemptsAllowed, deathException, deathRecord, StepPolicies } from './attempts';
+import { isOutOfMemoryLine, outOfMemoryException, taskHeapLimit, type HeapLimit } from './memory';
 import { IO_PARALLELISM, type ClonePlan } from './clone';
 import type { RunEvent, RunListener } from './events';
 import type { LaunchedTask, TaskLauncher } from './launcher';
@@ -63,6 +64,8 @@ interface Running {
   task: LaunchedTask;
   /** Set when `@timeout` killed it: the limit in seconds. */
   timedOutAfter?: number;
+  /** V8 said on the task's stderr that its heap ran out (memory.ts). */
+  outOfMemory?: boolean;
 }
 
 /** A task between two attempts: its last attempt failed, the next one waits `minutesBetweenRetries`. */
@@ -307,6 +310,11 @@ export class Scheduler {
     });
   }
 
+  /** The heap limit a task of `step` had (only asked after one ran out of memory). */
+  private heapLimitOf(step: string): HeapLimit {
+    return taskHeapLimit(this.policies.of(step).effective.resources?.memoryMb, this.o.env ?? process.env);
+  }
+
   /** `@timeout`: kills the attempt when it runs too long (not under the debugger, nor a fallback, which runs no step). */
   private armTimeout(entry: Running): NodeJS.Timeout | undefined {
     const limit = this.policies.of(entry.req.step).effective.timeoutSeconds;
@@ -345,6 +353,7 @@ export class Scheduler {
         if (m) announce(m[1]);
         return;
       }
+      if (isOutOfMemoryLine(line)) entry.outOfMemory = true;
       files?.stderr.write(line + '\n');
       this.emit({ type: 'taskLog', ...ref, pid: task.pid, stream: 'stderr', line });
     });
@@ -363,7 +372,9 @@ export class Scheduler {
       const rec = died
         ? deathRecord(
             start,
-            deathException({ killedBecause: this.killed, timedOutAfter: entry.timedOutAfter, signal, code, reason }, req.step, taskId),
+            this.killed || entry.timedOutAfter !== undefined || !entry.outOfMemory
+              ? deathException({ killedBecause: this.killed, timedOutAfter: entry.timedOutAfter, signal, code, reason }, req.step, taskId)
+              : outOfMemoryException(req.step, taskId, this.heapLimitOf(req.step)),
             this.killed ? 'killed' : 'failed',
             task.pid,
           )
