@@ -53,3 +53,34 @@ export function distanceToBox(p: { x: number; y: number }, b: Box): number {
   if (dx || dy) return Math.hypot(dx, dy);
   return Math.min(p.x - b.x, b.x + b.width - p.x, p.y - b.y, b.y + b.height - p.y);
 }
+
+/** The label boxes drawn on edges, in graph coordinates. */
+export function readLabels(page: Page): Promise<Array<{ from: string; to: string; x: number; y: number; width: number; height: number }>> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<SVGGElement>('#viewport .edge-label')].map((g) => {
+      const m = /translate\(([-\d.e]+),([-\d.e]+)\)/.exec(g.getAttribute('transform') ?? '');
+      const r = g.querySelector('rect')!;
+      return {
+        from: g.getAttribute('data-from') ?? '',
+        to: g.getAttribute('data-to') ?? '',
+        x: Number(m?.[1] ?? 0),
+        y: Number(m?.[2] ?? 0),
+        width: Number(r.getAttribute('width')),
+        height: Number(r.getAttribute('height')),
+      };
+    }),
+  );
+}
+
+/** Whether an axis-parallel segment runs through the inside of a box (along its outline does not count). */
+export function segmentCrossesBox(
+  a: { x: number; y: number },
+  b: { x: number; y: number },
+  box: { x: number; y: number; width: number; height: number },
+): boolean {
+  const inside = (v: number, lo: number, len: number) => v > lo && v < lo + len;
+  const spans = (p: number, q: number, lo: number, len: number) => Math.min(p, q) < lo + len && Math.max(p, q) > lo;
+  if (a.x === b.x) return inside(a.x, box.x, box.width) && spans(a.y, b.y, box.y, box.height);
+  if (a.y === b.y) return inside(a.y, box.y, box.height) && spans(a.x, b.x, box.x, box.width);
+  throw new Error(`not an orthogonal segment: ${JSON.stringify([a, b])}`);
+}

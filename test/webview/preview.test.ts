@@ -3,14 +3,17 @@
  * graphs as the graph module reads them. Screenshots go to test-output/screenshots/.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { parseFlow } from '../../runtime/src/graph';
 import type { FlowGraph } from '../../runtime/src/graph/types';
 import { renderPreviewHtml } from '../../webview/src/html';
 import type { RunOverlay } from '../../webview/src/messages';
-import { distanceToBox, overlaps, readPicture } from './geometry';
+import { datastoreRunSource } from '../../client/src/preview/datastoreRuns';
+import { exited, startUntil, type Background } from '../support/background';
+import { Workspace } from '../support/workspace';
+import { distanceToBox, overlaps, readLabels, readPicture, segmentCrossesBox } from './geometry';
 import { launchChromium, openPreview, repoRoot, type PreviewPage } from './page';
 
 const flowsDir = join(repoRoot, 'test', 'fixtures', 'flows');
@@ -128,8 +131,102 @@ describe('DAG preview page (Chromium)', function () {
     assert.match((await classes('refine', 'refine')) ?? '', /edge-back/);
     assert.doesNotMatch((await classes('refine', 'end')) ?? '', /edge-back/);
     assert.match((await classes('start', 'quick')) ?? '', /edge-case/);
+    await assertSelfLoopVisible(p, 'refine');
     await p.screenshot('switch-loop');
+    const since = p.sent.length;
+    await p.send({ type: 'settings', direction: 'DOWN' });
+    await p.next('rendered', since);
+    await assertSelfLoopVisible(p, 'refine');
+    await p.screenshot('switch-loop-down');
   });
+
+  it('shows at a switch which case ran and on a loop how many passes it made, live in a real run and after it', async function () {
+    this.timeout(180_000);
+    const graph = graphOf(join(repoRoot, 'test', 'fixtures', 'runtime'), 'switch_loop.ts');
+    const p = await preview();
+    await p.draw(graphMessage(graph));
+    const edgeClass = async (from: string, to: string) =>
+      [
+        await p.page.getAttribute(`path.edge[data-from="${from}"][data-to="${to}"]`, 'class'),
+        await p.page.getAttribute(`.edge-label[data-from="${from}"][data-to="${to}"]`, 'class'),
+      ].join(' ');
+    const badge = (step: string) => p.page.locator(`.node[data-step="${step}"] .pass-badge text`).textContent({ timeout: 5000 });
+    const marked = async (from: string, to: string, how: 'taken' | 'not-taken' | 'none') => {
+      const c = await edgeClass(from, to);
+      const taken = (c.match(/\bcase-taken\b/g) ?? []).length;
+      const faded = (c.match(/\bcase-not-taken\b/g) ?? []).length;
+      assert.deepEqual([taken, faded], how === 'taken' ? [2, 0] : how === 'not-taken' ? [0, 2] : [0, 0], `${from}->${to}: ${c}`);
+    };
+    await marked('start', 'quick', 'none');
+    assert.equal(await p.page.locator('.pass-badge').count(), 0, 'no badge before any run');
+
+    // Live: a real run caught in the 2nd pass of its loop (the task waits for a file).
+    const ws = new Workspace();
+    const gate = join(ws.dir, 'gate');
+    let bg: Background | undefined;
+    try {
+      const flow = ws.copy('runtime/switch_loop.ts');
+      bg = await startUntil(ws, ['run', flow], /pass 2 waits at the gate/, { GATE_PASS: '2', GATE: gate });
+      const [run] = await datastoreRunSource.listRuns(ws.root, 'SwitchLoopFlow');
+      const live = (await datastoreRunSource.overlay(ws.root, 'SwitchLoopFlow', run.runId))!;
+      assert.equal(live.status, 'running');
+      assert.deepEqual(live.steps.refine, { state: 'running', done: 1, total: 2, running: 1, passes: 2, cases: { again: 1 } });
+      assert.deepEqual(live.steps.start.cases, { small: 1 });
+      await p.send({ type: 'overlay', overlay: live });
+      assert.equal(await badge('refine'), '×2');
+      await marked('start', 'quick', 'taken');
+      await marked('start', 'thorough', 'not-taken');
+      await marked('refine', 'refine', 'taken');
+      await marked('refine', 'end', 'not-taken');
+      await p.screenshot('switch-loop-running');
+
+      // Finished: 3 passes, the last one took `done`.
+      writeFileSync(gate, '');
+      assert.equal(await exited(bg.child), 0, bg.output());
+      const overlay = (await datastoreRunSource.overlay(ws.root, 'SwitchLoopFlow', run.runId))!;
+      assert.equal(overlay.status, 'succeeded');
+      assert.deepEqual(overlay.steps.refine.cases, { again: 2, done: 1 });
+      await p.send({ type: 'overlay', overlay });
+    } finally {
+      if (bg && bg.child.exitCode === null) {
+        writeFileSync(gate, '');
+        await exited(bg.child);
+      }
+      ws.dispose();
+    }
+    assert.equal(await badge('refine'), '×3');
+    assert.equal(await p.page.textContent('.node[data-step="refine"] .pass-badge title'), '3 passes of the loop');
+    await marked('start', 'quick', 'taken');
+    await marked('start', 'thorough', 'not-taken');
+    await marked('refine', 'refine', 'taken');
+    await marked('refine', 'end', 'taken');
+    assert.match((await p.page.textContent('path.edge[data-from="refine"][data-to="refine"] title')) ?? '', /taken 2 times/);
+    assert.equal(await p.page.locator('.pass-badge').count(), 1, 'only the loop has passes');
+    assert.match((await p.page.getAttribute('.node[data-step="thorough"]', 'class')) ?? '', /state-not-run/);
+    await p.screenshot('switch-loop-run');
+
+    // Another run picked with no overlay: the marks go.
+    await p.send({ type: 'overlay', overlay: null });
+    await p.page.waitForFunction(() => !document.querySelector('.pass-badge'));
+    await marked('refine', 'end', 'none');
+  });
+
+  /** A case naming its own step: an arc leaving and re-entering the node, clear of it, of other nodes and of every label. */
+  async function assertSelfLoopVisible(p: PreviewPage, step: string): Promise<void> {
+    const pic = await readPicture(p.page);
+    const node = pic.nodes.find((n) => n.step === step)!;
+    const loop = pic.edges.find((e) => e.from === step && e.to === step);
+    assert.ok(loop, `no edge from ${step} to itself`);
+    assert.ok(loop.points.length >= 4, `the loop is an arc, not a point: ${JSON.stringify(loop.points)}`);
+    assert.ok(distanceToBox(loop.points[0], node) < 1 && distanceToBox(loop.points[loop.points.length - 1], node) < 1);
+    const reach = Math.max(...loop.points.map((q) => distanceToBox(q, node)));
+    assert.ok(reach >= 20, `the loop reaches ${reach} px out of ${step}: too small to see past its arrow head`);
+    const segments = loop.points.slice(1).map((q, i) => [loop.points[i], q] as const);
+    for (const [a, b] of segments) {
+      for (const n of pic.nodes) assert.ok(!segmentCrossesBox(a, b, n), `the loop runs through ${n.step}`);
+      for (const l of await readLabels(p.page)) assert.ok(!segmentCrossesBox(a, b, l), `the label of ${l.from}->${l.to} covers the loop`);
+    }
+  }
 
   it('shows each step doc comment as its tooltip', async () => {
     const graph = graphOf(flowsDir, 'hello.ts');

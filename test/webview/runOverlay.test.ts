@@ -45,6 +45,18 @@ describe('preview run overlay', () => {
       assert.equal(o.steps.c.state, 'killed');
       assert.equal(o.steps.d.state, 'killed', 'a foreach cut short by a kill');
     });
+
+    it("carries a loop's passes and a switch's cases onto their steps, and nothing onto the others", () => {
+      const o = overlayOf({
+        runId: '3',
+        status: 'running',
+        tasks: { start: ['succeeded'], refine: ['succeeded', 'running'] },
+        passes: { refine: 2 },
+        cases: { start: { small: 1 }, refine: { again: 1 } },
+      });
+      assert.deepEqual(o.steps.start, { state: 'succeeded', done: 1, total: 1, cases: { small: 1 } });
+      assert.deepEqual(o.steps.refine, { state: 'running', done: 1, total: 2, running: 1, passes: 2, cases: { again: 1 } });
+    });
   });
 
   describe('problem banner', () => {
@@ -118,6 +130,18 @@ describe('preview run overlay', () => {
       assert.equal(o2.steps.a.state, 'cloned');
       assert.equal(o2.steps.b.state, 'succeeded');
       assert.equal(o2.steps.end.state, 'succeeded');
+    });
+
+    it("counts a loop's passes per item inside a foreach (the most any item made) and each case its switches took", async () => {
+      const r = await runCli(['run', join(fixtures, 'runtime', 'switch_foreach.ts')], { cwd: dir, env: env() });
+      assert.equal(r.code, 0, r.stderr + r.stdout);
+      const [run] = await datastoreRunSource.listRuns(root, 'SwitchForeachFlow');
+      const o = (await datastoreRunSource.overlay(root, 'SwitchForeachFlow', run.runId))!;
+      // Items 1, 2, 3 go round `count` 1, 2 and 3 times: 6 tasks, at most 3 passes.
+      assert.deepEqual(o.steps.count, { state: 'succeeded', done: 6, total: 6, passes: 3, cases: { true: 3, false: 3 } });
+      assert.deepEqual(o.steps.perItem.cases, { odd: 2, even: 1 });
+      assert.equal(o.steps.perItem.passes, undefined, 'perItem is in no loop');
+      assert.equal(o.steps.gather.cases, undefined);
     });
 
     it('finds the datastore the way the CLI does', () => {

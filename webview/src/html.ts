@@ -55,7 +55,7 @@ export function renderPreviewHtml(o: PreviewHtmlOptions): string {
   <svg id="dag" xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="dag-title">
     <title id="dag-title">Flow graph</title>
     <defs>
-      <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+      <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="10.5" markerHeight="10.5" orient="auto-start-reverse">
         <path class="arrow-head" d="M 0 0 L 10 5 L 0 10 z"></path>
       </marker>
     </defs>

@@ -7,6 +7,7 @@ import { layoutKey } from './model';
 const elk = new ELK();
 
 const LABEL_HEIGHT = 16;
+const SELF_LOOP_HEIGHT = 26;
 
 export async function layoutGraph(
   nodes: NodeSpec[],
@@ -25,6 +26,9 @@ export async function layoutGraph(
       'elk.layered.spacing.nodeNodeBetweenLayers': '44',
       'elk.spacing.edgeLabel': '4',
       'elk.edgeLabels.placement': 'CENTER',
+      // A loop on one step (a switch case naming its own step) is routed round the node; ELK's
+      // default 10 px arc hides under its own label and the arrow head.
+      'elk.spacing.nodeSelfLoop': String(SELF_LOOP_HEIGHT),
       // Source order breaks ties, so typing inside one step never reshuffles the others.
       'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
       'elk.layered.nodePlacement.bk.fixedAlignment': 'BALANCED',
@@ -52,7 +56,12 @@ export async function layoutGraph(
       points.push(s.startPoint, ...(s.bendPoints ?? []), s.endPoint);
     }
     const l = r?.labels?.[0];
-    const labelBox = l ? onEdge(points, l.width ?? 0, l.height ?? LABEL_HEIGHT) : undefined;
+    // A self-loop's label goes where ELK put it, beside the arc; centred on the arc it would cover it.
+    const labelBox = !l
+      ? undefined
+      : e.from === e.to && l.x !== undefined && l.y !== undefined
+        ? { x: l.x, y: l.y, width: l.width ?? 0, height: l.height ?? LABEL_HEIGHT }
+        : onEdge(points, l.width ?? 0, l.height ?? LABEL_HEIGHT);
     return { ...e, points, labelBox };
   });
   return { key, direction, nodes: placed, edges: placedEdges, width: out.width ?? 0, height: out.height ?? 0 };

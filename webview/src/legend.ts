@@ -17,13 +17,15 @@ export function buildLegend(container: HTMLElement): void {
   const list = document.createElement('ul');
   for (const [kind, label, d] of KINDS) list.appendChild(item(`node kind-${kind}`, d, label, kind === 'join'));
   for (const s of STATES) list.appendChild(item(`node kind-linear has-run state-${s}`, BOX, s.replace('-', ' '), false));
-  const fe = document.createElement('li');
-  fe.textContent = 'Stacked cards: a foreach body, one node for all its tasks (done/total after a run).';
-  list.appendChild(fe);
-  const loop = document.createElement('li');
-  loop.textContent =
-    "Dashed edge back up: a loop (a switch's case going back to an earlier step); labels on a switch's edges are its cases.";
-  list.appendChild(loop);
+  const note = (text: string) => {
+    const li = document.createElement('li');
+    li.className = 'note';
+    li.textContent = text;
+    list.appendChild(li);
+  };
+  note('Stacked cards: a foreach body, one node for all its tasks (done/total after a run).');
+  note("Dashed edge back up: a loop (a switch's case going back to an earlier step); labels on a switch's edges are its cases.");
+  note("After a run: a switch's cases taken in green, the others faded; ×N on a loop's steps counts its passes.");
   container.replaceChildren(list);
 }
 

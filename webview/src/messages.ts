@@ -13,6 +13,10 @@ export interface StepStatus {
   total?: number;
   running?: number;
   failed?: number;
+  /** A step in a loop: the most passes any one place of it made (a loop in a foreach goes round per item). */
+  passes?: number;
+  /** A switch: how many of its tasks took each case, by case key (cases no task took are absent). */
+  cases?: Record<string, number>;
 }
 
 export interface RunOverlay {

@@ -31,6 +31,8 @@ export interface EdgeSpec {
   labelKind?: 'foreach' | 'case';
   /** The edge goes back to an earlier step: a loop (drawn as a feedback edge). */
   back?: boolean;
+  /** A switch's edge: the keys of the cases it stands for (the run overlay marks the taken one). */
+  cases?: string[];
 }
 
 export interface Point {
@@ -116,23 +118,29 @@ export function buildSpecs(graph: FlowGraph, measure: Measure): { nodes: NodeSpe
           nodes.push(sizeNode({ id: to, step: t, kind: 'missing' }, measure));
         }
       }
-      const label = s.switch ? caseLabel(s, t) : s.foreachVar;
+      const cases = s.switch ? caseKeys(s, t) : undefined;
+      const label = cases ? cases.join(', ') : s.foreachVar;
       const labelKind = s.switch ? 'case' : s.foreachVar ? 'foreach' : undefined;
       const id = `${from}-${j}-${to}`;
       // A switch with two cases to one step draws one edge labelled with both keys.
       if (edges.some((e) => e.id === id || (s.switch && e.from === from && e.to === to))) return;
-      edges.push({ id, from, to, label, ...(labelKind ? { labelKind } : {}), ...(back.has(edgeKey(s.name, t)) ? { back: true } : {}) });
+      edges.push({
+        id,
+        from,
+        to,
+        label,
+        ...(labelKind ? { labelKind } : {}),
+        ...(back.has(edgeKey(s.name, t)) ? { back: true } : {}),
+        ...(cases ? { cases } : {}),
+      });
     });
   }
   return { nodes, edges };
 }
 
 /** The keys of the switch's cases that go to `target`. */
-function caseLabel(s: StepNode, target: string): string {
-  return s
-    .switch!.cases.filter((c) => c.step === target)
-    .map((c) => c.key)
-    .join(', ');
+function caseKeys(s: StepNode, target: string): string[] {
+  return s.switch!.cases.filter((c) => c.step === target).map((c) => c.key);
 }
 
 /** Transitions that close a cycle (a loop's way back), as `edgeKey`s. */

@@ -1,4 +1,7 @@
-/** Run state on the drawn graph: a class per state, task counts on foreach nodes, a pause marker. */
+/**
+ * Run state on the drawn graph: a class per state, task counts on foreach nodes, a pause marker,
+ * a pass count on the steps of a loop, and at a switch the case(s) its tasks took.
+ */
 import type { RunOverlay, StepRunState, StepStatus } from './messages';
 import type { RenderedGraph } from './render';
 import { el } from './svg';
@@ -20,6 +23,7 @@ export function applyOverlay(rendered: RenderedGraph, overlay: RunOverlay | null
     for (const s of STATES) g.classList.remove(`state-${s}`);
     g.classList.remove('has-run', 'paused');
     g.querySelector('.pause-marker')?.remove();
+    g.querySelector('.pass-badge')?.remove();
     const status = overlay ? (overlay.steps[step] ?? { state: 'not-run' as const }) : undefined;
     if (status) {
       g.classList.add('has-run', `state-${status.state}`);
@@ -30,7 +34,45 @@ export function applyOverlay(rendered: RenderedGraph, overlay: RunOverlay | null
       g.classList.add('paused');
       drawPause(g);
     }
+    if (status?.passes) drawPasses(g, status.passes, status.total ?? 0);
   }
+  markCases(rendered, overlay);
+}
+
+/**
+ * A switch's edges once any of its tasks has chosen: the taken ones stand out, the others fade.
+ * Until one of its tasks has chosen (no run, or its first task still running) every edge looks as drawn.
+ */
+function markCases(rendered: RenderedGraph, overlay: RunOverlay | null): void {
+  for (const { from, keys, parts } of rendered.caseEdges) {
+    const cases = overlay?.steps[from]?.cases;
+    const times = cases ? keys.reduce((n, k) => n + (cases[k] ?? 0), 0) : 0;
+    for (const part of parts) {
+      part.classList.toggle('case-taken', times > 0);
+      part.classList.toggle('case-not-taken', cases !== undefined && times === 0);
+      part.querySelector(':scope > title')?.remove();
+      if (cases)
+        el('title', {}, part).textContent = times
+          ? `Run ${overlay!.runId}: taken ${times === 1 ? 'once' : `${times} times`}`
+          : `Run ${overlay!.runId}: not taken`;
+    }
+  }
+}
+
+/**
+ * "×N" just above the node's top-left corner (clear of edges coming in from the left or the top,
+ * and of the pause marker at the top right): how many passes the loop made through this step so far.
+ */
+function drawPasses(g: SVGGElement, passes: number, tasks: number): void {
+  const b = el('g', { class: 'pass-badge', transform: 'translate(-10,-13)' }, g);
+  el('title', {}, b).textContent =
+    tasks > passes
+      ? `Up to ${passes} passes of the loop (per place of the step; ${tasks} tasks in all)`
+      : `${passes} ${passes === 1 ? 'pass' : 'passes'} of the loop`;
+  const r = el('rect', { height: 16, rx: 8 }, b);
+  const t = el('text', { x: 6, y: 8, 'dominant-baseline': 'central' }, b);
+  t.textContent = `×${passes}`;
+  r.setAttribute('width', String(Math.ceil(t.getComputedTextLength()) + 12));
 }
 
 function updateCount(g: SVGGElement, status: StepStatus | undefined): void {

@@ -8,6 +8,8 @@ import { el, text } from './svg';
 
 export interface RenderedGraph {
   nodeByStep: Map<string, SVGGElement>;
+  /** A switch's edges with the case keys each stands for: its path and label, marked by the run overlay. */
+  caseEdges: Array<{ from: string; keys: string[]; parts: SVGElement[] }>;
 }
 
 export function renderGraph(root: SVGGElement, layout: GraphLayout): RenderedGraph {
@@ -15,39 +17,45 @@ export function renderGraph(root: SVGGElement, layout: GraphLayout): RenderedGra
   const labels = el('g', { class: 'edge-labels' });
   const nodes = el('g', { class: 'nodes' });
   const byId = new Map(layout.nodes.map((n) => [n.id, n]));
-  for (const e of layout.edges) drawEdge(edges, labels, e, byId.get(e.from)?.step ?? '', byId.get(e.to)?.step ?? '');
+  const caseEdges: RenderedGraph['caseEdges'] = [];
+  for (const e of layout.edges) {
+    const from = byId.get(e.from)?.step ?? '';
+    const parts = drawEdge(edges, labels, e, from, byId.get(e.to)?.step ?? '');
+    if (e.cases && parts.length) caseEdges.push({ from, keys: e.cases, parts });
+  }
   const nodeByStep = new Map<string, SVGGElement>();
   for (const n of layout.nodes) {
     const g = drawNode(nodes, n);
     if (n.kind !== 'missing') nodeByStep.set(n.step, g);
   }
   root.replaceChildren(edges, nodes, labels);
-  return { nodeByStep };
+  return { nodeByStep, caseEdges };
 }
 
-function drawEdge(parent: SVGGElement, labels: SVGGElement, e: PlacedEdge, from: string, to: string): void {
-  if (e.points.length < 2) return;
+/** Draws the edge's path and label; returns them (none when the edge has no route). */
+function drawEdge(parent: SVGGElement, labels: SVGGElement, e: PlacedEdge, from: string, to: string): SVGElement[] {
+  if (e.points.length < 2) return [];
   const d = e.points.map((p, i) => `${i ? 'L' : 'M'} ${p.x} ${p.y}`).join(' ');
   const classes = ['edge'];
   if (e.labelKind === 'foreach') classes.push('edge-foreach');
   if (e.labelKind === 'case') classes.push('edge-case');
   if (e.back) classes.push('edge-back');
-  el('path', { class: classes.join(' '), d, 'marker-end': 'url(#arrow)', 'data-from': from, 'data-to': to }, parent);
-  if (e.label && e.labelBox) {
-    const b = e.labelBox;
-    const g = el(
-      'g',
-      {
-        class: `edge-label${e.labelKind === 'case' ? ' case-label' : ''}`,
-        'data-from': from,
-        'data-to': to,
-        transform: `translate(${b.x},${b.y})`,
-      },
-      labels,
-    );
-    el('rect', { width: b.width, height: b.height, rx: 3 }, g);
-    text(g, e.label, { x: b.width / 2, y: b.height / 2, 'dominant-baseline': 'central', 'text-anchor': 'middle' });
-  }
+  const path = el('path', { class: classes.join(' '), d, 'marker-end': 'url(#arrow)', 'data-from': from, 'data-to': to }, parent);
+  if (!e.label || !e.labelBox) return [path];
+  const b = e.labelBox;
+  const g = el(
+    'g',
+    {
+      class: `edge-label${e.labelKind === 'case' ? ' case-label' : ''}`,
+      'data-from': from,
+      'data-to': to,
+      transform: `translate(${b.x},${b.y})`,
+    },
+    labels,
+  );
+  el('rect', { width: b.width, height: b.height, rx: 3 }, g);
+  text(g, e.label, { x: b.width / 2, y: b.height / 2, 'dominant-baseline': 'central', 'text-anchor': 'middle' });
+  return [path, g];
 }
 
 function drawNode(parent: SVGGElement, n: PlacedNode): SVGGElement {

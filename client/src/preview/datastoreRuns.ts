@@ -40,16 +40,26 @@ export const datastoreRunSource: RunSource = {
     const run = await Flow(flowName, { root }).run(runId);
     const tasks: Record<string, TaskState[]> = {};
     const expected: Record<string, number> = {};
+    const passes: Record<string, number> = {};
+    const cases: Record<string, Record<string, number>> = {};
     for (const step of await run.steps()) {
       const list = await step.tasks();
       tasks[step.name] = list.map((t) => (t.damaged ? 'failed' : t.clonedFrom ? 'cloned' : t.status));
       for (const t of list) {
+        // A task's pass is known from its start, so a loop's count grows while it runs; the case
+        // a switch took, once its task has finished.
+        if (!t.damaged && t.pass !== undefined) passes[step.name] = Math.max(passes[step.name] ?? 0, t.pass);
+        const taken = t.damaged ? undefined : t.switchCase?.case;
+        if (taken !== undefined) {
+          const counts = (cases[step.name] ??= {});
+          counts[taken] = (counts[taken] ?? 0) + 1;
+        }
         // A foreach's width is known as soon as the splitting task finishes.
         const tr = 'transition' in t.record ? (t.record as TaskRecord).transition : undefined;
         if (tr?.foreach && tr.foreachCount !== undefined && tr.next[0])
           expected[tr.next[0]] = (expected[tr.next[0]] ?? 0) + tr.foreachCount;
       }
     }
-    return overlayOf({ runId: run.id, status: run.status, tasks, expected });
+    return overlayOf({ runId: run.id, status: run.status, tasks, expected, passes, cases });
   },
 };

@@ -16,6 +16,10 @@ export interface RunFacts {
   /** For the body of a foreach: the number of tasks the split asked for, when known. */
   expected?: Record<string, number>;
   pausedTask?: string;
+  /** Steps in a loop: the highest pass number among their tasks. */
+  passes?: Record<string, number>;
+  /** Switch steps: the cases their finished tasks took, counted by case key. */
+  cases?: Record<string, Record<string, number>>;
 }
 
 export function overlayOf(run: RunFacts): RunOverlay {
@@ -28,7 +32,17 @@ export function overlayOf(run: RunFacts): RunOverlay {
     const killed = count('killed');
     const total = Math.max(run.expected?.[step] ?? 0, tasks.length);
     const state = stepStateOf({ tasks: tasks.length, done, cloned: count('cloned'), running, failed, killed }, run.status, total);
-    steps[step] = { state, done, total, ...(running ? { running } : {}), ...(failed ? { failed } : {}) };
+    const passes = run.passes?.[step];
+    const cases = run.cases?.[step];
+    steps[step] = {
+      state,
+      done,
+      total,
+      ...(running ? { running } : {}),
+      ...(failed ? { failed } : {}),
+      ...(passes ? { passes } : {}),
+      ...(cases && Object.keys(cases).length ? { cases } : {}),
+    };
   }
   return { runId: run.runId, status: run.status, steps, ...(run.pausedTask ? { pausedTask: run.pausedTask } : {}) };
 }
