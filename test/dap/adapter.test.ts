@@ -21,6 +21,8 @@ interface Breakpoint {
   line: number;
   /** Evaluated in the paused frame; the results are collected. */
   evaluate: string;
+  /** A breakpoint condition, as VS Code passes it on (evaluated by V8 in the paused frame). */
+  condition?: string;
 }
 
 /**
@@ -62,7 +64,12 @@ class FakeJsDebug {
           const url = pathToFileURL(bundle).href;
           assert.ok([...urls.values()].includes(url), `the flow bundle is parsed before the task starts (${url})`);
           const pos = generatedPositionFor(bundle, bp.file, bp.line);
-          await cdp.send('Debugger.setBreakpointByUrl', { url, lineNumber: pos.lineNumber, columnNumber: pos.columnNumber });
+          await cdp.send('Debugger.setBreakpointByUrl', {
+            url,
+            lineNumber: pos.lineNumber,
+            columnNumber: pos.columnNumber,
+            ...(bp.condition ? { condition: bp.condition } : {}),
+          });
         }
         if (bp && hit.length) {
           const r = await cdp.send('Debugger.evaluateOnCallFrame', {
@@ -178,6 +185,31 @@ describe('debug adapter (stepwise dap over stdio)', function () {
     );
     assert.equal(new Set(js.hits.map((h) => h.pathspec)).size, 3, 'three tasks, three sessions');
     assert.equal(maxAlive(adapter.runEvents), 1);
+  });
+
+  it('a breakpoint with the condition current.pass === 3 stops only in the 3rd pass of a loop, seeing that pass', async () => {
+    const dir = scratch();
+    const flow = join(dir, 'switch_loop.ts');
+    writeFileSync(flow, readFileSync(join(repoRoot, 'test', 'fixtures', 'runtime', 'switch_loop.ts')));
+    adapter = new AdapterUnderTest(dir);
+    const js = new FakeJsDebug(adapter, dir, {
+      step: 'refine',
+      file: flow,
+      line: lineOf(flow, 'this.status = this.total'),
+      evaluate: '[current.pass, this.total, this.seen.join()]',
+      condition: 'current.pass === 3',
+    });
+    await adapter.launch({ flow, command: 'run', params: { passes: 4 }, __stepwiseAttach: true });
+    const end = await adapter.runFinished();
+    await js.settled();
+    assert.equal(end.status, 'succeeded', adapter.text());
+    assert.deepEqual(
+      js.hits.map((h) => h.value),
+      [[3, 3, '1,2,3']],
+    );
+    const refine = started(adapter).filter((e) => e.step === 'refine');
+    assert.equal(refine.length, 4);
+    assert.equal(js.hits[0].pathspec.split('/').slice(2).join('/'), `refine/${refine[2].taskId}`);
   });
 
   it('a step that exits its own process under the debugger fails the run with the reason, keeps what was stored, and ends the session', async () => {

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { FlowSpec, __internal } from '../api';
+import { exposeForDebugger } from './debugGlobals';
 import { catchIfDue, decoratorMismatch, prepareCatchVar, snapshotFlow } from './catch';
 import type { Datastore } from '../datastore/datastore';
 import { runnerGone } from '../datastore/liveness';
@@ -174,6 +175,7 @@ async function main(): Promise<void> {
   if (spec.inspector) {
     const inspector = require('node:inspector') as typeof import('node:inspector');
     process.once('exit', () => inspector.close());
+    exposeForDebugger();
   }
   exitWithParent();
   let code = 1;
