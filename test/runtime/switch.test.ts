@@ -152,6 +152,24 @@ describe('switch and loops through the CLI', function () {
     );
   });
 
+  it('keeps --max-workers in a loop inside a foreach: never more tasks alive than asked, the same result', async () => {
+    const file = ws.copy('runtime/switch_foreach.ts');
+    for (const workers of [1, 2]) {
+      const r = await ws.events(['run', file, '--max-workers', String(workers)]);
+      assert.equal(r.code, 0, r.stderr);
+      let alive = 0;
+      let peak = 0;
+      for (const e of r.events) {
+        if (e.type === 'taskStarted') peak = Math.max(peak, ++alive);
+        if (e.type === 'taskFinished' && !e.cloned) alive--;
+      }
+      // The items' loops run side by side up to the limit: 2 workers are used, never 3.
+      assert.equal(peak, workers, `peak ${peak} tasks alive with --max-workers ${workers}`);
+      const log = r.events.filter((e) => e.type === 'taskLog' && e.step === 'end').map((e) => (e as { line: string }).line);
+      assert.deepEqual(log, ['odd 1: 1; even 2: 2; odd 3: 3']);
+    }
+  });
+
   it('show draws the switch with its cases and condition, and the loop back', async () => {
     const file = ws.copy('runtime/switch_loop.ts');
     const r = await ws.cli(['show', file]);
