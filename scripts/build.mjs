@@ -34,6 +34,8 @@ const nodeEntries = [
   { in: 'runtime/src/task/inspectorPreload.ts', out: 'inspectorPreload' },
   { in: 'runtime/src/api/index.ts', out: 'api' },
   { in: 'runtime/src/client/index.ts', out: 'client' },
+  // The parser and linter an editor's language server takes from an installed Stepwise.
+  { in: 'runtime/src/tooling.ts', out: 'tooling', external: ['typescript'] },
   // The AWS SDK's S3 client, loaded only when an S3 datastore is used (datastore/s3/sdk.ts).
   { in: 'runtime/src/datastore/s3/sdkEntry.ts', out: 'aws-s3' },
   // The helper thread of synchronous blob reads from S3 (datastore/s3/syncFetch.ts).

@@ -1,10 +1,13 @@
 /**
- * One document's analysis: the flow graph read from its text and the linter's findings.
- * Pure (text in, data out), so it is the only place that touches the parser and the linter.
+ * One document's analysis: the flow graph read from its text and the linter's findings, by the
+ * parser and linter of the Stepwise installation that serves the file (./linters.ts). The only
+ * place that touches the parser and the linter.
  */
 import { fileURLToPath } from 'node:url';
-import { FlowTooDeepError, parseFlow } from '../../runtime/src/graph';
-import { lintFlow } from '../../runtime/src/lint';
+import { linterFor } from './linters';
+import { missingPackageDiagnostics } from '../../runtime/src/compile/packages';
+import { byPosition } from '../../runtime/src/lint/text';
+import type { Range } from '../../runtime/src/graph/types';
 import type { FlowGraph } from '../../runtime/src/graph/types';
 import type { FlowDiagnostic } from '../../runtime/src/lint/types';
 
@@ -44,11 +47,14 @@ export function analyze(uri: string, version: number, text: string): Analysis {
   let graph: FlowGraph | null = null;
   let diagnostics: FlowDiagnostic[] = [];
   if (mayHoldFlow(text)) {
+    const file = uri.startsWith('file:') ? fileNameOf(uri) : undefined;
+    // The installation that serves the file's folder reads it (./linters.ts).
+    const { parseFlow, lintFlow } = linterFor(file);
     let parsed;
     try {
       parsed = parseFlow(text, fileNameOf(uri));
     } catch (err) {
-      if (!(err instanceof FlowTooDeepError)) throw err;
+      if (!isTooDeep(err)) throw err;
       // No graph can be read; the one finding says where and why.
       const diagnostic: FlowDiagnostic = { code: 'SW000', rule: 'syntax-error', severity: 'error', message: err.message, range: err.range };
       return { uri, version, text, graph: null, diagnostics: [diagnostic], cost: performance.now() - started };
@@ -56,8 +62,17 @@ export function analyze(uri: string, version: number, text: string): Analysis {
     // A file that merely mentions FlowSpec (its import, the base class itself) is no flow.
     if (parsed.flowName !== null || parsed.classRange !== undefined || parsed.otherFlows.length > 0) {
       graph = parsed;
-      diagnostics = lintFlow(parsed);
+      // Also whether the packages it imports are installed (only a file on disk has a project).
+      diagnostics = [...lintFlow(parsed), ...(file ? missingPackageDiagnostics(file, text) : [])].sort(byPosition);
     }
   }
   return { uri, version, text, graph, diagnostics, cost: performance.now() - started };
+}
+
+/**
+ * FlowTooDeepError by its name, not its class: a project's own Stepwise (./linters.ts) throws
+ * an instance of its own copy of the class.
+ */
+function isTooDeep(err: unknown): err is Error & { range: Range } {
+  return err instanceof Error && err.name === 'FlowTooDeepError' && typeof (err as { range?: unknown }).range === 'object';
 }

@@ -29,6 +29,7 @@ import {
   type FlowGraphResult,
 } from './protocol';
 import { documentSymbols } from './symbols';
+import { configureLinters } from './linters';
 
 const connection = createConnection(ProposedFeatures.all);
 // With --stdio, stdout is the protocol stream: nothing else may write to it.
@@ -73,18 +74,23 @@ function guarded<P, R>(what: string, handler: (params: P) => R, fallback: R): (p
   };
 }
 
-connection.onInitialize((): InitializeResult => ({
-  capabilities: {
-    textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
-    documentSymbolProvider: { label: 'Stepwise' },
-    definitionProvider: true,
-    referencesProvider: true,
-    hoverProvider: true,
-    completionProvider: { triggerCharacters: completionTriggers },
-    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
-  },
-  serverInfo: { name: 'stepwise-language-server', version: '0.1.0' },
-}));
+connection.onInitialize((params): InitializeResult => {
+  // The client says whether the workspace is trusted: only then is a project's own Stepwise loaded.
+  const options = params.initializationOptions as { trusted?: boolean } | undefined;
+  configureLinters({ trusted: options?.trusted === true, log });
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+      documentSymbolProvider: { label: 'Stepwise' },
+      definitionProvider: true,
+      referencesProvider: true,
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: completionTriggers },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+    },
+    serverInfo: { name: 'stepwise-language-server', version: '0.1.0' },
+  };
+});
 
 documents.onDidOpen(guarded('open', (e) => void analyses.current(e.document.uri), undefined));
 documents.onDidChangeContent(guarded('change', (e) => analyses.changed(e.document.uri), undefined));

@@ -76,7 +76,8 @@ export class LspSession {
     readonly connection: ProtocolConnection,
   ) {}
 
-  static async start(): Promise<LspSession> {
+  /** `initializationOptions` as the extension sends them (`{ trusted }`); none by default. */
+  static async start(initializationOptions?: Record<string, unknown>): Promise<LspSession> {
     const proc = spawn(process.execPath, [serverPath, '--stdio'], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
     const session = new LspSession(proc, connection);
@@ -98,6 +99,7 @@ export class LspSession {
     await connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: pathToFileURL(repoRoot).href,
+      ...(initializationOptions ? { initializationOptions } : {}),
       capabilities: {
         textDocument: {
           publishDiagnostics: { relatedInformation: true, versionSupport: true },
