@@ -28,6 +28,8 @@ const sharedApi = {
 const nodeEntries = [
   { in: 'runtime/src/boot/cli.ts', out: 'cli' },
   { in: 'runtime/src/boot/kernel.ts', out: 'kernel' },
+  // The `stepwise` of VS Code's integrated terminals: picks the installation per command line.
+  { in: 'runtime/src/boot/shim.ts', out: 'shim' },
   { in: 'server/src/boot.ts', out: 'server' },
   { in: 'runtime/src/cli/main.ts', out: 'cli.bundle', external: ['esbuild', 'typescript'] },
   { in: 'runtime/src/task/main.ts', out: 'task', plugins: [sharedApi] },

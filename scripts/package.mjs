@@ -46,6 +46,7 @@ for (const f of [
   'dist/extension.js',
   'dist/cli.js',
   'dist/cli.bundle.js',
+  'dist/shim.js',
   'dist/kernel.js',
   'dist/task.js',
   'dist/api.js',

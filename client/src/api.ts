@@ -19,6 +19,8 @@ export interface LintStatus {
   text: string;
   errors: number;
   warnings: number;
+  /** Which Stepwise serves the flow, as the item's hover says: `Stepwise 0.2.0 (this project's …)`. */
+  stepwise?: string;
   /** The flow the item describes. */
   uri?: string;
 }

@@ -9,6 +9,7 @@ import { FlowGraphNotification, type FlowGraphParams } from '../../server/src/pr
 import { registerCommand, type CommandArgs, type CommandHandler, type CommandId } from './contributions';
 import { FlowGraphStore } from './flowGraphs';
 import { createLanguageClient } from './languageClient';
+import type { RuntimeSelection } from './runtimeSelection';
 
 export type CtxInit = Ctx & { readonly client: LanguageClient };
 
@@ -30,6 +31,8 @@ export class Ctx implements vscode.Disposable {
   constructor(
     readonly extension: vscode.ExtensionContext,
     readonly output: vscode.LogOutputChannel,
+    /** Which Stepwise installation serves a flow (runtimeSelection.ts). */
+    readonly installations: RuntimeSelection,
   ) {
     this.disposables.push(this.graphs);
     // Nobody may wait for it (a workspace that never opens a flow): not an unhandled rejection.

@@ -18,6 +18,9 @@ import { registerDebugging } from './debug';
 import { flowGraphOf } from './debug/graph';
 import { registerPreview } from './preview';
 import { LintStatusBar } from './statusBar';
+import { RuntimeSelection } from './runtimeSelection';
+import { registerTerminalPath } from './terminal/path';
+import { configuredNode } from './nodeRuntime';
 import { onDidShowMessage } from './messages';
 import { FlowGraphRequest } from '../../server/src/protocol';
 
@@ -25,14 +28,16 @@ let ctx: Ctx | undefined;
 
 export function activate(context: vscode.ExtensionContext): StepwiseApi {
   const output = vscode.window.createOutputChannel('Stepwise', { log: true });
-  const c = new Ctx(context, output);
+  const installations = new RuntimeSelection(context.extensionPath);
+  context.subscriptions.push(installations);
+  const c = new Ctx(context, output, installations);
   ctx = c;
   context.subscriptions.push(c, output);
 
   registerClientCommands(c);
 
   const lenses = new FlowCodeLensProvider(c.graphs);
-  const statusBar = new LintStatusBar(c.graphs);
+  const statusBar = new LintStatusBar(c.graphs, installations);
   c.push(
     lenses,
     statusBar,
@@ -54,6 +59,16 @@ export function activate(context: vscode.ExtensionContext): StepwiseApi {
     }),
   );
   vscode.workspace.textDocuments.forEach(wake);
+  // The server loads a project's own Stepwise only in a trusted workspace: tell it once trusted.
+  c.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      if (c.isStarted()) void c.client.restart();
+    }),
+  );
+  context.subscriptions.push(
+    // stepwise.nodePath is machine-overridable: one value for the window.
+    registerTerminalPath(context, () => configuredNode(undefined)),
+  );
 
   const preview = registerPreview(context, {
     graphs: c.graphs,
@@ -62,8 +77,8 @@ export function activate(context: vscode.ExtensionContext): StepwiseApi {
     log: output,
   });
 
-  const debug = registerDebugging(context, { graphFor: (file) => flowGraphOf(c, file), log: output });
-  const runs = registerRuns(context);
+  const debug = registerDebugging(context, { graphFor: (file) => flowGraphOf(c, file), log: output, installations });
+  const runs = registerRuns(context, installations);
   const explorer = registerExplorer(context, runs.runner);
   context.subscriptions.push(registerNewFlow());
 

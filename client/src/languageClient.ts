@@ -33,6 +33,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
       { scheme: 'untitled', language: 'typescript' },
     ],
     outputChannel: output,
+    // Read at each (re)start: the server loads a project's own Stepwise only in a trusted workspace.
+    initializationOptions: () => ({ trusted: vscode.workspace.isTrusted }),
     errorHandler: new RestartingErrorHandler(output),
   };
   return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);

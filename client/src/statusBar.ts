@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { LintStatus } from './api';
 import type { FlowGraphStore } from './flowGraphs';
 import { isFlowDocument } from './flowDetection';
+import type { RuntimeSelection } from './runtimeSelection';
 
 export class LintStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('stepwise.lint', vscode.StatusBarAlignment.Left, 10);
@@ -16,7 +17,10 @@ export class LintStatusBar implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<LintStatus>();
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly graphs: FlowGraphStore) {
+  constructor(
+    private readonly graphs: FlowGraphStore,
+    private readonly installations: RuntimeSelection,
+  ) {
     this.item.name = 'Stepwise Lint';
     this.item.command = 'workbench.actions.view.problems';
     this.disposables.push(
@@ -24,6 +28,7 @@ export class LintStatusBar implements vscode.Disposable {
       this.changed,
       vscode.window.onDidChangeActiveTextEditor(() => this.update()),
       graphs.onDidChange(() => this.update()),
+      installations.onDidChange(() => this.update()),
     );
     this.update();
   }
@@ -55,14 +60,17 @@ export class LintStatusBar implements vscode.Disposable {
     const warnings = params.diagnostics.filter((d) => d.severity === 'warning').length;
     const name = params.graph.flowName;
     const text = errors + warnings === 0 ? `$(check) ${name}` : `$(error) ${errors} $(warning) ${warnings} ${name}`;
+    // Which Stepwise runs, debugs and lints this flow: the project's own, or the extension's.
+    const stepwise = this.installations.describe(this.installations.forUri(doc.uri));
     this.item.text = text;
     this.item.tooltip =
-      errors + warnings === 0
+      (errors + warnings === 0
         ? `Stepwise: ${name} has no problems`
-        : `Stepwise: ${name} has ${plural(errors, 'error')} and ${plural(warnings, 'warning')}. Click to show the Problems panel.`;
+        : `Stepwise: ${name} has ${plural(errors, 'error')} and ${plural(warnings, 'warning')}. Click to show the Problems panel.`) +
+      `\n${stepwise}`;
     this.item.backgroundColor = errors > 0 ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.item.show();
-    this.publish({ visible: true, pending: false, text, errors, warnings, uri });
+    this.publish({ visible: true, pending: false, text, errors, warnings, uri, stepwise });
   }
 
   private publish(next: LintStatus): void {

@@ -138,3 +138,17 @@ export function rejectionMessage(r: Rejected, bundled: Installation): string | u
       return `Stepwise: ${it} is incomplete: ${r.detail ?? 'it cannot be read'}. Reinstall it — npm i -D stepwise — ${fallback}.`;
   }
 }
+
+/** What a flow file is called on a command line (`stepwise run flows/x.ts`). */
+const FLOW_FILE = /\.(ts|mts|cts|js|mjs|cjs)$/;
+
+/**
+ * Which installation serves a command line typed in a terminal (the `stepwise` shim,
+ * runtime/src/boot/shim.ts): the one serving the flow file it names — so `stepwise run
+ * flows/x.ts` uses what a run of that flow from the editor uses — else the current folder's.
+ * Like npx: found from there upwards. The shim is on PATH only in a trusted workspace.
+ */
+export function selectForCommandLine(args: readonly string[], cwd: string, bundledRoot: string): Selection {
+  const file = args.slice(1).find((a) => !a.startsWith('-') && FLOW_FILE.test(a) && existsSync(resolve(cwd, a)));
+  return selectInstallation(file ? dirname(resolve(cwd, file)) : cwd, bundledRoot, true);
+}

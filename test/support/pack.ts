@@ -87,16 +87,24 @@ export function projectWithTarball(dir: string, tarball: string): NpmResult {
 
 /**
  * The same package under another version: the tarball unpacked, its package.json's version set,
- * packed again. Lets a test tell an installed Stepwise from the extension's own by version.
+ * packed again. Lets a test tell an installed Stepwise from the extension's own by version (and
+ * make one the extension cannot use, with `edit`).
  */
-export function repackAsVersion(tarball: string, version: string, dest: string): string {
+export function repackAsVersion(
+  tarball: string,
+  version: string,
+  dest: string,
+  /** Further changes to the package's manifest (another `stepwise.editorProtocol`…). */
+  edit?: (manifest: Record<string, unknown>) => void,
+): string {
   const work = join(dest, `repack-${version}`);
   mkdirSync(work, { recursive: true });
   const untar = spawnSync('tar', ['-xzf', tarball, '-C', work], { encoding: 'utf8' });
   if (untar.status !== 0) throw new Error(`tar -xzf ${tarball}: ${untar.stderr}`);
   const manifestFile = join(work, 'package', 'package.json');
-  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { version: string };
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Record<string, unknown>;
   manifest.version = version;
+  edit?.(manifest);
   writeFileSync(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
   const r = mustSucceed(
     'npm pack (repack)',

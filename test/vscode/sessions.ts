@@ -2,9 +2,10 @@
  * The VS Code sessions `npm run test:vscode` runs, one code-server each (a session is one
  * workspace, as a user would open it):
  *  - main: the fixture workspace (conformance and invalid flows), trusted — suite/*.test.ts;
- *  - project: a multi-root workspace of `bare/` (no package.json, tsconfig.json or node_modules)
- *    and `project/`, which installed Stepwise from the packed tarball under a version of its own
- *    (`<version>-workspace`), so a test can tell which Stepwise ran — suite/project/;
+ *  - project: a multi-root workspace of `bare/` (no package.json, tsconfig.json or node_modules),
+ *    `project/`, which installed Stepwise from the packed tarball under a version of its own
+ *    (`<version>-workspace`), so a test can tell which Stepwise ran, and `older/`, whose Stepwise
+ *    (`<version>-older`) predates the editor protocol — suite/project/;
  *  - untrusted: the fixture workspace opened with workspace trust on and not granted (Restricted
  *    Mode) — suite/untrusted/;
  *  - s3: the fixture workspace with a real S3-protocol server (s3rver) beside it, which the
@@ -72,9 +73,21 @@ export const sessions: Session[] = [
       log(`project session: installed stepwise ${version} from the tarball in ${(install.ms / 1000).toFixed(1)} s`);
       mkdirSync(join(project, 'flows'));
       copyFileSync(join(repoRoot, 'test', 'fixtures', 'flows', 'hello.ts'), join(project, 'flows', 'hello.ts'));
+      // A project whose Stepwise predates the editor protocol: the extension cannot drive it.
+      const older = join(root, 'older');
+      const olderVersion = `${version.replace(/-workspace$/, '')}-older`;
+      projectWithTarball(
+        older,
+        repackAsVersion(packed.file, olderVersion, join(root, 'pack'), (m) => {
+          delete m.stepwise;
+        }),
+      );
+      mkdirSync(join(older, 'flows'));
+      copyFileSync(join(repoRoot, 'test', 'fixtures', 'flows', 'hello.ts'), join(older, 'flows', 'hello.ts'));
       const file = join(root, 'stepwise.code-workspace');
-      writeFileSync(file, JSON.stringify({ folders: [{ path: 'bare' }, { path: 'project' }], settings: {} }, null, 2) + '\n');
-      return { root, workspace: file, env: { STEPWISE_TEST_WORKSPACE_VERSION: version } };
+      const folders = [{ path: 'bare' }, { path: 'project' }, { path: 'older' }];
+      writeFileSync(file, JSON.stringify({ folders, settings: {} }, null, 2) + '\n');
+      return { root, workspace: file, env: { STEPWISE_TEST_WORKSPACE_VERSION: version, STEPWISE_TEST_OLDER_VERSION: olderVersion } };
     },
   },
   {

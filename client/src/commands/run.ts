@@ -1,8 +1,11 @@
 /**
- * Run: the flow runs in a terminal through the CLI shipped in the extension
- * (`node <ext>/dist/cli.js run <file>`), so its output, colours and Ctrl+C behave as on the
- * command line. One terminal per flow file, reused while it lives.
+ * Run: the flow runs in a terminal as a user would type it (`stepwise run flows/x.ts`), so its
+ * output, colours and Ctrl+C behave as on the command line, and the command can be repeated or
+ * edited there. `stepwise` is the terminals' shim (terminal/path.ts), first on the terminal's
+ * PATH, which runs the installation that serves the flow (the project's node_modules/stepwise,
+ * else the extension's). One terminal per flow file, reused while it lives.
  */
+import { delimiter, isAbsolute, relative } from 'node:path';
 import * as vscode from 'vscode';
 import type { Commands, CommandHandler } from '../contributions';
 import type { CtxInit } from '../ctx';
@@ -11,6 +14,7 @@ import { datastoreProcessEnv } from '../datastore';
 import { shellCommandLine } from '../shellCommand';
 import { requireTrust } from '../trust';
 import { resolveFlowTarget } from './target';
+import { shimDirFor } from '../terminal/path';
 
 const terminals = new Map<string, vscode.Terminal>();
 
@@ -33,21 +37,28 @@ export function runFlow(ctx: CtxInit): CommandHandler<typeof Commands.runFlow> {
     if (document.isDirty && !(await document.save())) return undefined;
 
     const node = configuredNode(document.uri);
-    const cli = ctx.extension.asAbsolutePath('dist/cli.js');
-    const key = document.uri.toString();
+    // The shim picks, for this command line, the installation that serves the flow (as runs do);
+    // asking here too shows the one message about a project Stepwise that cannot be used.
+    ctx.installations.forPath(document.uri.fsPath);
+    const shims = shimDirFor(ctx.extension, node);
+    const key = `${document.uri.toString()}\n${shims}`;
     let terminal = terminals.get(key);
+    // The run's datastore (.stepwise/) belongs to the workspace the flow is in.
+    const cwd = folder?.uri.fsPath;
     if (!terminal || terminal.exitStatus !== undefined) {
       terminal = vscode.window.createTerminal({
         name: `Stepwise: ${target.flowName ?? vscode.workspace.asRelativePath(document.uri)}`,
-        // The run's datastore (.stepwise/) belongs to the workspace the flow is in.
-        cwd: folder?.uri.fsPath,
+        cwd,
         iconPath: new vscode.ThemeIcon('play'),
-        env: { ...node.env, ...datastoreProcessEnv(document.uri) },
+        // The shim first on PATH even before (or without) the folder's terminal PATH (terminal/path.ts).
+        env: { ...node.env, ...datastoreProcessEnv(document.uri), PATH: `${shims}${delimiter}${process.env.PATH ?? ''}` },
       });
       terminals.set(key, terminal);
     }
     terminal.show(true);
-    terminal.sendText(shellCommandLine([node.command, cli, 'run', document.uri.fsPath]));
+    const rel = cwd ? relative(cwd, document.uri.fsPath) : '';
+    const file = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : document.uri.fsPath;
+    terminal.sendText(shellCommandLine(['stepwise', 'run', file]));
     return terminal;
   };
 }

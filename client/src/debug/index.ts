@@ -9,6 +9,7 @@ import { StepwiseAdapterFactory } from './adapterFactory';
 import { AttachBridge, type TaskSessionEvent } from './attachBridge';
 import { StepwiseConfigurationProvider } from './configProvider';
 import { warmJsDebugWhenFlowOpens } from './jsDebug';
+import type { RuntimeSelection } from '../runtimeSelection';
 
 export { debugFlowCommand, resumeDebugCommand } from './commands';
 export type { TaskSessionEvent } from './attachBridge';
@@ -17,6 +18,8 @@ export interface DebugDeps {
   /** The flow's graph (for its required parameters), when the language server has it. */
   graphFor(file: string): Promise<FlowGraph | undefined>;
   log: vscode.LogOutputChannel;
+  /** Which Stepwise's adapter debugs a flow. */
+  installations: RuntimeSelection;
 }
 
 export interface DebugApi {
@@ -30,7 +33,7 @@ export function registerDebugging(context: vscode.ExtensionContext, deps: DebugD
   context.subscriptions.push(
     bridge,
     warmJsDebugWhenFlowOpens(),
-    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new StepwiseAdapterFactory(context)),
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new StepwiseAdapterFactory(context, deps.installations)),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider),
     // Offered in the F5 / "Select and Start Debugging" list without a launch.json.
     vscode.debug.registerDebugConfigurationProvider(

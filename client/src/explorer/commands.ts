@@ -63,7 +63,8 @@ export async function openNode(tree: ExplorerTreeProvider, n: ExplorerNode): Pro
   if (!uri) return undefined;
   const doc = await vscode.workspace.openTextDocument(uri);
   if (n.kind === 'log') await vscode.languages.setTextDocumentLanguage(doc, LOG_LANGUAGE);
-  return vscode.window.showTextDocument(doc, { preview: true });
+  // A tab of its own (titled `items · train∕3`): values of two tasks side by side, not replacing each other.
+  return vscode.window.showTextDocument(doc, { preview: false });
 }
 
 /** Opens the flow file at the step's method, using the language server's outline when it has one. */

@@ -20,12 +20,20 @@ export interface DocumentRef {
   name: string;
 }
 
+/** Between the name and the step/task in a tab's title: `items · train∕3`. */
+const TITLE_SEPARATOR = ' · ';
+/** U+2215 DIVISION SLASH: looks like `/` in a tab title without being a path separator. */
+const TITLE_SLASH = '\u2215';
+
 /**
- * `stepwise-artifact:/Flow/run/step/task/name?root=…`: the path reads well in the editor's
- * title and tab; the datastore root travels in the query.
+ * `stepwise-artifact:/Flow/run/step/task/items · step∕task?root=…`: the last segment is the
+ * tab's title (`items · train∕3`, so tabs of the same artifact in different tasks tell
+ * themselves apart), the rest its description; the datastore root travels in the query.
  */
 export function refToUri(scheme: string, ref: DocumentRef): { scheme: string; path: string; query: string } {
-  return { scheme, path: `/${ref.pathspec}/${ref.name}`, query: new URLSearchParams({ root: ref.root }).toString() };
+  const [, , step, task] = ref.pathspec.split('/');
+  const title = `${ref.name}${TITLE_SEPARATOR}${step}${TITLE_SLASH}${task}`;
+  return { scheme, path: `/${ref.pathspec}/${title}`, query: new URLSearchParams({ root: ref.root }).toString() };
 }
 
 export function uriToRef(path: string, query: string): DocumentRef {
@@ -33,7 +41,8 @@ export function uriToRef(path: string, query: string): DocumentRef {
   if (parts.length !== 5) throw new Error(`not a Stepwise artifact or log address: ${path} (expected /Flow/run/step/task/name)`);
   const root = new URLSearchParams(query).get('root');
   if (!root) throw new Error(`the address ${path} names no datastore (?root=…)`);
-  return { root, pathspec: parts.slice(0, 4).join('/'), name: parts[4] };
+  // The title's step/task repeats the path: the name is what comes before it.
+  return { root, pathspec: parts.slice(0, 4).join('/'), name: parts[4].split(TITLE_SEPARATOR)[0] };
 }
 
 export interface ArtifactTextOptions extends RenderOptions {

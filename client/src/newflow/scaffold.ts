@@ -5,6 +5,7 @@
  */
 import { existsSync, promises as fs } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { installCommand } from '../../../runtime/src/compile/packageNames';
 
 export interface ScaffoldResult {
   flowFile: string;
@@ -97,12 +98,9 @@ export function listsStepwise(packageJsonText: string): boolean {
   }
 }
 
-/** The command that adds Stepwise as a dev dependency, in the package manager the project uses (by its lockfile). */
+/** The command that adds Stepwise as a dev dependency, in the package manager the project uses. */
 export function addStepwiseCommand(projectDir: string): string {
-  if (existsSync(join(projectDir, 'pnpm-lock.yaml'))) return 'pnpm add -D stepwise';
-  if (existsSync(join(projectDir, 'yarn.lock'))) return 'yarn add -D stepwise';
-  if (existsSync(join(projectDir, 'bun.lockb')) || existsSync(join(projectDir, 'bun.lock'))) return 'bun add -d stepwise';
-  return 'npm i -D stepwise';
+  return installCommand(projectDir, ['stepwise'], { dev: true });
 }
 
 export interface ProjectInfo {

@@ -7,6 +7,8 @@ import * as vscode from 'vscode';
 import { Commands, registerCommand } from '../contributions';
 import { FlowRunner, type RunOutcome, type StartRunOptions } from './runner';
 import { watchTerminalRuns } from './terminalRuns';
+import { DEBUG_TYPE } from '../../../runtime/src/debug/protocol';
+import type { RuntimeSelection } from '../runtimeSelection';
 
 export type { RunOutcome, StartRunOptions } from './runner';
 
@@ -19,12 +21,33 @@ export interface RunsApi {
   readonly onDidFinish: vscode.Event<RunOutcome>;
 }
 
-export function registerRuns(context: vscode.ExtensionContext): { runner: FlowRunner; api: RunsApi } {
-  const runner = new FlowRunner(context.asAbsolutePath('dist/cli.js'));
+export function registerRuns(context: vscode.ExtensionContext, installations: RuntimeSelection): { runner: FlowRunner; api: RunsApi } {
+  const runner = new FlowRunner((file) => installations.forPath(file).use.cli);
   context.subscriptions.push(
     runner,
     // The Run CodeLens runs the CLI in a terminal: follow those runs too.
     watchTerminalRuns({ follow: (t) => runner.follow(t) }),
+    // And runs under the debugger (F5, Resume (Debug)): the status bar follows the latest run, from any path.
+    vscode.debug.onDidStartDebugSession((s) => {
+      const c = s.configuration as { flow?: unknown; cwd?: unknown; command?: unknown };
+      if (s.type !== DEBUG_TYPE || typeof c.flow !== 'string' || typeof c.cwd !== 'string') return;
+      const ended = new Promise<void>((done) => {
+        const sub = vscode.debug.onDidTerminateDebugSession((t) => {
+          if (t !== s) return;
+          sub.dispose();
+          done();
+        });
+      });
+      void runner.follow({
+        file: c.flow,
+        cwd: c.cwd,
+        command: c.command === 'resume' ? 'resume' : 'run',
+        since: Date.now(),
+        ended,
+        cancel: () => void vscode.debug.stopDebugging(s),
+        where: 'under the debugger',
+      });
+    }),
     registerCommand(Commands.runWithProgress, async (arg) => {
       const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
       if (!uri || uri.scheme !== 'file') {

@@ -8,7 +8,7 @@ import * as readline from 'node:readline';
 import * as vscode from 'vscode';
 import { LOG_SCHEME, refToUri } from '../explorer/documents';
 import { datastoreProcessEnv, datastoreRootFor, localRootFor } from '../datastore';
-import { Flow, type RunClient } from '../../../runtime/src/client';
+import { Flow, Task, type RunClient } from '../../../runtime/src/client';
 import { timestamp } from '../../../runtime/src/run/console';
 import { RunProgress, lineConsole } from './progress';
 import { datastoreProgress, findRun } from './terminalRuns';
@@ -16,6 +16,8 @@ import { requireTrust } from '../trust';
 import { escapeControls } from '../../../runtime/src/terminalText';
 import { commandLink, Commands, executeCommand, LOG_LANGUAGE } from '../contributions';
 import { configuredNode } from '../nodeRuntime';
+import { showMessage } from '../messages';
+import { cliError, firstLine } from './errorLine';
 
 /** How often a run started in a terminal is re-read while it runs. */
 const FOLLOW_INTERVAL_MS = 500;
@@ -37,6 +39,8 @@ export interface RunOutcome {
   failedTasks: string[];
   /** The datastore the run wrote to. */
   root: string;
+  /** The first line of what went wrong: the first failed task's exception, or the CLI's error. */
+  error?: string;
 }
 
 export class FlowRunner implements vscode.Disposable {
@@ -54,8 +58,11 @@ export class FlowRunner implements vscode.Disposable {
   readonly onDidStart = this.started.event;
   readonly onDidFinish = this.finished.event;
   private lastStatusText = '';
+  /** The newest run started or followed: only it may write the status bar item. */
+  private latest = 0;
 
-  constructor(private readonly cliPath: string) {
+  /** `cliFor(file)`: the CLI of the Stepwise installation that serves the flow (runtimeSelection.ts). */
+  constructor(private readonly cliFor: (file: string) => string) {
     this.item.name = 'Stepwise Run';
   }
 
@@ -78,8 +85,9 @@ export class FlowRunner implements vscode.Disposable {
       return Promise.resolve({ status: 'error', exitCode: null, failedTasks: [], root: localRootFor(o.cwd) });
     }
     const node = configuredNode(vscode.Uri.file(o.file));
-    const argv = [this.cliPath, o.command, o.file, ...(o.args ?? []), '--json-events'];
+    const argv = [this.cliFor(o.file), o.command, o.file, ...(o.args ?? []), '--json-events'];
     const progress = new RunProgress();
+    const mine = ++this.latest;
     const lines = lineConsole((line) => this.output.appendLine(line));
     const name = o.file.split(/[\\/]/).pop() ?? o.file;
     this.output.appendLine(`${timestamp()} $ stepwise ${[o.command, o.file, ...(o.args ?? [])].join(' ')}`);
@@ -94,7 +102,7 @@ export class FlowRunner implements vscode.Disposable {
         progress.apply(e);
         lines.handle(e);
         if (e.type === 'runStarted') this.started.fire({ runId: e.run.runId, flow: e.run.flow, file: e.run.file });
-        this.show(progress, name);
+        this.show(progress, name, mine);
       });
       readline.createInterface({ input: child.stderr }).on('line', (line) => {
         stderr.push(line);
@@ -108,19 +116,23 @@ export class FlowRunner implements vscode.Disposable {
       });
       child.on('close', (code) => {
         const f = progress.finished;
+        const failedTasks = f?.failedTasks ?? [];
+        const error = failedTasks[0] ? firstLine(progress.exceptions.get(failedTasks[0])) : undefined;
         resolve({
           runId: progress.runId,
           flow: progress.flow,
           status: f ? f.status : 'error',
           exitCode: code,
-          failedTasks: f?.failedTasks ?? [],
+          failedTasks,
           root,
+          // No task failed, yet the CLI did (the flow does not compile, a package is missing…): its error.
+          error: error ?? cliError(stderr),
         });
       });
     });
 
-    const ticker = setInterval(() => this.show(progress, name), 1000);
-    this.show(progress, name);
+    const ticker = setInterval(() => this.show(progress, name, mine), 1000);
+    this.show(progress, name, mine);
     void vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
@@ -146,7 +158,7 @@ export class FlowRunner implements vscode.Disposable {
 
     return done.then((outcome) => {
       clearInterval(ticker);
-      this.showOutcome(outcome, name);
+      this.showOutcome(outcome, name, mine);
       this.finished.fire(outcome);
       if (outcome.status === 'failed' || outcome.status === 'error') void this.offerHelp(o, outcome, stderr);
       return outcome;
@@ -164,7 +176,10 @@ export class FlowRunner implements vscode.Disposable {
     since: number;
     ended: Promise<void>;
     cancel: () => void;
+    /** Where it runs, for the notification: `in the terminal` (default), `under the debugger`. */
+    where?: string;
   }): Promise<void> {
+    const mine = ++this.latest;
     let root: string;
     try {
       root = datastoreRootFor(t.cwd, vscode.Uri.file(t.file));
@@ -178,7 +193,7 @@ export class FlowRunner implements vscode.Disposable {
     await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: `Stepwise: ${t.command === 'resume' ? 'resuming' : 'running'} ${name} in the terminal`,
+        title: `Stepwise: ${t.command === 'resume' ? 'resuming' : 'running'} ${name} ${t.where ?? 'in the terminal'}`,
         cancellable: true,
       },
       async (report, token) => {
@@ -199,11 +214,12 @@ export class FlowRunner implements vscode.Disposable {
             }
             const text = await datastoreProgress(run).catch(() => '');
             report.report({ message: text });
-            this.setItem(
-              `$(sync~spin) ${run.flowName}: ${text}`,
-              `Stepwise run ${run.pathspec} (terminal) — click to show it in the DAG preview`,
-              run.file,
-            );
+            if (mine === this.latest)
+              this.setItem(
+                `$(sync~spin) ${run.flowName}: ${text}`,
+                `Stepwise run ${run.pathspec} (${t.where ?? 'in the terminal'}) — click to show it in the DAG preview`,
+                run.file,
+              );
             if (run.finished) break;
           }
           // The shell command ended: the run (if it started) is over or about to be.
@@ -213,27 +229,35 @@ export class FlowRunner implements vscode.Disposable {
       },
     );
     if (!run) return;
+    const failedTasks = run.end?.failedTasks ?? [];
     const outcome: RunOutcome = {
       runId: run.id,
       flow: run.flowName,
       status: run.finished ? (run.status as RunOutcome['status']) : 'error',
       exitCode: null,
-      failedTasks: run.end?.failedTasks ?? [],
+      failedTasks,
       root,
+      error: failedTasks[0]
+        ? await Task(failedTasks[0], { root })
+            .then((task) => firstLine(task.exception))
+            .catch(() => undefined)
+        : undefined,
     };
-    this.showOutcome(outcome, name);
+    this.showOutcome(outcome, name, mine);
     this.finished.fire(outcome);
     if (outcome.status === 'failed') void this.offerHelp({ file: t.file, cwd: t.cwd, command: t.command }, outcome, []);
   }
 
   private readonly seen = new Set<string>();
 
-  private show(p: RunProgress, name: string): void {
+  private show(p: RunProgress, name: string, mine: number): void {
+    if (mine !== this.latest) return; // a later run owns the item
     const text = `$(sync~spin) ${p.flow ?? name}: ${p.summary()}`;
     this.setItem(text, `Stepwise run ${p.flow ?? ''}/${p.runId ?? '…'} — click to show it in the DAG preview`, p.file);
   }
 
-  private showOutcome(o: RunOutcome, name: string): void {
+  private showOutcome(o: RunOutcome, name: string, mine: number): void {
+    if (mine !== this.latest) return;
     const icon = o.status === 'succeeded' ? '$(pass)' : o.status === 'killed' ? '$(circle-slash)' : '$(error)';
     this.setItem(
       `${icon} ${o.flow ?? name} ${o.runId ?? ''} ${o.status}`,
@@ -255,11 +279,12 @@ export class FlowRunner implements vscode.Disposable {
   private async offerHelp(o: StartRunOptions, outcome: RunOutcome, stderr: string[]): Promise<void> {
     const first = outcome.failedTasks[0];
     const what = first
-      ? `step ${first.split('/')[2]} (task ${first.split('/')[3]}) failed`
-      : (stderr.slice(-1)[0] ?? `the CLI exited with code ${outcome.exitCode}`);
+      ? `step ${first.split('/')[2]} (task ${first.split('/')[3]}) failed${outcome.error ? `: ${outcome.error}` : ''}`
+      : (outcome.error ?? stderr.slice(-1)[0] ?? `the CLI exited with code ${outcome.exitCode}`);
     const actions = outcome.runId ? ['Show logs', 'Resume (debug)'] : ['Show logs'];
-    const pick = await vscode.window.showErrorMessage(
-      `Stepwise: ${outcome.flow ?? o.file} ${outcome.runId ?? ''} failed: ${what}`,
+    const pick = await showMessage(
+      'error',
+      `Stepwise: ${[outcome.flow ?? o.file, outcome.runId].filter(Boolean).join(' ')} failed: ${what}`,
       ...actions,
     );
     if (pick === 'Show logs') {

@@ -9,9 +9,9 @@ import * as vscode from 'vscode';
 import { Metaflow, type RunClient } from '../../../runtime/src/client';
 import { formatDuration } from '../explorer/format';
 
-/** `… cli.js run|resume FILE …` → the command and the file as typed. */
+/** `stepwise run|resume FILE …` (or `… cli.js run …`) → the command and the file as typed. */
 export function parseCliCommand(commandLine: string): { command: 'run' | 'resume'; file: string } | undefined {
-  const m = /cli\.js['"]?\s+(run|resume)\s+('([^']*)'|"([^"]*)"|(\S+))/.exec(commandLine);
+  const m = /(?:cli\.js|(?:^|[\s/\\&])stepwise(?:\.cmd)?)['"]?\s+(run|resume)\s+('([^']*)'|"([^"]*)"|(\S+))/.exec(commandLine);
   if (!m) return undefined;
   return { command: m[1] as 'run' | 'resume', file: m[3] ?? m[4] ?? m[5] };
 }

@@ -29,7 +29,7 @@ describe('CodeLens', () => {
     }
   });
 
-  it('Run runs the flow through the CLI in a terminal', async function () {
+  it('Run types `stepwise run <file>` in a terminal, as a user would', async function () {
     this.timeout(90_000);
     const { document } = await openInEditor('flows/hello.ts');
     const opened = nextEvent(vscode.window.onDidOpenTerminal);
@@ -45,7 +45,8 @@ describe('CodeLens', () => {
     // The shell reports the command's end through shell integration, with its exit code.
     const end = await ended;
     assert.equal(end.terminal, terminal);
-    assert.match(end.execution.commandLine.value, /dist\/cli\.js run .*hello\.ts/);
+    // The short command a user would type: `stepwise` is the extension's shim, first on the terminal's PATH.
+    assert.equal(end.execution.commandLine.value, 'stepwise run flows/hello.ts');
     assert.equal(end.exitCode, 0, 'the flow run failed');
     // The run landed in the workspace's datastore.
     const entries = await vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(folder, '.stepwise'));
