@@ -88,6 +88,8 @@ export class FlowRunner implements vscode.Disposable {
     const argv = [this.cliFor(o.file), o.command, o.file, ...(o.args ?? []), '--json-events'];
     const progress = new RunProgress();
     const mine = ++this.latest;
+    // Each failed task's exception, for the notification's first line.
+    const exceptions = new Map<string, { name?: string; message?: string }>();
     const lines = lineConsole((line) => this.output.appendLine(line));
     const name = o.file.split(/[\\/]/).pop() ?? o.file;
     this.output.appendLine(`${timestamp()} $ stepwise ${[o.command, o.file, ...(o.args ?? [])].join(' ')}`);
@@ -101,6 +103,7 @@ export class FlowRunner implements vscode.Disposable {
         if (!e) return this.output.appendLine(line);
         progress.apply(e);
         lines.handle(e);
+        if (e.type === 'taskFinished' && e.status !== 'succeeded' && e.exception) exceptions.set(e.pathspec, e.exception);
         if (e.type === 'runStarted') this.started.fire({ runId: e.run.runId, flow: e.run.flow, file: e.run.file });
         this.show(progress, name, mine);
       });
@@ -117,7 +120,7 @@ export class FlowRunner implements vscode.Disposable {
       child.on('close', (code) => {
         const f = progress.finished;
         const failedTasks = f?.failedTasks ?? [];
-        const error = failedTasks[0] ? firstLine(progress.exceptions.get(failedTasks[0])) : undefined;
+        const error = failedTasks[0] ? firstLine(exceptions.get(failedTasks[0])) : undefined;
         resolve({
           runId: progress.runId,
           flow: progress.flow,
