@@ -10,6 +10,7 @@ import { runsCommand } from './commands/runs';
 import { spinCommand } from './commands/spin';
 import { dapCommand } from './commands/dap';
 import { tagCommand } from './commands/tag';
+import { notebookCommand } from './commands/notebook';
 
 export const commands: Command[] = [
   runCommand,
@@ -21,5 +22,6 @@ export const commands: Command[] = [
   dumpCommand,
   tagCommand,
   spinCommand,
+  notebookCommand,
   dapCommand,
 ];

@@ -11,6 +11,8 @@ import { KERNEL_OPTIONS_ARG, type ClientMessage, type KernelMessage, type Kernel
 import { Executor } from './executor';
 import { KernelModules } from './modules';
 import { CellScripts } from './stack';
+import { compareWithTask } from './compare';
+import { openTaskContext, type Remembered } from './taskContext';
 import { StreamCapture } from './streams';
 
 export interface KernelBoot {
@@ -81,6 +83,10 @@ function installGlobals(o: KernelOptions, modules: KernelModules, display: (valu
   define('display', (value: unknown, mime?: string) => {
     display(value, mime);
   });
+  // Task notebooks: the step's view of the flow, and how it compares with what the task stored.
+  const known = new WeakMap<object, Remembered>();
+  define('taskContext', (pathspec: string) => openTaskContext(pathspec, modules, (self, r) => known.set(self, r)));
+  define('compareWithTask', (self: object) => compareWithTask(self, known.get(self)));
   define('require', modules.require);
   define('__dirname', o.notebookDir);
   define('__filename', join(o.notebookDir, '[cell]'));

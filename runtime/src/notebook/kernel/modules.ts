@@ -9,7 +9,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
-import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { importStyle, resolveEsmEntry, type ImportStyle } from './esm';
 
@@ -82,7 +82,11 @@ export class KernelModules {
 
   /** The flow file's module will also export `__stepwiseScope()`: its top-level values by name. */
   exposeScope(file: string, names: string[]): void {
+    const before = this.scopes.get(file);
     this.scopes.set(file, names);
+    // Loaded before without these names (imported by a cell, say): load it again with them.
+    const cached = M._cache[file];
+    if (cached && (!before || before.join() !== names.join())) delete M._cache[file];
   }
 
   importStyle(spec: string): ImportStyle {
@@ -199,7 +203,9 @@ export class KernelModules {
     const tsconfig = nearestTsconfig(dirname(file));
     try {
       const out = esbuild.buildSync({
-        stdin: { contents: source, sourcefile: file, resolveDir: dirname(file), loader: file.endsWith('x') ? 'tsx' : 'ts' },
+        // The map names its source relative to the module's folder, which is how Node resolves it.
+        stdin: { contents: source, sourcefile: basename(file), resolveDir: dirname(file), loader: file.endsWith('x') ? 'tsx' : 'ts' },
+        absWorkingDir: dirname(file),
         ...(tsconfig ? { tsconfig } : {}),
         bundle: false,
         write: false,
