@@ -9,6 +9,7 @@ import type { RunsApi } from './runs';
 import type { DebugApi } from './debug';
 import type { PreviewApi } from './preview';
 import type { ShownMessage } from './messages';
+import type { NotebookApi } from './notebook';
 
 export interface LintStatus {
   /** Whether the status bar item shows (the active editor holds a flow). */
@@ -52,4 +53,6 @@ export interface StepwiseApi {
   readonly preview: PreviewApi;
   /** Fires for each set-up message Stepwise shows (trust refusals, the installation in use, New Flow's offer). */
   readonly onDidShowMessage: vscode.Event<ShownMessage>;
+  /** Task notebooks and the notebook kernel (client/src/notebook). */
+  readonly notebook: NotebookApi;
 }

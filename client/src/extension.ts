@@ -13,6 +13,8 @@ import { Ctx } from './ctx';
 import { registerExplorer } from './explorer';
 import { looksLikeFlowDocument } from './flowDetection';
 import { registerNewFlow } from './newflow';
+import { registerNotebook } from './notebook';
+import { revealStep } from './explorer/commands';
 import { registerRuns } from './runs';
 import { registerDebugging } from './debug';
 import { flowGraphOf } from './debug/graph';
@@ -81,12 +83,25 @@ export function activate(context: vscode.ExtensionContext): StepwiseApi {
   const runs = registerRuns(context, installations);
   const explorer = registerExplorer(context, runs.runner);
   context.subscriptions.push(registerNewFlow());
+  const notebook = registerNotebook(context, {
+    runner: runs.runner,
+    root: () => explorer.root(),
+    revealStep,
+    previewRun: () => {
+      const uri = preview.currentUri();
+      const flow = uri && preview.lastGraph(uri)?.flowName;
+      const runId = preview.runView().overlay?.runId;
+      return flow && runId ? { flow, runId } : undefined;
+    },
+    log: output,
+  });
 
   return {
     explorer,
     runs: runs.api,
     debug,
     preview,
+    notebook,
     languageClientReady: c.ready,
     isLanguageClientStarted: () => c.isStarted(),
     flowGraph: (uri) => c.graphs.get(uri),

@@ -24,7 +24,7 @@ export function createFixtureWorkspace(repoRoot: string): FixtureWorkspace {
 export function fillFixtureWorkspace(repoRoot: string, folder: string): void {
   rmSync(folder, { recursive: true, force: true });
   mkdirSync(folder, { recursive: true });
-  for (const dir of ['flows', 'invalid']) {
+  for (const dir of ['flows', 'invalid', 'notebook']) {
     cpSync(join(repoRoot, 'test', 'fixtures', dir), join(folder, dir), { recursive: true });
   }
   // Lets the editor's TypeScript resolve `import … from 'stepwise'` to the repository's API, so

@@ -32,6 +32,7 @@ export function exportSvg(svg: SVGSVGElement, width: number, height: number, bac
     }
     d.removeAttribute('class');
     d.removeAttribute('tabindex');
+    d.removeAttribute('data-vscode-context');
   });
   const w = Math.ceil(width);
   const h = Math.ceil(height);

@@ -63,6 +63,8 @@ function drawNode(parent: SVGGElement, n: PlacedNode): SVGGElement {
   if (n.foreachVar) classes.push('foreach-body');
   const g = el('g', { class: classes.join(' '), transform: `translate(${n.x},${n.y})`, 'data-step': n.step, 'data-kind': n.kind }, parent);
   if (n.kind !== 'missing') {
+    // VS Code's webview/context menu (Open Task in Notebook) receives this object for the node.
+    g.setAttribute('data-vscode-context', JSON.stringify({ webviewSection: 'step', step: n.step, preventDefaultContextMenuItems: true }));
     g.setAttribute('tabindex', '0');
     g.setAttribute('role', 'button');
     g.setAttribute('aria-label', `${KIND_LABEL[n.kind]} ${n.step}`);

@@ -68,7 +68,7 @@ export async function openNode(tree: ExplorerTreeProvider, n: ExplorerNode): Pro
 }
 
 /** Opens the flow file at the step's method, using the language server's outline when it has one. */
-async function revealStep(file: string, step: string): Promise<void> {
+export async function revealStep(file: string, step: string): Promise<void> {
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
   let range: vscode.Range | undefined;
   const symbols = await vscode.commands

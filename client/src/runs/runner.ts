@@ -284,7 +284,7 @@ export class FlowRunner implements vscode.Disposable {
     const what = first
       ? `step ${first.split('/')[2]} (task ${first.split('/')[3]}) failed${outcome.error ? `: ${outcome.error}` : ''}`
       : (outcome.error ?? stderr.slice(-1)[0] ?? `the CLI exited with code ${outcome.exitCode}`);
-    const actions = outcome.runId ? ['Show logs', 'Resume (debug)'] : ['Show logs'];
+    const actions = outcome.runId ? ['Show logs', ...(first ? ['Open in Notebook'] : []), 'Resume (debug)'] : ['Show logs'];
     const pick = await showMessage(
       'error',
       `Stepwise: ${[outcome.flow ?? o.file, outcome.runId].filter(Boolean).join(' ')} failed: ${what}`,
@@ -298,6 +298,8 @@ export class FlowRunner implements vscode.Disposable {
         await vscode.languages.setTextDocumentLanguage(doc, LOG_LANGUAGE);
         await vscode.window.showTextDocument(doc, { preview: true });
       }
+    } else if (pick === 'Open in Notebook' && first) {
+      await vscode.commands.executeCommand('stepwise.openTaskNotebook', first);
     } else if (pick === 'Resume (debug)' && outcome.runId) {
       await executeCommand(Commands.resumeDebug, vscode.Uri.file(o.file), {
         originRunId: outcome.runId,

@@ -132,12 +132,10 @@ function summary(task: TaskClient, run: RunClient, node: StepNode | undefined, s
 function bindingCell(task: TaskClient, node: StepNode | undefined, source: StepSource | undefined): string {
   const foreach = task.record.stack[task.record.stack.length - 1]?.kind === 'foreach';
   const isJoin = node?.kind === 'join';
-  const what = [
-    'its artifacts and parameters, each read from the datastore when first used',
-    ...(foreach ? ['`self.input` and `self.index`'] : []),
-    ...(isJoin ? ['and `inputs`, one view per branch (by index, and by step name after a static split)'] : []),
+  const out = [
+    `// \`self\` is what step \`${task.stepName}\` saw: its artifacts and parameters, each read from the`,
+    `// datastore when first used${foreach ? '; self.input and self.index' : ''}${isJoin ? '; and `inputs`, one view per branch' : ''}.`,
   ];
-  const out = [`// \`self\` is what step \`${task.stepName}\` saw: ${what.join(', ')}.`];
   if (source?.imports.length) out.push(...source.imports);
   const names = ['self'];
   if (isJoin) names.push(source?.inputsName && source.inputsName !== 'inputs' ? `inputs: ${source.inputsName}` : 'inputs');
