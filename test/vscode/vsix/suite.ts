@@ -31,6 +31,7 @@ export async function run(): Promise<void> {
     flows.some((f) => f.label === 'HelloWorldFlow'),
     `the explorer shows ${flows.map((f) => f.label).join(', ')}`,
   );
+  await notebookFromTheVsix(api, `${outcome.runId}/hello`);
   const grammar = (ext.packageJSON as { contributes: { grammars: Array<{ language: string }> } }).contributes.grammars;
   assert.ok(grammar.some((g) => g.language === 'stepwise-log'));
 
@@ -63,5 +64,36 @@ export async function run(): Promise<void> {
   );
   const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
   assert.ok(labels.includes('mergeArtifacts'), `completion on this. from the installed plugin: ${labels.slice(0, 30).join(', ')}`);
-  console.log(`vsix: activated, ran HelloWorldFlow ${outcome.runId}, this. completes the flow API; vscode: 1 passed, 0 failed`);
+  console.log(`vsix: activated, ran HelloWorldFlow ${outcome.runId}, this. completes the flow API, ran its task in a notebook; vscode: 1 passed, 0 failed`);
+}
+
+/** The task notebook and its kernel (dist/kernel.js on the shipped CLI bundle and esbuild): the step's code runs. */
+async function notebookFromTheVsix(api: StepwiseApi, pathspec: string): Promise<void> {
+  const editor = await api.notebook.openTaskNotebook(pathspec);
+  assert.ok(editor, `no notebook opened for ${pathspec}`);
+  const nb = editor.notebook;
+  if (!api.notebook.isSelected(nb.uri)) {
+    await new Promise<void>((resolve) => {
+      const sub = api.notebook.onDidChangeSelection(() => {
+        if (!api.notebook.isSelected(nb.uri)) return;
+        sub.dispose();
+        resolve();
+      });
+    });
+  }
+  const finished = new Promise<string>((resolve) => {
+    const sub = api.notebook.onDidFinishCell((e) => {
+      if (e.index !== 2) return;
+      sub.dispose();
+      resolve(e.outcome.status);
+    });
+  });
+  await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 1, end: 3 }], document: nb.uri });
+  assert.equal(await finished, 'ok');
+  const out = nb
+    .cellAt(2)
+    .outputs.flatMap((o) => o.items)
+    .map((i) => Buffer.from(i.data).toString('utf8'))
+    .join('');
+  assert.equal(out, 'Hello World!\n');
 }
