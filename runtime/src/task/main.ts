@@ -18,6 +18,7 @@ import { TaskHost } from './host';
 import { errorType, runStep, taskRecord, userStack, type StepMethod } from './outcome';
 import type { TaskRecord } from '../datastore/types';
 import { remoteMain } from './remote';
+import { startParameters } from './parameters';
 import { REMOTE_TASK_ARG, TASK_SPEC_ARG, type TaskSpec } from './spec';
 import { username } from '../util/username';
 
@@ -115,22 +116,8 @@ async function recordImportError(ctx: TaskContext, err: unknown, started: number
  * resolve from the run's record while the constructor runs; elsewhere they are inherited.
  */
 async function instantiateFlow(ctx: TaskContext): Promise<FlowObject> {
-  const { spec, run, loader, store } = ctx;
-  const isStart = spec.parents.length === 0;
-  setParameterResolver({
-    parameter(name, options) {
-      if (!isStart) return undefined;
-      const rec = run.parameters.find((p) => p.name === name && p.kind === 'parameter');
-      if (rec && rec.value !== undefined) return rec.value;
-      const d = options.default;
-      return options.type === Symbol.for('stepwise.JSONType') && typeof d === 'string' ? JSON.parse(d) : d;
-    },
-    includeFile(name) {
-      if (!isStart) return undefined;
-      const rec = run.parameters.find((p) => p.name === name && p.kind === 'includeFile');
-      return rec?.hash ? loader.load(rec.hash, name) : undefined;
-    },
-  });
+  const { spec, store } = ctx;
+  setParameterResolver(startParameters(ctx));
   const bundle = await codePackage(store, spec);
   installResolver(bundle, spec.flowFile);
   const FlowClass = loadFlowClass(bundle, spec.flow);

@@ -2,23 +2,27 @@
  * `taskContext(pathspec)`: the flow object a step saw, rebuilt in the kernel from the datastore —
  * an instance of the flow class (its helper methods work) with the task's inherited artifacts
  * and parameters read lazily, `input`/`index` in a foreach, `inputs` in a join, `mergeArtifacts`
- * as in the task, and `current` set to the task. The flow module is loaded by the kernel (so
- * autoreload applies to it) with its top-level names handed out as `scope`.
+ * as in the task, and `current` set to the task — bound by the task process's own code
+ * (task/context.ts, task/bind.ts), so the notebook follows the task's rules as they change. The
+ * flow module is loaded by the kernel (so autoreload applies to it) with its top-level names
+ * handed out as `scope`.
  */
 import { readFileSync } from 'node:fs';
 import type { FlowSpec } from '../../api';
 import { Run, Task } from '../../client';
 import { storeFor } from '../../client/context';
 import type { TaskClient } from '../../client/task';
-import type { Datastore } from '../../datastore/datastore';
-import type { RunRecord, TaskRecord } from '../../datastore/types';
-import { parseFlow } from '../../graph';
+import type { RunRecord } from '../../datastore/types';
+import { parseFlow, type StepNode } from '../../graph';
 import { typescript } from '../../graph/typescript';
-import { ArtifactLoader, type Tracked } from '../../task/artifacts';
+import type { Tracked } from '../../task/artifacts';
+import { bindArtifacts, foreachItemOf, type FlowObject } from '../../task/bind';
+import { openTask, type TaskContext as TaskProcessContext } from '../../task/context';
 import { TaskHost } from '../../task/host';
+import { startParameters } from '../../task/parameters';
+import type { TaskSpec } from '../../task/spec';
 import { moduleScope, scopeNames } from '../moduleScope';
 import type { KernelModules } from './modules';
-import { bindStepView, type FlowObject } from './stepView';
 
 /** The flow API as flows get it (dist/api.js): the kernel's bundled copy is another instance. */
 interface SharedApi {
@@ -58,9 +62,9 @@ export async function openTaskContext(
   const node = parseFlow(text, run.file, { incremental: false }).steps.find((s) => s.name === task.stepName);
   if (!node) throw new Error(`${run.file} has no step '${task.stepName}' any more: the notebook follows the flow file as it is now.`);
   const FlowClass = flowClassOf(exports, task.flowName, api, run.file);
-  const parents = await readParents(store, task);
-  const isStart = parents.length === 0;
 
+  // What the task process starts from, read and bound by the task process's own code.
+  const ctx = await openTask(specOf(task, run, node, store.spec));
   api.__internal.setCurrent({
     flowName: task.flowName,
     runId: task.runId,
@@ -73,14 +77,41 @@ export async function openTaskContext(
     tags: run.tags,
     username: run.user,
   });
-  const loader = new ArtifactLoader(store, task.flowName);
-  const self = construct(FlowClass, run, loader, isStart, api);
-  const view = await bindStepView({ self, run, record: task.record, parents, isJoin: node.kind === 'join', loader, store });
-  const host = new TaskHost(task.stepName, loader, view.tracked, view.joinViews, view.parameterFields, view.foreachItem, view.index);
+  const self = construct(FlowClass, ctx, api);
+  const bound = bindArtifacts(ctx, self);
+  const foreach = await foreachItemOf(ctx);
+  const host = new TaskHost(
+    task.stepName,
+    ctx.loader,
+    bound.tracked,
+    bound.joinViews,
+    ctx.parameterFields,
+    foreach?.item,
+    foreach?.frame.index,
+  );
   Object.defineProperty(self, api.__internal.HOST, { value: host, enumerable: false, configurable: true });
-  remember(self, { task, tracked: view.tracked });
+  remember(self, { task, tracked: bound.tracked });
   const scope = typeof exports.__stepwiseScope === 'function' ? (exports.__stepwiseScope as () => Record<string, unknown>)() : {};
-  return { self, ...(view.inputs ? { inputs: view.inputs } : {}), scope, task };
+  return { self, ...(bound.inputs ? { inputs: bound.inputs } : {}), scope, task };
+}
+
+/** The spec the runner gave the task (what openTask and the binders read of it). */
+function specOf(task: TaskClient, run: RunRecord, node: StepNode, datastore: TaskSpec['datastore']): TaskSpec {
+  return {
+    datastore,
+    flow: task.flowName,
+    runId: task.runId,
+    step: task.stepName,
+    taskId: task.id,
+    bundle: '',
+    codeHash: '',
+    reads: node.reads.map((r) => r.name),
+    flowFile: run.file,
+    parents: task.parents,
+    stack: task.record.stack,
+    isJoin: node.kind === 'join',
+    inspector: false,
+  };
 }
 
 function loadFlowModule(run: RunRecord, modules: KernelModules): { text: string; exports: Record<string, unknown> } {
@@ -105,33 +136,9 @@ function flowClassOf(exports: Record<string, unknown>, name: string, api: Shared
   throw new Error(`${file} does not export the flow class ${name}: export it (export default class ${name} extends FlowSpec).`);
 }
 
-async function readParents(store: Datastore, task: TaskClient): Promise<TaskRecord[]> {
-  return Promise.all(
-    task.parents.map(async (p) => {
-      const [flow, runId, step, taskId] = p.split('/');
-      const rec = await store.readTask(flow, runId, step, taskId);
-      if (!rec) throw new Error(`parent task ${p} of ${task.pathspec} has no finished record: its inputs cannot be rebuilt.`);
-      return rec;
-    }),
-  );
-}
-
-/** The flow's constructor, with `start`'s Parameter and IncludeFile fields resolved from the run's record. */
-function construct(FlowClass: new () => FlowObject, run: RunRecord, loader: ArtifactLoader, isStart: boolean, api: SharedApi): FlowObject {
-  api.__internal.setParameterResolver({
-    parameter(name, options) {
-      if (!isStart) return undefined;
-      const rec = run.parameters.find((p) => p.name === name && p.kind === 'parameter');
-      if (rec && rec.value !== undefined) return rec.value;
-      const d = options.default;
-      return options.type === Symbol.for('stepwise.JSONType') && typeof d === 'string' ? JSON.parse(d) : d;
-    },
-    includeFile(name) {
-      if (!isStart) return undefined;
-      const rec = run.parameters.find((p) => p.name === name && p.kind === 'includeFile');
-      return rec?.hash ? loader.load(rec.hash, name) : undefined;
-    },
-  });
+/** The flow's constructor, with `start`'s Parameter and IncludeFile fields resolved as in the task. */
+function construct(FlowClass: new () => FlowObject, ctx: TaskProcessContext, api: SharedApi): FlowObject {
+  api.__internal.setParameterResolver(startParameters(ctx));
   try {
     return new FlowClass();
   } finally {

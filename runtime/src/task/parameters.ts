@@ -1,0 +1,27 @@
+/**
+ * How `start` resolves its Parameter and IncludeFile fields while the flow's constructor runs:
+ * from the run's record (flags, environment, defaults as the runner decided them). Elsewhere
+ * they are inherited artifacts, bound after construction. Used by the task process and by the
+ * notebook kernel's taskContext, which rebuilds the same flow object.
+ */
+import type { ParameterResolver } from '../api/parameter';
+import type { TaskContext } from './context';
+
+export function startParameters(ctx: Pick<TaskContext, 'spec' | 'run' | 'loader'>): ParameterResolver {
+  const { spec, run, loader } = ctx;
+  const isStart = spec.parents.length === 0;
+  return {
+    parameter(name, options) {
+      if (!isStart) return undefined;
+      const rec = run.parameters.find((p) => p.name === name && p.kind === 'parameter');
+      if (rec && rec.value !== undefined) return rec.value;
+      const d = options.default;
+      return options.type === Symbol.for('stepwise.JSONType') && typeof d === 'string' ? JSON.parse(d) : d;
+    },
+    includeFile(name) {
+      if (!isStart) return undefined;
+      const rec = run.parameters.find((p) => p.name === name && p.kind === 'includeFile');
+      return rec?.hash ? loader.load(rec.hash, name) : undefined;
+    },
+  };
+}
