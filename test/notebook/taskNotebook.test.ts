@@ -195,6 +195,43 @@ describe('task notebooks', function () {
     assert.equal(merged.text, '3', JSON.stringify(merged.errors));
   });
 
+  it('the comparison: an inherited list the task re-stored (its foreach read it) is the same value, a changed one is not', async () => {
+    // `middle` only reads `words` (its foreach), which makes the task store it again with other
+    // bytes (V8 writes a read-back array differently): same value, different hash.
+    writeFileSync(
+      join(ws.dir, 'words.ts'),
+      [
+        "import { FlowSpec, step, type Inputs } from 'stepwise';",
+        'export default class WordsFlow extends FlowSpec {',
+        '  declare words: string[];',
+        '  declare n: number;',
+        "  @step start() { this.words = ['a', 'bb']; this.next(this.middle); }",
+        '  @step middle() { this.n = this.words.length; this.next(this.each, { foreach: "words" }); }',
+        '  @step each() { this.next(this.gather); }',
+        '  @step gather(inputs: Inputs<WordsFlow>) { this.next(this.end); }',
+        '  @step end() {}',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const r = await ws.cli(['run', 'words.ts']);
+    assert.equal(r.code, 0, r.stderr);
+    const middle = (await (await ws.flow('WordsFlow').run(runIdOf(r.stdout))).step('middle').tasks())[0];
+    const { path, cells } = await notebook(middle.pathspec);
+    const k = kernelFor(path);
+    await k.run(cells[1]);
+    assert.equal((await k.run(cells[2])).status, 'ok');
+    const row = async (name: string) => {
+      const out = await k.run(`(await compareWithTask(self)).find((r) => r.artifact === '${name}').same`);
+      assert.equal(out.errors.length, 0, JSON.stringify(out.errors));
+      return out.text;
+    };
+    assert.equal(await row('words'), '"yes"');
+    assert.equal(await row('n'), '"yes"');
+    await k.run("self.words.push('ccc')");
+    assert.equal(await row('words'), '"no"');
+  });
+
   describe('bad input', () => {
     it('a step with several tasks, or a pathspec that does not exist: exit 2, one message', async () => {
       const runId = await failedRun();

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { packageRoot } from '../paths';
 import {
   KERNEL_OPTIONS_ARG,
@@ -92,7 +92,8 @@ export class KernelClient {
     if (this.running && this.starting) return this.starting;
     const entry = this.o.entry ?? kernelEntry();
     if (!existsSync(entry)) return Promise.reject(new Error(`${entry} is missing: build Stepwise first (npm run build).`));
-    const opts: KernelOptions = { notebookDir: this.o.notebookDir };
+    // The kernel resolves imports from this folder: absolute, whatever the caller passed.
+    const opts: KernelOptions = { notebookDir: resolvePath(this.o.cwd, this.o.notebookDir) };
     const proc = spawn(this.o.nodePath ?? process.execPath, [entry, KERNEL_OPTIONS_ARG, JSON.stringify(opts)], {
       cwd: this.o.cwd,
       env: { ...(this.o.env ?? process.env), ELECTRON_RUN_AS_NODE: '1' },

@@ -12,6 +12,7 @@ import type { FlowSpec } from '../../api';
 import { Run, Task } from '../../client';
 import { storeFor } from '../../client/context';
 import type { TaskClient } from '../../client/task';
+import type { Datastore } from '../../datastore/datastore';
 import type { RunRecord } from '../../datastore/types';
 import { parseFlow, type StepNode } from '../../graph';
 import { typescript } from '../../graph/typescript';
@@ -43,6 +44,8 @@ export interface TaskContext {
 export interface Remembered {
   task: TaskClient;
   tracked: Map<string, Tracked>;
+  /** The store the task was read from: the comparison reads blobs by hash. */
+  store: Datastore;
 }
 
 export async function openTaskContext(
@@ -90,7 +93,7 @@ export async function openTaskContext(
     foreach?.frame.index,
   );
   Object.defineProperty(self, api.__internal.HOST, { value: host, enumerable: false, configurable: true });
-  remember(self, { task, tracked: bound.tracked });
+  remember(self, { task, tracked: bound.tracked, store });
   const scope = typeof exports.__stepwiseScope === 'function' ? (exports.__stepwiseScope as () => Record<string, unknown>)() : {};
   return { self, ...(bound.inputs ? { inputs: bound.inputs } : {}), scope, task };
 }
