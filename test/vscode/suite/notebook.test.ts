@@ -5,6 +5,7 @@
  * without a restart. Screenshots of each stage.
  */
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { StepwiseApi } from '../../../client/src/api';
 import type { RunOutcome } from '../../../client/src/runs';
@@ -43,6 +44,10 @@ describe('notebook: debug a task', function () {
 
   before(async () => {
     api = await activateStepwise();
+    // Whatever earlier suites left open (a DAG preview beside) would narrow the notebook until
+    // its toolbar folds Resume / Reveal into its overflow menu.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('workbench.action.editorLayoutSingle');
     const outcome = await api.runs.start({
       file: workspaceFile('notebook/orders.ts').fsPath,
       cwd: workspaceFolder().fsPath,
@@ -207,7 +212,9 @@ describe('notebook: debug a task', function () {
     assert.match(JSON.stringify(before), /not a price/);
     const lib = await vscode.workspace.openTextDocument(workspaceFile('notebook/lib/prices.ts'));
     await replaceText(lib, lib.getText().replace('const value = Number(text);', "const value = text === 'n/a' ? 0 : Number(text);"));
-    assert.ok(await lib.save());
+    // save() is false when the document is no longer dirty (saved meanwhile): what matters is the file.
+    await lib.save();
+    assert.match(readFileSync(lib.uri.fsPath, 'utf8'), /text === 'n\/a' \? 0/, 'the edit is on disk');
     await vscode.window.showNotebookDocument(nb);
     const after = await run(nb, at);
     assert.deepEqual(
@@ -230,7 +237,8 @@ describe('notebook: debug a task', function () {
     try {
       // From the first notebook (the failed task of the first run): resume it again, under the debugger.
       await vscode.window.showNotebookDocument(await vscode.workspace.openNotebookDocument(editor.notebook.uri));
-      const session = nextRun();
+      // Its deadline counts from here, and the notebook work while stopped takes a while on a loaded machine.
+      const session = nextRun(200_000);
       // Stopping the session kills the run: it never finishes, and that is not this test's concern.
       session.finished.catch(() => undefined);
       const stopped = nextStop('priceLine');
@@ -251,7 +259,8 @@ describe('notebook: debug a task', function () {
       const at = await addCell(paused.notebook, 'self.input');
       assert.match((await run(paused.notebook, at))[0].text, /^"\d x /);
       await screenshot('notebook-8-paused-task', [DONE(true), '.debug-toolbar .codicon-notebook']);
-      await vscode.debug.stopDebugging();
+      // The Stepwise session itself: the active session may be the paused task's js-debug child.
+      await vscode.debug.stopDebugging(await session.session);
       await session.terminated;
     } finally {
       vscode.debug.removeBreakpoints([bp]);
