@@ -22,9 +22,23 @@ interface Running {
   interrupt(): void;
 }
 
+/** How long a cell waits for the SIGINT of an earlier interrupt before it starts anyway. */
+const SIGINT_WAIT_MS = 1000;
+
 export class Executor {
   private queue: Promise<void> = Promise.resolve();
   private running: Running | undefined;
+  /**
+   * The client follows each `interrupt` message with a SIGINT (it stops a synchronous loop,
+   * which cannot read messages). The signal can arrive after the message has already ended the
+   * cell; had the next cell started, vm's breakOnSigint would stop it instead. So the next cell
+   * waits until every such signal has arrived: interrupt messages minus signals seen (either
+   * may come first).
+   */
+  private signalsOwed = 0;
+  private onSignal: (() => void) | undefined;
+  /** Cells a SIGINT already stopped (their own interrupt message may still be on its way). */
+  private readonly stoppedBySigint = new Set<number>();
 
   constructor(
     private readonly send: (m: KernelMessage) => void,
@@ -45,7 +59,29 @@ export class Executor {
   }
 
   interrupt(id: number): void {
+    if (!this.stoppedBySigint.delete(id)) this.signalsOwed++;
     if (this.running?.id === id) this.running.interrupt();
+  }
+
+  /** A SIGINT outside a cell's synchronous part (which vm's breakOnSigint handles). */
+  sigint(): void {
+    this.signalsOwed--;
+    this.onSignal?.();
+  }
+
+  private async sigintSettled(): Promise<void> {
+    const deadline = Date.now() + SIGINT_WAIT_MS;
+    while (this.signalsOwed > 0 && Date.now() < deadline) {
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.onSignal = resolve;
+        timer = setTimeout(resolve, deadline - Date.now());
+      });
+      clearTimeout(timer);
+      this.onSignal = undefined;
+    }
+    // A signal that never came (or one that came unasked) must not hold later cells.
+    this.signalsOwed = 0;
   }
 
   private emit(m: KernelMessage): void {
@@ -54,6 +90,7 @@ export class Executor {
   }
 
   private async run(m: Execute): Promise<void> {
+    await this.sigintSettled();
     const t0 = Date.now();
     let interrupt!: () => void;
     const interrupted = new Promise<'interrupted'>((resolve) => (interrupt = () => resolve('interrupted')));
@@ -76,8 +113,10 @@ export class Executor {
         if (items.length) this.emit({ type: 'output', id: m.id, kind: 'result', items });
       }
     } catch (err) {
-      if ((err as NodeJS.ErrnoException)?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') status = 'interrupted';
-      else {
+      if ((err as NodeJS.ErrnoException)?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') {
+        status = 'interrupted';
+        this.stoppedBySigint.add(m.id);
+      } else {
         status = 'error';
         this.emit({ type: 'error', id: m.id, error: this.toError(err, m.label) });
       }

@@ -50,7 +50,7 @@ export function runKernel(boot: KernelBoot): void {
 
   // SIGINT stops a cell's synchronous part (vm's breakOnSigint); at any other time it must not
   // kill the kernel, and the `interrupt` message does the rest.
-  process.on('SIGINT', () => undefined);
+  process.on('SIGINT', () => exec.sigint());
   // A callback that throws after its cell finished: reported, the kernel lives on.
   const report = (err: unknown) => {
     streams.flush();
