@@ -64,7 +64,9 @@ export async function run(): Promise<void> {
   );
   const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
   assert.ok(labels.includes('mergeArtifacts'), `completion on this. from the installed plugin: ${labels.slice(0, 30).join(', ')}`);
-  console.log(`vsix: activated, ran HelloWorldFlow ${outcome.runId}, this. completes the flow API, ran its task in a notebook; vscode: 1 passed, 0 failed`);
+  console.log(
+    `vsix: activated, ran HelloWorldFlow ${outcome.runId}, this. completes the flow API, ran its task in a notebook; vscode: 1 passed, 0 failed`,
+  );
 }
 
 /** The task notebook and its kernel (dist/kernel.js on the shipped CLI bundle and esbuild): the step's code runs. */

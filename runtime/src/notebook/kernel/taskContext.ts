@@ -76,6 +76,7 @@ export async function openTaskContext(
     pathspec: task.pathspec,
     originRunId: run.originRunId,
     retryCount: 0,
+    passes: task.passes,
     parameterNames: run.parameters.map((p) => p.name),
     tags: run.tags,
     username: run.user,
@@ -114,6 +115,7 @@ function specOf(task: TaskClient, run: RunRecord, node: StepNode, datastore: Tas
     stack: task.record.stack,
     isJoin: node.kind === 'join',
     inspector: false,
+    ...(task.passes.length ? { passes: task.passes } : {}),
   };
 }
 
