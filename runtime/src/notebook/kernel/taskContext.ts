@@ -75,7 +75,7 @@ export async function openTaskContext(
     taskId: task.id,
     pathspec: task.pathspec,
     originRunId: run.originRunId,
-    retryCount: 0,
+    retryCount: task.currentAttempt,
     passes: task.passes,
     parameterNames: run.parameters.map((p) => p.name),
     tags: run.tags,
@@ -115,6 +115,10 @@ function specOf(task: TaskClient, run: RunRecord, node: StepNode, datastore: Tas
     stack: task.record.stack,
     isJoin: node.kind === 'join',
     inspector: false,
+    // The attempt the notebook shows; the step's decorators (retries, timeout) do not apply to cells.
+    attempt: task.currentAttempt,
+    retries: 0,
+    decorators: {},
     ...(task.passes.length ? { passes: task.passes } : {}),
   };
 }
