@@ -17,8 +17,9 @@ import type { RunRecord } from '../../datastore/types';
 import { parseFlow, type StepNode } from '../../graph';
 import { typescript } from '../../graph/typescript';
 import type { Tracked } from '../../task/artifacts';
-import { bindArtifacts, foreachItemOf, type FlowObject } from '../../task/bind';
+import { bindArtifacts, type FlowObject } from '../../task/bind';
 import { openTask, type TaskContext as TaskProcessContext } from '../../task/context';
+import { openForeach } from '../../task/foreach';
 import { TaskHost } from '../../task/host';
 import { startParameters } from '../../task/parameters';
 import type { TaskSpec } from '../../task/spec';
@@ -82,16 +83,16 @@ export async function openTaskContext(
     username: run.user,
   });
   const self = construct(FlowClass, ctx, api);
-  const bound = bindArtifacts(ctx, self);
-  const foreach = await foreachItemOf(ctx);
+  const foreach = await openForeach(ctx);
+  const bound = bindArtifacts(ctx, self, foreach);
   const host = new TaskHost(
     task.stepName,
     ctx.loader,
     bound.tracked,
     bound.joinViews,
     ctx.parameterFields,
-    foreach?.item,
-    foreach?.frame.index,
+    foreach.own,
+    foreach.closesForeachOf,
   );
   Object.defineProperty(self, api.__internal.HOST, { value: host, enumerable: false, configurable: true });
   remember(self, { task, tracked: bound.tracked, store });
