@@ -30,6 +30,11 @@ export const Commands = {
   explorerResumeDebug: 'stepwise.explorer.resumeDebug',
   explorerCompare: 'stepwise.explorer.compare',
   explorerDeleteRun: 'stepwise.explorer.deleteRun',
+  openTaskNotebook: 'stepwise.openTaskNotebook',
+  notebookResume: 'stepwise.notebook.resume',
+  notebookResumeDebug: 'stepwise.notebook.resumeDebug',
+  notebookRevealStep: 'stepwise.notebook.revealStep',
+  notebookRestartKernel: 'stepwise.notebook.restartKernel',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];
@@ -63,6 +68,18 @@ export interface CommandTypes {
   [Commands.explorerResumeDebug]: { args: [node: StepNode | TaskNode]; result: unknown };
   [Commands.explorerCompare]: { args: [node: ArtifactNode]; result: unknown };
   [Commands.explorerDeleteRun]: { args: [node: RunNode]; result: unknown };
+  /**
+   * A task pathspec (the run-failed notification, tests), a Runs tree task, a DAG node's context
+   * (`{ webviewSection: 'step', step }`), the debugger's own item (the paused task); else it asks.
+   * The notebook's editor, or undefined when cancelled or failed.
+   */
+  [Commands.openTaskNotebook]: { args: [task?: unknown]; result: vscode.NotebookEditor | undefined };
+  /** The notebook toolbar's context (or a notebook Uri); else the active notebook. The resumed run's outcome. */
+  [Commands.notebookResume]: { args: [notebook?: unknown]; result: RunOutcome | undefined };
+  /** As notebookResume, under the debugger: whether a session started. */
+  [Commands.notebookResumeDebug]: { args: [notebook?: unknown]; result: boolean | undefined };
+  [Commands.notebookRevealStep]: { args: [notebook?: unknown]; result: unknown };
+  [Commands.notebookRestartKernel]: { args: [notebook?: unknown]; result: unknown };
 }
 
 export type CommandArgs<C extends CommandId> = CommandTypes[C]['args'];
@@ -99,6 +116,10 @@ export type SettingValue<S extends Setting> = S extends { enum: readonly (infer 
 export const ContextKeys = {
   /** The active editor holds a flow: the editor-title buttons, F5 / Ctrl+F5, the palette's flow commands. */
   activeEditorIsFlow: 'stepwise.activeEditorIsFlow',
+  /** The active notebook is a task notebook (Open Task in Notebook): its toolbar's Resume / Reveal. */
+  isTaskNotebook: 'stepwise.isTaskNotebook',
+  /** The debugger is stopped in a task: Open Task in Notebook on the debug toolbar and call stack. */
+  pausedInTask: 'stepwise.pausedInTask',
 } as const;
 
 export type ContextKey = (typeof ContextKeys)[keyof typeof ContextKeys];

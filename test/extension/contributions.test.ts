@@ -69,10 +69,16 @@ describe('contributions: client/src/contributions.ts matches package.json', () =
       // `viewItem =~ /^stepwise\.(run|step)$/` names item contexts, not context keys.
       const withoutRegex = when.replace(/=~\s*\/(?:\\.|[^/])*\//g, '');
       for (const [name] of withoutRegex.matchAll(/\bstepwise\.[\w.]+/g)) {
-        if (!viewIds.has(name) && !itemContexts.has(name)) read.add(name);
+        if (!viewIds.has(name) && !itemContexts.has(name) && name !== DAG_WEBVIEW) read.add(name);
       }
     }
     assert.deepEqual(sorted(read), sorted(Object.values(ContextKeys)));
+  });
+
+  it('webview menus name the DAG preview by its panel type', () => {
+    const webviewIds = whenClauses.flatMap((w) => [...w.matchAll(/webviewId == '([\w.]+)'/g)].map((m) => m[1]));
+    assert.ok(webviewIds.length > 0);
+    for (const id of webviewIds) assert.equal(id, DAG_WEBVIEW);
   });
 
   it("the Runs view's menus match only item contexts the tree sets", () => {

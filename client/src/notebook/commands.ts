@@ -9,7 +9,9 @@ import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { Flow, Metaflow } from '../../../runtime/src/client';
 import type { TaskNotebookMeta } from '../../../runtime/src/notebook/builder/taskNotebook';
-import { nodeRuntime } from '../nodeRuntime';
+import { Commands, executeCommand } from '../contributions';
+import { configuredNode } from '../nodeRuntime';
+import type { RunOutcome } from '../runs/runner';
 import { CONTROLLER_ID, type KernelController } from './controller';
 import { taskNotebookMeta } from './place';
 
@@ -20,7 +22,7 @@ export interface NotebookCommandDeps {
   /** The datastore the explorer shows (`…/.stepwise`). */
   root(): string;
   /** Starts `stepwise resume` with progress (the runner the explorer uses). */
-  resume(o: { file: string; cwd: string; step: string; originRunId: string }): Promise<unknown>;
+  resume(o: { file: string; cwd: string; step: string; originRunId: string }): Promise<RunOutcome>;
   /** Opens the flow file at a step's method. */
   revealStep(file: string, step: string): Promise<void>;
   /** The task (run/step/task) the debugger is stopped in, if any. */
@@ -30,7 +32,7 @@ export interface NotebookCommandDeps {
 }
 
 /** What the places that open a task pass: a pathspec, a tree node, a DAG node's context. */
-type TaskArg = string | { pathspec?: unknown; kind?: unknown } | { webviewSection?: unknown; step?: unknown } | undefined;
+export type TaskArg = string | { pathspec?: unknown; kind?: unknown } | { webviewSection?: unknown; step?: unknown } | undefined;
 
 const PATHSPEC = /^([^/\s]+\/)?\d+\/[^/\s]+\/[^/\s]+$/;
 
@@ -54,7 +56,7 @@ export async function openTaskNotebook(d: NotebookCommandDeps, arg: TaskArg): Pr
 
 /** Runs `stepwise notebook PATHSPEC --json` in the project: the notebook's path. */
 function writeNotebook(d: NotebookCommandDeps, pathspec: string, root: string): Promise<{ path: string; pathspec: string }> {
-  const node = nodeRuntime(vscode.workspace.getConfiguration('stepwise').get<string>('nodePath'));
+  const node = configuredNode(undefined);
   return new Promise((resolve, reject) => {
     const child = spawn(node.command, [d.cliPath, 'notebook', pathspec, '--json'], {
       cwd: dirname(root),
@@ -166,16 +168,36 @@ export function taskNotebookOf(arg: unknown): TaskNotebookMeta | undefined {
   return meta;
 }
 
-export async function resumeFromNotebook(d: NotebookCommandDeps, arg: unknown, debug: boolean): Promise<unknown> {
+/** Resume from this step: `stepwise resume STEP --origin-run-id RUN` on the flow as saved. The run's outcome. */
+export async function resumeFromNotebook(d: NotebookCommandDeps, arg: unknown): Promise<RunOutcome | undefined> {
   const meta = taskNotebookOf(arg);
-  if (!meta) return undefined;
-  const flow = vscode.Uri.file(meta.flowFile);
-  // The fix was moved into the flow file: resume runs what is on disk.
-  const open = vscode.workspace.textDocuments.find((t) => t.uri.toString() === flow.toString());
-  if (open?.isDirty && !(await open.save())) return undefined;
-  if (debug) return vscode.commands.executeCommand('stepwise.resumeDebug', flow, { originRunId: meta.runId, step: meta.step });
-  const cwd = vscode.workspace.getWorkspaceFolder(flow)?.uri.fsPath ?? dirname(d.root());
+  if (!meta || !(await flowSaved(meta.flowFile))) return undefined;
+  const cwd = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(meta.flowFile))?.uri.fsPath ?? dirname(d.root());
   return d.resume({ file: meta.flowFile, cwd, step: meta.step, originRunId: meta.runId });
+}
+
+/** The same resume under the debugger: whether a debug session started. */
+export async function resumeDebugFromNotebook(d: NotebookCommandDeps, arg: unknown): Promise<boolean | undefined> {
+  const meta = taskNotebookOf(arg);
+  if (!meta || !(await flowSaved(meta.flowFile))) return undefined;
+  return executeCommand(Commands.resumeDebug, vscode.Uri.file(meta.flowFile), { originRunId: meta.runId, step: meta.step });
+}
+
+/**
+ * The fix was moved into the flow file and resume runs what is on disk: an open, edited flow
+ * document is saved first. A save VS Code did not complete (a conflict with the file on disk, a
+ * cancelled save) stops the resume with a message, instead of resuming the old code silently.
+ */
+async function flowSaved(file: string): Promise<boolean> {
+  const uri = vscode.Uri.file(file);
+  const open = vscode.workspace.textDocuments.find((t) => t.uri.toString() === uri.toString());
+  if (!open?.isDirty) return true;
+  // save() is also false when something else saved it meanwhile: what counts is that it is clean.
+  if ((await open.save()) || !open.isDirty) return true;
+  void vscode.window.showErrorMessage(
+    `Stepwise: cannot resume: ${vscode.workspace.asRelativePath(uri)} has changes that could not be saved. Save it (File > Save), then Resume from This Step again.`,
+  );
+  return false;
 }
 
 export async function revealFromNotebook(d: NotebookCommandDeps, arg: unknown): Promise<void> {

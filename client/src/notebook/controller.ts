@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { KernelClient, type ExecuteOutcome } from '../../../runtime/src/notebook/client';
 import { KERNELSPEC } from '../../../runtime/src/notebook/builder/ipynb';
-import { nodeRuntime } from '../nodeRuntime';
+import { configuredNode } from '../nodeRuntime';
 import { kernelPlace, taskNotebookMeta } from './place';
 import { errorOutput, richOutput, StreamWriter } from './outputs';
 
@@ -83,7 +83,7 @@ export class KernelController implements vscode.Disposable {
     if (k) return k;
     const folder = vscode.workspace.getWorkspaceFolder(nb.uri)?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     const place = kernelPlace(nb.uri.scheme === 'file' ? nb.uri.fsPath : undefined, folder, taskNotebookMeta(nb.metadata));
-    const node = nodeRuntime(vscode.workspace.getConfiguration('stepwise', nb.uri).get<string>('nodePath'));
+    const node = configuredNode(nb.uri);
     k = new KernelClient({
       cwd: place.cwd,
       notebookDir: place.notebookDir,

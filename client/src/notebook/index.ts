@@ -7,21 +7,18 @@ import * as vscode from 'vscode';
 import type { ExecuteOutcome, KernelClient } from '../../../runtime/src/notebook/client';
 import { PausedTaskTracker } from '../preview/pausedTask';
 import type { FlowRunner } from '../runs/runner';
-import { notebookOf, openTaskNotebook, resumeFromNotebook, revealFromNotebook, type NotebookCommandDeps } from './commands';
+import { Commands, ContextKeys, registerCommand, setContext } from '../contributions';
+import {
+  notebookOf,
+  openTaskNotebook,
+  resumeDebugFromNotebook,
+  resumeFromNotebook,
+  revealFromNotebook,
+  type NotebookCommandDeps,
+  type TaskArg,
+} from './commands';
 import { KernelController, type CellFinished } from './controller';
 import { taskNotebookMeta } from './place';
-
-export const NotebookCommands = {
-  open: 'stepwise.openTaskNotebook',
-  resume: 'stepwise.notebook.resume',
-  resumeDebug: 'stepwise.notebook.resumeDebug',
-  revealStep: 'stepwise.notebook.revealStep',
-  restartKernel: 'stepwise.notebook.restartKernel',
-} as const;
-
-/** Context keys: the active notebook is a task notebook; the debugger is stopped in a task. */
-const IS_TASK_NOTEBOOK = 'stepwise.isTaskNotebook';
-const PAUSED_IN_TASK = 'stepwise.pausedInTask';
 
 export interface NotebookApi {
   /** Opens a task's notebook (what the command does), resolving with its editor. */
@@ -58,25 +55,24 @@ export function registerNotebook(context: vscode.ExtensionContext, deps: Noteboo
     previewRun: deps.previewRun,
   };
   const setTaskNotebook = (e: vscode.NotebookEditor | undefined) =>
-    void vscode.commands.executeCommand('setContext', IS_TASK_NOTEBOOK, !!taskNotebookMeta(e?.notebook.metadata));
-  const reg = (id: string, f: (...a: unknown[]) => unknown) => vscode.commands.registerCommand(id, f);
+    void setContext(ContextKeys.isTaskNotebook, !!taskNotebookMeta(e?.notebook.metadata));
   context.subscriptions.push(
     controller,
     paused,
-    reg(NotebookCommands.open, (arg) => openTaskNotebook(d, arg as Parameters<typeof openTaskNotebook>[1])),
-    reg(NotebookCommands.resume, (arg) => resumeFromNotebook(d, arg, false)),
-    reg(NotebookCommands.resumeDebug, (arg) => resumeFromNotebook(d, arg, true)),
-    reg(NotebookCommands.revealStep, (arg) => revealFromNotebook(d, arg)),
-    reg(NotebookCommands.restartKernel, async (arg) => {
+    registerCommand(Commands.openTaskNotebook, (arg) => openTaskNotebook(d, arg as TaskArg)),
+    registerCommand(Commands.notebookResume, (arg) => resumeFromNotebook(d, arg)),
+    registerCommand(Commands.notebookResumeDebug, (arg) => resumeDebugFromNotebook(d, arg)),
+    registerCommand(Commands.notebookRevealStep, (arg) => revealFromNotebook(d, arg)),
+    registerCommand(Commands.notebookRestartKernel, async (arg) => {
       const nb = notebookOf(arg);
       if (nb) await controller.restart(nb);
     }),
     vscode.window.onDidChangeActiveNotebookEditor(setTaskNotebook),
-    paused.onDidChange((p) => void vscode.commands.executeCommand('setContext', PAUSED_IN_TASK, !!p)),
+    paused.onDidChange((p) => void setContext(ContextKeys.pausedInTask, !!p)),
   );
   setTaskNotebook(vscode.window.activeNotebookEditor);
   return {
-    openTaskNotebook: (arg) => openTaskNotebook(d, arg as Parameters<typeof openTaskNotebook>[1]),
+    openTaskNotebook: (arg) => openTaskNotebook(d, arg as TaskArg),
     kernelOf: (uri) => controller.kernelOf(uri),
     isSelected: (uri) => controller.isSelected(uri),
     onDidChangeSelection: controller.onDidChangeSelection,

@@ -299,7 +299,7 @@ export class FlowRunner implements vscode.Disposable {
         await vscode.window.showTextDocument(doc, { preview: true });
       }
     } else if (pick === 'Open in Notebook' && first) {
-      await vscode.commands.executeCommand('stepwise.openTaskNotebook', first);
+      await executeCommand(Commands.openTaskNotebook, first);
     } else if (pick === 'Resume (debug)' && outcome.runId) {
       await executeCommand(Commands.resumeDebug, vscode.Uri.file(o.file), {
         originRunId: outcome.runId,
