@@ -25,10 +25,14 @@ import { registerTerminalPath } from './terminal/path';
 import { configuredNode } from './nodeRuntime';
 import { onDidShowMessage } from './messages';
 import { FlowGraphRequest } from '../../server/src/protocol';
+import { namespace } from '../../runtime/src/client';
 
 let ctx: Ctx | undefined;
 
 export function activate(context: vscode.ExtensionContext): StepwiseApi {
+  // The editor shows every user's runs, as Metaflow's UI does: the client API's default namespace
+  // (user:<you>) is for scripts; a teammate's failed run must still be listed and resumable here.
+  namespace(null);
   const output = vscode.window.createOutputChannel('Stepwise', { log: true });
   const installations = new RuntimeSelection(context.extensionPath);
   context.subscriptions.push(installations);

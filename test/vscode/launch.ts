@@ -100,7 +100,8 @@ async function runSession(
             screenshotDir,
             env,
             installTimeoutMs: intEnv('STEPWISE_VSCODE_INSTALL_TIMEOUT_MS', 15 * 60_000),
-            runTimeoutMs: intEnv('STEPWISE_VSCODE_TIMEOUT_MS', 10 * 60_000),
+            // The main session holds ~35 UI tests (debugger, notebooks, previews): 10 min was reached on a loaded machine.
+            runTimeoutMs: intEnv('STEPWISE_VSCODE_TIMEOUT_MS', 20 * 60_000),
             log,
             onLog: (line) => {
               if (SUMMARY.test(line)) summary = line.trim();
@@ -131,7 +132,7 @@ async function main(): Promise<number> {
 
   const started = Date.now();
   // A run that hangs anywhere (install, server, browser, suites) still ends.
-  const overall = intEnv('STEPWISE_VSCODE_OVERALL_TIMEOUT_MS', 30 * 60_000);
+  const overall = intEnv('STEPWISE_VSCODE_OVERALL_TIMEOUT_MS', 50 * 60_000);
   const watchdog = setTimeout(() => {
     log(`overall timeout of ${overall} ms reached; giving up`);
     process.exit(1);
