@@ -32,7 +32,8 @@ export function toPlain(value: unknown, depth = 0): [true, Plain] | [false, stri
 }
 
 export async function extractStepwise(root: string, runId: string): Promise<RunExtract | null> {
-  for (const flow of await Metaflow({ root }).flows()) {
+  // The harness reads back the run it just made, whoever the run was made as (the CLI runs as USERNAME=parity).
+  for (const flow of await Metaflow({ root, namespace: null }).flows()) {
     if (!(await flow.runIds()).includes(runId)) continue;
     const run = await flow.run(runId);
     const tasks: TaskExtract[] = [];
