@@ -8,9 +8,9 @@ import type { TaskRecord } from '../datastore/types';
 import { defineLazy, defineUnavailable, type Inherited, type Tracked } from './artifacts';
 import type { TaskContext } from './context';
 import { droppedAtJoinMessage, notYetInJoinMessage } from './dropped';
-import type { TaskForeach } from './foreach';
+import { openForeach, type TaskForeach } from './foreach';
 import { BranchHost } from './foreachValues';
-import type { InputView } from './host';
+import { TaskHost, type InputView } from './host';
 
 export type FlowObject = FlowSpec & Record<string, unknown>;
 
@@ -129,4 +129,20 @@ function nameBranches(inputs: FlowSpec[], parents: TaskRecord[]): void {
       Object.defineProperty(inputs, rec.step, { value: inputs[i], enumerable: false });
     }
   });
+}
+
+/**
+ * Everything a step's `this` needs: its foreach values, the artifacts it sees bound onto the flow
+ * object, and the host behind `this.next`/`this.input`. A task process and a task notebook bind
+ * through here alike, so a notebook's `self` is what the step saw.
+ */
+export async function hostTask(
+  ctx: TaskContext,
+  flow: FlowObject,
+  step: string,
+): Promise<{ foreach: TaskForeach; bound: Bound; host: TaskHost }> {
+  const foreach = await openForeach(ctx);
+  const bound = bindArtifacts(ctx, flow, foreach);
+  const host = new TaskHost(step, ctx.loader, bound.tracked, bound.joinViews, ctx.parameterFields, foreach.own, foreach.closesForeachOf);
+  return { foreach, bound, host };
 }

@@ -10,11 +10,10 @@ import { exposeForDebugger } from './debugGlobals';
 import { catchIfDue, decoratorMismatch, prepareCatchVar, snapshotFlow } from './catch';
 import type { Datastore } from '../datastore/datastore';
 import { runnerGone } from '../datastore/liveness';
-import { bindArtifacts, type FlowObject } from './bind';
+import { hostTask, type FlowObject } from './bind';
 import { openTask, type TaskContext } from './context';
 import { openForeach } from './foreach';
 import { installResolver, loadFlowClass } from './flowModule';
-import { TaskHost } from './host';
 import { errorType, runStep, taskRecord, userStack, type StepMethod } from './outcome';
 import type { TaskRecord } from '../datastore/types';
 import { remoteMain } from './remote';
@@ -53,17 +52,7 @@ async function runTask(spec: TaskSpec): Promise<number> {
   } catch (err) {
     return recordImportError(ctx, err, started);
   }
-  const foreach = await openForeach(ctx);
-  const bound = bindArtifacts(ctx, flow, foreach);
-  const host = new TaskHost(
-    spec.step,
-    ctx.loader,
-    bound.tracked,
-    bound.joinViews,
-    ctx.parameterFields,
-    foreach.own,
-    foreach.closesForeachOf,
-  );
+  const { foreach, bound, host } = await hostTask(ctx, flow, spec.step);
   Object.defineProperty(flow, HOST, { value: host, enumerable: false });
   const method = stepMethod(flow, spec);
   const setupDone = Date.now();

@@ -17,10 +17,8 @@ import type { RunRecord } from '../../datastore/types';
 import { parseFlow, type StepNode } from '../../graph';
 import { typescript } from '../../graph/typescript';
 import type { Tracked } from '../../task/artifacts';
-import { bindArtifacts, type FlowObject } from '../../task/bind';
+import { hostTask, type FlowObject } from '../../task/bind';
 import { openTask, type TaskContext as TaskProcessContext } from '../../task/context';
-import { openForeach } from '../../task/foreach';
-import { TaskHost } from '../../task/host';
 import { startParameters } from '../../task/parameters';
 import type { TaskSpec } from '../../task/spec';
 import { moduleScope, scopeNames } from '../moduleScope';
@@ -83,17 +81,7 @@ export async function openTaskContext(
     username: run.user,
   });
   const self = construct(FlowClass, ctx, api);
-  const foreach = await openForeach(ctx);
-  const bound = bindArtifacts(ctx, self, foreach);
-  const host = new TaskHost(
-    task.stepName,
-    ctx.loader,
-    bound.tracked,
-    bound.joinViews,
-    ctx.parameterFields,
-    foreach.own,
-    foreach.closesForeachOf,
-  );
+  const { bound, host } = await hostTask(ctx, self, task.stepName);
   Object.defineProperty(self, api.__internal.HOST, { value: host, enumerable: false, configurable: true });
   remember(self, { task, tracked: bound.tracked, store });
   const scope = typeof exports.__stepwiseScope === 'function' ? (exports.__stepwiseScope as () => Record<string, unknown>)() : {};
