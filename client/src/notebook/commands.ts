@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { Flow, Metaflow } from '../../../runtime/src/client';
+import { datastoreProcessEnv, isRemoteRoot } from '../datastore';
 import type { TaskNotebookMeta } from '../../../runtime/src/notebook/builder/taskNotebook';
 import { Commands, executeCommand } from '../contributions';
 import { configuredNode } from '../nodeRuntime';
@@ -54,13 +55,21 @@ export async function openTaskNotebook(d: NotebookCommandDeps, arg: TaskArg): Pr
   return editor;
 }
 
-/** Runs `stepwise notebook PATHSPEC --json` in the project: the notebook's path. */
+/**
+ * Runs `stepwise notebook PATHSPEC --json` in the project: the notebook's path. The CLI reads the
+ * store the explorer shows: a local folder by its path; an S3 store by the same settings every
+ * process the extension starts gets (the notebook file itself goes to the project's
+ * `.stepwise/notebooks/`, and records the store, so its kernel reads the task from S3 too).
+ */
 function writeNotebook(d: NotebookCommandDeps, pathspec: string, root: string): Promise<{ path: string; pathspec: string }> {
   const node = configuredNode(undefined);
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  const remote = isRemoteRoot(root);
+  const store = remote ? datastoreProcessEnv(folder) : { STEPWISE_DATASTORE_ROOT: root };
   return new Promise((resolve, reject) => {
     const child = spawn(node.command, [d.cliPath, 'notebook', pathspec, '--json'], {
-      cwd: dirname(root),
-      env: { ...process.env, ...node.env, STEPWISE_DATASTORE_ROOT: root },
+      cwd: remote ? (folder?.uri.fsPath ?? process.cwd()) : dirname(root),
+      env: { ...process.env, ...node.env, ...store },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -11,6 +11,7 @@ import type { StepwiseApi } from '../../../client/src/api';
 import type { RunOutcome } from '../../../client/src/runs';
 import { Flow, Task } from '../../../runtime/src/client';
 import { nextRun, nextStop } from './debugging';
+import { addCell, runCell } from './notebookCells';
 import { activateStepwise, replaceText, screenshot, waitFor, workspaceFile, workspaceFolder } from './support';
 
 /** The notebook's output webview: selectors inside it for screenshots. */
@@ -22,17 +23,8 @@ const DONE = (ok: boolean) =>
 /** An element of the outputs that contains `text` (Playwright's unquoted text= matches a substring). */
 const outputText = (text: string) => `${OUTPUT} >> text=${text}`;
 
-interface CellText {
-  mime: string;
-  text: string;
-}
-
 function taskOf(nb: vscode.NotebookDocument): string | undefined {
   return (nb.metadata as { metadata?: { stepwise?: { pathspec?: string } } }).metadata?.stepwise?.pathspec;
-}
-
-function outputsOf(cell: vscode.NotebookCell): CellText[] {
-  return cell.outputs.flatMap((o) => o.items.map((i) => ({ mime: i.mime, text: Buffer.from(i.data).toString('utf8') })));
 }
 
 describe('notebook: debug a task', function () {
@@ -65,35 +57,7 @@ describe('notebook: debug a task', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  /** Runs one cell as the cell's Run button does, and waits for its execution to end. */
-  async function run(nb: vscode.NotebookDocument, index: number): Promise<CellText[]> {
-    const done = new Promise<void>((resolve) => {
-      const sub = api.notebook.onDidFinishCell((e) => {
-        if (e.notebook.toString() !== nb.uri.toString() || e.index !== index) return;
-        sub.dispose();
-        resolve();
-      });
-    });
-    await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: index, end: index + 1 }], document: nb.uri });
-    await done;
-    // In view, for the screenshot that follows.
-    const shown = vscode.window.visibleNotebookEditors.find((e) => e.notebook === nb);
-    if (shown) {
-      shown.selections = [new vscode.NotebookRange(index, index + 1)];
-      shown.revealRange(new vscode.NotebookRange(index, index + 1), vscode.NotebookEditorRevealType.AtTop);
-    }
-    return outputsOf(nb.cellAt(index));
-  }
-
-  async function addCell(nb: vscode.NotebookDocument, source: string): Promise<number> {
-    const edit = new vscode.WorkspaceEdit();
-    const index = nb.cellCount;
-    edit.set(nb.uri, [
-      vscode.NotebookEdit.insertCells(index, [new vscode.NotebookCellData(vscode.NotebookCellKind.Code, source, 'typescript')]),
-    ]);
-    assert.ok(await vscode.workspace.applyEdit(edit));
-    return index;
-  }
+  const run = (nb: vscode.NotebookDocument, index: number) => runCell(api, nb, index);
 
   it('opens the failed foreach task in a notebook with the Stepwise kernel selected', async () => {
     const opened = await vscode.commands.executeCommand<vscode.NotebookEditor | undefined>('stepwise.openTaskNotebook', failedTask);

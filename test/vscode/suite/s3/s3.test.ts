@@ -2,7 +2,8 @@
  * The S3 datastore in VS Code: with the `stepwise.datastore.*` settings pointing at an S3 store
  * (s3rver, started by the test launcher), a run that failed elsewhere (the CLI, another cache:
  * "the cluster") shows in the Runs explorer, the Resume (Debug) picker offers it, and the resume
- * runs the failed step here, under the debugger, into the same store.
+ * runs the failed step here, under the debugger, into the same store; Open Task in Notebook on the
+ * failed task binds its data from S3.
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { Flow } from '../../../../runtime/src/client';
 import { nextRun } from '../debugging';
+import { addCell, runCell } from '../notebookCells';
 import { activateStepwise, openInEditor, screenshot, waitFor, workspaceFile } from '../support';
 import { SCREENSHOT_DIR_ENV } from '../../screenshotProtocol';
 
@@ -76,6 +78,26 @@ describe('S3 datastore in VS Code (stepwise.datastore.* settings)', () => {
       assert.ok(runNode && runNode.kind === 'run' && runNode.status === 'failed', `runs: ${runs.map((r) => r.label).join(', ')}`);
       await api.explorer.reveal(runNode);
       await screenshot('s3-explorer-failed-run', [`.monaco-list-row:has-text("${failedRun}")`]);
+
+      // Open Task in Notebook on the failed S3 task: the notebook's kernel reads the task from S3.
+      const failedTask = (await (await Flow('RemoteFailureFlow', { root: sysroot }).run(failedRun)).step('compute').task()).pathspec;
+      const opened = await vscode.commands.executeCommand<vscode.NotebookEditor | undefined>('stepwise.openTaskNotebook', failedTask);
+      assert.ok(opened, 'the command opened a notebook');
+      const nb = opened.notebook;
+      assert.match(nb.uri.fsPath, /[\\/]\.stepwise[\\/]notebooks[\\/]RemoteFailureFlow-\d+-compute-\d+\.ipynb$/);
+      await waitFor('the Stepwise kernel selected', api.notebook.onDidChangeSelection, () =>
+        api.notebook.isSelected(nb.uri) ? true : undefined,
+      );
+      assert.deepEqual(await runCell(api, nb, 1), [], 'the binding cell has no output');
+      const at = await addCell(nb, 'self.n');
+      assert.deepEqual(await runCell(api, nb, at), [{ mime: 'text/plain', text: '41' }]);
+      const body = await runCell(api, nb, 2);
+      assert.ok(
+        body.some((o) => o.mime === 'application/vnd.code.notebook.error' && /JSON/.test(o.text)),
+        `the body cell fails as the step did: ${JSON.stringify(body)}`,
+      );
+      await screenshot('s3-notebook-self-n', ['.notebook-toolbar-container >> text=Stepwise (TypeScript)']);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 
       // The fix, then Resume (Debug): the picker offers the S3 run; the failed step runs here.
       // Written to disk, as a fix saved from any editor is (an editor's save can be vetoed by a
