@@ -106,7 +106,8 @@ function parameterLine(p: ParameterNode): string {
   const parts = [`\`--${p.name}\``, p.declaration === 'includeFile' ? 'file contents' : p.type];
   if (p.required) parts.push('required');
   const shown = p.default !== undefined ? JSON.stringify(p.default) : p.defaultText;
-  if (shown !== undefined) parts.push(`default \`${shown}\``);
+  if (p.defaultFunction) parts.push(`default computed at run start by \`${p.defaultText}\``);
+  else if (shown !== undefined) parts.push(`default \`${shown}\``);
   return `${parts.join(', ')}${p.help ? ` — ${p.help}` : ''}`;
 }
 

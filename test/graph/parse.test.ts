@@ -133,6 +133,33 @@ describe('graph: parseFlow', () => {
     );
   });
 
+  it('marks a function default as computed at run start, and reads its type from what it returns', () => {
+    const params = parseFlow(
+      flow(`  a = Parameter('a', { default: (ctx) => !ctx.isProduction });
+  b = Parameter('b', { default: (ctx) => { if (ctx.isProduction) return 1000; return 10; } });
+  c = Parameter('c', { default: function (ctx) { return \`\${ctx.user}-x\`; } });
+  d = Parameter('d', { default: (ctx) => (ctx.isProduction ? { all: true } : [1]) });
+  e = Parameter('e', { default: (ctx) => pick(ctx) });
+  f = Parameter('f', { type: Number, default: (ctx) => ctx.user.length });
+  g = Parameter('g', { default: (ctx) => { const inner = () => 'text'; return ctx.branchName === inner(); } });
+  @step start() { this.next(this.end); }
+  @step end() {}`),
+    ).parameters;
+    assert.deepEqual(
+      params.map((x) => [x.name, x.type, x.defaultFunction ?? false, 'default' in x]),
+      [
+        ['a', 'boolean', true, false],
+        ['b', 'number', true, false],
+        ['c', 'string', true, false],
+        ['d', 'json', true, false],
+        ['e', 'string', true, false],
+        ['f', 'number', true, false],
+        ['g', 'boolean', true, false],
+      ],
+    );
+    assert.equal(params[0].defaultText, '(ctx) => !ctx.isProduction');
+  });
+
   it('records assigns and reads per step; `this.x += 1` is a read before an assignment', () => {
     const g = parseFixture('counter_branch.ts');
     const names = (refs: Array<{ name: string }>) => refs.map((r) => r.name);

@@ -17,6 +17,9 @@ export {
   type IncludeFileOptions,
   type ParameterValue,
   type ParameterType,
+  type ParameterContext,
+  type ParameterDefault,
+  type DefaultFunction,
 } from './parameter';
 export { current, type CurrentInfo } from './current';
 export {

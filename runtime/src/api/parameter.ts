@@ -10,8 +10,31 @@ export type JSONTypeMarker = typeof JSONType;
 
 export type ParameterType = StringConstructor | NumberConstructor | BooleanConstructor | JSONTypeMarker;
 
+/**
+ * What a function default sees (Metaflow's deploy-time parameter context): the run's place, known
+ * when the run starts. Without `@project`, `projectName` and `branchName` are undefined (as
+ * `current.projectName`) and `isProduction` is false.
+ */
+export interface ParameterContext {
+  readonly flowName: string;
+  readonly user: string;
+  readonly projectName: string | undefined;
+  readonly branchName: string | undefined;
+  readonly isProduction: boolean;
+}
+
+/** A value a parameter can hold (its default, or what a function default returns). */
+export type ParameterDefault = string | number | boolean | object | null;
+
+/**
+ * A default computed when the run starts, from the run's context: the test-mode pattern,
+ * `Parameter('test-mode', { default: (ctx) => !ctx.isProduction })`. The runner calls it once,
+ * before the run exists, and stores what it returns as the parameter's default value.
+ */
+export type DefaultFunction = (ctx: ParameterContext) => ParameterDefault;
+
 export interface ParameterOptions {
-  default?: string | number | boolean | object | null;
+  default?: ParameterDefault | DefaultFunction;
   type?: ParameterType;
   required?: boolean;
   help?: string;
@@ -34,15 +57,20 @@ export type ParameterValue<O> = O extends { type: JSONTypeMarker }
       ? boolean
       : O extends { type: StringConstructor }
         ? string
-        : O extends { default: number }
-          ? number
-          : O extends { default: boolean }
-            ? boolean
-            : O extends { default: string }
-              ? string
-              : O extends { default: object | null }
-                ? unknown
-                : string;
+        : O extends { default: (ctx: ParameterContext) => infer R }
+          ? ValueOf<R>
+          : O extends { default: number }
+            ? number
+            : O extends { default: boolean }
+              ? boolean
+              : O extends { default: string }
+                ? string
+                : O extends { default: object | null }
+                  ? unknown
+                  : string;
+
+/** The value type of a function default's result. */
+type ValueOf<R> = [R] extends [number] ? number : [R] extends [boolean] ? boolean : [R] extends [string] ? string : unknown;
 
 export type IncludeFileValue<O> = O extends { isText: false } ? Uint8Array : string;
 

@@ -7,6 +7,7 @@
 import { apiNames, findFlowClasses, type ApiNames } from './classes';
 import { readBody, type BodyContext } from './body';
 import { readDecorators } from './decorators';
+import { isFunctionDefault, returnedType } from './defaultFunction';
 import { API_MEMBERS } from './names';
 import { SourceText, calleeName, literalValue, nameOf, unwrap, NOT_LITERAL } from './source';
 import type {
@@ -216,6 +217,7 @@ function readParameter(m: ts.PropertyDeclaration, field: string, call: ts.CallEx
     nameRange: src.range(hasName ? nameLit : m.name),
   };
   let declaredType: ParameterType | undefined;
+  let returned: ParameterType | undefined;
   const opts = optsArg && unwrap(optsArg);
   if (opts && t.isObjectLiteralExpression(opts)) {
     for (const prop of opts.properties) {
@@ -227,6 +229,10 @@ function readParameter(m: ts.PropertyDeclaration, field: string, call: ts.CallEx
         case 'default':
           if (lit === NOT_LITERAL) p.defaultText = src.nodeText(value);
           else p.default = lit;
+          if (isFunctionDefault(value)) {
+            p.defaultFunction = true;
+            returned = returnedType(value);
+          }
           break;
         case 'type': {
           const tn = calleeName(value);
@@ -247,6 +253,7 @@ function readParameter(m: ts.PropertyDeclaration, field: string, call: ts.CallEx
   }
   if (isFile) p.type = 'string';
   else if (declaredType) p.type = declaredType;
+  else if (returned) p.type = returned;
   else if ('default' in p) {
     const d = p.default;
     p.type =

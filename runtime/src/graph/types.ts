@@ -172,6 +172,11 @@ export interface ParameterNode {
   /** The default value when it is a literal; `defaultText` holds the source otherwise. */
   default?: string | number | boolean | null | object;
   defaultText?: string;
+  /**
+   * The default is a function of the run's context (`default: (ctx) => !ctx.isProduction`),
+   * called when a run starts; its type is `type`, else what its returns show, else string.
+   */
+  defaultFunction?: boolean;
   required: boolean;
   help?: string;
   /** IncludeFile only: read as text. */

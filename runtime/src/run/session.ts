@@ -26,6 +26,7 @@ import type { TaskLauncher } from '../scheduler/launcher';
 import { launcherFor } from '../scheduler/launchers';
 import { Scheduler, type SchedulerOptions } from '../scheduler/scheduler';
 import { resolveParameters, type ParamFlags } from './parameters';
+import { computeFunctionDefaults } from './functionDefaults';
 import { username } from '../util/username';
 import { systemTagsFor, systemTagsOf, userTagProblem } from './tags';
 import { projectFor, takeProjectFlags } from './project';
@@ -101,6 +102,7 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
     if (problem) throw new UsageError(`--tag ${t}: ${problem}`);
   }
   let single: SchedulerOptions['single'];
+  let compiled: Awaited<ReturnType<typeof compileFlow>> | undefined;
   let withText = [...(o.withDecorators ?? [])];
   if (o.kind === 'resume') {
     if (paramFlags.size) {
@@ -158,6 +160,8 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
     };
   } else {
     const resolved = resolveParameters(graph.parameters, paramFlags, o.env, o.cwd);
+    compiled = await compileFlow(file, store.codeCacheDir);
+    await computeFunctionDefaults(resolved, { bundle: compiled.bundle, flowFile: file, flow, user, project, env: o.env, cwd: o.cwd });
     parameters = [];
     for (const r of resolved) {
       const rec: ParameterRecord = { name: r.node.name, field: r.node.field, kind: r.node.declaration, value: r.value, source: r.source };
@@ -173,7 +177,7 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
   const withs = withDecorators(withText);
   const launcher = o.launcher ?? launcherFor({ slurmSteps: slurmSteps(graph, withs, o), partition: o.slurmPartition, env: o.env });
   await launcher.prepare?.(store);
-  const compiled = await compileFlow(file, store.codeCacheDir);
+  compiled ??= await compileFlow(file, store.codeCacheDir);
   // The code package goes into the store, so that a task on any machine can load this code.
   await store.putCodePackage(flow, compiled.hash, compiled.bundle);
   const run = await store.createRun({

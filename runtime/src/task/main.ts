@@ -18,6 +18,7 @@ import { errorType, runStep, taskRecord, userStack, type StepMethod } from './ou
 import type { TaskRecord } from '../datastore/types';
 import { remoteMain } from './remote';
 import { startParameters } from './parameters';
+import { DEFAULTS_ARG, defaultsMain, type DefaultsRequest } from './functionDefaults';
 import { REMOTE_TASK_ARG, TASK_SPEC_ARG, type TaskSpec } from './spec';
 import { username } from '../util/username';
 
@@ -164,6 +165,15 @@ async function main(): Promise<void> {
   process.exit(code);
 }
 
+/** The runner's child that computes function defaults (task/functionDefaults.ts), answering over IPC. */
+function defaultsChild(): void {
+  process.setSourceMapsEnabled(true);
+  const request = JSON.parse(process.argv[process.argv.indexOf(DEFAULTS_ARG) + 1]) as DefaultsRequest;
+  const reply = defaultsMain(request);
+  process.send!(reply, () => process.exit(0));
+}
+
 // On a cluster node the same bundle is first the task's wrapper (task/remote.ts).
 if (process.argv.includes(REMOTE_TASK_ARG)) remoteMain();
+else if (process.argv.includes(DEFAULTS_ARG)) defaultsChild();
 else void main();

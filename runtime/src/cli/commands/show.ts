@@ -29,6 +29,7 @@ function describeParameter(p: ParameterNode): string {
   const facts: string[] = [p.declaration === 'includeFile' ? 'file' : p.type];
   if (p.required) facts.push('required');
   if (p.default !== undefined) facts.push(`default ${JSON.stringify(p.default)}`);
+  else if (p.defaultFunction) facts.push(`default computed at run start: ${p.defaultText}`);
   else if (p.defaultText !== undefined) facts.push(`default ${p.defaultText}`);
   return `--${p.name} (${facts.join(', ')})${p.help ? `  ${p.help}` : ''}`;
 }
