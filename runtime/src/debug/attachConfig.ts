@@ -43,7 +43,10 @@ export function taskAttachConfig(pathspec: string, inspectorUrl: string, cwd: st
     // (dist/ bundles, and the runtime sources their maps point to.)
     skipFiles: ['<node_internals>/**', join(dist, '**'), join(packageRoot(), 'runtime', '**')],
     // The flow bundle lives in the datastore's cache, wherever that is; its map points at the flow.
-    resolveSourceMapLocations: ['**', '!**/node_modules/**'],
+    // The runtime's own bundles are skipped above, so their maps are never read: a packaged
+    // extension ships dist/*.js without them, and js-debug would print "Could not read source
+    // map for …/dist/task.js: ENOENT" for each (task.js, api.js, inspectorPreload.js) per task.
+    resolveSourceMapLocations: ['**', '!**/node_modules/**', `!${join(dist, '**')}`],
     cwd,
     __stepwiseTask: pathspec,
     // STEPWISE_JSDEBUG_TRACE=<dir>: js-debug writes its log for each task there (diagnosis).

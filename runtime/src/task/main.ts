@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { FlowSpec, __internal } from '../api';
 import { exposeForDebugger } from './debugGlobals';
+import { showValuesToDebugger } from './debugView';
 import { catchIfDue, decoratorMismatch, prepareCatchVar, snapshotFlow } from './catch';
 import type { Datastore } from '../datastore/datastore';
 import { runnerGone } from '../datastore/liveness';
@@ -55,6 +56,7 @@ async function runTask(spec: TaskSpec): Promise<number> {
   }
   const { foreach, bound, host } = await hostTask(ctx, flow, spec.step);
   Object.defineProperty(flow, HOST, { value: host, enumerable: false });
+  if (spec.inspector) showValuesToDebugger(flow, ctx.parameterFields, bound.inputs);
   const method = stepMethod(flow, spec);
   const setupDone = Date.now();
   const mismatch = decoratorMismatch(spec.step, spec.decorators, decoratorsOf(method));
