@@ -1,7 +1,7 @@
 /** What the Slurm launcher asks of Slurm, as pure functions: resources, sbatch options, the job script, job ends. */
 import { strict as assert } from 'node:assert';
 import { parseWithOption } from '../../runtime/src/run/withOption';
-import { jobScript, sbatchArgs, slurmResourceArgs } from '../../runtime/src/scheduler/launchers/slurm';
+import { jobScript, sbatchArgs, slurmResourceArgs, slurmTimeArgs } from '../../runtime/src/scheduler/launchers/slurm';
 import { describeJobEnd } from '../../runtime/src/scheduler/launchers/slurmJobs';
 import type { TaskSpec } from '../../runtime/src/task/spec';
 
@@ -41,6 +41,17 @@ describe('Slurm launcher: what it asks of Slurm', () => {
     assert.ok(args.includes('--export=ALL'));
     assert.ok(args.includes('--job-name=stepwise-F-train'));
     assert.ok(!sbatchArgs(spec, undefined).some((a) => a.startsWith('--partition')));
+    // @retry is Stepwise's: Slurm must not run an attempt again after a node failure or preemption.
+    assert.ok(args.includes('--no-requeue'));
+  });
+
+  it("@timeout becomes the job's --time in whole minutes, one more than the timeout (the runner's timer ends it first)", () => {
+    assert.deepEqual(slurmTimeArgs(undefined), []);
+    assert.deepEqual(slurmTimeArgs(30), ['--time=2']);
+    assert.deepEqual(slurmTimeArgs(60), ['--time=2']);
+    assert.deepEqual(slurmTimeArgs(61), ['--time=3']);
+    assert.ok(sbatchArgs({ ...spec, timeoutSeconds: 3600 }, undefined).includes('--time=61'));
+    assert.ok(!sbatchArgs(spec, undefined).some((a) => a.startsWith('--time')), "no @timeout: the partition's DefaultTime");
   });
 
   it('--with slurm is one of the step decorators --with adds: a partition option, checked like the others', () => {
@@ -65,8 +76,21 @@ describe('Slurm launcher: what it asks of Slurm', () => {
 
   it("a job Slurm ended is described by Slurm's state and reason", () => {
     assert.equal(describeJobEnd('12', { state: 'TIMEOUT', reason: 'None' }), 'Slurm job 12 reached its time limit');
-    assert.equal(describeJobEnd('12', { state: 'NODE_FAIL', reason: 'NodeDown' }), 'Slurm job 12 lost its node (node failure) (NodeDown)');
-    assert.equal(describeJobEnd('12', { state: 'PREEMPTED', reason: '' }), 'Slurm job 12 was preempted');
+    assert.equal(
+      describeJobEnd('12', { state: 'TIMEOUT', reason: 'TimeLimit', partition: 'short', timeLimit: '1:00' }),
+      'Slurm job 12 reached its time limit of 1:00 (partition short)',
+    );
+    assert.equal(describeJobEnd('12', { state: 'NODE_FAIL', reason: 'NodeDown' }), 'Slurm job 12 lost its node (node failure: NodeDown)');
+    assert.equal(
+      describeJobEnd('12', { state: 'NODE_FAIL', reason: 'NodeDown', nodes: 'n07' }),
+      'Slurm job 12 lost its node n07 (node failure: NodeDown)',
+    );
+    assert.equal(describeJobEnd('12', { state: 'PREEMPTED', reason: '' }), 'Slurm job 12 was preempted by a higher-priority job');
+    assert.equal(
+      describeJobEnd('12', { state: 'PREEMPTED', reason: 'None', partition: 'debug' }),
+      'Slurm job 12 was preempted by a higher-priority job (partition debug)',
+    );
+    assert.equal(describeJobEnd('12', { state: 'CANCELLED', reason: 'None' }), 'Slurm job 12 was cancelled (scancel, or an administrator)');
     assert.equal(describeJobEnd('12', { state: 'OUT_OF_MEMORY', reason: '' }), 'Slurm job 12 ran out of memory');
     assert.equal(describeJobEnd('12', { state: 'WEIRD', reason: '' }), 'Slurm job 12 ended WEIRD');
   });

@@ -2,7 +2,8 @@
  * `--with slurm` against a real single-node Slurm (slurm-wlm + munge, started and stopped here)
  * and the S3 store on a real S3-protocol server (s3rver): the conformance flows as Slurm jobs, a
  * job cancelled mid-run then resumed on the "laptop", Ctrl-C cancelling the jobs, @resources in
- * `scontrol show job`, --max-workers bounding the jobs in flight, and the placement checks.
+ * `scontrol show job`, jobs Slurm ends (time limit, node failure, preemption) retried by @retry,
+ * --max-workers bounding the jobs in flight, and the placement checks.
  */
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
@@ -169,6 +170,80 @@ describe('tasks on a real Slurm cluster (--with slurm, S3 store)', function () {
     assert.equal(wait.currentAttempt, 1);
   });
 
+  /**
+   * A job Slurm itself ends: `end` does to the first attempt's job what the cluster would; the
+   * attempt fails with `reason` (in the console and its attempt record), and `@retry` runs the
+   * next attempt as a new job, which gets past the gate the test opens once that job runs.
+   */
+  async function endedBySlurm(o: {
+    withSlurm: string;
+    end: (jobId: string) => void;
+    state: string;
+    reason: (jobId: string) => string;
+    /** What the administrator does once the job has ended (e.g. bring the node back). */
+    recover?: () => void;
+    withinMs?: number;
+  }): Promise<void> {
+    const file = ws.copy('runtime/gated.ts');
+    const gate = join(ws.dir, 'gate');
+    const name = 'stepwise-GatedFlow-wait';
+    const running = cli(['run', file, '--with', o.withSlurm, '--with', 'retry:times=1,minutesBetweenRetries=0'], { GATE: gate });
+    const first = await until("the wait step's job to run", async () => cluster.runningJob(name));
+    o.end(first);
+    await until(`job ${first} to end ${o.state}`, async () => (cluster.showJob(first).JobState === o.state ? true : undefined), o.withinMs);
+    o.recover?.();
+    // The next attempt runs only once this one's processes are gone: then it may pass the gate.
+    await until('the next attempt to run as a new job', async () =>
+      cluster.jobsNamed(name).find((j) => j.id !== first && j.state === 'RUNNING'),
+    );
+    writeFileSync(gate, 'open');
+    const r = await running;
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const reason = o.reason(first);
+    assert.ok(r.stdout.includes(`Attempt 1 of 2 failed: ${reason}. Retrying (attempt 2 of 2)`), `${reason}\n${r.stdout}`);
+    const wait = await (await flow('GatedFlow').latestRun()).step('wait').task();
+    assert.equal(wait.status, 'succeeded');
+    assert.equal(wait.currentAttempt, 1);
+    const [failed, retried] = await wait.attempts();
+    assert.equal(failed.status, 'failed');
+    assert.equal(failed.exception?.name, 'TaskDied');
+    assert.equal(failed.exception?.message, reason);
+    assert.equal(retried.status, 'succeeded');
+  }
+
+  it("Slurm's time limit (the partition's) ends a job: TIMEOUT is the attempt's failure, @retry runs it again", async () => {
+    await endedBySlurm({
+      withSlurm: 'slurm:partition=short',
+      end: () => undefined, // the `short` partition's 1-minute limit; Slurm checks it every 30 s
+      state: 'TIMEOUT',
+      reason: (id) => `Slurm job ${id} reached its time limit of 1:00 (partition short)`,
+      withinMs: 150_000,
+    });
+  });
+
+  it('a node failure ends a job: NODE_FAIL (with the node) is the failure, @retry runs it again once the node is back', async () => {
+    try {
+      await endedBySlurm({
+        withSlurm: 'slurm',
+        end: () => cluster.downNode('stepwise test: node lost'),
+        state: 'NODE_FAIL',
+        recover: () => cluster.resumeNode(),
+        reason: (id) => `Slurm job ${id} lost its node ${cluster.host} (node failure: NodeDown)`,
+      });
+    } finally {
+      cluster.resumeNode();
+    }
+  });
+
+  it('preemption ends a job: a higher-priority job takes the node, PREEMPTED is the failure, @retry runs it again', async () => {
+    await endedBySlurm({
+      withSlurm: 'slurm',
+      end: () => cluster.sbatch(['--partition=urgent', '--exclusive', '--job-name=urgent', '--output=/dev/null', '--wrap=sleep 2']),
+      state: 'PREEMPTED',
+      reason: (id) => `Slurm job ${id} was preempted by a higher-priority job (partition debug)`,
+    });
+  });
+
   it('--max-workers bounds the Slurm jobs in flight', async () => {
     const r = await cli(['run', ws.copy('runtime/slow_foreach.ts'), '--with', 'slurm', '--max-workers', '2', '--json-events'], {
       SLOW_MS: '1500',
@@ -194,7 +269,7 @@ describe('tasks on a real Slurm cluster (--with slurm, S3 store)', function () {
     assert.match(named.stderr, /@slurm tasks may run on stepwise-ghost/);
     const bad = await cli(['run', file, '--with', 'slurm'], { STEPWISE_SLURM_PARTITION: 'nosuch' });
     assert.equal(bad.code, 2, bad.stdout + bad.stderr);
-    assert.match(bad.stderr, /Slurm has no partition 'nosuch'\. Partitions: debug, wide; choose one with --slurm-partition/);
+    assert.match(bad.stderr, /Slurm has no partition 'nosuch'\. Partitions: debug, short, urgent, wide; choose one with --slurm-partition/);
     const unknown = await cli(['run', file, '--with', 'kubernetes']);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /--with kubernetes: no step decorator 'kubernetes'\. Known: .*slurm/);

@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { availableParallelism, hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+const MEMORY_MB = 4096;
 const NEEDED = ['/usr/sbin/munged', '/usr/sbin/slurmctld', '/usr/sbin/slurmd', '/usr/bin/sbatch', '/usr/bin/squeue'];
 
 function freePort(): Promise<number> {
@@ -92,6 +93,7 @@ export class SlurmCluster {
     ]);
     await this.waitFor('munged', () => existsSync(socket));
     const [ctldPort, slurmdPort] = [await freePort(), await freePort()];
+    const cpus = availableParallelism();
     // The ghost node is DOWN (its slurmd would listen on a port nothing listens on): never used,
     // but listed by sinfo like any node of its partition.
     const ghost = o.ghostNode
@@ -133,8 +135,16 @@ export class SlurmCluster {
         'InactiveLimit=0',
         'MinJobAge=300',
         'KillWait=5',
-        `NodeName=${this.host} NodeAddr=127.0.0.1 CPUs=${availableParallelism()} RealMemory=4096 State=UNKNOWN`,
-        `PartitionName=debug Nodes=${this.host} Default=YES MaxTime=INFINITE State=UP`,
+        // A job that asks no memory gets its share per CPU, not the whole node (one job at a time).
+        `DefMemPerCPU=${Math.floor(MEMORY_MB / cpus)}`,
+        // A job in `urgent` (higher tier) cancels the `debug` jobs it needs the node of: preemption.
+        'PreemptType=preempt/partition_prio',
+        'PreemptMode=CANCEL',
+        `NodeName=${this.host} NodeAddr=127.0.0.1 CPUs=${cpus} RealMemory=${MEMORY_MB} State=UNKNOWN`,
+        `PartitionName=debug Nodes=${this.host} Default=YES MaxTime=INFINITE PriorityTier=1 State=UP`,
+        // Slurm's shortest time limit (1 minute), as a cluster's short queue would set it.
+        `PartitionName=short Nodes=${this.host} DefaultTime=1 MaxTime=1 PriorityTier=1 State=UP`,
+        `PartitionName=urgent Nodes=${this.host} PriorityTier=10 State=UP`,
         ...ghost,
         '',
       ].join('\n'),
@@ -181,23 +191,57 @@ export class SlurmCluster {
 
   /** The id of this user's running job with this name, if there is one. */
   runningJob(name: string): string | undefined {
-    const out = execFileSync('squeue', ['-h', '--me', '-t', 'RUNNING', '-n', name, '-o', '%i'], {
-      env: { ...process.env, ...this.env },
-      encoding: 'utf8',
-    });
-    return out
+    return this.command('squeue', ['-h', '--me', '-t', 'RUNNING', '-n', name, '-o', '%i'])
       .split('\n')
       .map((l) => l.trim())
       .find(Boolean);
   }
 
   scancel(jobId: string): void {
-    execFileSync('scancel', [jobId], { env: { ...process.env, ...this.env } });
+    this.command('scancel', [jobId]);
+  }
+
+  /** This user's jobs with this name, oldest first, with their states (ended ones included). */
+  jobsNamed(name: string): Array<{ id: string; state: string }> {
+    return this.command('squeue', ['-h', '--me', '--states=all', '-n', name, '-o', '%i|%T'])
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => {
+        const [id, state] = l.trim().split('|');
+        return { id, state };
+      })
+      .sort((a, b) => Number(a.id) - Number(b.id));
+  }
+
+  /** Submits a plain batch job (e.g. a higher-priority job that preempts others); its id. */
+  sbatch(args: string[]): string {
+    return this.command('sbatch', ['--parsable', ...args])
+      .trim()
+      .split(';')[0];
+  }
+
+  /** The node's state as sinfo prints it (idle, mixed, allocated, down…; a '*' when not responding). */
+  nodeState(): string {
+    return this.command('sinfo', ['-h', '-N', '-n', this.host, '-p', 'debug', '-o', '%T']).trim();
+  }
+
+  /** Takes the node down as an administrator (or a failed health check) would: its running jobs end NODE_FAIL. */
+  downNode(reason: string): void {
+    this.command('scontrol', ['update', `NodeName=${this.host}`, 'State=DOWN', `Reason=${reason}`]);
+  }
+
+  /** Brings the node back, unless it already is (ReturnToService=2 returns it as soon as its slurmd registers). */
+  resumeNode(): void {
+    if (/down|drain|fail/i.test(this.nodeState())) this.command('scontrol', ['update', `NodeName=${this.host}`, 'State=RESUME']);
+  }
+
+  private command(cmd: string, args: string[]): string {
+    return execFileSync(cmd, args, { env: { ...process.env, ...this.env }, encoding: 'utf8', timeout: 30_000 });
   }
 
   /** `scontrol show job ID` as name=value pairs. */
   showJob(jobId: string): Record<string, string> {
-    const text = execFileSync('scontrol', ['show', 'job', jobId], { env: { ...process.env, ...this.env }, encoding: 'utf8' });
+    const text = this.command('scontrol', ['show', 'job', jobId]);
     const out: Record<string, string> = {};
     for (const m of text.matchAll(/([\w:/]+)=(\S*)/g)) out[m[1]] ??= m[2];
     return out;

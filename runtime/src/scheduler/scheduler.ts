@@ -289,6 +289,7 @@ export class Scheduler {
       ...(req.again?.fallback ? { fallback: req.again.fallback } : {}),
       ...(effective.resources ? { resources: effective.resources } : {}),
       ...(effective.slurm ? { slurm: effective.slurm } : {}),
+      ...(effective.timeoutSeconds !== undefined ? { timeoutSeconds: effective.timeoutSeconds } : {}),
     };
     // The client API inside a step (and any stepwise command it runs) reads the run's own store.
     const env = { ...(this.o.env ?? process.env), ...datastoreEnv(store.spec) };

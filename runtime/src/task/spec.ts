@@ -46,6 +46,8 @@ export interface TaskSpec {
   resources?: Resources;
   /** `@slurm` in effect (`--with slurm` included): the task runs as a Slurm job (scheduler/launchers/slurm.ts). */
   slurm?: SlurmPolicy;
+  /** `@timeout` in effect, in seconds: the runner enforces it; a cluster launcher also asks the cluster for that much time. */
+  timeoutSeconds?: number;
 }
 
 export const TASK_SPEC_ARG = '--stepwise-task';

@@ -55,12 +55,25 @@ export function slurmResourceArgs(r: Resources | undefined): string[] {
   return args;
 }
 
+/**
+ * `@timeout` as the job's `--time`, in whole minutes (Slurm's unit), one more than the timeout:
+ * the runner's own timer still ends the attempt first, with @timeout's message; Slurm's limit only
+ * ends a job whose runner is gone. Without @timeout the job gets the partition's DefaultTime.
+ */
+export function slurmTimeArgs(timeoutSeconds: number | undefined): string[] {
+  return timeoutSeconds ? [`--time=${Math.ceil(timeoutSeconds / 60) + 1}`] : [];
+}
+
 export function sbatchArgs(spec: TaskSpec, partition: string | undefined): string[] {
   return [
     '--parsable',
     `--job-name=stepwise-${spec.flow}-${spec.step}`,
     ...(partition ? [`--partition=${partition}`] : []),
     ...slurmResourceArgs(spec.resources),
+    ...slurmTimeArgs(spec.timeoutSeconds),
+    // @retry is Stepwise's: a job that loses its node or is preempted ends (NODE_FAIL, PREEMPTED)
+    // and its task fails with that reason, rather than Slurm silently running the attempt again.
+    '--no-requeue',
     // The task's own output goes to the datastore (the wrapper stores it); Slurm's file keeps
     // only what the wrapper could not store (e.g. node itself missing on the node).
     '--output=/dev/null',

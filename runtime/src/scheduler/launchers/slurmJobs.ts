@@ -8,6 +8,10 @@ import { runSlurm } from './slurmCommands';
 export interface JobEnd {
   state: string;
   reason: string;
+  /** The job's nodes (squeue %N), its partition (%P) and its time limit (%l), as Slurm prints them. */
+  nodes?: string;
+  partition?: string;
+  timeLimit?: string;
 }
 
 const TERMINAL = new Set([
@@ -51,12 +55,12 @@ export class JobWatcher {
     if (this.polling) return;
     this.polling = true;
     try {
-      const r = await runSlurm('squeue', ['-h', '--states=all', '--me', '-o', '%i|%T|%r'], this.env);
+      const r = await runSlurm('squeue', ['-h', '--states=all', '--me', '-o', '%i|%T|%r|%N|%P|%l'], this.env);
       if (r.code !== 0) return; // slurmctld busy or restarting: the next poll tries again
       const states = new Map<string, JobEnd>();
       for (const line of r.stdout.split('\n')) {
-        const [id, state, reason] = line.trim().split('|');
-        if (id) states.set(id, { state, reason: reason ?? '' });
+        const [id, state, reason, nodes, partition, timeLimit] = line.trim().split('|');
+        if (id) states.set(id, { state, reason: reason ?? '', nodes, partition, timeLimit });
       }
       for (const [id, w] of this.waiters) {
         const s = states.get(id);
@@ -80,19 +84,29 @@ export class JobWatcher {
   }
 }
 
-/** One line for a task record: what Slurm says happened to the job. */
+/** One line for a task record: what Slurm says happened to the job, and where. */
 export function describeJobEnd(jobId: string, end: JobEnd): string {
-  const why = end.reason && end.reason !== 'None' ? ` (${end.reason})` : '';
+  const reason = end.reason && end.reason !== 'None' ? end.reason : '';
+  const why = reason ? ` (${reason})` : '';
+  const partition = end.partition ? `partition ${end.partition}` : '';
+  const job = `Slurm job ${jobId}`;
+  switch (end.state) {
+    case 'TIMEOUT': {
+      const limit = end.timeLimit && !/^(UNLIMITED|INVALID|NOT_SET)$/.test(end.timeLimit) ? ` of ${end.timeLimit}` : '';
+      return `${job} reached its time limit${limit}${partition ? ` (${partition})` : ''}`;
+    }
+    case 'NODE_FAIL':
+      return `${job} lost its node${end.nodes ? ` ${end.nodes}` : ''} (node failure${reason ? `: ${reason}` : ''})`;
+    case 'PREEMPTED':
+      return `${job} was preempted by a higher-priority job${partition ? ` (${partition})` : ''}`;
+  }
   const plain: Record<string, string> = {
     CANCELLED: 'was cancelled (scancel, or an administrator)',
-    TIMEOUT: 'reached its time limit',
-    NODE_FAIL: 'lost its node (node failure)',
-    PREEMPTED: 'was preempted',
     OUT_OF_MEMORY: 'ran out of memory',
     BOOT_FAIL: 'could not start its node',
     DEADLINE: 'missed its deadline',
     FAILED: 'failed',
     UNKNOWN: 'ended, but its state is no longer known',
   };
-  return `Slurm job ${jobId} ${plain[end.state] ?? `ended ${end.state}`}${why}`;
+  return `${job} ${plain[end.state] ?? `ended ${end.state}`}${why}`;
 }
