@@ -23,13 +23,6 @@ export function packageRoot(): string {
   }
 }
 
-/** The task process entry (a bundle beside api.js and client.js). */
-export function taskEntry(): string {
-  const file = join(packageRoot(), 'dist', 'task.js');
-  if (!existsSync(file)) throw new Error(`${file} is missing: build the runtime first (npm run build).`);
-  return file;
-}
-
 let version: string | undefined;
 
 /** The version of this Stepwise (its package.json), recorded with each run and printed by `--version`. */

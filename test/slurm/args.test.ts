@@ -74,6 +74,17 @@ describe('Slurm launcher: what it asks of Slurm', () => {
     assert.equal(lines[4], 'STEPWISE_TASK_SPEC');
   });
 
+  it("the job script starts the run's copy of the runtime, or the installation's on a node that cannot see the copy", () => {
+    const copy = '/home/u/.stepwise/.cache/runtime/abc/dist/task.js';
+    const lines = jobScript(spec, '/usr/bin/node', copy, '/opt/stepwise/dist/task.js').split('\n');
+    assert.deepEqual(lines.slice(2, 5), [
+      `entry='${copy}'`,
+      `[ -r "$entry" ] || entry='/opt/stepwise/dist/task.js'`,
+      `exec '/usr/bin/node' "$entry" --stepwise-task-remote <<'STEPWISE_TASK_SPEC'`,
+    ]);
+    assert.deepEqual(JSON.parse(lines[5]), spec);
+  });
+
   it("a job Slurm ended is described by Slurm's state and reason", () => {
     assert.equal(describeJobEnd('12', { state: 'TIMEOUT', reason: 'None' }), 'Slurm job 12 reached its time limit');
     assert.equal(

@@ -16,9 +16,11 @@ export function inspectorAddress(url: string): { host: string; port: number } {
   return { host: u.hostname, port };
 }
 
-export function taskAttachConfig(pathspec: string, inspectorUrl: string, cwd: string): TaskAttachConfig {
+/** `runtimeRoot`: the run's copy of the task runtime (scheduler/taskRuntime.ts), which stepping skips as it skips dist/. */
+export function taskAttachConfig(pathspec: string, inspectorUrl: string, cwd: string, runtimeRoot?: string): TaskAttachConfig {
   const { host, port } = inspectorAddress(inspectorUrl);
-  const dist = join(packageRoot(), 'dist');
+  // The installation's bundles, and the run's copy of them the task actually runs.
+  const bundles = [join(packageRoot(), 'dist', '**'), ...(runtimeRoot ? [join(runtimeRoot, '**')] : [])];
   return {
     type: 'pwa-node',
     request: 'attach',
@@ -40,13 +42,13 @@ export function taskAttachConfig(pathspec: string, inspectorUrl: string, cwd: st
     outFiles: [],
     pauseForSourceMap: true,
     // The task runner and the flow API are ours, not the user's: stepping never enters them.
-    // (dist/ bundles, and the runtime sources their maps point to.)
-    skipFiles: ['<node_internals>/**', join(dist, '**'), join(packageRoot(), 'runtime', '**')],
+    // (dist/ bundles, the run's copy of them, and the runtime sources their maps point to.)
+    skipFiles: ['<node_internals>/**', ...bundles, join(packageRoot(), 'runtime', '**')],
     // The flow bundle lives in the datastore's cache, wherever that is; its map points at the flow.
     // The runtime's own bundles are skipped above, so their maps are never read: a packaged
     // extension ships dist/*.js without them, and js-debug would print "Could not read source
     // map for …/dist/task.js: ENOENT" for each (task.js, api.js, inspectorPreload.js) per task.
-    resolveSourceMapLocations: ['**', '!**/node_modules/**', `!${join(dist, '**')}`],
+    resolveSourceMapLocations: ['**', '!**/node_modules/**', ...bundles.map((b) => `!${b}`)],
     cwd,
     __stepwiseTask: pathspec,
     // STEPWISE_JSDEBUG_TRACE=<dir>: js-debug writes its log for each task there (diagnosis).

@@ -191,13 +191,13 @@ export class StepwiseDebugSession extends DebugSession {
   private begin(plan: LaunchPlan, prepared: PreparedSession): void {
     for (const w of prepared.warnings) this.output.line(`warning: ${w}`, 'stderr');
     const cwd = plan.options.cwd;
-    prepared.scheduler.on((e) => this.forward(e, plan, cwd));
+    prepared.scheduler.on((e) => this.forward(e, plan, cwd, prepared.runtime.root));
     const run: ActiveRun = { prepared, superseded: false, done: Promise.resolve(undefined) };
     run.done = this.execute(run);
     this.active = run;
   }
 
-  private forward(e: RunEvent, plan: LaunchPlan, cwd: string): void {
+  private forward(e: RunEvent, plan: LaunchPlan, cwd: string, runtimeRoot: string): void {
     this.output.handle(e);
     if (e.type === 'taskLog') return;
     this.sendEvent(new Event(RUN_EVENT, e));
@@ -206,7 +206,7 @@ export class StepwiseDebugSession extends DebugSession {
         pathspec: e.pathspec,
         pid: e.pid,
         inspectorUrl: e.inspectorUrl,
-        config: taskAttachConfig(e.pathspec, e.inspectorUrl, cwd),
+        config: taskAttachConfig(e.pathspec, e.inspectorUrl, cwd, runtimeRoot),
       };
       this.sendEvent(new Event(ATTACH_EVENT, body));
     }

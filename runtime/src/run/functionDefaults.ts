@@ -7,7 +7,6 @@
 import { spawn } from 'node:child_process';
 import type { ProjectRecord } from '../datastore/types';
 import { UsageError } from '../errors';
-import { taskEntry } from '../paths';
 import { DEFAULTS_ARG, parameterContext, type DefaultsReply, type DefaultsRequest } from '../task/functionDefaults';
 import type { ResolvedParameter } from './parameters';
 
@@ -26,6 +25,8 @@ export interface DefaultsSite {
   project: ProjectRecord | undefined;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** The task runtime's dist/task.js (the run's copy, scheduler/taskRuntime.ts). */
+  entry: string;
 }
 
 /** Fills in the value of each parameter whose default is a function; a failing one is a UsageError naming it. */
@@ -49,7 +50,7 @@ export async function computeFunctionDefaults(resolved: ResolvedParameter[], sit
 
 function ask(request: DefaultsRequest, site: DefaultsSite): Promise<DefaultsReply> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [taskEntry(), DEFAULTS_ARG, JSON.stringify(request)], {
+    const child = spawn(process.execPath, [site.entry, DEFAULTS_ARG, JSON.stringify(request)], {
       cwd: site.cwd,
       env: site.env,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

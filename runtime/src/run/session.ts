@@ -24,6 +24,7 @@ import { hashBytes, serializeArtifact } from '../serialize/codec';
 import { ClonePlan } from '../scheduler/clone';
 import type { TaskLauncher } from '../scheduler/launcher';
 import { launcherFor } from '../scheduler/launchers';
+import { pinTaskRuntime, runtimeCacheDir, type TaskRuntime } from '../scheduler/taskRuntime';
 import { Scheduler, type SchedulerOptions } from '../scheduler/scheduler';
 import { resolveParameters, type ParamFlags } from './parameters';
 import { computeFunctionDefaults } from './functionDefaults';
@@ -62,6 +63,8 @@ export interface PreparedSession {
   run: RunRecord;
   graph: FlowGraph;
   scheduler: Scheduler;
+  /** What the run's tasks start from (scheduler/taskRuntime.ts). */
+  runtime: TaskRuntime;
   /** Warnings from the linter, printed before the run. */
   warnings: string[];
 }
@@ -161,7 +164,18 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
   } else {
     const resolved = resolveParameters(graph.parameters, paramFlags, o.env, o.cwd);
     compiled = await compileFlow(file, store.codeCacheDir);
-    await computeFunctionDefaults(resolved, { bundle: compiled.bundle, flowFile: file, flow, user, project, env: o.env, cwd: o.cwd });
+    // Computed by the runtime the run's tasks will start from (pinned once per process and store).
+    const { entry } = await pinTaskRuntime(runtimeCacheDir(store));
+    await computeFunctionDefaults(resolved, {
+      bundle: compiled.bundle,
+      flowFile: file,
+      flow,
+      user,
+      project,
+      env: o.env,
+      cwd: o.cwd,
+      entry,
+    });
     parameters = [];
     for (const r of resolved) {
       const rec: ParameterRecord = { name: r.node.name, field: r.node.field, kind: r.node.declaration, value: r.value, source: r.source };
@@ -178,6 +192,8 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
   const launcher = o.launcher ?? launcherFor({ slurmSteps: slurmSteps(graph, withs, o), partition: o.slurmPartition, env: o.env });
   await launcher.prepare?.(store);
   compiled ??= await compileFlow(file, store.codeCacheDir);
+  // Every task of this run starts from the runtime as it is now, whatever is rebuilt meanwhile.
+  const runtime = await pinTaskRuntime(runtimeCacheDir(store));
   // The code package goes into the store, so that a task on any machine can load this code.
   await store.putCodePackage(flow, compiled.hash, compiled.bundle);
   const run = await store.createRun({
@@ -211,13 +227,14 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
     maxNumSplits,
     inspector: o.inspector ?? false,
     launcher,
+    runtime,
     clone,
     single,
     env: o.env,
     cwd: o.cwd,
     withDecorators: withs,
   });
-  return { store, run, graph, scheduler, warnings };
+  return { store, run, graph, scheduler, warnings, runtime };
 }
 
 /**

@@ -1,10 +1,11 @@
 /**
  * The compute seam: how a task gets a process. The launchers are in ./launchers: the local one
- * spawns `node dist/task.js`; the Slurm one submits the same TaskSpec as a batch job.
+ * spawns `node dist/task.js` (the run's copy of it, ./taskRuntime.ts); the Slurm one submits the same TaskSpec as a batch job.
  */
 import type { Readable } from 'node:stream';
 import type { Datastore } from '../datastore/datastore';
 import type { TaskSpec } from '../task/spec';
+import type { TaskRuntime } from './taskRuntime';
 
 export interface TaskExit {
   code: number | null;
@@ -34,6 +35,8 @@ export interface LaunchOptions {
   env: NodeJS.ProcessEnv;
   /** The task's working directory: the one the run was started from. */
   cwd: string;
+  /** The files the task process starts from: the run's copy (./taskRuntime.ts); default the installation. */
+  runtime?: TaskRuntime;
 }
 
 export interface TaskLauncher {

@@ -19,6 +19,7 @@ import type { LaunchedTask, TaskLauncher } from './launcher';
 import { onLines } from './lines';
 import { LoopPasses } from './passes';
 import { ForeachProgress, type ForeachProgressState } from './progress';
+import type { TaskRuntime } from './taskRuntime';
 import { formatTaskPathspec } from '../pathspec';
 
 export interface SchedulerOptions {
@@ -34,6 +35,8 @@ export interface SchedulerOptions {
   /** Start every task under the V8 inspector, waiting for a debugger. */
   inspector: boolean;
   launcher: TaskLauncher;
+  /** The files every task of the run starts from (./taskRuntime.ts); default the installation as it is at each start. */
+  runtime?: TaskRuntime;
   clone?: ClonePlan;
   env?: NodeJS.ProcessEnv;
   /** Where task processes run (default: this process's working directory). */
@@ -295,7 +298,7 @@ export class Scheduler {
     const env = { ...(this.o.env ?? process.env), ...datastoreEnv(store.spec) };
     let task: LaunchedTask;
     try {
-      task = await this.o.launcher.launch(spec, { env, cwd: this.o.cwd ?? process.cwd() });
+      task = await this.o.launcher.launch(spec, { env, cwd: this.o.cwd ?? process.cwd(), runtime: this.o.runtime });
     } catch (err) {
       const why = `could not start the task process: ${(err as Error).message}`;
       await this.finishTask(deathRecord(start, { name: 'TaskDied', message: why, stack: why }, 'failed'));

@@ -46,6 +46,8 @@ export async function runRemote(): Promise<number> {
   const store = openDatastore(spec.datastore);
   const { [REMOTE_CWD_ENV]: runCwd, ...env } = process.env;
   const cwd = runCwd && existsSync(runCwd) ? runCwd : tmpdir();
+  // The task starts from this wrapper's own installation: the run's copy of the runtime when the
+  // node could read it (see jobScript).
   const task = await new LocalProcessLauncher().launch(spec, { env, cwd });
   const sinks = { stdout: store.openLog(spec, 'stdout'), stderr: store.openLog(spec, 'stderr') };
   for (const s of ['stdout', 'stderr'] as const) {

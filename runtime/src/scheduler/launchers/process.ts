@@ -1,19 +1,18 @@
 /** The local launcher: every task a `node dist/task.js` child process of the runner. */
 import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { taskEntry } from '../../paths';
 import { TASK_SPEC_ARG, type TaskSpec } from '../../task/spec';
 import type { LaunchedTask, LaunchOptions, TaskExit, TaskLauncher } from '../launcher';
+import { installedRuntime } from '../taskRuntime';
 import { runnerWatchdog } from '../watchdog';
 
 export class LocalProcessLauncher implements TaskLauncher {
-  async launch(spec: TaskSpec, { env, cwd }: LaunchOptions): Promise<LaunchedTask> {
+  async launch(spec: TaskSpec, { env, cwd, runtime = installedRuntime() }: LaunchOptions): Promise<LaunchedTask> {
     // Under the debugger, the preload makes the flow bundle a parsed script before the break on
     // start, so breakpoints in it bind before it runs (see task/inspectorPreload.ts).
-    const inspect = spec.inspector ? ['--inspect-brk=127.0.0.1:0', '-r', join(dirname(taskEntry()), 'inspectorPreload.js')] : [];
+    const inspect = spec.inspector ? ['--inspect-brk=127.0.0.1:0', '-r', runtime.preload] : [];
     // @resources({ memoryMb }): locally, the task's heap limit (V8 ends the process when it is reached).
     const heap = spec.resources?.memoryMb ? [`--max-old-space-size=${spec.resources.memoryMb}`] : [];
-    const args = [...heap, ...inspect, taskEntry(), TASK_SPEC_ARG, JSON.stringify(spec)];
+    const args = [...heap, ...inspect, runtime.entry, TASK_SPEC_ARG, JSON.stringify(spec)];
     const child = spawn(process.execPath, args, {
       cwd,
       env,

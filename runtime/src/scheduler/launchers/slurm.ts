@@ -12,9 +12,9 @@ import { finished } from 'node:stream/promises';
 import type { Resources } from '../../api/decoratorOptions';
 import type { Datastore } from '../../datastore/datastore';
 import { UsageError } from '../../errors';
-import { taskEntry } from '../../paths';
 import { REMOTE_CWD_ENV, REMOTE_TASK_ARG, type TaskSpec } from '../../task/spec';
 import type { LaunchedTask, LaunchOptions, TaskLauncher } from '../launcher';
+import { installedRuntime } from '../taskRuntime';
 import { runSlurm, scancel } from './slurmCommands';
 import { describeJobEnd, JobWatcher } from './slurmJobs';
 
@@ -33,12 +33,18 @@ function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The batch script: the task wrapper with the spec on its stdin (no quoting of the JSON needed). */
-export function jobScript(spec: TaskSpec, node: string, entry: string): string {
+/**
+ * The batch script: the task wrapper with the spec on its stdin (no quoting of the JSON needed).
+ * `entry` is the run's copy of the task runtime (../taskRuntime.ts); a node that cannot see it
+ * (an S3 store, whose copy is in the runner's local cache) starts the installation's `fallback`.
+ */
+export function jobScript(spec: TaskSpec, node: string, entry: string, fallback?: string): string {
+  const pick = fallback && fallback !== entry ? [`entry=${shellQuote(entry)}`, `[ -r "$entry" ] || entry=${shellQuote(fallback)}`] : [];
   return [
     '#!/bin/sh',
     `# Stepwise task ${spec.flow}/${spec.runId}/${spec.step}/${spec.taskId}`,
-    `exec ${shellQuote(node)} ${shellQuote(entry)} ${REMOTE_TASK_ARG} <<'${DELIMITER}'`,
+    ...pick,
+    `exec ${shellQuote(node)} ${pick.length ? '"$entry"' : shellQuote(entry)} ${REMOTE_TASK_ARG} <<'${DELIMITER}'`,
     JSON.stringify(spec),
     DELIMITER,
     '',
@@ -132,12 +138,13 @@ export class SlurmLauncher implements TaskLauncher {
     }
   }
 
-  async launch(spec: TaskSpec, { env: taskEnv, cwd }: LaunchOptions): Promise<LaunchedTask> {
+  async launch(spec: TaskSpec, { env: taskEnv, cwd, runtime }: LaunchOptions): Promise<LaunchedTask> {
     // The wrapper on the node starts the task in the run's folder when that exists there (a shared filesystem).
     const env = { ...taskEnv, [REMOTE_CWD_ENV]: cwd };
     const store = this.store;
     if (!store) throw new Error("the Slurm launcher was not prepared with the run's datastore");
-    const script = jobScript(spec, process.execPath, taskEntry());
+    const installed = installedRuntime().entry;
+    const script = jobScript(spec, process.execPath, runtime?.entry ?? installed, installed);
     const r = await runSlurm('sbatch', sbatchArgs(spec, spec.slurm?.partition ?? this.partition), env, script);
     const jobId = r.stdout.trim().split(';')[0];
     if (r.code !== 0 || !/^\d+$/.test(jobId)) throw new Error(`sbatch failed: ${r.stderr.trim() || r.stdout.trim() || `exit ${r.code}`}`);
