@@ -20,14 +20,19 @@ describe('datastore suite: S3 store (s3rver)', function () {
     await server?.stop();
   });
 
-  datastoreSuite('on S3', (ws) => {
-    const sysroot = `s3://${TEST_BUCKET}/${randomBytes(4).toString('hex')}`;
-    const env = (machine: string): NodeJS.ProcessEnv => ({
-      ...server.env(),
-      STEPWISE_DATASTORE: 's3',
-      STEPWISE_DATASTORE_SYSROOT_S3: sysroot,
-      STEPWISE_DATASTORE_CACHE: join(ws.dir, `cache-${machine}`),
+  // Also with every task in a thread of a task host: the synchronous S3 read of an artifact the
+  // graph does not show runs its own helper thread, here from inside the task's thread.
+  for (const isolation of ['process', 'thread']) {
+    datastoreSuite(`on S3 (--task-isolation ${isolation})`, (ws) => {
+      const sysroot = `s3://${TEST_BUCKET}/${randomBytes(4).toString('hex')}`;
+      const env = (machine: string): NodeJS.ProcessEnv => ({
+        ...server.env(),
+        STEPWISE_DATASTORE: 's3',
+        STEPWISE_DATASTORE_SYSROOT_S3: sysroot,
+        STEPWISE_DATASTORE_CACHE: join(ws.dir, `cache-${machine}`),
+        STEPWISE_TASK_ISOLATION: isolation,
+      });
+      return { env, client: { datastore: { type: 's3', sysroot, cacheDir: join(ws.dir, 'cache-test') } } };
     });
-    return { env, client: { datastore: { type: 's3', sysroot, cacheDir: join(ws.dir, 'cache-test') } } };
-  });
+  }
 });

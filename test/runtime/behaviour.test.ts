@@ -3,8 +3,9 @@ import { strict as assert } from 'node:assert';
 import { cpSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Workspace, taskLines } from '../support/workspace';
+import { describeIsolations } from '../support/isolation';
 
-describe('runtime behaviour', function () {
+describeIsolations('runtime behaviour', function () {
   this.timeout(120_000);
   let ws: Workspace;
   beforeEach(() => (ws = new Workspace()));

@@ -5,8 +5,9 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Workspace, runIdOf, taskLines } from '../support/workspace';
+import { describeIsolations } from '../support/isolation';
 
-describe('conformance flows through the CLI', function () {
+describeIsolations('conformance flows through the CLI', function () {
   this.timeout(180_000);
   let ws: Workspace;
   beforeEach(() => (ws = new Workspace()));

@@ -8,13 +8,14 @@ import { join } from 'node:path';
 import { exited, startUntil } from '../support/background';
 import { isAlive } from '../support/process';
 import { Workspace, runIdOf } from '../support/workspace';
+import { describeIsolations } from '../support/isolation';
 
 async function waitGone(pid: number): Promise<void> {
   for (let i = 0; i < 200 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
   assert.ok(!isAlive(pid), `process ${pid} is still alive`);
 }
 
-describe('crash safety', function () {
+describeIsolations('crash safety', function () {
   this.timeout(180_000);
   let ws: Workspace;
   beforeEach(() => (ws = new Workspace()));

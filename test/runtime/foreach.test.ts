@@ -7,8 +7,9 @@ import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { TaskRecord } from '../../runtime/src/datastore/types';
 import { Workspace, taskLines } from '../support/workspace';
+import { describeIsolations } from '../support/isolation';
 
-describe('foreach values, as in Metaflow', function () {
+describeIsolations('foreach values, as in Metaflow', function () {
   this.timeout(180_000);
   let ws: Workspace;
   beforeEach(() => (ws = new Workspace()));

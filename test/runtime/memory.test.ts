@@ -5,8 +5,9 @@
  */
 import { strict as assert } from 'node:assert';
 import { Workspace, runIdOf } from '../support/workspace';
+import { describeIsolations } from '../support/isolation';
 
-describe('a task that runs out of memory', function () {
+describeIsolations('a task that runs out of memory', function () {
   this.timeout(120_000);
   let ws: Workspace;
   beforeEach(() => (ws = new Workspace()));

@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allGone, exited, startUntil } from '../support/background';
 import { Workspace } from '../support/workspace';
+import { describeIsolations } from '../support/isolation';
 
 const STARTED = /\[(\d+)\/stuck\/(\d+) \(pid (\d+)\)\] stuck begins/;
 
@@ -17,7 +18,7 @@ function argvOf(pid: number): string[] {
   return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, -1);
 }
 
-describe('a dead runner takes its tasks with it', function () {
+describeIsolations('a dead runner takes its tasks with it', function () {
   this.timeout(180_000);
   let ws: Workspace;
   beforeEach(() => (ws = new Workspace()));
@@ -50,6 +51,14 @@ describe('a dead runner takes its tasks with it', function () {
     assert.match(run.state.reason ?? '', /interrupted by SIGHUP/);
     assert.equal((await run.step('stuck').task(taskId)).status, 'killed');
   });
+});
+
+// A task process started again by its own command line: nothing a thread has.
+describe('a dead runner takes its tasks with it: a task started again by hand', function () {
+  this.timeout(180_000);
+  let ws: Workspace;
+  beforeEach(() => (ws = new Workspace()));
+  afterEach(() => ws.dispose());
 
   it('a task of a dead runner that reaches its end never writes its DONE record', async () => {
     const file = ws.copy('runtime/stuck.ts');

@@ -12,6 +12,7 @@ import { repoRoot } from '../support/cli';
 import { exited } from '../support/background';
 import { Workspace, runIdOf } from '../support/workspace';
 import { TASK_RUNTIME_FILES } from '../../runtime/src/scheduler/taskRuntime';
+import { describeIsolations } from '../support/isolation';
 
 /** `node_modules/stepwise` in the workspace: the package's files, its two dependencies linked from the repository. */
 function installPackage(ws: Workspace): string {
@@ -59,7 +60,7 @@ function copies(ws: Workspace): string[] {
   return existsSync(dir) ? readdirSync(dir).filter((d) => !d.startsWith('.')) : [];
 }
 
-describe('a run keeps the runtime it started with', function () {
+describeIsolations('a run keeps the runtime it started with', function () {
   this.timeout(180_000);
   let ws: Workspace;
   beforeEach(() => (ws = new Workspace()));

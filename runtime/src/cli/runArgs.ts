@@ -27,9 +27,20 @@ export interface RunArgs {
   datastore?: string;
   /** `--slurm-partition P`: the partition of `@slurm` tasks that name none. */
   slurmPartition?: string;
+  /** `--task-isolation process|thread`. */
+  taskIsolation?: string;
 }
 
-const VALUE_OPTIONS = new Set(['max-workers', 'max-num-splits', 'tag', 'origin-run-id', 'datastore', 'with', 'slurm-partition']);
+const VALUE_OPTIONS = new Set([
+  'max-workers',
+  'max-num-splits',
+  'tag',
+  'origin-run-id',
+  'datastore',
+  'with',
+  'slurm-partition',
+  'task-isolation',
+]);
 
 export function parseRunArgs(command: string, args: string[]): RunArgs {
   const out: RunArgs = { positionals: [], params: new Map(), tags: [], with: [], withText: [], quiet: false, jsonEvents: false };
@@ -73,5 +84,6 @@ export function parseRunArgs(command: string, args: string[]): RunArgs {
   out.originRunId = fixed.get('origin-run-id');
   out.datastore = fixed.get('datastore');
   out.slurmPartition = fixed.get('slurm-partition');
+  out.taskIsolation = fixed.get('task-isolation');
   return out;
 }

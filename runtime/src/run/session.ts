@@ -23,7 +23,7 @@ import { lintFlow } from '../lint';
 import { hashBytes, serializeArtifact } from '../serialize/codec';
 import { ClonePlan } from '../scheduler/clone';
 import type { TaskLauncher } from '../scheduler/launcher';
-import { launcherFor } from '../scheduler/launchers';
+import { launcherFor, taskIsolationOf } from '../scheduler/launchers';
 import { pinTaskRuntime, runtimeCacheDir, type TaskRuntime } from '../scheduler/taskRuntime';
 import { Scheduler, type SchedulerOptions } from '../scheduler/scheduler';
 import { resolveParameters, type ParamFlags } from './parameters';
@@ -56,6 +56,8 @@ export interface SessionOptions {
   datastore?: string;
   /** `--slurm-partition`: the partition of `@slurm` steps that name none. */
   slurmPartition?: string;
+  /** `--task-isolation process|thread` (else STEPWISE_TASK_ISOLATION, else process). */
+  taskIsolation?: string;
 }
 
 export interface PreparedSession {
@@ -189,7 +191,16 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
   }
 
   const withs = withDecorators(withText);
-  const launcher = o.launcher ?? launcherFor({ slurmSteps: slurmSteps(graph, withs, o), partition: o.slurmPartition, env: o.env });
+  const launcher =
+    o.launcher ??
+    launcherFor({
+      slurmSteps: slurmSteps(graph, withs, o),
+      partition: o.slurmPartition,
+      env: o.env,
+      // Under the debugger every task is a process: the inspector attaches to processes.
+      isolation: o.inspector ? 'process' : taskIsolationOf(o.taskIsolation, o.env),
+      maxWorkers,
+    });
   await launcher.prepare?.(store);
   compiled ??= await compileFlow(file, store.codeCacheDir);
   // Every task of this run starts from the runtime as it is now, whatever is rebuilt meanwhile.

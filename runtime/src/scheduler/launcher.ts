@@ -12,6 +12,8 @@ export interface TaskExit {
   signal: NodeJS.Signals | null;
   /** Why the task ended, as its compute says (e.g. "Slurm job 12 was cancelled"), when it ended abnormally. */
   reason?: string;
+  /** The task reached its heap limit (a thread's resourceLimits; a process says so on its stderr). */
+  outOfMemory?: boolean;
 }
 
 export interface LaunchedTask {
@@ -43,6 +45,8 @@ export interface TaskLauncher {
   /** Called once before the run is created: check what the launcher needs (a UsageError stops the run). */
   prepare?(store: Datastore): Promise<void>;
   launch(spec: TaskSpec, options: LaunchOptions): Promise<LaunchedTask>;
+  /** Called once the run is over: let go of what the launcher keeps between tasks (task hosts). */
+  close?(): void;
 }
 
 export { LocalProcessLauncher } from './launchers/process';

@@ -27,8 +27,8 @@ export interface HeapLimit {
  */
 export function taskHeapLimit(memoryMb: number | undefined, env: NodeJS.ProcessEnv): HeapLimit {
   if (memoryMb) return { mb: memoryMb, source: `@resources({ memoryMb: ${memoryMb} })` };
-  const fromOptions = /--max[-_]old[-_]space[-_]size[= ](\d+)/.exec(env.NODE_OPTIONS ?? '');
-  if (fromOptions) return { mb: Number(fromOptions[1]), source: 'NODE_OPTIONS' };
+  const fromOptions = heapMbInOptions(env);
+  if (fromOptions) return { mb: fromOptions, source: 'NODE_OPTIONS' };
   const asked = spawnSync(process.execPath, ['-p', 'require("v8").getHeapStatistics().heap_size_limit'], {
     env,
     encoding: 'utf8',
@@ -36,6 +36,20 @@ export function taskHeapLimit(memoryMb: number | undefined, env: NodeJS.ProcessE
   });
   const bytes = Number(asked.stdout?.trim());
   return { mb: Number.isFinite(bytes) && bytes > 0 ? Math.round(bytes / 2 ** 20) : 0, source: "Node's default" };
+}
+
+/** A --max-old-space-size in the task's NODE_OPTIONS. */
+function heapMbInOptions(env: NodeJS.ProcessEnv): number | undefined {
+  const m = /--max[-_]old[-_]space[-_]size[= ](\d+)/.exec(env.NODE_OPTIONS ?? '');
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * The heap limit a task thread gets (its resourceLimits), the one a task process would have:
+ * `@resources({ memoryMb })`, else NODE_OPTIONS' --max-old-space-size, else Node's default.
+ */
+export function configuredHeapMb(memoryMb: number | undefined, env: NodeJS.ProcessEnv): number | undefined {
+  return memoryMb || heapMbInOptions(env);
 }
 
 export function outOfMemoryException(step: string, taskId: string, limit: HeapLimit): ExceptionRecord {

@@ -193,6 +193,7 @@ export class Scheduler {
     // After a kill, wait for the killed processes to be gone before writing the end record.
     while (this.running.size) await new Promise<void>((resolve) => (this.wake = resolve));
     await this.finishWaiting();
+    this.o.launcher.close?.();
     const reason = this.failReason ?? this.fatal?.message;
     const end: RunEndRecord = this.killed
       ? { status: 'killed', finishedAt: new Date().toISOString(), reason: this.killed, failedTasks: this.failed }
@@ -361,7 +362,8 @@ export class Scheduler {
       files?.stderr.write(line + '\n');
       this.emit({ type: 'taskLog', ...ref, pid: task.pid, stream: 'stderr', line });
     });
-    const { code, signal, reason } = await task.exited;
+    const { code, signal, reason, outOfMemory } = await task.exited;
+    if (outOfMemory) entry.outOfMemory = true;
     if (timer) clearTimeout(timer);
     await Promise.all([out, err]);
     announce();

@@ -20,11 +20,12 @@ import { packageRoot, packageVersion } from '../paths';
 /**
  * What a task process loads from dist/: the task bundle; the flow API and client a flow imports
  * (task/flowModule.ts); the debugger's preload; the S3 SDK bundle and the thread that fetches
- * blobs with it (loaded only with an S3 store). Not their source maps: the npm package and the
+ * blobs with it (loaded only with an S3 store); the task host of --task-isolation thread, which
+ * runs task.js from its own folder in threads (launchers/thread.ts). Not their source maps: the npm package and the
  * .vsix ship none, a task loads these files before it turns source maps on, and the debugger skips
  * them; leaving them out keeps a copy at 1.7 MB instead of 4.5 MB.
  */
-export const TASK_RUNTIME_FILES = ['task.js', 'api.js', 'client.js', 'inspectorPreload.js', 'aws-s3.js', 's3fetch.js'];
+export const TASK_RUNTIME_FILES = ['task.js', 'api.js', 'client.js', 'inspectorPreload.js', 'aws-s3.js', 's3fetch.js', 'taskHost.js'];
 
 /** Where a task process starts from. */
 export interface TaskRuntime {

@@ -20,7 +20,7 @@ import type { TaskRecord } from '../datastore/types';
 import { remoteMain } from './remote';
 import { startParameters } from './parameters';
 import { DEFAULTS_ARG, defaultsMain, type DefaultsRequest } from './functionDefaults';
-import { REMOTE_TASK_ARG, TASK_SPEC_ARG, type TaskSpec } from './spec';
+import { REMOTE_TASK_ARG, TASK_SPEC_ARG, THREAD_ARG, type TaskSpec } from './spec';
 import { username } from '../util/username';
 
 const { HOST, stepNameOf, setParameterResolver, setCurrent, decoratorsOf } = __internal;
@@ -156,6 +156,9 @@ async function main(): Promise<void> {
     process.once('exit', () => inspector.close());
     exposeForDebugger();
   }
+  // A thread of a task host (--task-isolation thread): see task/thread.ts. Required here, not
+  // imported, so that a task process never loads node:worker_threads.
+  if (process.argv.includes(THREAD_ARG)) (require('./thread') as typeof import('./thread')).guardNativeAddons();
   exitWithParent();
   let code = 1;
   try {

@@ -55,3 +55,11 @@ export const TASK_SPEC_ARG = '--stepwise-task';
 export const REMOTE_TASK_ARG = '--stepwise-task-remote';
 /** The run's working directory, for the task wrapper only (it is not passed on to the task). */
 export const REMOTE_CWD_ENV = 'STEPWISE_REMOTE_TASK_CWD';
+/** Added to a task's argv by a task host (task/hostMain.ts): the task runs as a worker thread. */
+export const THREAD_ARG = '--stepwise-thread';
+/** The exit code of a task thread that stopped because a native addon cannot load in it (task/thread.ts). */
+export const NATIVE_ADDON_EXIT = 87;
+/** What such a thread tells its host before it stops. */
+export interface NativeAddonMessage {
+  nativeAddon: { file: string; message: string };
+}

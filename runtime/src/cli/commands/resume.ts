@@ -1,5 +1,5 @@
 import { DATASTORE_HELP } from '../datastoreOption';
-import { SLURM_HELP } from '../../scheduler/launchers';
+import { SLURM_HELP, TASK_ISOLATION_HELP } from '../../scheduler/launchers';
 import { UsageError, type Command, EXIT_FLOW_FAILED, EXIT_OK } from '../command';
 import { executeWithConsole } from '../execute';
 import { parseRunArgs } from '../runArgs';
@@ -23,6 +23,7 @@ ${DATASTORE_HELP}
   --with DECO[:k=v,…]  add a step decorator to every step lacking one (the origin's --with are
                        kept, except slurm: a resume runs here unless given --with slurm again)
 ${SLURM_HELP}
+${TASK_ISOLATION_HELP}
   --branch NAME        @project flows: run on the branch test.NAME (default user.<you>)
   --production         @project flows: run on the branch prod (with --branch: prod.NAME)
   --quiet              print only failures and the summary
@@ -48,6 +49,7 @@ Exit codes: 0 the run succeeded, 1 it failed or was killed, 2 usage or lint erro
         withDecorators: a.withText,
         datastore: a.datastore,
         slurmPartition: a.slurmPartition,
+        taskIsolation: a.taskIsolation,
       },
       io,
       a,

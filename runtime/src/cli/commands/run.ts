@@ -1,5 +1,5 @@
 import { DATASTORE_HELP } from '../datastoreOption';
-import { SLURM_HELP } from '../../scheduler/launchers';
+import { SLURM_HELP, TASK_ISOLATION_HELP } from '../../scheduler/launchers';
 import { UsageError, type Command, EXIT_FLOW_FAILED, EXIT_OK } from '../command';
 import { executeWithConsole } from '../execute';
 import { parseRunArgs } from '../runArgs';
@@ -21,6 +21,7 @@ ${DATASTORE_HELP}
                        (repeatable), e.g. --with retry, --with timeout:minutes=10; --with slurm
                        runs every task as a Slurm job (needs a shared datastore: --datastore s3)
 ${SLURM_HELP}
+${TASK_ISOLATION_HELP}
   --branch NAME        @project flows: run on the branch test.NAME (default user.<you>)
   --production         @project flows: run on the branch prod (with --branch: prod.NAME)
   --quiet              print only failures and the summary
@@ -46,6 +47,7 @@ Example: stepwise run examples/hello.ts`,
         withDecorators: a.withText,
         datastore: a.datastore,
         slurmPartition: a.slurmPartition,
+        taskIsolation: a.taskIsolation,
       },
       io,
       a,

@@ -1,3 +1,4 @@
+import { TASK_ISOLATION_HELP } from '../../scheduler/launchers';
 import { commandStore, DATASTORE_HELP } from '../datastoreOption';
 import { UsageError, type Command, EXIT_FLOW_FAILED, EXIT_OK } from '../command';
 import { executeWithConsole } from '../execute';
@@ -14,7 +15,8 @@ from exactly the artifacts that task started from, with the code now in FILE. Th
 into a new run of kind "spin"; nothing is written into the original run, and spins are not
 offered as resume origins.
 
-${DATASTORE_HELP}`,
+${DATASTORE_HELP}
+${TASK_ISOLATION_HELP}`,
   async run(args, io) {
     const a = parseRunArgs('spin', args);
     if (a.positionals.length !== 2) throw new UsageError('expects a flow file and a task pathspec, e.g. stepwise spin flow.ts 1769.../b/3');
@@ -23,7 +25,16 @@ ${DATASTORE_HELP}`,
     const { task } = await resolvePathspec(store, a.positionals[1]);
     if (!task) throw new UsageError(`spin needs one task: add the task id, e.g. ${a.positionals[1]}/1`);
     const end = await executeWithConsole(
-      { file: a.positionals[0], cwd: io.cwd, env: io.env, kind: 'spin', spinTask: task.pathspec, tags: ['spin'], datastore: a.datastore },
+      {
+        file: a.positionals[0],
+        cwd: io.cwd,
+        env: io.env,
+        kind: 'spin',
+        spinTask: task.pathspec,
+        tags: ['spin'],
+        datastore: a.datastore,
+        taskIsolation: a.taskIsolation,
+      },
       io,
       a,
     );

@@ -1,0 +1,117 @@
+/**
+ * `--task-isolation thread`: each task runs in a fresh worker thread of a pooled task host
+ * (task/hostMain.ts) instead of a process of its own. One host per worker slot (`--max-workers`),
+ * started on first use and replaced after RECYCLE_AFTER tasks or when it dies. Under the debugger
+ * a task is a process (the inspector attaches to processes), and so is every task after one
+ * needed a native addon that cannot load in a thread.
+ */
+import { dirname, join } from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import type { TaskSpec } from '../../task/spec';
+import type { LaunchedTask, LaunchOptions, TaskExit, TaskLauncher } from '../launcher';
+import { configuredHeapMb } from '../memory';
+import { installedRuntime } from '../taskRuntime';
+import { LocalProcessLauncher } from './process';
+import { TaskHost, type HostedTask } from './taskHost';
+
+/**
+ * Tasks one host runs before it is replaced: threads end cleanly, but a host's native memory
+ * (and anything a native addon keeps process-wide) should not grow through a long run.
+ */
+export const RECYCLE_AFTER = 200;
+
+export class ThreadLauncher implements TaskLauncher {
+  private readonly hosts: TaskHost[] = [];
+  private starting = 0;
+  /** Why tasks now run as processes (a native addon that cannot load in a thread). */
+  private processesBecause: string | undefined;
+
+  constructor(
+    private readonly size: number,
+    private readonly processes = new LocalProcessLauncher(),
+  ) {}
+
+  async launch(spec: TaskSpec, options: LaunchOptions): Promise<LaunchedTask> {
+    if (spec.inspector || this.processesBecause) return this.processes.launch(spec, options);
+    const host = await this.host(options);
+    const hosted = host.run(spec, options.env, configuredHeapMb(spec.resources?.memoryMb, options.env));
+    if (host.served >= RECYCLE_AFTER) host.retire();
+    return this.withProcessFallback(hosted, spec, options);
+  }
+
+  close(): void {
+    for (const h of this.hosts.splice(0)) h.retire();
+  }
+
+  /** The least busy live host, or a new one while there are fewer than `size`. */
+  private async host(options: LaunchOptions): Promise<TaskHost> {
+    const live = this.hosts.filter((h) => h.alive && !h.retiring).sort((a, b) => a.load - b.load);
+    if (live[0] && (live[0].load === 0 || live.length + this.starting >= this.size)) return live[0];
+    this.starting++;
+    try {
+      // The host runs dist/task.js from its own folder: the run's copy of the runtime, as a
+      // task process would (../taskRuntime.ts).
+      const runtime = options.runtime ?? installedRuntime();
+      const host = await TaskHost.start(join(dirname(runtime.entry), 'taskHost.js'), options.cwd, options.env);
+      this.hosts.push(host);
+      host.whenGone(() => this.hosts.splice(this.hosts.indexOf(host) >>> 0, this.hosts.includes(host) ? 1 : 0));
+      return host;
+    } finally {
+      this.starting--;
+    }
+  }
+
+  /**
+   * The task as the scheduler sees it. When its thread stopped over a native addon, the same task
+   * runs again as a process behind the same streams, and so does every later task of the run.
+   */
+  private withProcessFallback(hosted: HostedTask, spec: TaskSpec, options: LaunchOptions): LaunchedTask {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    hosted.stdout.pipe(stdout, { end: false });
+    hosted.stderr.pipe(stderr, { end: false });
+    let current: LaunchedTask = hosted;
+    const exited = (async (): Promise<TaskExit> => {
+      const exit = await hosted.exited;
+      const addon = hosted.nativeAddon;
+      if (addon) {
+        this.processesBecause ??= addon.file;
+        stderr.write(
+          `stepwise: ${addon.file} is a native addon that cannot be loaded in a worker thread (${addon.message}); ` +
+            `this task and the run's later ones run as processes (--task-isolation process).\n`,
+        );
+        try {
+          current = await this.processes.launch(spec, options);
+        } catch (err) {
+          stderr.write(`could not start the task process: ${(err as Error).message}\n`);
+          return end(exit, hosted);
+        }
+        current.stdout.pipe(stdout, { end: false });
+        current.stderr.pipe(stderr, { end: false });
+        return end(await current.exited, current);
+      }
+      return end(exit, hosted);
+    })();
+    /** Our streams end once everything the task wrote has passed through them. */
+    async function end(exit: TaskExit, from: LaunchedTask): Promise<TaskExit> {
+      await Promise.all([drained(from.stdout), drained(from.stderr)]);
+      stdout.end();
+      stderr.end();
+      return exit;
+    }
+    return {
+      get pid() {
+        return current.pid;
+      },
+      stdout,
+      stderr,
+      exited,
+      kill: (signal) => current.kill(signal),
+    };
+  }
+}
+
+function drained(stream: Readable): Promise<void> {
+  return finished(stream).catch(() => undefined);
+}

@@ -1,0 +1,33 @@
+/**
+ * A task running as a worker thread of a task host (task/hostMain.ts, `--task-isolation thread`)
+ * instead of as its own process. The task's code is the same (task/main.ts); only what a thread
+ * cannot do differently lives here. Loaded only in threads: a task process never pays for it.
+ */
+import { parentPort } from 'node:worker_threads';
+import { NATIVE_ADDON_EXIT, type NativeAddonMessage } from './spec';
+
+/**
+ * A native addon that is not context-aware loads once per process: in a host whose earlier task
+ * loaded it, `require` fails with "Module did not self-register". That is no fault of the flow,
+ * so the thread stops before the step runs (or records anything) and tells its host, which runs
+ * the task again as a process (scheduler/launchers/thread.ts).
+ */
+export function guardNativeAddons(): void {
+  const dlopen = process.dlopen.bind(process);
+  process.dlopen = (module: { exports: unknown }, filename: string, flags?: number) => {
+    try {
+      return flags === undefined ? dlopen(module, filename) : dlopen(module, filename, flags);
+    } catch (err) {
+      if (!cannotLoadInThread(err)) throw err;
+      const message: NativeAddonMessage = { nativeAddon: { file: filename, message: (err as Error).message } };
+      parentPort?.postMessage(message);
+      // Ends this thread at once (uncatchable here): nothing of the task is recorded.
+      process.exit(NATIVE_ADDON_EXIT);
+    }
+  };
+}
+
+function cannotLoadInThread(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === 'ERR_DLOPEN_FAILED' && /did not self-register|context[- ]aware|worker/i.test(e.message ?? '');
+}
