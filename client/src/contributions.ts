@@ -101,6 +101,8 @@ export const Settings = {
   /** Which datastore the explorer, the preview and runs use (client/src/datastore.ts). */
   datastoreType: { key: 'stepwise.datastore.type', type: 'string', default: 'default', enum: ['default', 'local', 's3'] },
   datastoreSysrootS3: { key: 'stepwise.datastore.sysrootS3', type: 'string', default: '' },
+  /** How the tasks of runs started from VS Code are isolated (client/src/taskIsolation.ts). */
+  taskIsolation: { key: 'stepwise.taskIsolation', type: 'string', default: 'default', enum: ['default', 'process', 'thread'] },
   /** Read by vscode-languageclient itself (the client id is `stepwise`). */
   traceServer: { key: 'stepwise.trace.server', type: 'string', default: 'off', enum: ['off', 'messages', 'verbose'] },
 } as const satisfies Record<string, SettingSpec>;

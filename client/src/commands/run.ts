@@ -11,6 +11,7 @@ import type { Commands, CommandHandler } from '../contributions';
 import type { CtxInit } from '../ctx';
 import { configuredNode } from '../nodeRuntime';
 import { datastoreProcessEnv } from '../datastore';
+import { taskIsolationEnv } from '../taskIsolation';
 import { shellCommandLine } from '../shellCommand';
 import { requireTrust } from '../trust';
 import { resolveFlowTarget } from './target';
@@ -41,7 +42,9 @@ export function runFlow(ctx: CtxInit): CommandHandler<typeof Commands.runFlow> {
     // asking here too shows the one message about a project Stepwise that cannot be used.
     ctx.installations.forPath(document.uri.fsPath);
     const shims = shimDirFor(ctx.extension, node);
-    const key = `${document.uri.toString()}\n${shims}`;
+    const isolation = taskIsolationEnv(document.uri);
+    // A terminal keeps the environment it was opened with: another isolation needs another terminal.
+    const key = `${document.uri.toString()}\n${shims}\n${isolation.STEPWISE_TASK_ISOLATION ?? ''}`;
     let terminal = terminals.get(key);
     // The run's datastore (.stepwise/) belongs to the workspace the flow is in.
     const cwd = folder?.uri.fsPath;
@@ -51,7 +54,7 @@ export function runFlow(ctx: CtxInit): CommandHandler<typeof Commands.runFlow> {
         cwd,
         iconPath: new vscode.ThemeIcon('play'),
         // The shim first on PATH even before (or without) the folder's terminal PATH (terminal/path.ts).
-        env: { ...node.env, ...datastoreProcessEnv(document.uri), PATH: `${shims}${delimiter}${process.env.PATH ?? ''}` },
+        env: { ...node.env, ...datastoreProcessEnv(document.uri), ...isolation, PATH: `${shims}${delimiter}${process.env.PATH ?? ''}` },
       });
       terminals.set(key, terminal);
     }

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { isAbsolute } from 'node:path';
 import { configuredNode } from '../nodeRuntime';
 import { datastoreProcessEnv } from '../datastore';
+import { taskIsolationEnv } from '../taskIsolation';
 import type { RuntimeSelection } from '../runtimeSelection';
 
 export class StepwiseAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
@@ -18,7 +19,7 @@ export class StepwiseAdapterFactory implements vscode.DebugAdapterDescriptorFact
   createDebugAdapterDescriptor(session: vscode.DebugSession): vscode.DebugAdapterDescriptor {
     const node = configuredNode(session.workspaceFolder);
     // The adapter (and so every task of the run) resolves the datastore the settings choose.
-    const env = { ...node.env, ...datastoreProcessEnv(session.workspaceFolder) };
+    const env = { ...node.env, ...datastoreProcessEnv(session.workspaceFolder), ...taskIsolationEnv(session.workspaceFolder) };
     // The adapter of the Stepwise that serves the flow (its variables are substituted by now).
     const flow: unknown = session.configuration.flow;
     const selection =

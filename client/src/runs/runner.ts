@@ -8,6 +8,7 @@ import * as readline from 'node:readline';
 import * as vscode from 'vscode';
 import { LOG_SCHEME, refToUri } from '../explorer/documents';
 import { datastoreProcessEnv, datastoreRootFor, localRootFor } from '../datastore';
+import { taskIsolationEnv } from '../taskIsolation';
 import { Flow, Task, type RunClient } from '../../../runtime/src/client';
 import { timestamp } from '../../../runtime/src/run/console';
 import { RunProgress, lineConsole } from './progress';
@@ -94,7 +95,8 @@ export class FlowRunner implements vscode.Disposable {
     const name = o.file.split(/[\\/]/).pop() ?? o.file;
     this.output.appendLine(`${timestamp()} $ stepwise ${[o.command, o.file, ...(o.args ?? [])].join(' ')}`);
 
-    const env = { ...process.env, ...node.env, ...datastoreProcessEnv(vscode.Uri.file(o.file)) };
+    const scope = vscode.Uri.file(o.file);
+    const env = { ...process.env, ...node.env, ...datastoreProcessEnv(scope), ...taskIsolationEnv(scope) };
     const child = spawn(node.command, argv, { cwd: o.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const stderr: string[] = [];
     const done = new Promise<RunOutcome>((resolve) => {
