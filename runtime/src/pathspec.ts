@@ -32,8 +32,29 @@ export function taskPathspecOf(text: string): TaskPathspec {
   return p;
 }
 
+/** `Flow/run`: a run's pathspec. */
+export function runPathspec(flow: string, runId: string): string {
+  return `${flow}/${runId}`;
+}
+
+/** `Flow/run/step`: a step's pathspec. */
+export function stepPathspec(flow: string, runId: string, step: string): string {
+  return `${flow}/${runId}/${step}`;
+}
+
 export function formatTaskPathspec(p: TaskPathspec): string {
   return `${p.flow}/${p.runId}/${p.step}/${p.taskId}`;
+}
+
+/** A task named within its flow's runs: `run/step/task`. */
+export type TaskInRun = Omit<TaskPathspec, 'flow'>;
+
+/** `run/step/task` (how the debugger names a task's session) → its parts; undefined unless exactly three. */
+export function parseTaskInRun(text: string): TaskInRun | undefined {
+  const p = pathspecParts(text);
+  if (p.length !== 3) return undefined;
+  const [runId, step, taskId] = p;
+  return { runId, step, taskId };
 }
 
 /** `run/step/task`: how the console and the debugger name a task within its flow. */

@@ -7,6 +7,7 @@ import { CompletionItemKind, MarkupKind, type CompletionItem } from 'vscode-lang
 import type { FlowGraph, Position, StepNode } from '../../runtime/src/graph/types';
 import { stepCard } from './hover';
 import { artifactNames } from './targets';
+import { stepOnLine } from '../../runtime/src/graph/range';
 
 /** Characters after which the editor should ask for completions. */
 export const completionTriggers = ['.', "'", '"', '`'];
@@ -31,7 +32,7 @@ export function contextStart(position: Position): Position {
 }
 
 export function completions({ graph, before, position }: CompletionInput): CompletionItem[] {
-  const here = stepAt(graph, position);
+  const here = stepOnLine(graph, position.line);
   const stepMatch = stepContext.exec(before);
   if (stepMatch) {
     const partial = stepMatch[1];
@@ -62,10 +63,6 @@ export function completions({ graph, before, position }: CompletionInput): Compl
     }));
   }
   return [];
-}
-
-function stepAt(graph: FlowGraph, position: Position): StepNode | undefined {
-  return graph.steps.find((s) => s.range.start.line <= position.line && s.range.end.line >= position.line);
 }
 
 /** Artifacts assigned in `step` or in any step upstream of it, plus the parameters. */

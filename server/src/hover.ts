@@ -4,6 +4,7 @@ import type { FlowGraph, ParameterNode, Position, StepNode } from '../../runtime
 import type { Analysis } from './analysis';
 import { sourceIndexOf } from './sourceIndex';
 import { occurrenceAt, targetAt } from './targets';
+import { stepOnLine } from '../../runtime/src/graph/range';
 
 export function hover(analysis: Analysis, position: Position): Hover | null {
   const graph = analysis.graph;
@@ -84,7 +85,7 @@ function artifactCard(analysis: Analysis, graph: FlowGraph, name: string): strin
 
 /** `this.input` / `this.index`: what they hold in the step under the cursor. */
 function foreachItemCard(graph: FlowGraph, name: 'input' | 'index', position: Position): string {
-  const step = graph.steps.find((s) => s.range.start.line <= position.line && s.range.end.line >= position.line);
+  const step = stepOnLine(graph, position.line);
   const title = codeBlock(`(foreach ${name === 'input' ? 'item' : 'position'}) this.${name}`);
   const splits = step ? graph.steps.filter((s) => s.foreachVar !== undefined && s.successors.includes(step.name)) : [];
   if (!step || splits.length === 0) {

@@ -5,6 +5,7 @@
 import type { RunOverlay, StepRunState, StepStatus } from './messages';
 import type { RenderedGraph } from './render';
 import { el } from './svg';
+import { parseTaskInRun } from '../../runtime/src/pathspec';
 
 const STATES: StepRunState[] = ['succeeded', 'failed', 'running', 'cloned', 'not-run', 'killed'];
 
@@ -18,7 +19,7 @@ const STATE_TEXT: Record<StepRunState, string> = {
 };
 
 export function applyOverlay(rendered: RenderedGraph, overlay: RunOverlay | null): void {
-  const pausedStep = overlay?.pausedTask?.split('/')[1];
+  const pausedStep = overlay?.pausedTask ? parseTaskInRun(overlay.pausedTask)?.step : undefined;
   for (const [step, g] of rendered.nodeByStep) {
     for (const s of STATES) g.classList.remove(`state-${s}`);
     g.classList.remove('has-run', 'paused');

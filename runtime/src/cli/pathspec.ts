@@ -10,7 +10,7 @@ import { Flow, Step, Task } from '../client';
 import type { RunClient } from '../client/run';
 import type { StepClient } from '../client/step';
 import type { TaskClient } from '../client/task';
-import { pathspecParts } from '../pathspec';
+import { pathspecParts, runPathspec } from '../pathspec';
 
 async function flowOfRun(store: Datastore, runId: string): Promise<string> {
   const owners: string[] = [];
@@ -22,7 +22,7 @@ async function flowOfRun(store: Datastore, runId: string): Promise<string> {
     );
   const flows = await store.listFlows();
   const recent: string[] = [];
-  for (const f of flows) for (const r of (await store.listRuns(f)).slice(0, 3)) recent.push(`${f}/${r}`);
+  for (const f of flows) for (const r of (await store.listRuns(f)).slice(0, 3)) recent.push(runPathspec(f, r));
   throw new NotFoundError(`no run with id ${runId} in ${store.location}. ${nearby('recent runs', recent)}`);
 }
 

@@ -9,7 +9,7 @@ import type { Datastore } from '../datastore/datastore';
 import type { RunClient } from './run';
 import type { StepClient } from './step';
 import type { TaskClient } from './task';
-import { pathspecParts } from '../pathspec';
+import { pathspecParts, runPathspec, stepPathspec } from '../pathspec';
 
 export { FlowClient } from './flow';
 export { RunClient, TagError } from './run';
@@ -67,7 +67,7 @@ export async function Run(pathspec: string, o: ClientOptions = {}): Promise<RunC
 /** `await Step('HelloWorldFlow/1769…/start')` */
 export async function Step(pathspec: string, o: ClientOptions = {}): Promise<StepClient> {
   const [flow, runId, step] = parts(pathspec, 3, 'step', 'Flow/runId/step');
-  const run = await Run(`${flow}/${runId}`, o);
+  const run = await Run(runPathspec(flow, runId), o);
   const steps = (await run.steps()).map((s) => s.name);
   if (!steps.includes(step)) throw new NotFoundError(`step ${pathspec} does not exist. ${nearby(`steps of ${run.pathspec}`, steps)}`);
   return run.step(step);
@@ -76,5 +76,5 @@ export async function Step(pathspec: string, o: ClientOptions = {}): Promise<Ste
 /** `await Task('HelloWorldFlow/1769…/start/1')` */
 export async function Task(pathspec: string, o: ClientOptions = {}): Promise<TaskClient> {
   const [flow, runId, step, taskId] = parts(pathspec, 4, 'task', 'Flow/runId/step/taskId');
-  return (await Step(`${flow}/${runId}/${step}`, o)).task(taskId);
+  return (await Step(stepPathspec(flow, runId, step), o)).task(taskId);
 }

@@ -2,7 +2,7 @@ import type { Datastore } from '../datastore/datastore';
 import type { TaskStatus } from '../datastore/types';
 import { NotFoundError, nearby } from './errors';
 import { TaskClient } from './task';
-import { formatTaskPathspec } from '../pathspec';
+import { formatTaskPathspec, stepPathspec } from '../pathspec';
 
 export interface StepSummary {
   total: number;
@@ -25,7 +25,7 @@ export class StepClient {
   ) {}
 
   get pathspec(): string {
-    return `${this.flowName}/${this.runId}/${this.name}`;
+    return stepPathspec(this.flowName, this.runId, this.name);
   }
 
   async taskIds(): Promise<string[]> {

@@ -3,7 +3,7 @@
  * a read-only file system, a full disk, a missing permission. One message naming the path,
  * what is wrong and the fix; the CLI exits 2 with it (never "internal error").
  */
-import { userInfo } from 'node:os';
+import { osAccount } from '../util/username';
 
 export class StorageError extends Error {
   constructor(
@@ -55,11 +55,7 @@ const VERBS: Record<string, string> = {
 };
 
 function currentUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return `uid ${process.getuid?.() ?? '?'}`;
-  }
+  return osAccount() ?? `uid ${process.getuid?.() ?? '?'}`;
 }
 
 /**

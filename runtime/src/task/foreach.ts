@@ -63,14 +63,13 @@ export class Splitters {
   }
 
   async load(stacks: ReadonlyArray<readonly SplitFrame[]>): Promise<void> {
-    const wanted = new Set<string>();
-    for (const stack of stacks) for (const f of stack) if (f.kind === 'foreach') wanted.add(`${f.step}/${f.taskId}`);
+    const wanted = new Map<string, SplitFrame>();
+    for (const stack of stacks) for (const f of stack) if (f.kind === 'foreach') wanted.set(`${f.step}/${f.taskId}`, f);
     await Promise.all(
       [...wanted]
-        .filter((k) => !this.records.has(k))
-        .map(async (k) => {
-          const [step, taskId] = k.split('/');
-          const rec = await this.store.readTask(this.flow, this.runOfStack, step, taskId);
+        .filter(([k]) => !this.records.has(k))
+        .map(async ([k, f]) => {
+          const rec = await this.store.readTask(this.flow, this.runOfStack, f.step, f.taskId);
           if (rec) this.records.set(k, rec);
         }),
     );

@@ -16,9 +16,14 @@ export function username(env: NodeJS.ProcessEnv = process.env): string {
   }
   // Where Metaflow refuses to run without a non-root name, Stepwise takes the OS account, `root`
   // included, so that a flow runs in a container with no set-up.
+  return osAccount() ?? 'unknown';
+}
+
+/** The OS account this process runs as (the one file permissions apply to), if the OS says. */
+export function osAccount(): string | undefined {
   try {
     return userInfo().username;
   } catch {
-    return 'unknown';
+    return undefined;
   }
 }

@@ -9,6 +9,7 @@ import { parseOptions } from '../args';
 import { UsageError, type Command } from '../command';
 import { commandStore, DATASTORE_HELP, DATASTORE_OPTION } from '../datastoreOption';
 import { resolvePathspec } from '../pathspec';
+import { runPathspec } from '../../pathspec';
 
 /** A step with several tasks: the user names one; the failed ones first in the list. */
 async function oneTask(spec: string, tasks: TaskClient[]): Promise<never> {
@@ -56,7 +57,7 @@ ${DATASTORE_HELP}`,
       if (tasks.length !== 1) return oneTask(positionals[0], tasks);
       task = tasks[0];
     }
-    const run = await Run(`${task.flowName}/${task.runId}`, { datastore: store });
+    const run = await Run(runPathspec(task.flowName, task.runId), { datastore: store });
     const path = typeof values.out === 'string' ? resolve(io.cwd, values.out) : taskNotebookPath(io.cwd, task.pathspec);
     const created = !!values.force || !existsSync(path);
     if (created) {

@@ -21,6 +21,7 @@ import type { LocalDatastoreSpec } from '../spec';
 import type { RunEndRecord, RunRecord, TaskRecord, TaskStartRecord } from '../types';
 import { appendSink, completeLog, readLogFrom } from './logs';
 import * as layout from './layout';
+import { runPathspec } from '../../pathspec';
 
 const RUN_ID = /^\d+$/;
 
@@ -135,7 +136,7 @@ export class LocalDatastore implements Datastore {
         id++;
       }
     }
-    const full: RunRecord = { ...record, runId: String(id), pathspec: `${record.flow}/${id}` };
+    const full: RunRecord = { ...record, runId: String(id), pathspec: runPathspec(record.flow, String(id)) };
     await writeFileAtomic(join(runs, String(id), 'run.json'), JSON.stringify(full, null, 1));
     return full;
   }

@@ -23,6 +23,7 @@ import { COMPLETE, readS3LogFrom, s3LogSink } from './logs';
 import { S3Objects } from './objects';
 import { claimRunId } from './runIds';
 import { SyncFetcher } from './syncFetch';
+import { runPathspec } from '../../pathspec';
 
 const RUN_ID = /^\d+$/;
 /** Blobs fetched at once when a step's inputs are prefetched. */
@@ -148,7 +149,7 @@ export class S3Datastore implements Datastore {
 
   async createRun(record: Omit<RunRecord, 'runId' | 'pathspec'>): Promise<RunRecord> {
     const runId = await claimRunId(this.objects, record.flow);
-    const full: RunRecord = { ...record, runId, pathspec: `${record.flow}/${runId}` };
+    const full: RunRecord = { ...record, runId, pathspec: runPathspec(record.flow, runId) };
     await this.putJson(this.loc.run(record.flow, runId, 'run.json'), full);
     return full;
   }

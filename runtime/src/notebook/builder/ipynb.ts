@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { locateDatastoreRoot } from '../../datastore/locate';
+import { pathspecParts } from '../../pathspec';
 import type { TaskNotebook } from './taskNotebook';
 
 export const KERNELSPEC = { name: 'stepwise-typescript', display_name: 'Stepwise (TypeScript)', language: 'typescript' };
@@ -16,7 +17,7 @@ export const KERNELSPEC = { name: 'stepwise-typescript', display_name: 'Stepwise
  * flow and its runs, ignored with them, found again when the same task is opened again.
  */
 export function taskNotebookPath(cwd: string, pathspec: string): string {
-  return join(locateDatastoreRoot(cwd, {}), 'notebooks', `${pathspec.split('/').join('-')}.ipynb`);
+  return join(locateDatastoreRoot(cwd, {}), 'notebooks', `${pathspecParts(pathspec).join('-')}.ipynb`);
 }
 
 /** Jupyter keeps a cell's source as lines, each but the last ending in a newline. */

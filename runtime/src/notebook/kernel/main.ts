@@ -68,7 +68,8 @@ export function runKernel(boot: KernelBoot): void {
     }
   });
   send({ type: 'ready', pid: process.pid, node: process.version, cwd: process.cwd() });
-  // The TypeScript parser takes ~250 ms to load: load it while the user reads the notebook.
+  // The TypeScript parser is slow to load (it is most of the binding cell in a fresh kernel: the
+  // notebook bench group): load it while the user reads the notebook.
   setImmediate(() => typescript());
 }
 

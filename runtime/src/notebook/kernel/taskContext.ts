@@ -18,6 +18,7 @@ import { parseFlow, type StepNode } from '../../graph';
 import { typescript } from '../../graph/typescript';
 import type { Tracked } from '../../task/artifacts';
 import { hostTask, type FlowObject } from '../../task/bind';
+import { parseTaskPathspec, runPathspec } from '../../pathspec';
 import { openTask, type TaskContext as TaskProcessContext } from '../../task/context';
 import { startParameters } from '../../task/parameters';
 import type { TaskSpec } from '../../task/spec';
@@ -52,13 +53,13 @@ export async function openTaskContext(
   modules: KernelModules,
   remember: (self: object, r: Remembered) => void,
 ): Promise<TaskContext> {
-  if (typeof pathspec !== 'string' || pathspec.split('/').filter(Boolean).length !== 4) {
+  if (typeof pathspec !== 'string' || !parseTaskPathspec(pathspec)) {
     throw new Error(`taskContext('${String(pathspec)}'): give a task pathspec, Flow/run/step/task.`);
   }
   const store = storeFor();
   const task = await Task(pathspec, { datastore: store });
   if (task.damaged) throw new Error(`task ${pathspec} cannot be opened: ${task.damaged}`);
-  const run = (await Run(`${task.flowName}/${task.runId}`, { datastore: store })).record;
+  const run = (await Run(runPathspec(task.flowName, task.runId), { datastore: store })).record;
   const api = modules.require('stepwise') as SharedApi;
   const { text, exports } = loadFlowModule(run, modules);
   const node = parseFlow(text, run.file, { incremental: false }).steps.find((s) => s.name === task.stepName);
