@@ -9,7 +9,7 @@
  */
 import type * as vscode from 'vscode';
 import type { ResumeChoice } from './debug/resume';
-import type { ArtifactNode, ExplorerNode, MoreNode, RunNode, StepNode, TaskNode } from './explorer/model';
+import type { ArtifactNode, ExplorerNode, MoreNode, RunNode, RunStepNode, TaskNode } from './explorer/model';
 import type { RunOutcome } from './runs/runner';
 
 export const Commands = {
@@ -62,10 +62,10 @@ export interface CommandTypes {
   [Commands.explorerOpen]: { args: [node: ExplorerNode]; result: unknown };
   [Commands.explorerLoadMore]: { args: [node: MoreNode]; result: unknown };
   [Commands.explorerCopyPathspec]: { args: [node: ExplorerNode]; result: unknown };
-  [Commands.explorerRevealStep]: { args: [node: StepNode | TaskNode]; result: unknown };
-  [Commands.explorerShowInPreview]: { args: [node: RunNode | StepNode | TaskNode]; result: unknown };
-  [Commands.explorerResume]: { args: [node: StepNode | TaskNode]; result: unknown };
-  [Commands.explorerResumeDebug]: { args: [node: StepNode | TaskNode]; result: unknown };
+  [Commands.explorerRevealStep]: { args: [node: RunStepNode | TaskNode]; result: unknown };
+  [Commands.explorerShowInPreview]: { args: [node: RunNode | RunStepNode | TaskNode]; result: unknown };
+  [Commands.explorerResume]: { args: [node: RunStepNode | TaskNode]; result: unknown };
+  [Commands.explorerResumeDebug]: { args: [node: RunStepNode | TaskNode]; result: unknown };
   [Commands.explorerCompare]: { args: [node: ArtifactNode]; result: unknown };
   [Commands.explorerDeleteRun]: { args: [node: RunNode]; result: unknown };
   /**

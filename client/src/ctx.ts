@@ -10,6 +10,7 @@ import { registerCommand, type CommandArgs, type CommandHandler, type CommandId 
 import { FlowGraphStore } from './flowGraphs';
 import { createLanguageClient } from './languageClient';
 import type { RuntimeSelection } from './runtimeSelection';
+import { RunStateService } from './state/service';
 
 export type CtxInit = Ctx & { readonly client: LanguageClient };
 
@@ -18,6 +19,8 @@ export type CommandFactory<C extends CommandId> = (ctx: CtxInit) => CommandHandl
 
 export class Ctx implements vscode.Disposable {
   readonly graphs = new FlowGraphStore();
+  /** Where flows' datastores are, their runs and live state (state/service.ts). */
+  readonly runState = new RunStateService();
   private _client: LanguageClient | undefined;
   private starting: Promise<CtxInit> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
@@ -34,7 +37,7 @@ export class Ctx implements vscode.Disposable {
     /** Which Stepwise installation serves a flow (runtimeSelection.ts). */
     readonly installations: RuntimeSelection,
   ) {
-    this.disposables.push(this.graphs);
+    this.disposables.push(this.graphs, this.runState);
     // Nobody may wait for it (a workspace that never opens a flow): not an unhandled rejection.
     this.ready.catch(() => undefined);
   }

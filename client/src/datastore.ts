@@ -6,9 +6,9 @@
  * every process the extension starts (runs, terminals, the debug adapter) gets the same choice as
  * environment variables, so it resolves the same store.
  */
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { affectsSetting, readSetting, Settings } from './contributions';
-import { processEnvFor, rootFor, type DatastoreSettings } from './datastoreChoice';
+import { flowDatastore, processEnvFor, rootFor, type DatastoreSettings } from './datastoreChoice';
 
 export { isRemoteRoot, localRootFor } from './datastoreChoice';
 
@@ -26,6 +26,13 @@ export function datastoreSettings(scope?: vscode.ConfigurationScope): DatastoreS
 /** The client API's `root` for a folder: the local folder, or the `s3://bucket/prefix` location. */
 export function datastoreRootFor(folder: string, scope?: vscode.ConfigurationScope): string {
   return rootFor(datastoreSettings(scope), folder);
+}
+
+/** Where the runs of the flow in `file` go and are read from (datastoreChoice.ts flowDatastore). */
+export function flowDatastoreFor(file: string, cwd?: string): string {
+  const uri = vscode.Uri.file(file);
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  return flowDatastore(datastoreSettings(folder ?? uri), file, folder?.uri.fsPath, cwd);
 }
 
 /** The settings as the variables a Stepwise process reads, for every process the extension starts. */

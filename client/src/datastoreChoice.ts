@@ -3,6 +3,7 @@
  * modules can use it): what the `stepwise.datastore.*` settings say, turned into a location by
  * the runtime's resolveDatastore — the one place that decides (runtime/src/datastore/resolve.ts).
  */
+import { dirname } from 'node:path';
 import { resolveDatastore } from '../../runtime/src/datastore/resolve';
 import { UsageError } from '../../runtime/src/errors';
 
@@ -29,6 +30,15 @@ export function rootFor(settings: DatastoreSettings, folder: string): string {
 }
 
 const SETTINGS_HINT = 'stepwise.datastore.type and stepwise.datastore.sysrootS3';
+
+/**
+ * Where the runs of the flow in `file` go and are read from: found from `cwd` when a process runs
+ * (or ran) there, else from the flow's workspace folder — where runs started from VS Code run —
+ * else from the flow's own folder.
+ */
+export function flowDatastore(settings: DatastoreSettings, file: string, workspaceFolder: string | undefined, cwd?: string): string {
+  return rootFor(settings, cwd ?? workspaceFolder ?? dirname(file));
+}
 
 /** The local store for a folder, whatever the settings say (a fallback when they are wrong). */
 export function localRootFor(folder: string): string {

@@ -80,12 +80,13 @@ export function activate(context: vscode.ExtensionContext): StepwiseApi {
     graphs: c.graphs,
     requestGraph: async (uri) => (await c.start()).client.sendRequest(FlowGraphRequest, { uri: uri.toString() }),
     registerShowDag: (run) => c.registerCommand(Commands.showDag, () => run),
+    state: c.runState,
     log: output,
   });
 
   const debug = registerDebugging(context, { graphFor: (file) => flowGraphOf(c, file), log: output, installations });
-  const runs = registerRuns(context, installations);
-  const explorer = registerExplorer(context, runs.runner);
+  const runs = registerRuns(context, installations, c.runState);
+  const explorer = registerExplorer(context, c.runState, runs.runner);
   context.subscriptions.push(registerNewFlow());
   const notebook = registerNotebook(context, {
     runner: runs.runner,

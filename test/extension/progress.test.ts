@@ -1,13 +1,14 @@
-/** Following a run through the CLI's --json-events, as the status bar and notification show it. */
+/** Following a run through the CLI's --json-events or its datastore, as the status bar and notification show it. */
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunProgress, lineConsole } from '../../client/src/runs/progress';
 import { fixtures, runCli } from '../support/cli';
+import { listRuns, runOverlay } from '../../client/src/state/runs';
 import { FAILING_FLOW } from './datastore';
 
-describe('run progress from --json-events', function () {
+describe('run progress from --json-events or the datastore', function () {
   this.timeout(300_000);
 
   it('counts steps done and foreach tasks of a real run, and ends succeeded', async () => {
@@ -31,6 +32,31 @@ describe('run progress from --json-events', function () {
     assert.equal(s.stepsDone, 4);
     assert.match(p.summary(), /^4 steps done · \d/);
     assert.equal(s.flow, 'ForeachFlow');
+  });
+
+  it('reads the same progress from the datastore, for a run followed there (a run in a terminal)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stepwise-progress-'));
+    const r = await runCli(['run', join(fixtures, 'flows', 'foreach.ts')], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const root = join(dir, '.stepwise');
+    const [run] = await listRuns(root, 'ForeachFlow');
+    const p = new RunProgress(() => 5_000);
+    p.observe(
+      { runId: run.runId, flow: 'ForeachFlow', file: 'foreach.ts', startedAt: 3_000 },
+      await runOverlay(root, 'ForeachFlow', run.runId),
+    );
+    assert.equal(p.snapshot().stepsDone, 4, 'as many steps done as its events count');
+    assert.equal(p.summary(), '4 steps done · 2.0 s');
+    // Mid-run: a foreach with 2 of 5 tasks done and one running shows its count; a step waiting for it is not done.
+    p.observe(
+      { runId: '9', flow: 'F', file: 'f.ts', startedAt: 4_000 },
+      {
+        runId: '9',
+        status: 'running',
+        steps: { start: { state: 'succeeded', done: 1, total: 1 }, body: { state: 'running', done: 2, total: 5, running: 1 } },
+      },
+    );
+    assert.equal(p.summary(), '1 step done · body 2/5 · 1.0 s');
   });
 
   it("prints the CLI's own console lines, one at a time, with the failure summary and its stack", async () => {

@@ -1,7 +1,7 @@
 /** One step-state derivation: its precedence, and the explorer and the preview agreeing on real runs. */
 import * as assert from 'node:assert/strict';
 import { ExplorerModel, type ExplorerNode } from '../../client/src/explorer/model';
-import { datastoreRunSource } from '../../client/src/preview/datastoreRuns';
+import { runOverlay } from '../../client/src/state/runs';
 import { stepStateOf, type StepCounts } from '../../client/src/state/stepState';
 import { explorerDatastore } from './datastore';
 
@@ -35,7 +35,7 @@ describe('step state (one derivation for the explorer and the preview)', functio
       if (flow.kind !== 'flow') continue;
       for (const run of await model.children(flow)) {
         if (run.kind !== 'run') continue;
-        const overlay = await datastoreRunSource.overlay(ds.root, flow.flow, run.runId);
+        const overlay = await runOverlay(ds.root, flow.flow, run.runId);
         const steps = (await model.children(run)).filter((s): s is Extract<ExplorerNode, { kind: 'step' }> => s.kind === 'step');
         assert.ok(steps.length > 0);
         for (const s of steps) {

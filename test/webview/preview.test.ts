@@ -10,7 +10,7 @@ import { parseFlow } from '../../runtime/src/graph';
 import type { FlowGraph } from '../../runtime/src/graph/types';
 import { renderPreviewHtml } from '../../webview/src/html';
 import type { RunOverlay } from '../../webview/src/messages';
-import { datastoreRunSource } from '../../client/src/preview/datastoreRuns';
+import { listRuns, runOverlay } from '../../client/src/state/runs';
 import { exited, startUntil, type Background } from '../support/background';
 import { Workspace } from '../support/workspace';
 import { distanceToBox, overlaps, readLabels, readPicture, segmentCrossesBox } from './geometry';
@@ -167,8 +167,8 @@ describe('DAG preview page (Chromium)', function () {
     try {
       const flow = ws.copy('runtime/switch_loop.ts');
       bg = await startUntil(ws, ['run', flow], /pass 2 waits at the gate/, { GATE_PASS: '2', GATE: gate });
-      const [run] = await datastoreRunSource.listRuns(ws.root, 'SwitchLoopFlow');
-      const live = (await datastoreRunSource.overlay(ws.root, 'SwitchLoopFlow', run.runId))!;
+      const [run] = await listRuns(ws.root, 'SwitchLoopFlow');
+      const live = (await runOverlay(ws.root, 'SwitchLoopFlow', run.runId))!;
       assert.equal(live.status, 'running');
       assert.deepEqual(live.steps.refine, { state: 'running', done: 1, total: 2, running: 1, passes: 2, cases: { again: 1 } });
       assert.deepEqual(live.steps.start.cases, { small: 1 });
@@ -183,7 +183,7 @@ describe('DAG preview page (Chromium)', function () {
       // Finished: 3 passes, the last one took `done`.
       writeFileSync(gate, '');
       assert.equal(await exited(bg.child), 0, bg.output());
-      const overlay = (await datastoreRunSource.overlay(ws.root, 'SwitchLoopFlow', run.runId))!;
+      const overlay = (await runOverlay(ws.root, 'SwitchLoopFlow', run.runId))!;
       assert.equal(overlay.status, 'succeeded');
       assert.deepEqual(overlay.steps.refine.cases, { again: 2, done: 1 });
       await p.send({ type: 'overlay', overlay });

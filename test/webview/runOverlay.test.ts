@@ -1,12 +1,13 @@
 /**
  * The run overlay's data: real runs made by the CLI (subprocesses) read back through the
- * preview's RunSource, and the pure state rules on their own.
+ * run-state service's reads (client/src/state/runs.ts), and the pure state rules on their own.
  */
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { datastoreRunSource } from '../../client/src/preview/datastoreRuns';
+import { failedSteps, listRuns, resumableRuns, runOverlay } from '../../client/src/state/runs';
+import { flowDatastore } from '../../client/src/datastoreChoice';
 import { judgeGraph } from '../../client/src/preview/problem';
 import { overlayOf } from '../../client/src/preview/runState';
 import { parseFlow } from '../../runtime/src/graph';
@@ -90,16 +91,16 @@ describe('preview run overlay', () => {
     after(() => rmSync(dir, { recursive: true, force: true }));
 
     it('lists a flow without runs as no runs', async () => {
-      assert.deepEqual(await datastoreRunSource.listRuns(root, 'ForeachFlow'), []);
+      assert.deepEqual(await listRuns(root, 'ForeachFlow'), []);
     });
 
     it('shows a finished foreach run: every step succeeded, the foreach with its task count', async () => {
       const r = await runCli(['run', join(fixtures, 'flows', 'foreach.ts')], { cwd: dir, env: env() });
       assert.equal(r.code, 0, r.stderr);
-      const runs = await datastoreRunSource.listRuns(root, 'ForeachFlow');
+      const runs = await listRuns(root, 'ForeachFlow');
       assert.equal(runs.length, 1);
       assert.equal(runs[0].status, 'succeeded');
-      const o = await datastoreRunSource.overlay(root, 'ForeachFlow', runs[0].runId);
+      const o = await runOverlay(root, 'ForeachFlow', runs[0].runId);
       assert.ok(o);
       assert.equal(o.runId, runs[0].runId);
       assert.deepEqual(Object.keys(o.steps).sort(), ['analyzeCreatures', 'end', 'join', 'start']);
@@ -112,20 +113,22 @@ describe('preview run overlay', () => {
       copyFileSync(join(fixtures, 'flows', 'debug.ts'), flow);
       const failed = await runCli(['run', flow], { cwd: dir, env: env() });
       assert.equal(failed.code, 1);
-      const [first] = await datastoreRunSource.listRuns(root, 'DebugFlow');
+      const [first] = await listRuns(root, 'DebugFlow');
       assert.equal(first.status, 'failed');
-      const o1 = (await datastoreRunSource.overlay(root, 'DebugFlow', first.runId))!;
+      const o1 = (await runOverlay(root, 'DebugFlow', first.runId))!;
       assert.equal(o1.steps.b.state, 'failed');
       assert.equal(o1.steps.a.state, 'succeeded');
       assert.equal(o1.steps.end, undefined, 'end never ran: the page shows it as not run');
+      // The resume picker preselects the step that failed, by the same step states.
+      assert.deepEqual(await failedSteps(root, 'DebugFlow', first.runId), ['b']);
 
       writeFileSync(flow, readFileSync(flow, 'utf8').replace("JSON.parse('2fail')", "JSON.parse('2')"));
       const resumed = await runCli(['resume', flow], { cwd: dir, env: env() });
       assert.equal(resumed.code, 0, resumed.stderr + resumed.stdout);
-      const runs = await datastoreRunSource.listRuns(root, 'DebugFlow');
+      const runs = await listRuns(root, 'DebugFlow');
       assert.equal(runs.length, 2);
       assert.notEqual(runs[0].runId, first.runId, 'newest first');
-      const o2 = (await datastoreRunSource.overlay(root, 'DebugFlow', runs[0].runId))!;
+      const o2 = (await runOverlay(root, 'DebugFlow', runs[0].runId))!;
       assert.equal(o2.steps.start.state, 'cloned');
       assert.equal(o2.steps.a.state, 'cloned');
       assert.equal(o2.steps.b.state, 'succeeded');
@@ -135,8 +138,8 @@ describe('preview run overlay', () => {
     it("counts a loop's passes per item inside a foreach (the most any item made) and each case its switches took", async () => {
       const r = await runCli(['run', join(fixtures, 'runtime', 'switch_foreach.ts')], { cwd: dir, env: env() });
       assert.equal(r.code, 0, r.stderr + r.stdout);
-      const [run] = await datastoreRunSource.listRuns(root, 'SwitchForeachFlow');
-      const o = (await datastoreRunSource.overlay(root, 'SwitchForeachFlow', run.runId))!;
+      const [run] = await listRuns(root, 'SwitchForeachFlow');
+      const o = (await runOverlay(root, 'SwitchForeachFlow', run.runId))!;
       // Items 1, 2, 3 go round `count` 1, 2 and 3 times: 6 tasks, at most 3 passes.
       assert.deepEqual(o.steps.count, { state: 'succeeded', done: 6, total: 6, passes: 3, cases: { true: 3, false: 3 } });
       assert.deepEqual(o.steps.perItem.cases, { odd: 2, even: 1 });
@@ -144,8 +147,19 @@ describe('preview run overlay', () => {
       assert.equal(o.steps.gather.cases, undefined);
     });
 
-    it('finds the datastore the way the CLI does', () => {
-      assert.equal(datastoreRunSource.datastoreRoot(join(dir, 'sub'), dir), join(dir, '.stepwise'));
+    it("finds the datastore the way the CLI started from the flow's workspace folder does", () => {
+      assert.equal(flowDatastore({}, join(dir, 'sub', 'flow.ts'), dir), join(dir, '.stepwise'));
+      // Outside a workspace: from the flow's own folder; a process's cwd wins over both.
+      assert.equal(flowDatastore({}, join(dir, 'flow.ts'), undefined), join(dir, '.stepwise'));
+      assert.equal(flowDatastore({}, join(dir, 'flow.ts'), undefined, '/elsewhere/x'), join('/elsewhere/x', '.stepwise'));
+    });
+
+    it('lists the runs a resume can start from, newest first', async () => {
+      const runs = await resumableRuns(root, 'DebugFlow');
+      assert.deepEqual(
+        runs.map((r) => r.id),
+        (await listRuns(root, 'DebugFlow')).map((r) => r.runId),
+      );
     });
   });
 });

@@ -5,7 +5,7 @@ import type { CtxInit } from '../ctx';
 import { resolveFlowTarget, type FlowTarget } from '../commands/target';
 import { launchConfiguration } from './configProvider';
 import { flowGraphOf } from './graph';
-import { datastoreFor, pickResume } from './resume';
+import { pickResume } from './resume';
 import { requireTrust } from '../trust';
 
 async function savedTarget(ctx: CtxInit, arg: unknown, verb: string): Promise<FlowTarget | undefined> {
@@ -60,7 +60,17 @@ export function resumeDebugCommand(ctx: CtxInit): CommandHandler<typeof Commands
       void vscode.window.showWarningMessage('Stepwise: the flow class could not be read; fix the file and try again.');
       return false;
     }
-    const choice = given ?? (await pickResume(flowName, datastoreFor(target.document.uri.fsPath, target.folder)));
+    let choice = given;
+    if (!choice) {
+      let root: string;
+      try {
+        root = ctx.runState.datastoreOf(target.document.uri.fsPath);
+      } catch (err) {
+        void vscode.window.showErrorMessage(`Stepwise: ${err instanceof Error ? err.message : String(err)}`);
+        return false;
+      }
+      choice = await pickResume(flowName, root);
+    }
     if (!choice) return false;
     return vscode.debug.startDebugging(target.folder, {
       ...launchConfiguration(target.document.uri.fsPath, 'resume', `Resume ${flowName}`),

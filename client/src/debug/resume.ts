@@ -2,10 +2,9 @@
  * Resume Last Run (Debug): pick the origin run (latest first) and the step to re-run from (the
  * failed step preselected), then debug the resume like any `stepwise` launch.
  */
-import { dirname } from 'node:path';
 import * as vscode from 'vscode';
-import { Flow, type RunClient } from '../../../runtime/src/client';
-import { datastoreRootFor } from '../datastore';
+import type { RunClient } from '../../../runtime/src/client';
+import { failedSteps, resumableRuns } from '../state/runs';
 
 export interface ResumeChoice {
   originRunId: string;
@@ -13,28 +12,10 @@ export interface ResumeChoice {
   step: string | undefined;
 }
 
-/** The steps that failed in a run, in flow order of their failed tasks. */
-export async function failedSteps(run: RunClient): Promise<string[]> {
-  const out: string[] = [];
-  for (const step of await run.steps()) {
-    for (const t of await step.tasks()) {
-      if (t.status === 'failed' || t.status === 'killed') {
-        out.push(step.name);
-        break;
-      }
-    }
-  }
-  return out;
-}
-
-export function datastoreFor(flowFile: string, folder: vscode.WorkspaceFolder | undefined): string {
-  return datastoreRootFor(folder?.uri.fsPath ?? dirname(flowFile), folder ?? vscode.Uri.file(flowFile));
-}
-
 export async function pickResume(flowName: string, root: string): Promise<ResumeChoice | undefined> {
   let runs: RunClient[];
   try {
-    runs = (await Flow(flowName, { root }).runs({ limit: 30 })).filter((r) => r.kind !== 'spin');
+    runs = await resumableRuns(root, flowName);
   } catch {
     runs = [];
   }
@@ -52,7 +33,7 @@ export async function pickResume(flowName: string, root: string): Promise<Resume
     { title: `Resume ${flowName}: origin run`, placeHolder: 'The run whose successful tasks are reused', ignoreFocusOut: true },
   );
   if (!runPick) return undefined;
-  const failed = await failedSteps(runPick.run);
+  const failed = await failedSteps(root, flowName, runPick.run.id);
   const steps = (await runPick.run.steps()).map((s) => s.name);
   const items = [
     {

@@ -4,14 +4,15 @@ import { Flow } from '../../../runtime/src/client';
 import { Commands, executeCommand, LOG_LANGUAGE, registerCommand } from '../contributions';
 import type { FlowRunner } from '../runs/runner';
 import { ARTIFACT_SCHEME, refToUri } from './documents';
-import type { ArtifactNode, ExplorerNode, RunNode, StepNode, TaskNode } from './model';
+import type { ArtifactNode, ExplorerNode, RunNode, RunStepNode, TaskNode } from './model';
 import type { ExplorerTreeProvider } from './treeProvider';
+import { runPathspec, stepPathspec } from '../../../runtime/src/pathspec';
 
 export interface ExplorerCommandDeps {
   tree: ExplorerTreeProvider;
   runner: FlowRunner;
-  /** The folder runs are started from (the datastore's workspace folder). */
-  cwd(): string | undefined;
+  /** Where runs of a flow are started from (state/service.ts). */
+  runFolderOf(file: string): string;
 }
 
 export function explorerCommands(d: ExplorerCommandDeps): vscode.Disposable[] {
@@ -44,9 +45,9 @@ function pathspecOf(n: ExplorerNode): string | undefined {
     case 'flow':
       return n.flow;
     case 'run':
-      return `${n.flow}/${n.runId}`;
+      return runPathspec(n.flow, n.runId);
     case 'step':
-      return `${n.flow}/${n.runId}/${n.step}`;
+      return stepPathspec(n.flow, n.runId, n.step);
     case 'task':
       return n.pathspec;
     case 'artifact':
@@ -104,15 +105,13 @@ export async function revealStep(file: string, step: string): Promise<void> {
   }
 }
 
-async function resume(d: ExplorerCommandDeps, n: StepNode | TaskNode, debug: boolean): Promise<void> {
+async function resume(d: ExplorerCommandDeps, n: RunStepNode | TaskNode, debug: boolean): Promise<void> {
   if (debug) {
     // The debugger's command (client/src/debug): the flow's Uri, then the run and step to resume.
     await executeCommand(Commands.resumeDebug, vscode.Uri.file(n.file), { originRunId: n.runId, step: n.step });
     return;
   }
-  const cwd = d.cwd() ?? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(n.file))?.uri.fsPath;
-  if (!cwd) return;
-  await d.runner.start({ file: n.file, cwd, command: 'resume', args: [n.step, '--origin-run-id', n.runId] });
+  await d.runner.start({ file: n.file, cwd: d.runFolderOf(n.file), command: 'resume', args: [n.step, '--origin-run-id', n.runId] });
 }
 
 /** Diffs an artifact with the same artifact of the same step in another run of the flow. */

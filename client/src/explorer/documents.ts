@@ -4,7 +4,7 @@
  * past `loadLimit` the editor gets a summary instead of the value.
  */
 import { Task } from '../../../runtime/src/client';
-import { pathspecParts } from '../../../runtime/src/pathspec';
+import { parseTaskPathspec, pathspecParts } from '../../../runtime/src/pathspec';
 import { formatBytes } from './model';
 import { renderValue, type RenderOptions } from '../../../runtime/src/serialize/render';
 
@@ -31,8 +31,8 @@ const TITLE_SLASH = '\u2215';
  * themselves apart), the rest its description; the datastore root travels in the query.
  */
 export function refToUri(scheme: string, ref: DocumentRef): { scheme: string; path: string; query: string } {
-  const [, , step, task] = ref.pathspec.split('/');
-  const title = `${ref.name}${TITLE_SEPARATOR}${step}${TITLE_SLASH}${task}`;
+  const task = parseTaskPathspec(ref.pathspec);
+  const title = `${ref.name}${TITLE_SEPARATOR}${task?.step}${TITLE_SLASH}${task?.taskId}`;
   return { scheme, path: `/${ref.pathspec}/${title}`, query: new URLSearchParams({ root: ref.root }).toString() };
 }
 

@@ -3,8 +3,8 @@
  * › artifacts and logs) over the workspace's datastore, its documents and commands.
  */
 import * as vscode from 'vscode';
-import { affectsDatastore, datastoreRootFor, isRemoteRoot, localRootFor } from '../datastore';
 import type { FlowRunner } from '../runs/runner';
+import type { RunStateService } from '../state/service';
 import { explorerCommands, openNode } from './commands';
 import { registerContentProviders } from './contentProviders';
 import { ExplorerModel, type ExplorerNode } from './model';
@@ -29,47 +29,38 @@ export interface ExplorerApi {
   runsRead(): number;
 }
 
-export function registerExplorer(context: vscode.ExtensionContext, runner: FlowRunner): ExplorerApi {
-  const folderOf = () => vscode.workspace.workspaceFolders?.[0];
-  const rootFor = () => {
-    try {
-      return datastoreRootFor(folderOf()?.uri.fsPath ?? process.cwd(), folderOf());
-    } catch (err) {
-      // Bad datastore settings: say so, and show the local store meanwhile.
-      void vscode.window.showErrorMessage(`Stepwise: ${err instanceof Error ? err.message : String(err)}`);
-      return localRootFor(folderOf()?.uri.fsPath ?? process.cwd());
-    }
-  };
-  const tree = new ExplorerTreeProvider(new ExplorerModel(rootFor()));
+/** How often the tree is compared with the datastore while the view is visible. */
+const VISIBLE_POLL_MS = 2000;
+
+export function registerExplorer(context: vscode.ExtensionContext, state: RunStateService, runner: FlowRunner): ExplorerApi {
+  const tree = new ExplorerTreeProvider(new ExplorerModel(state.workspaceDatastore()));
   const view = vscode.window.createTreeView(Views.explorer, { treeDataProvider: tree, showCollapseAll: true });
-  const watch = () => {
-    const root = tree.model.root;
-    // A remote store has no files to watch: the tree polls it while the view is visible.
-    if (isRemoteRoot(root)) return tree.unwatch();
-    const folder = folderOf();
-    const rel = folder && root.startsWith(folder.uri.fsPath + '/') ? root.slice(folder.uri.fsPath.length + 1) : undefined;
-    tree.watch(rel ? new vscode.RelativePattern(folder!, `${rel}/**`) : new vscode.RelativePattern(vscode.Uri.file(root), '**'));
+  let feed: vscode.Disposable | undefined;
+  const follow = () => {
+    feed?.dispose();
+    feed = state.subscribe(tree.model.root, {
+      on: (c) => {
+        if (c.kind === 'files') tree.filesChanged(c.paths);
+        // A run started from VS Code shows up at once, without waiting for the files.
+        else if (c.kind === 'run') tree.refreshRun(c.flow, c.runId);
+        else if (view.visible) tree.poll();
+      },
+      every: () => (view.visible ? VISIBLE_POLL_MS : undefined),
+    });
   };
-  watch();
-  tree.poll(() => view.visible);
+  follow();
   const docs = registerContentProviders();
   context.subscriptions.push(
     tree,
     view,
+    { dispose: () => feed?.dispose() },
     ...docs.disposables,
-    ...explorerCommands({ tree, runner, cwd: () => folderOf()?.uri.fsPath }),
-    vscode.workspace.onDidChangeWorkspaceFolders(() => {
-      tree.setModel(new ExplorerModel(rootFor()));
-      watch();
+    ...explorerCommands({ tree, runner, runFolderOf: (file) => state.runFolderOf(file) }),
+    view.onDidChangeVisibility(() => state.repace(tree.model.root)),
+    state.onDidChangeDatastore(() => {
+      tree.setModel(new ExplorerModel(state.workspaceDatastore()));
+      follow();
     }),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!affectsDatastore(e)) return;
-      tree.setModel(new ExplorerModel(rootFor()));
-      watch();
-    }),
-    // A run started from VS Code shows up at once, without waiting for the watcher.
-    runner.onDidStart((r) => tree.refreshRun(r.flow, r.runId)),
-    runner.onDidFinish((r) => r.flow && r.runId && tree.refreshRun(r.flow, r.runId)),
   );
   return {
     root: () => tree.model.root,

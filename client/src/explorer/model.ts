@@ -12,6 +12,7 @@ import { DatastoreError } from '../../../runtime/src/datastore/files';
 import { stepStateOf, type StepState } from '../state/stepState';
 import { localChangeOf } from '../../../runtime/src/datastore/local';
 import { formatDuration, formatStart } from './format';
+import { parseTaskPathspec, runPathspec } from '../../../runtime/src/pathspec';
 
 /** A step's states (one derivation: ../state/stepState.ts), and `damaged` for unreadable records. */
 export type NodeStatus = StepState | 'damaged';
@@ -39,7 +40,8 @@ export interface RunNode extends Base {
   file: string;
   originRunId: string | null;
 }
-export interface StepNode extends Base {
+/** A step as a run ran it (the tree's item; the flow's own step is the graph's StepNode). */
+export interface RunStepNode extends Base {
   kind: 'step';
   flow: string;
   runId: string;
@@ -89,7 +91,7 @@ export interface ErrorNode extends Base {
 export interface InfoNode extends Base {
   kind: 'info';
 }
-export type ExplorerNode = FlowNode | RunNode | StepNode | TaskNode | ArtifactNode | LogNode | MoreNode | ErrorNode | InfoNode;
+export type ExplorerNode = FlowNode | RunNode | RunStepNode | TaskNode | ArtifactNode | LogNode | MoreNode | ErrorNode | InfoNode;
 
 export interface ModelOptions {
   /** Tasks listed per page under a step. */
@@ -107,7 +109,7 @@ export interface ReadStats {
 
 interface RunCache {
   run: RunClient;
-  steps?: StepNode[];
+  steps?: RunStepNode[];
   tasks: Map<string, TaskClient[]>;
   /** Foreach inputs by step: index → preview. */
   inputs: Map<string, Map<number, string> | null>;
@@ -200,7 +202,7 @@ export class ExplorerModel {
    */
   invalidateRun(flow: string, runId?: string): ExplorerNode | undefined {
     if (!this.nodes.has(`flow:${flow}`)) return undefined;
-    if (runId) this.runs.delete(`${flow}/${runId}`);
+    if (runId) this.runs.delete(runPathspec(flow, runId));
     // The flow's node: re-listing its runs updates the run's own label and icon (a tree
     // refreshes a node's item only when its parent lists it again); other runs come from cache.
     return this.nodes.get(`flow:${flow}`);
@@ -217,7 +219,7 @@ export class ExplorerModel {
     // Read in parallel: the first level of a datastore with many runs is I/O bound.
     const read = await Promise.all(
       ids.map(async (id): Promise<RunClient | ErrorNode> => {
-        const key = `${node.flow}/${id}`;
+        const key = runPathspec(node.flow, id);
         const cached = this.runs.get(key);
         if (cached) return cached.run;
         try {
@@ -301,7 +303,7 @@ export class ExplorerModel {
   }
 
   private cacheOf(flow: string, runId: string): Promise<RunCache> {
-    const key = `${flow}/${runId}`;
+    const key = runPathspec(flow, runId);
     const c = this.runs.get(key);
     if (c) return Promise.resolve(c);
     this.stats.runs++;
@@ -319,13 +321,13 @@ export class ExplorerModel {
     if (cache.steps) return cache.steps;
     this.stats.stepLists++;
     const steps = await cache.run.steps();
-    const nodes: StepNode[] = [];
+    const nodes: RunStepNode[] = [];
     for (const s of steps) nodes.push(await this.stepNode(cache.run, s));
     if (cache.run.finished) cache.steps = nodes;
     return nodes;
   }
 
-  private async stepNode(run: RunClient, s: StepClient): Promise<StepNode> {
+  private async stepNode(run: RunClient, s: StepClient): Promise<RunStepNode> {
     const sum = await s.summary();
     const status = stepStateOf(
       { tasks: sum.total, done: sum.succeeded, cloned: sum.cloned, running: sum.running, failed: sum.failed, killed: sum.killed },
@@ -353,7 +355,7 @@ export class ExplorerModel {
     });
   }
 
-  private async tasksOf(node: StepNode): Promise<ExplorerNode[]> {
+  private async tasksOf(node: RunStepNode): Promise<ExplorerNode[]> {
     const cache = await this.cacheOf(node.flow, node.runId);
     const step = cache.run.step(node.step);
     const pages = this.shownPages.get(node.id) ?? 1;
@@ -385,7 +387,7 @@ export class ExplorerModel {
     return out;
   }
 
-  private taskNode(step: StepNode, t: TaskClient, inputs: Map<number, string> | null): ExplorerNode {
+  private taskNode(step: RunStepNode, t: TaskClient, inputs: Map<number, string> | null): ExplorerNode {
     if (t.damaged) return this.error(`task:${t.pathspec}`, new Error(t.damaged), t.id);
     const status: NodeStatus = t.clonedFrom ? 'cloned' : t.status;
     const bits: string[] = [];
@@ -397,7 +399,7 @@ export class ExplorerModel {
     // A loop's passes are its tasks in id order; name each, and the case a switch took.
     if (t.pass !== undefined) bits.push(`pass ${t.passes.join('.')}`);
     if (t.switchCase) bits.push(`→ ${t.switchCase.case}`);
-    bits.push(t.finished ? (t.clonedFrom ? `cloned from ${t.clonedFrom.split('/')[1]}` : t.status) : t.status);
+    bits.push(t.finished ? (t.clonedFrom ? `cloned from ${parseTaskPathspec(t.clonedFrom)?.runId ?? t.clonedFrom}` : t.status) : t.status);
     if (t.durationMs !== undefined) bits.push(formatDuration(t.durationMs));
     const tip = [
       `${t.pathspec} — ${t.status}`,

@@ -1,4 +1,4 @@
-/** The explorer's `TreeDataProvider`: maps the plain model's nodes to tree items, refreshes by a datastore watcher. */
+/** The explorer's `TreeDataProvider`: maps the plain model's nodes to tree items; refreshed from the run-state feed. */
 import * as vscode from 'vscode';
 import { commandLink, Commands, explorerItemContext } from '../contributions';
 import { ExplorerModel, type ExplorerNode, type NodeStatus } from './model';
@@ -20,50 +20,28 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   private readonly refreshed = new vscode.EventEmitter<void>();
   /** Fires after a datastore change was applied to the tree (tests wait on it). */
   readonly onDidRefresh = this.refreshed.event;
-  private watcher: vscode.FileSystemWatcher | undefined;
-  private pending = new Set<string>();
-  private timer: NodeJS.Timeout | undefined;
-  private poller: NodeJS.Timeout | undefined;
+  private polling = false;
 
   constructor(public model: ExplorerModel) {}
 
-  /** Watches the datastore; `base` is a workspace folder holding it, when it does. */
-  watch(pattern: vscode.RelativePattern): void {
-    this.watcher?.dispose();
-    this.watcher = vscode.workspace.createFileSystemWatcher(pattern);
-    const on = (uri: vscode.Uri) => this.schedule(uri.fsPath);
-    this.watcher.onDidCreate(on);
-    this.watcher.onDidChange(on);
-    this.watcher.onDidDelete(on);
-  }
-
-  /** Stops watching (a remote datastore has no files to watch). */
-  unwatch(): void {
-    this.watcher?.dispose();
-    this.watcher = undefined;
-  }
-
   /**
-   * While `visible()` holds, compares the tree with the datastore every `everyMs` (directory
-   * listings only) — a safety net for file events that never arrive (watch limits, network
-   * folders) — and refreshes what changed.
+   * Compares the tree with the datastore (directory listings only) — a safety net for file
+   * events that never arrive (watch limits, network folders, a remote store) — and refreshes
+   * what changed. The run-state feed's ticks call it while the view is visible.
    */
-  poll(visible: () => boolean, everyMs = 2000): void {
-    let busy = false;
-    this.poller = setInterval(() => {
-      if (busy || !visible()) return;
-      busy = true;
-      this.model
-        .poll()
-        .then((nodes) => {
-          if (!nodes.length) return;
-          if (nodes.includes(undefined)) this.changed.fire(undefined);
-          else for (const n of nodes) this.changed.fire(n);
-          this.refreshed.fire();
-        })
-        .catch(() => undefined)
-        .finally(() => (busy = false));
-    }, everyMs);
+  poll(): void {
+    if (this.polling) return;
+    this.polling = true;
+    this.model
+      .poll()
+      .then((nodes) => {
+        if (!nodes.length) return;
+        if (nodes.includes(undefined)) this.changed.fire(undefined);
+        else for (const n of nodes) this.changed.fire(n);
+        this.refreshed.fire();
+      })
+      .catch(() => undefined)
+      .finally(() => (this.polling = false));
   }
 
   setModel(model: ExplorerModel): void {
@@ -81,19 +59,13 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     this.changed.fire(this.model.invalidateRun(flow, runId));
   }
 
-  /** Batches a burst of writes (a task writes several files) into one refresh per run. */
-  private schedule(path: string): void {
-    this.pending.add(path);
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
-      const paths = [...this.pending];
-      this.pending.clear();
-      const nodes = new Set<ExplorerNode | undefined>();
-      for (const p of paths) nodes.add(this.model.invalidate(p));
-      if (nodes.has(undefined)) this.changed.fire(undefined);
-      else for (const n of nodes) this.changed.fire(n);
-      this.refreshed.fire();
-    }, 200);
+  /** Files under the datastore changed (one batch from the run-state feed): refreshes their runs. */
+  filesChanged(paths: readonly string[]): void {
+    const nodes = new Set<ExplorerNode | undefined>();
+    for (const p of paths) nodes.add(this.model.invalidate(p));
+    if (nodes.has(undefined)) this.changed.fire(undefined);
+    else for (const n of nodes) this.changed.fire(n);
+    this.refreshed.fire();
   }
 
   getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
@@ -151,9 +123,6 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   }
 
   dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    if (this.poller) clearInterval(this.poller);
-    this.watcher?.dispose();
     this.changed.dispose();
     this.refreshed.dispose();
   }

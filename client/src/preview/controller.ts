@@ -3,10 +3,10 @@
  * fed by the language server's graph notifications, and sending clicks back as editor moves.
  */
 import { randomBytes } from 'node:crypto';
-import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { rangeContains } from '../../../runtime/src/graph/range';
 import type { FlowGraph } from '../../../runtime/src/graph/types';
+import { parseTaskInRun } from '../../../runtime/src/pathspec';
 import type { FlowGraphParams } from '../../../server/src/protocol';
 import { renderPreviewHtml } from '../../../webview/src/html';
 import type { FromWebview, PreviewState, ToWebview } from '../../../webview/src/messages';
@@ -38,7 +38,7 @@ export class PreviewController implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly deps: PreviewDeps,
   ) {
-    this.runs = new RunTracker(deps.runs, deps.log);
+    this.runs = new RunTracker(deps.state, deps.log);
     this.subs = [
       this.runs,
       this.paused,
@@ -98,7 +98,9 @@ export class PreviewController implements vscode.Disposable {
   runView(): RunView {
     const v = this.runs.view;
     const pausedTask = this.paused.pathspec;
-    return v.overlay && pausedTask?.startsWith(`${v.overlay.runId}/`) ? { ...v, overlay: { ...v.overlay, pausedTask } } : v;
+    return v.overlay && pausedTask && parseTaskInRun(pausedTask)?.runId === v.overlay.runId
+      ? { ...v, overlay: { ...v.overlay, pausedTask } }
+      : v;
   }
 
   highlightedStep(): string | null {
@@ -192,7 +194,7 @@ export class PreviewController implements vscode.Disposable {
     this.followRuns(params);
   }
 
-  /** The datastore settings changed: read the runs of the store they now choose. */
+  /** The datastore settings or folders changed: read the runs of the store they now choose. */
   datastoreChanged(): void {
     this.followRuns(undefined);
   }
@@ -200,9 +202,7 @@ export class PreviewController implements vscode.Disposable {
   private followRuns(params: FlowGraphParams | undefined): void {
     const graph = this.uri ? this.lastGood.get(this.uri.toString()) : undefined;
     const flowName = params?.graph?.flowName ?? graph?.flowName ?? undefined;
-    const fileDir = this.uri?.scheme === 'file' ? dirname(this.uri.fsPath) : undefined;
-    const folder = this.uri ? vscode.workspace.getWorkspaceFolder(this.uri)?.uri.fsPath : undefined;
-    this.runs.follow(fileDir, folder, flowName);
+    this.runs.follow(this.uri?.scheme === 'file' ? this.uri.fsPath : undefined, flowName);
   }
 
   private onGraph(p: FlowGraphParams): void {

@@ -6,22 +6,14 @@ import * as vscode from 'vscode';
 import type { PreviewState } from '../../../webview/src/messages';
 import { Commands, DAG_WEBVIEW, registerCommand } from '../contributions';
 import { PreviewController } from './controller';
-import { affectsDatastore, datastoreSettings } from '../datastore';
-import { datastoreRunSourceWith } from './datastoreRuns';
 import type { PreviewApi, PreviewDeps } from './types';
 
-export type { PreviewApi, PreviewDeps, RenderEvent, RunInfo, RunSource } from './types';
+export type { PreviewApi, PreviewDeps, RenderEvent, RunInfo } from './types';
 
 export function registerPreview(context: vscode.ExtensionContext, deps: PreviewDeps): PreviewApi {
-  // The runs of the datastore the `stepwise.datastore.*` settings choose for the flow's folder.
-  const runs = deps.runs ?? datastoreRunSourceWith((folder) => datastoreSettings(vscode.Uri.file(folder)));
-  const controller = new PreviewController(context.extensionUri, { ...deps, runs });
-  context.subscriptions.push(
-    controller,
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (affectsDatastore(e)) controller.datastoreChanged();
-    }),
-  );
+  const controller = new PreviewController(context.extensionUri, deps);
+  context.subscriptions.push(controller);
+  if (deps.state) context.subscriptions.push(deps.state.onDidChangeDatastore(() => controller.datastoreChanged()));
   const show = (arg?: unknown) => controller.show(arg instanceof vscode.Uri ? arg : undefined);
   const registered = deps.registerShowDag ? deps.registerShowDag(show) : registerCommand(Commands.showDag, show);
   if (registered) context.subscriptions.push(registered);

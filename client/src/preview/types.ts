@@ -4,6 +4,10 @@ import type { FlowGraph } from '../../../runtime/src/graph/types';
 import type { FlowGraphParams } from '../../../server/src/protocol';
 import type { RunOverlay } from '../../../webview/src/messages';
 import type { CommandHandler, Commands } from '../contributions';
+import type { RunStateService } from '../state/service';
+import type { RunInfo } from '../state/runs';
+
+export type { RunInfo } from '../state/runs';
 
 export interface PreviewDeps {
   /** The latest `stepwise/flowGraph` notification per document (the shell's FlowGraphStore). */
@@ -15,24 +19,9 @@ export interface PreviewDeps {
   requestGraph(uri: vscode.Uri): Promise<FlowGraphParams | null | undefined>;
   /** Registers Show DAG (the shell's way starts the language client first); default: at once. */
   registerShowDag?(run: CommandHandler<typeof Commands.showDag>): vscode.Disposable | void;
-  /** The overlay's data source; without it the run picker stays empty. */
-  runs?: RunSource;
+  /** Where the flow's runs are and their live state; without it the run picker stays empty. */
+  state?: RunStateService;
   log?: vscode.LogOutputChannel;
-}
-
-export interface RunInfo {
-  runId: string;
-  status: string;
-  startedAt?: string;
-}
-
-/** Reads runs of a flow from its datastore (the runtime's client API behind it). */
-export interface RunSource {
-  /** The datastore folder that runs of the flow in `fileDir` go to (watched for changes). */
-  datastoreRoot(fileDir: string, workspaceFolder: string | undefined): string;
-  /** Runs of the flow, newest first. */
-  listRuns(datastoreRoot: string, flowName: string): Promise<RunInfo[]>;
-  overlay(datastoreRoot: string, flowName: string, runId: string): Promise<RunOverlay | null>;
 }
 
 export interface RenderEvent {

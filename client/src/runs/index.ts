@@ -7,8 +7,10 @@ import * as vscode from 'vscode';
 import { Commands, registerCommand } from '../contributions';
 import { FlowRunner, type RunOutcome, type StartRunOptions } from './runner';
 import { watchTerminalRuns } from './terminalRuns';
-import { DEBUG_TYPE } from '../../../runtime/src/debug/protocol';
+import { DEBUG_TYPE, RUN_EVENT } from '../../../runtime/src/debug/protocol';
+import type { RunEvent } from '../../../runtime/src/scheduler/events';
 import type { RuntimeSelection } from '../runtimeSelection';
+import type { RunStateService } from '../state/service';
 
 export type { RunOutcome, StartRunOptions } from './runner';
 
@@ -21,33 +23,19 @@ export interface RunsApi {
   readonly onDidFinish: vscode.Event<RunOutcome>;
 }
 
-export function registerRuns(context: vscode.ExtensionContext, installations: RuntimeSelection): { runner: FlowRunner; api: RunsApi } {
-  const runner = new FlowRunner((file) => installations.forPath(file).use.cli);
+export function registerRuns(
+  context: vscode.ExtensionContext,
+  installations: RuntimeSelection,
+  state: RunStateService,
+): { runner: FlowRunner; api: RunsApi } {
+  const runner = new FlowRunner((file) => installations.forPath(file).use.cli, state);
   context.subscriptions.push(
     runner,
     // The Run CodeLens runs the CLI in a terminal: follow those runs too.
     watchTerminalRuns({ follow: (t) => runner.follow(t) }),
-    // And runs under the debugger (F5, Resume (Debug)): the status bar follows the latest run, from any path.
-    vscode.debug.onDidStartDebugSession((s) => {
-      const c = s.configuration as { flow?: unknown; cwd?: unknown; command?: unknown };
-      if (s.type !== DEBUG_TYPE || typeof c.flow !== 'string' || typeof c.cwd !== 'string') return;
-      const ended = new Promise<void>((done) => {
-        const sub = vscode.debug.onDidTerminateDebugSession((t) => {
-          if (t !== s) return;
-          sub.dispose();
-          done();
-        });
-      });
-      void runner.follow({
-        file: c.flow,
-        cwd: c.cwd,
-        command: c.command === 'resume' ? 'resume' : 'run',
-        since: Date.now(),
-        ended,
-        cancel: () => void vscode.debug.stopDebugging(s),
-        where: 'under the debugger',
-      });
-    }),
+    // And runs under the debugger (F5, Ctrl+F5, Resume (Debug)), from the adapter's first event of
+    // the run: the session may start the run before the session's own start is seen here.
+    followDebugRuns(runner),
     registerCommand(Commands.runWithProgress, async (arg) => {
       const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
       if (!uri || uri.scheme !== 'file') {
@@ -56,8 +44,7 @@ export function registerRuns(context: vscode.ExtensionContext, installations: Ru
       }
       const doc = await vscode.workspace.openTextDocument(uri);
       if (doc.isDirty && !(await doc.save())) return undefined;
-      const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? uri.fsPath.replace(/[\\/][^\\/]*$/, '');
-      return runner.start({ file: uri.fsPath, cwd: folder, command: 'run' });
+      return runner.start({ file: uri.fsPath, cwd: state.runFolderOf(uri.fsPath), command: 'run' });
     }),
   );
   return {
@@ -69,4 +56,37 @@ export function registerRuns(context: vscode.ExtensionContext, installations: Ru
       onDidFinish: runner.onDidFinish,
     },
   };
+}
+
+/** Hands each Stepwise debug session's run events to the runner, from the first one on. */
+function followDebugRuns(runner: FlowRunner): vscode.Disposable {
+  const sessions = new Map<vscode.DebugSession, vscode.EventEmitter<RunEvent>>();
+  const start = (s: vscode.DebugSession): vscode.EventEmitter<RunEvent> | undefined => {
+    const c = s.configuration as { flow?: unknown; cwd?: unknown; command?: unknown };
+    if (typeof c.flow !== 'string' || typeof c.cwd !== 'string') return undefined;
+    const events = new vscode.EventEmitter<RunEvent>();
+    sessions.set(s, events);
+    const ended = new Promise<void>((done) => {
+      const sub = vscode.debug.onDidTerminateDebugSession((t) => {
+        if (t !== s) return;
+        sub.dispose();
+        sessions.delete(s);
+        done();
+        events.dispose();
+      });
+    });
+    void runner.followSession({
+      file: c.flow,
+      cwd: c.cwd,
+      command: c.command === 'resume' ? 'resume' : 'run',
+      events: events.event,
+      ended,
+      cancel: () => void vscode.debug.stopDebugging(s),
+    });
+    return events;
+  };
+  return vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
+    if (e.event !== RUN_EVENT || e.session.type !== DEBUG_TYPE) return;
+    (sessions.get(e.session) ?? start(e.session))?.fire(e.body as RunEvent);
+  });
 }

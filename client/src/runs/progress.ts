@@ -1,13 +1,17 @@
 /**
- * Follows a run through the CLI's `--json-events` lines (plain Node, no `vscode`): steps done,
- * foreach counts, elapsed time; and the console lines the Output channel prints, rendered by the
+ * One progress logic for every way a run is followed (plain Node, no `vscode`): steps done,
+ * foreach counts, elapsed time, from the CLI's `--json-events` lines (a run started in the
+ * background) or from the run's state in the datastore (a run in a terminal or under the
+ * debugger); and the console lines the Output channel prints, rendered by the
  * CLI's own RunConsole (`2026-01-27 22:59:40.313 [run/step/task (pid N)] message`), so the log
  * grammar colours both alike.
  */
 import { RunConsole } from '../../../runtime/src/run/console';
 import type { RunEvent } from '../../../runtime/src/scheduler/events';
+import type { RunOverlay } from '../../../webview/src/messages';
 import { outerPending, progressComplete, type ForeachProgressState } from '../../../runtime/src/scheduler/progress';
 import { formatDuration } from '../explorer/format';
+import { firstLine } from './errorLine';
 import { taskInStep, taskPathspecOf } from '../../../runtime/src/pathspec';
 
 export interface ProgressSnapshot {
@@ -24,7 +28,7 @@ export interface ProgressSnapshot {
 }
 
 export class RunProgress {
-  private readonly t0: number;
+  private t0: number;
   runId?: string;
   flow?: string;
   file?: string;
@@ -53,6 +57,8 @@ export class RunProgress {
   apply(e: RunEvent): void {
     switch (e.type) {
       case 'runStarted':
+        // A debug session's Restart starts another run in the same session: count it afresh.
+        if (this.runId !== undefined && this.runId !== e.run.runId) this.reset();
         this.runId = e.run.runId;
         this.flow = e.run.flow;
         this.file = e.run.file;
@@ -77,6 +83,35 @@ export class RunProgress {
         this.finished = { status: e.status, reason: e.reason, failedTasks: e.failedTasks };
         this.running.clear();
         break;
+    }
+  }
+
+  private reset(): void {
+    this.stepTasks.clear();
+    this.foreach.clear();
+    this.lastForeach = undefined;
+    this.running.clear();
+    this.finished = undefined;
+  }
+
+  /**
+   * The same progress read from the datastore, for a run followed there rather than through its
+   * events: the run's state per step (the one step-state derivation, ../state/runs.ts runOverlay).
+   */
+  observe(run: { runId: string; flow: string; file: string; startedAt: number }, overlay: RunOverlay): void {
+    this.runId = run.runId;
+    this.flow = run.flow;
+    this.file = run.file;
+    this.t0 = run.startedAt;
+    this.reset();
+    for (const [step, s] of Object.entries(overlay.steps)) {
+      const finished = (s.done ?? 0) + (s.failed ?? 0);
+      this.stepTasks.set(step, { started: finished + (s.running ?? 0), finished, failed: s.failed ?? 0 });
+      // A step of several tasks still going: its count, as a foreach's.
+      if ((s.total ?? 0) > 1 && finished < (s.total ?? 0)) {
+        this.foreach.set(step, { done: finished, total: s.total ?? 0 });
+        this.lastForeach = step;
+      }
     }
   }
 
@@ -116,6 +151,30 @@ export class RunProgress {
     else if (s.running.length) bits.push(s.running.map((p) => taskInStep(taskPathspecOf(p))).join(', '));
     bits.push(formatDuration(s.elapsedMs));
     return bits.join(' · ');
+  }
+}
+
+/**
+ * A run followed through its events (the CLI's `--json-events`, or the debug adapter's custom
+ * events): its progress, and each failed task's exception for the outcome's one line.
+ */
+export class EventRun {
+  readonly progress: RunProgress;
+  private readonly exceptions = new Map<string, { name?: string; message?: string }>();
+
+  constructor(now?: () => number) {
+    this.progress = new RunProgress(now);
+  }
+
+  apply(e: RunEvent): void {
+    this.progress.apply(e);
+    if (e.type === 'taskFinished' && e.status !== 'succeeded' && e.exception) this.exceptions.set(e.pathspec, e.exception);
+  }
+
+  /** The first line of the first failed task's exception: `TypeError: x is not a function`. */
+  error(): string | undefined {
+    const first = this.progress.finished?.failedTasks[0];
+    return first ? firstLine(this.exceptions.get(first)) : undefined;
   }
 }
 

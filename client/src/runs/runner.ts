@@ -1,27 +1,32 @@
 /**
- * Runs started from VS Code: the CLI as a subprocess with `--json-events`, its progress in a
- * status bar item and a cancellable notification, its console in the "Stepwise Runs" output
- * channel (log grammar), and on failure a notification offering the logs and a debug resume.
+ * Runs started or seen from VS Code: the CLI as a subprocess with `--json-events`, and runs
+ * started in a terminal or under the debugger, followed in the datastore (./followRun.ts). Each
+ * shows its progress the one way (./runStatus.ts), a background run its console in the "Stepwise
+ * Runs" output channel (log grammar), and on failure a notification offering the logs and a
+ * debug resume.
  */
 import { spawn } from 'node:child_process';
 import * as readline from 'node:readline';
 import * as vscode from 'vscode';
 import { LOG_SCHEME, refToUri } from '../explorer/documents';
-import { datastoreProcessEnv, datastoreRootFor, localRootFor } from '../datastore';
+import { datastoreProcessEnv, localRootFor } from '../datastore';
 import { taskIsolationEnv } from '../taskIsolation';
-import { Flow, Task, type RunClient } from '../../../runtime/src/client';
+import { Flow, Task } from '../../../runtime/src/client';
+import type { RunEvent } from '../../../runtime/src/scheduler/events';
 import { timestamp } from '../../../runtime/src/run/console';
-import { RunProgress, lineConsole } from './progress';
-import { datastoreProgress, findRun } from './terminalRuns';
+import { EventRun, RunProgress, lineConsole } from './progress';
+import { followInDatastore, type FollowedRun } from './followRun';
+import { RunStatusItem, type ShownRun } from './runStatus';
+import type { RunStateService } from '../state/service';
 import { requireTrust } from '../trust';
 import { escapeControls } from '../../../runtime/src/terminalText';
-import { commandLink, Commands, executeCommand, LOG_LANGUAGE } from '../contributions';
+import { parseTaskPathspec } from '../../../runtime/src/pathspec';
+import { Commands, executeCommand, LOG_LANGUAGE } from '../contributions';
 import { configuredNode } from '../nodeRuntime';
 import { showMessage } from '../messages';
 import { cliError, firstLine } from './errorLine';
 
-/** How often a run started in a terminal is re-read while it runs. */
-const FOLLOW_INTERVAL_MS = 500;
+export type { FollowedRun } from './followRun';
 
 export interface StartRunOptions {
   file: string;
@@ -30,6 +35,18 @@ export interface StartRunOptions {
   command: 'run' | 'resume';
   /** Extra CLI arguments: a resume step, `--origin-run-id`, parameters… */
   args?: string[];
+}
+
+/** A debug session's run, as runs/index.ts sees it start. */
+export interface DebugSessionRun {
+  file: string;
+  cwd: string;
+  command: 'run' | 'resume';
+  /** The run's events, forwarded by the adapter. */
+  events: vscode.Event<RunEvent>;
+  /** Settles when the session has ended. */
+  ended: Promise<void>;
+  cancel(): void;
 }
 
 export interface RunOutcome {
@@ -52,24 +69,25 @@ export class FlowRunner implements vscode.Disposable {
     show: (preserveFocus?: boolean) => this.channel.show(preserveFocus),
     dispose: () => this.channel.dispose(),
   };
-  private readonly item = vscode.window.createStatusBarItem('stepwise.run', vscode.StatusBarAlignment.Left, 50);
+  private readonly status = new RunStatusItem();
   private readonly started = new vscode.EventEmitter<{ runId: string; flow: string; file: string }>();
   private readonly finished = new vscode.EventEmitter<RunOutcome>();
   /** Fires once the CLI reports the run's id. */
   readonly onDidStart = this.started.event;
   readonly onDidFinish = this.finished.event;
-  private lastStatusText = '';
-  /** The newest run started or followed: only it may write the status bar item. */
-  private latest = 0;
 
-  /** `cliFor(file)`: the CLI of the Stepwise installation that serves the flow (runtimeSelection.ts). */
-  constructor(private readonly cliFor: (file: string) => string) {
-    this.item.name = 'Stepwise Run';
-  }
+  /**
+   * `cliFor(file)`: the CLI of the Stepwise installation that serves the flow (runtimeSelection.ts);
+   * `state`: where the flow's datastore is, and the feed its runs are followed through.
+   */
+  constructor(
+    private readonly cliFor: (file: string) => string,
+    private readonly state: RunStateService,
+  ) {}
 
   /** What the status bar item shows now (for tests). */
   statusText(): string {
-    return this.lastStatusText;
+    return this.status.current();
   }
 
   start(o: StartRunOptions): Promise<RunOutcome> {
@@ -79,7 +97,7 @@ export class FlowRunner implements vscode.Disposable {
     }
     let root: string;
     try {
-      root = datastoreRootFor(o.cwd, vscode.Uri.file(o.file));
+      root = this.state.datastoreOf(o.file, o.cwd);
     } catch (err) {
       // Bad datastore settings: the message names them; nothing is started.
       void vscode.window.showErrorMessage(`Stepwise: ${err instanceof Error ? err.message : String(err)}`);
@@ -87,10 +105,7 @@ export class FlowRunner implements vscode.Disposable {
     }
     const node = configuredNode(vscode.Uri.file(o.file));
     const argv = [this.cliFor(o.file), o.command, o.file, ...(o.args ?? []), '--json-events'];
-    const progress = new RunProgress();
-    const mine = ++this.latest;
-    // Each failed task's exception, for the notification's first line.
-    const exceptions = new Map<string, { name?: string; message?: string }>();
+    const run = new EventRun();
     const lines = lineConsole((line) => this.output.appendLine(line));
     const name = o.file.split(/[\\/]/).pop() ?? o.file;
     this.output.appendLine(`${timestamp()} $ stepwise ${[o.command, o.file, ...(o.args ?? [])].join(' ')}`);
@@ -103,11 +118,8 @@ export class FlowRunner implements vscode.Disposable {
       readline.createInterface({ input: child.stdout }).on('line', (line) => {
         const e = RunProgress.parse(line);
         if (!e) return this.output.appendLine(line);
-        progress.apply(e);
         lines.handle(e);
-        if (e.type === 'taskFinished' && e.status !== 'succeeded' && e.exception) exceptions.set(e.pathspec, e.exception);
-        if (e.type === 'runStarted') this.started.fire({ runId: e.run.runId, flow: e.run.flow, file: e.run.file });
-        this.show(progress, name, mine);
+        this.onEvent(root, run, e, mine, shown);
       });
       readline.createInterface({ input: child.stderr }).on('line', (line) => {
         stderr.push(line);
@@ -120,119 +132,120 @@ export class FlowRunner implements vscode.Disposable {
         resolve({ status: 'error', exitCode: null, failedTasks: [], root });
       });
       child.on('close', (code) => {
-        const f = progress.finished;
-        const failedTasks = f?.failedTasks ?? [];
-        const error = failedTasks[0] ? firstLine(exceptions.get(failedTasks[0])) : undefined;
-        resolve({
-          runId: progress.runId,
-          flow: progress.flow,
-          status: f ? f.status : 'error',
-          exitCode: code,
-          failedTasks,
-          root,
-          // No task failed, yet the CLI did (the flow does not compile, a package is missing…): its error.
-          error: error ?? cliError(stderr),
-        });
+        const outcome = outcomeOf(run, root, code);
+        // No task failed, yet the CLI did (the flow does not compile, a package is missing…): its error.
+        resolve({ ...outcome, error: outcome.error ?? cliError(stderr) });
       });
     });
 
-    const ticker = setInterval(() => this.show(progress, name, mine), 1000);
-    this.show(progress, name, mine);
-    void vscode.window.withProgress(
-      {
-        location: vscode.ProgressLocation.Notification,
-        title: `Stepwise: ${o.command === 'resume' ? 'resuming' : 'running'} ${name}`,
-        cancellable: true,
+    const shown = {
+      title: `Stepwise: ${o.command === 'resume' ? 'resuming' : 'running'} ${name}`,
+      progress: run.progress,
+      name,
+      cancel: () => {
+        this.output.appendLine(`${timestamp()} Cancelled from VS Code: stopping the run.`);
+        // The CLI treats SIGINT as Ctrl-C: it kills its tasks and marks the run killed.
+        child.kill('SIGINT');
       },
-      (report, token) => {
-        token.onCancellationRequested(() => {
-          this.output.appendLine(`${timestamp()} Cancelled from VS Code: stopping the run.`);
-          // The CLI treats SIGINT as Ctrl-C: it kills its tasks and marks the run killed.
-          child.kill('SIGINT');
-        });
-        let last = '';
-        const t = setInterval(() => {
-          const s = progress.summary();
-          if (s !== last) report.report({ message: (last = s) });
-        }, 250);
-        return done.finally(() => {
-          clearInterval(t);
-        });
-      },
-    );
+      done,
+    };
+    const mine = this.status.show(shown);
 
     return done.then((outcome) => {
-      clearInterval(ticker);
-      this.showOutcome(outcome, name, mine);
-      this.finished.fire(outcome);
+      this.ended(outcome, name, mine);
       if (outcome.status === 'failed' || outcome.status === 'error') void this.offerHelp(o, outcome, stderr);
       return outcome;
     });
   }
 
+  /** One event of a run followed through its events: its progress, its start, the status bar item. */
+  private onEvent(root: string, run: EventRun, e: RunEvent, mine: number, shown: ShownRun): void {
+    run.apply(e);
+    if (e.type === 'runStarted') {
+      this.state.announce(root, e.run.flow, e.run.runId);
+      this.started.fire({ runId: e.run.runId, flow: e.run.flow, file: e.run.file });
+    }
+    this.status.update(mine, shown);
+  }
+
+  /** A run is over: its outcome on the item, to the datastore's subscribers and to listeners. */
+  private ended(outcome: RunOutcome, name: string, mine: number): void {
+    this.status.outcome(mine, outcome, name);
+    if (outcome.flow && outcome.runId) this.state.announce(outcome.root, outcome.flow, outcome.runId);
+    this.finished.fire(outcome);
+  }
+
   /**
-   * A run started elsewhere (the Run CodeLens' terminal): found and followed in the datastore
-   * until it ends, with the same status bar item, notification and failure actions.
+   * A run under the debugger (F5, Ctrl+F5, Resume (Debug)): the adapter forwards the run's events
+   * as custom events, followed exactly as a background run's `--json-events`.
    */
-  async follow(t: {
-    file: string;
-    cwd: string;
-    command: 'run' | 'resume';
-    since: number;
-    ended: Promise<void>;
-    cancel: () => void;
-    /** Where it runs, for the notification: `in the terminal` (default), `under the debugger`. */
-    where?: string;
-  }): Promise<void> {
-    const mine = ++this.latest;
+  async followSession(d: DebugSessionRun): Promise<void> {
     let root: string;
     try {
-      root = datastoreRootFor(t.cwd, vscode.Uri.file(t.file));
+      root = this.state.datastoreOf(d.file, d.cwd);
+    } catch {
+      return; // bad datastore settings: the debug session says so itself
+    }
+    const name = d.file.split(/[\\/]/).pop() ?? d.file;
+    const run = new EventRun();
+    const shown: ShownRun = {
+      title: `Stepwise: ${d.command === 'resume' ? 'resuming' : 'running'} ${name} under the debugger`,
+      progress: run.progress,
+      name,
+      where: 'under the debugger',
+      cancel: d.cancel,
+      done: d.ended,
+    };
+    const sub = d.events((e) => this.onEvent(root, run, e, mine, shown));
+    const mine = this.status.show(shown);
+    await d.ended;
+    sub.dispose();
+    const p = run.progress;
+    if (!p.runId || !p.flow) return;
+    const outcome = outcomeOf(run, root, null);
+    if (!p.finished) {
+      // Ended without its last event (the session was torn down): the record says how the run ended.
+      const record = await Flow(p.flow, { root })
+        .run(p.runId)
+        .catch(() => undefined);
+      if (record?.finished) outcome.status = record.status as RunOutcome['status'];
+    }
+    this.ended(outcome, name, mine);
+    if (outcome.status === 'failed') void this.offerHelp({ file: d.file, cwd: d.cwd, command: d.command }, outcome, []);
+  }
+
+  private readonly seen = new Set<string>();
+
+  /**
+   * A run started in a terminal (the Run CodeLens, or typed): found and followed in the
+   * datastore until it ends, with the same status bar item, notification and failure actions.
+   */
+  async follow(t: FollowedRun): Promise<void> {
+    let root: string;
+    try {
+      root = this.state.datastoreOf(t.file, t.cwd);
     } catch {
       return; // bad datastore settings: the run in the terminal says so itself
     }
     const name = t.file.split(/[\\/]/).pop() ?? t.file;
-    let shellEnded = false;
-    void t.ended.then(() => (shellEnded = true));
-    let run: RunClient | undefined;
-    await vscode.window.withProgress(
-      {
-        location: vscode.ProgressLocation.Notification,
-        title: `Stepwise: ${t.command === 'resume' ? 'resuming' : 'running'} ${name} ${t.where ?? 'in the terminal'}`,
-        cancellable: true,
-      },
-      async (report, token) => {
-        token.onCancellationRequested(t.cancel);
-        let afterEnd = 0;
-        for (;;) {
-          const found = run ?? (await findRun(root, t.file, t.since).catch(() => undefined));
-          // Re-read the record each time: its end appears when the run is over.
-          run = found
-            ? await Flow(found.flowName, { root })
-                .run(found.id)
-                .catch(() => found)
-            : undefined;
-          if (run) {
-            if (!this.seen.has(run.pathspec)) {
-              this.seen.add(run.pathspec);
-              this.started.fire({ runId: run.id, flow: run.flowName, file: run.file });
-            }
-            const text = await datastoreProgress(run).catch(() => '');
-            report.report({ message: text });
-            if (mine === this.latest)
-              this.setItem(
-                `$(sync~spin) ${run.flowName}: ${text}`,
-                `Stepwise run ${run.pathspec} (${t.where ?? 'in the terminal'}) — click to show it in the DAG preview`,
-                run.file,
-              );
-            if (run.finished) break;
-          }
-          // The shell command ended: the run (if it started) is over or about to be.
-          if (shellEnded && (!run || ++afterEnd > 20)) break;
-          await new Promise((r) => setTimeout(r, FOLLOW_INTERVAL_MS));
-        }
-      },
-    );
+    const progress = new RunProgress();
+    const done = followInDatastore(this.state, root, t, progress, (run) => {
+      // The same run seen twice (two followers of one command line) starts once.
+      if (this.seen.has(run.pathspec)) return;
+      this.seen.add(run.pathspec);
+      this.state.announce(root, run.flowName, run.id);
+      this.started.fire({ runId: run.id, flow: run.flowName, file: run.file });
+    });
+    const where = 'in the terminal';
+    const mine = this.status.show({
+      title: `Stepwise: ${t.command === 'resume' ? 'resuming' : 'running'} ${name} ${where}`,
+      progress,
+      name,
+      where,
+      cancel: t.cancel,
+      done,
+    });
+    const run = await done;
     if (!run) return;
     const failedTasks = run.end?.failedTasks ?? [];
     const outcome: RunOutcome = {
@@ -248,43 +261,15 @@ export class FlowRunner implements vscode.Disposable {
             .catch(() => undefined)
         : undefined,
     };
-    this.showOutcome(outcome, name, mine);
-    this.finished.fire(outcome);
+    this.ended(outcome, name, mine);
     if (outcome.status === 'failed') void this.offerHelp({ file: t.file, cwd: t.cwd, command: t.command }, outcome, []);
-  }
-
-  private readonly seen = new Set<string>();
-
-  private show(p: RunProgress, name: string, mine: number): void {
-    if (mine !== this.latest) return; // a later run owns the item
-    const text = `$(sync~spin) ${p.flow ?? name}: ${p.summary()}`;
-    this.setItem(text, `Stepwise run ${p.flow ?? ''}/${p.runId ?? '…'} — click to show it in the DAG preview`, p.file);
-  }
-
-  private showOutcome(o: RunOutcome, name: string, mine: number): void {
-    if (mine !== this.latest) return;
-    const icon = o.status === 'succeeded' ? '$(pass)' : o.status === 'killed' ? '$(circle-slash)' : '$(error)';
-    this.setItem(
-      `${icon} ${o.flow ?? name} ${o.runId ?? ''} ${o.status}`,
-      `Stepwise run ${o.flow ?? ''}/${o.runId ?? ''} ${o.status} — click to show it in the DAG preview`,
-      undefined,
-    );
-  }
-
-  private lastFile: string | undefined;
-  private setItem(text: string, tooltip: string, file: string | undefined): void {
-    if (file) this.lastFile = file;
-    this.lastStatusText = text;
-    this.item.text = text;
-    this.item.tooltip = tooltip;
-    this.item.command = this.lastFile ? commandLink(Commands.showDag, 'Show DAG', vscode.Uri.file(this.lastFile)) : undefined;
-    this.item.show();
   }
 
   private async offerHelp(o: StartRunOptions, outcome: RunOutcome, stderr: string[]): Promise<void> {
     const first = outcome.failedTasks[0];
-    const what = first
-      ? `step ${first.split('/')[2]} (task ${first.split('/')[3]}) failed${outcome.error ? `: ${outcome.error}` : ''}`
+    const task = first ? parseTaskPathspec(first) : undefined;
+    const what = task
+      ? `step ${task.step} (task ${task.taskId}) failed${outcome.error ? `: ${outcome.error}` : ''}`
       : (outcome.error ?? stderr.slice(-1)[0] ?? `the CLI exited with code ${outcome.exitCode}`);
     const actions = outcome.runId ? ['Show logs', ...(first ? ['Open in Notebook'] : []), 'Resume (debug)'] : ['Show logs'];
     const pick = await showMessage(
@@ -305,15 +290,29 @@ export class FlowRunner implements vscode.Disposable {
     } else if (pick === 'Resume (debug)' && outcome.runId) {
       await executeCommand(Commands.resumeDebug, vscode.Uri.file(o.file), {
         originRunId: outcome.runId,
-        step: first?.split('/')[2],
+        step: task?.step,
       });
     }
   }
 
   dispose(): void {
-    this.item.dispose();
+    this.status.dispose();
     this.output.dispose();
     this.started.dispose();
     this.finished.dispose();
   }
+}
+
+/** The outcome a run's events tell (its status, failed tasks and their first error line). */
+function outcomeOf(run: EventRun, root: string, exitCode: number | null): RunOutcome {
+  const p = run.progress;
+  return {
+    runId: p.runId,
+    flow: p.flow,
+    status: p.finished ? p.finished.status : 'error',
+    exitCode,
+    failedTasks: p.finished?.failedTasks ?? [],
+    root,
+    error: run.error(),
+  };
 }

@@ -6,8 +6,7 @@
  */
 import { resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { Metaflow, type RunClient } from '../../../runtime/src/client';
-import { formatDuration } from '../explorer/format';
+import type { FollowedRun } from './followRun';
 
 /** `stepwise run|resume FILE …` (or `… cli.js run …`) → the command and the file as typed. */
 export function parseCliCommand(commandLine: string): { command: 'run' | 'resume'; file: string } | undefined {
@@ -16,40 +15,9 @@ export function parseCliCommand(commandLine: string): { command: 'run' | 'resume
   return { command: m[1] as 'run' | 'resume', file: m[3] ?? m[4] ?? m[5] };
 }
 
-/** The run of `file` that started at or after `since`, if it exists yet. */
-export async function findRun(root: string, file: string, since: number): Promise<RunClient | undefined> {
-  for (const flow of await Metaflow({ root }).flows()) {
-    for (const run of await flow.runs({ limit: 3 })) {
-      if (run.file === file && run.createdAt.getTime() >= since - 1000) return run;
-    }
-  }
-  return undefined;
-}
-
-/** One line of progress from the datastore: `2 steps done · analyze 40/100 · 3.1 s`. */
-export async function datastoreProgress(run: RunClient): Promise<string> {
-  let done = 0;
-  let fanout = '';
-  for (const step of await run.steps()) {
-    const s = await step.summary();
-    const finished = s.succeeded + s.failed + s.killed;
-    if (finished === s.total && s.running === 0) done++;
-    else if (s.total > 1) fanout = `${step.name} ${finished}/${s.total}`;
-  }
-  const elapsed = Date.now() - run.createdAt.getTime();
-  return [`${done} step${done === 1 ? '' : 's'} done`, fanout, formatDuration(elapsed)].filter(Boolean).join(' · ');
-}
-
 export interface TerminalRunHandlers {
   /** Shows where the run is, then its outcome; returns when the run is over. */
-  follow(run: {
-    file: string;
-    cwd: string;
-    command: 'run' | 'resume';
-    since: number;
-    ended: Promise<void>;
-    cancel: () => void;
-  }): Promise<void>;
+  follow(run: FollowedRun): Promise<void>;
 }
 
 export function watchTerminalRuns(h: TerminalRunHandlers): vscode.Disposable {
