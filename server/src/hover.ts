@@ -1,6 +1,7 @@
 /** Hover cards for steps (doc, kind, successors, artifacts) and artifacts (declaration, writers). */
 import { MarkupKind, type Hover } from 'vscode-languageserver/node';
 import type { FlowGraph, ParameterNode, Position, StepNode } from '../../runtime/src/graph/types';
+import { decoratorEffect, decoratorSource } from '../../runtime/src/graph/decoratorSummary';
 import type { Analysis } from './analysis';
 import { sourceIndexOf } from './sourceIndex';
 import { occurrenceAt, targetAt } from './targets';
@@ -63,6 +64,8 @@ export function stepCard(step: StepNode): string {
   if (step.assigns.length) facts.push(`**Assigns:** ${names(step.assigns.map((a) => a.name))}`);
   if (step.reads.length) facts.push(`**Reads:** ${names(step.reads.map((a) => a.name))}`);
   if (facts.length) lines.push(facts.join('  \n'));
+  const decorators = (step.decorators ?? []).map((d) => `- \`${decoratorSource(d)}\` — ${decoratorEffect(d)}`);
+  if (decorators.length) lines.push(`**Decorators:**\n${decorators.join('\n')}`);
   return lines.join('\n\n');
 }
 

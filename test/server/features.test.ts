@@ -16,7 +16,14 @@ describe('language server: outline, navigation, hover, completion', function () 
 
   before(async () => {
     lsp = await LspSession.start();
-    for (const f of ['flows/counter_branch.ts', 'flows/foreach.ts', 'flows/hello.ts', 'flows/parameters.ts']) {
+    for (const f of [
+      'flows/counter_branch.ts',
+      'flows/foreach.ts',
+      'flows/hello.ts',
+      'flows/parameters.ts',
+      'runtime/production/catching.ts',
+      'runtime/production/testMode.ts',
+    ]) {
       const uri = fixtureUri(f);
       opened.set(f, uri);
       await lsp.open(uri, fixtureText(f));
@@ -164,6 +171,40 @@ describe('language server: outline, navigation, hover, completion', function () 
 
     const foreach = await lsp.request<Hover>('textDocument/hover', at('flows/foreach.ts', '@step start', '@step st'.length));
     assert.match((foreach.contents as MarkupContent).value, /one task per item of `creatures`/);
+  });
+
+  it("lists a step's decorators with their options on hover, and sends them in the flow graph", async () => {
+    const f = 'runtime/production/catching.ts';
+    const h = await lsp.request<Hover>('textDocument/hover', at(f, '@step hang', '@step ha'.length));
+    const card = (h.contents as MarkupContent).value;
+    assert.match(card, /\*\*Decorators:\*\*/);
+    assert.ok(
+      card.includes(
+        '- `@catchFailure({ var: "hangFailure" })` — a failure after the last attempt is caught and the flow goes on; `hangFailure` holds it',
+      ),
+      card,
+    );
+    assert.ok(card.includes('- `@retry({ times: 1, minutesBetweenRetries: 0 })` — up to 1 retry, at once'), card);
+    assert.ok(card.includes('- `@timeout({ seconds: 2 })` — each attempt is killed after 2 s'), card);
+    const plain = await lsp.request<Hover>('textDocument/hover', at(f, '@step start', '@step st'.length));
+    assert.doesNotMatch((plain.contents as MarkupContent).value, /Decorators/);
+
+    const graph = (await lsp.flowGraph(uriOf(f)))?.graph;
+    const hang = graph?.steps.find((s) => s.name === 'hang');
+    assert.deepEqual(
+      hang?.decorators?.map((d) => [d.name, d.options.map((o) => `${o.key}=${JSON.stringify(o.value)}`).join(',')]),
+      [
+        ['catchFailure', 'var="hangFailure"'],
+        ['retry', 'times=1,minutesBetweenRetries=0'],
+        ['timeout', 'seconds=2'],
+      ],
+    );
+  });
+
+  it('shows a function default as computed at run start (never called while reading), with the type its returns give', async () => {
+    const h = await lsp.request<Hover>('textDocument/hover', at('runtime/production/testMode.ts', 'this.testMode ?', 'this.te'.length));
+    const card = (h.contents as MarkupContent).value;
+    assert.ok(card.includes('`--test-mode`, boolean, default computed at run start by `(ctx) => !ctx.isProduction`'), card);
   });
 
   it('shows an artifact card on hover: its declaration and the steps that set and read it', async () => {

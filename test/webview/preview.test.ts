@@ -228,6 +228,62 @@ describe('DAG preview page (Chromium)', function () {
     }
   }
 
+  it('marks decorated steps with badges (↻ retries, catch, ⏱ timeout, resources) whose tooltips list the options', async () => {
+    const graph = parseFlow(
+      readFileSync(join(repoRoot, 'test', 'fixtures', 'runtime', 'production', 'catching.ts'), 'utf8'),
+      'catching.ts',
+    );
+    const p = await preview({ theme: 'dark' });
+    await p.draw(graphMessage(graph));
+    const badges = (step: string) =>
+      p.page.$$eval(`.node[data-step="${step}"] .badge`, (els) =>
+        els.map((e) => [e.getAttribute('data-badge'), e.getAttribute('aria-label'), e.querySelector('title')?.textContent]),
+      );
+    assert.deepEqual(await badges('hang'), [
+      [
+        'catchFailure',
+        'catch',
+        '@catchFailure({ var: "hangFailure" }): a failure after the last attempt is caught and the flow goes on; `hangFailure` holds it',
+      ],
+      ['retry', '↻1', '@retry({ times: 1, minutesBetweenRetries: 0 }): up to 1 retry, at once'],
+      ['timeout', '⏱2s', '@timeout({ seconds: 2 }): each attempt is killed after 2 s'],
+    ]);
+    assert.deepEqual(
+      (await badges('risky')).map((b) => b[1]),
+      ['catch'],
+    );
+    // ⏱ is drawn (many fonts lack the glyph): a stopwatch icon, then the duration.
+    assert.equal(await p.page.textContent('.node[data-step="hang"] .badge-timeout text'), '2s');
+    assert.equal(await p.page.locator('.node[data-step="hang"] .badge-timeout .badge-icon circle').count(), 1);
+    assert.deepEqual(await badges('start'), []);
+    // The node's tooltip lists them too; the badges sit inside the node, which grew to hold them.
+    const tip = await p.page.textContent('.node[data-step="hang"] > title');
+    assert.match(tip ?? '', /@retry\(\{ times: 1, minutesBetweenRetries: 0 \}\)/);
+    const pic = await readPicture(p.page);
+    const hang = pic.nodes.find((n) => n.step === 'hang')!;
+    const start = pic.nodes.find((n) => n.step === 'start')!;
+    assert.ok(hang.height > start.height, 'a decorated node is taller');
+    const row = await p.page.evaluate(() => {
+      const node = document.querySelector('.node[data-step="hang"] .shape')!.getBoundingClientRect();
+      return [...document.querySelectorAll('.node[data-step="hang"] .badge rect')].map((r) => {
+        const b = r.getBoundingClientRect();
+        return b.left >= node.left && b.right <= node.right && b.top >= node.top && b.bottom <= node.bottom;
+      });
+    });
+    assert.deepEqual(row, [true, true, true], 'every badge inside its node');
+    for (let i = 0; i < pic.nodes.length; i++)
+      for (let j = i + 1; j < pic.nodes.length; j++) assert.ok(!overlaps(pic.nodes[i], pic.nodes[j]));
+    await p.screenshot('badges-dark');
+
+    // Editing the options redraws the badge (same geometry, new text).
+    const edited = parseFlow(
+      readFileSync(join(repoRoot, 'test', 'fixtures', 'runtime', 'production', 'catching.ts'), 'utf8').replace('times: 1', 'times: 4'),
+      'catching.ts',
+    );
+    await p.draw(graphMessage(edited));
+    assert.equal(await p.page.textContent('.node[data-step="hang"] .badge-retry text'), '↻4');
+  });
+
   it('shows each step doc comment as its tooltip', async () => {
     const graph = graphOf(flowsDir, 'hello.ts');
     const withDoc = graph.steps.find((s) => s.doc);

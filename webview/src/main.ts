@@ -172,7 +172,7 @@ async function draw(job: GraphJob): Promise<void> {
 /** Same geometry as last time (only docs or ranges changed): keep every position. */
 function reuse(prev: GraphLayout, specs: ReturnType<typeof buildSpecs>): GraphLayout | undefined {
   if (layoutKey(prev.direction, specs.nodes, specs.edges) !== prev.key) return undefined;
-  const nodes = prev.nodes.map((p, i) => ({ ...p, doc: specs.nodes[i].doc }));
+  const nodes = prev.nodes.map((p, i) => ({ ...p, doc: specs.nodes[i].doc, badges: specs.nodes[i].badges }));
   return { ...prev, nodes };
 }
 

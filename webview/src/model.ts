@@ -4,6 +4,7 @@
  */
 import { edgeKey, flowStructure } from '../../runtime/src/graph/structure';
 import type { FlowGraph, StepKind, StepNode } from '../../runtime/src/graph/types';
+import { stepBadges, type Badge } from '../../runtime/src/graph/decoratorSummary';
 
 export type Direction = 'RIGHT' | 'DOWN';
 
@@ -17,8 +18,14 @@ export interface NodeSpec {
   /** Set on the step that a foreach fans out into: its tasks are drawn as this one node. */
   foreachVar?: string;
   doc?: string;
+  /** The step's production decorators (↻3, catch, ⏱5m…), drawn in a row under its name. */
+  badges?: SizedBadge[];
   width: number;
   height: number;
+}
+
+export interface SizedBadge extends Badge {
+  width: number;
 }
 
 export interface EdgeSpec {
@@ -65,6 +72,17 @@ export type Measure = (text: string, font: 'name' | 'small') => number;
 
 export const NODE_HEIGHT = 44;
 export const FOREACH_NODE_HEIGHT = 60;
+/** The row of decorator badges a decorated step gets under its name. */
+export const BADGE_ROW = 18;
+export const BADGE_GAP = 4;
+const BADGE_PAD = 5;
+/** The stopwatch drawn for ⏱ (a glyph many fonts lack), and the gap after it. */
+export const ICON = 11;
+
+/** What a badge's text element holds: the timeout's ⏱ is drawn as an icon instead. */
+export function badgeLabel(b: Badge): string {
+  return b.kind === 'timeout' ? b.text.replace(/^⏱/, '') : b.text;
+}
 const PAD_X = 16;
 const MIN_WIDTH = 96;
 /** Room kept on foreach nodes for a task count, so counts arriving never move the layout. */
@@ -101,7 +119,13 @@ export function buildSpecs(graph: FlowGraph, measure: Measure): { nodes: NodeSpe
   graph.steps.forEach((s, i) => {
     if (seen.has(s.name)) return; // a duplicate method name: draw the first, lint names the rest
     seen.add(s.name);
-    nodes.push(sizeNode({ id: `s${i}`, step: s.name, kind: s.kind, foreachVar: bodyVar.get(s.name), doc: s.doc }, measure));
+    const badges = stepBadges(s).map((b) => ({ ...b, width: Math.ceil(measure(badgeLabel(b), 'small') + (b.kind === 'timeout' ? ICON : 0) + 2 * BADGE_PAD) }));
+    nodes.push(
+      sizeNode(
+        { id: `s${i}`, step: s.name, kind: s.kind, foreachVar: bodyVar.get(s.name), doc: s.doc, ...(badges.length ? { badges } : {}) },
+        measure,
+      ),
+    );
   });
   const edges: EdgeSpec[] = [];
   const missing = new Map<string, string>();
@@ -152,15 +176,21 @@ function backEdges(graph: FlowGraph): Set<string> {
 function sizeNode(n: Omit<NodeSpec, 'width' | 'height'>, measure: Measure): NodeSpec {
   const texts = [measure(n.step, 'name'), measure(KIND_LABEL[n.kind], 'small')];
   if (n.foreachVar) texts.push(measure(foreachLine(n.foreachVar) + COUNT_SAMPLE, 'small'));
+  if (n.badges) texts.push(badgeRowWidth(n.badges));
   const width = Math.ceil(Math.max(MIN_WIDTH, ...texts.map((w) => w + 2 * PAD_X)));
-  return { ...n, width, height: n.foreachVar ? FOREACH_NODE_HEIGHT : NODE_HEIGHT };
+  const height = (n.foreachVar ? FOREACH_NODE_HEIGHT : NODE_HEIGHT) + (n.badges ? BADGE_ROW : 0);
+  return { ...n, width, height };
+}
+
+export function badgeRowWidth(badges: readonly SizedBadge[]): number {
+  return badges.reduce((sum, b) => sum + b.width, 0) + BADGE_GAP * (badges.length - 1);
 }
 
 /** Everything that changes the picture's geometry; docs and ranges don't. */
 export function layoutKey(direction: Direction, nodes: NodeSpec[], edges: EdgeSpec[]): string {
   return JSON.stringify([
     direction,
-    nodes.map((n) => [n.id, n.step, n.kind, n.foreachVar ?? '', n.width, n.height]),
+    nodes.map((n) => [n.id, n.step, n.kind, n.foreachVar ?? '', n.width, n.height, (n.badges ?? []).map((b) => [b.text, b.title])]),
     edges.map((e) => [e.id, e.label ?? '', e.back ? 1 : 0]),
   ]);
 }

@@ -3,7 +3,7 @@
  * colour class; run state and highlight are classes too, applied later without redrawing.
  */
 import type { GraphLayout, PlacedEdge, PlacedNode } from './model';
-import { KIND_LABEL, foreachLine } from './model';
+import { BADGE_GAP, BADGE_ROW, ICON, KIND_LABEL, badgeLabel, badgeRowWidth, foreachLine } from './model';
 import { el, text } from './svg';
 
 export interface RenderedGraph {
@@ -73,6 +73,7 @@ function drawNode(parent: SVGGElement, n: PlacedNode): SVGGElement {
   if (n.foreachVar) tip.push(`One task per item of ${n.foreachVar}`);
   if (n.doc) tip.push('', n.doc);
   if (n.kind === 'missing') tip.push('No step has this name.');
+  if (n.badges) tip.push('', ...n.badges.map((b) => b.title));
   el('title', {}, g).textContent = tip.join('\n');
 
   const { width: w, height: h } = n;
@@ -89,7 +90,32 @@ function drawNode(parent: SVGGElement, n: PlacedNode): SVGGElement {
     const line = text(g, foreachLine(n.foreachVar), { class: 'foreach-line', x: w / 2, y: 50, 'text-anchor': 'middle' });
     line.dataset.base = foreachLine(n.foreachVar);
   }
+  if (n.badges) drawBadges(g, n);
   return g;
+}
+
+/** The decorator badges, centred in the row under the name (the foreach line). */
+function drawBadges(g: SVGGElement, n: PlacedNode): void {
+  const badges = n.badges!;
+  const row = el('g', { class: 'badges', transform: `translate(${(n.width - badgeRowWidth(badges)) / 2},${n.height - BADGE_ROW - 2})` }, g);
+  let x = 0;
+  for (const b of badges) {
+    const h = BADGE_ROW - 4;
+    const badge = el('g', { class: `badge badge-${b.kind}`, 'data-badge': b.kind, 'aria-label': b.text, transform: `translate(${x},0)` }, row);
+    el('title', {}, badge).textContent = b.title;
+    el('rect', { width: b.width, height: h, rx: 7 }, badge);
+    const icon = b.kind === 'timeout' ? ICON : 0;
+    if (icon) stopwatch(badge, 5 + 4.5, h / 2 + 0.5);
+    text(badge, badgeLabel(b), { x: (b.width + icon) / 2, y: h / 2, 'dominant-baseline': 'central', 'text-anchor': 'middle' });
+    x += b.width + BADGE_GAP;
+  }
+}
+
+/** ⏱ as lines: a dial, its crown and one hand. */
+function stopwatch(parent: SVGGElement, cx: number, cy: number): void {
+  const g = el('g', { class: 'badge-icon', transform: `translate(${cx},${cy})` }, parent);
+  el('circle', { r: 3.6 }, g);
+  el('path', { d: 'M 0 -3.6 V -5.2 M -1.2 -5.2 H 1.2 M 0 0 L 1.6 -1.6' }, g);
 }
 
 /** Outline per kind: pill for start/end, hexagon for splits, a cut-corner decision box for a switch, rounded box otherwise. */
