@@ -166,7 +166,24 @@ async function draw(job: GraphJob): Promise<void> {
   }
   vscode.setState(state);
   await painted();
-  post({ type: 'rendered', stepCount: shown.steps.length, ms: performance.now() - job.receivedAt, layoutMs, dimmed });
+  post({
+    type: 'rendered',
+    stepCount: shown.steps.length,
+    ms: performance.now() - job.receivedAt,
+    layoutMs,
+    dimmed,
+    badges: drawnBadges(),
+  });
+}
+
+/** The badges as drawn, by step: what the extension's tests see of them. */
+function drawnBadges(): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const node of group.querySelectorAll<SVGGElement>('.node[data-step]')) {
+    const badges = [...node.querySelectorAll('.badge')].map((b) => b.getAttribute('aria-label') ?? '');
+    if (badges.length) out[node.dataset.step!] = badges;
+  }
+  return out;
 }
 
 /** Same geometry as last time (only docs or ranges changed): keep every position. */

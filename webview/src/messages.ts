@@ -51,7 +51,15 @@ export type FromWebview =
   | { type: 'revealStep'; step: string }
   | { type: 'selectRun'; runId: string }
   /** After each paint: ms from the message's receipt to the frame painted; layoutMs when elk ran. */
-  | { type: 'rendered'; stepCount: number; ms: number; layoutMs?: number; dimmed?: boolean }
+  | {
+      type: 'rendered';
+      stepCount: number;
+      ms: number;
+      layoutMs?: number;
+      dimmed?: boolean;
+      /** The decorator badges drawn on each step that has any (`↻3`, `catch`, `⏱5m`), read back from the page. */
+      badges?: Record<string, string[]>;
+    }
   | { type: 'export'; format: 'svg' | 'png'; data: string }
   | { type: 'error'; message: string };
 

@@ -119,7 +119,10 @@ export function buildSpecs(graph: FlowGraph, measure: Measure): { nodes: NodeSpe
   graph.steps.forEach((s, i) => {
     if (seen.has(s.name)) return; // a duplicate method name: draw the first, lint names the rest
     seen.add(s.name);
-    const badges = stepBadges(s).map((b) => ({ ...b, width: Math.ceil(measure(badgeLabel(b), 'small') + (b.kind === 'timeout' ? ICON : 0) + 2 * BADGE_PAD) }));
+    const badges = stepBadges(s).map((b) => ({
+      ...b,
+      width: Math.ceil(measure(badgeLabel(b), 'small') + (b.kind === 'timeout' ? ICON : 0) + 2 * BADGE_PAD),
+    }));
     nodes.push(
       sizeNode(
         { id: `s${i}`, step: s.name, kind: s.kind, foreachVar: bodyVar.get(s.name), doc: s.doc, ...(badges.length ? { badges } : {}) },

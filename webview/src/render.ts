@@ -101,7 +101,11 @@ function drawBadges(g: SVGGElement, n: PlacedNode): void {
   let x = 0;
   for (const b of badges) {
     const h = BADGE_ROW - 4;
-    const badge = el('g', { class: `badge badge-${b.kind}`, 'data-badge': b.kind, 'aria-label': b.text, transform: `translate(${x},0)` }, row);
+    const badge = el(
+      'g',
+      { class: `badge badge-${b.kind}`, 'data-badge': b.kind, 'aria-label': b.text, transform: `translate(${x},0)` },
+      row,
+    );
     el('title', {}, badge).textContent = b.title;
     el('rect', { width: b.width, height: h, rx: 7 }, badge);
     const icon = b.kind === 'timeout' ? ICON : 0;

@@ -265,7 +265,14 @@ export class PreviewController implements vscode.Disposable {
         break;
       case 'rendered':
         if (this.uri)
-          this.renderEmitter.fire({ uri: this.uri.toString(), stepCount: m.stepCount, ms: m.ms, layoutMs: m.layoutMs, dimmed: !!m.dimmed });
+          this.renderEmitter.fire({
+            uri: this.uri.toString(),
+            stepCount: m.stepCount,
+            ms: m.ms,
+            layoutMs: m.layoutMs,
+            dimmed: !!m.dimmed,
+            badges: m.badges ?? {},
+          });
         break;
       case 'export':
         void this.saveExport(m.format, m.data);

@@ -30,6 +30,8 @@ export interface RenderEvent {
   ms: number;
   layoutMs?: number;
   dimmed: boolean;
+  /** The decorator badges the page drew, by step (`{ hang: ['catch', '↻1', '⏱2s'] }`). */
+  badges: Record<string, string[]>;
 }
 
 export interface PreviewApi {

@@ -45,7 +45,11 @@ export function decoratorEffect(d: DecoratorNode): string {
       return `each attempt is killed after ${duration(policy.timeoutSeconds ?? 0)}${computed}`;
     case 'resources': {
       const r = policy.resources ?? {};
-      const parts = [r.cpu !== undefined && `${r.cpu} CPU`, r.memoryMb !== undefined && `${r.memoryMb} MB`, r.gpu !== undefined && `${r.gpu} GPU`];
+      const parts = [
+        r.cpu !== undefined && `${r.cpu} CPU`,
+        r.memoryMb !== undefined && `${r.memoryMb} MB`,
+        r.gpu !== undefined && `${r.gpu} GPU`,
+      ];
       return `asks for ${parts.filter(Boolean).join(', ') || 'nothing yet'}${computed}`;
     }
     case 'slurm':

@@ -30,6 +30,27 @@ export default class PreviewEditFlow extends FlowSpec {
 }
 `;
 
+const DECORATED = `import { FlowSpec, catchFailure, retry, step, timeout } from 'stepwise';
+
+/** A flow with production decorators, for the preview's badges and the step hover. */
+export default class DecoratedPreviewFlow extends FlowSpec {
+  declare failure: { type: string; message: string } | null;
+
+  @retry({ times: 3, minutesBetweenRetries: 0 })
+  @step start() {
+    this.next(this.fragile);
+  }
+
+  @catchFailure({ var: 'failure' })
+  @timeout({ minutes: 5 })
+  @step fragile() {
+    this.next(this.end);
+  }
+
+  @step end() {}
+}
+`;
+
 describe('DAG preview', () => {
   // Later suites expect the editor area as they left it: close the panel.
   after(async () => {
@@ -123,6 +144,54 @@ describe('DAG preview', () => {
         30_000,
       );
       assert.equal(api.preview.currentUri()?.toString(), other.document.uri.toString());
+    } finally {
+      sub.dispose();
+    }
+  });
+
+  it('draws decorator badges on steps, and the step hover lists the decorators with their options', async () => {
+    const api = await activateStepwise();
+    const file = workspaceFile('preview/decorated.ts');
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(DECORATED));
+    const editor = await openInEditor('preview/decorated.ts');
+    const doc = editor.document;
+    await api.languageClientReady;
+    await waitForGraph(api, doc);
+    const renders: RenderEvent[] = [];
+    const sub = api.preview.onDidRender((r) => renders.push(r));
+    try {
+      await api.preview.show(doc.uri);
+      const drawn = await waitFor(
+        'the decorated flow drawn with its badges',
+        api.preview.onDidRender,
+        () => renders.find((r) => r.uri === doc.uri.toString() && r.stepCount === 3),
+        30_000,
+      );
+      assert.deepEqual(drawn.badges, { start: ['↻3'], fragile: ['catch', '⏱5m'] });
+
+      // Hover over the step method's name in the editor.
+      const at = doc.positionAt(doc.getText().indexOf('fragile() {') + 2);
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, at);
+      const text = hovers
+        .flatMap((h) => h.contents)
+        .map((c) => (typeof c === 'string' ? c : c.value))
+        .join('\n');
+      assert.ok(text.includes('`@catchFailure({ var: "failure" })`'), text);
+      assert.ok(text.includes('`@timeout({ minutes: 5 })` — each attempt is killed after 300 s'), text);
+
+      // Editing an option redraws its badge.
+      const since = renders.length;
+      const edit = new vscode.WorkspaceEdit();
+      const times = doc.getText().indexOf('times: 3');
+      edit.replace(doc.uri, new vscode.Range(doc.positionAt(times), doc.positionAt(times + 'times: 3'.length)), 'times: 5');
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      await waitFor(
+        'the badge to follow the edit',
+        api.preview.onDidRender,
+        () => renders.slice(since).find((r) => r.uri === doc.uri.toString() && r.badges.start?.[0] === '↻5'),
+        30_000,
+      );
+      await screenshot('preview-decorator-badges', ['iframe.webview.ready']);
     } finally {
       sub.dispose();
     }
