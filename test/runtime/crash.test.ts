@@ -3,7 +3,7 @@
  * reported as killed/failed, and `resume` completes it. Also damaged files in the datastore.
  */
 import { strict as assert } from 'node:assert';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exited, startUntil } from '../support/background';
 import { isAlive } from '../support/process';
@@ -164,5 +164,43 @@ describe('dump of a step with damaged tasks among others', function () {
     assert.equal(of(0).damaged, undefined);
     assert.equal(of(1).damaged!.length, 1);
     assert.match(String((of(2).artifacts.doubled as { $damaged: string }).$damaged), /damaged artifact file/);
+  });
+});
+
+describe('a task folder a killed runner left without its start record', function () {
+  this.timeout(120_000);
+  let ws: Workspace;
+  beforeEach(() => (ws = new Workspace()));
+  afterEach(() => ws.dispose());
+
+  // The kill loop (chaos.test.ts) found it: a runner killed between making a task's folder and
+  // renaming its start.json into it left a folder that dump called "a half-written task", exit 2.
+  it('reads as a task that never started (killed), not as damaged: dump shows the step, exit 0; resume completes', async () => {
+    const file = ws.copy('runtime/slow_foreach.ts');
+    const { child, match } = await startUntil(
+      ws,
+      ['run', file, '--max-workers', '1'],
+      /\[(\d+)\/work\/\d+ \(pid \d+\)\] Task is starting/,
+      {
+        SLOW_MS: '60000',
+      },
+    );
+    const runId = match[1];
+    child.kill('SIGKILL');
+    await exited(child);
+    // What the runner leaves when killed at that moment: the folder, and the temporary file not yet renamed.
+    const left = join(ws.root, 'SlowForeachFlow', 'runs', runId, 'work', '99');
+    mkdirSync(left);
+    writeFileSync(join(left, 'start.json.123.abcd.tmp'), '{"half');
+
+    const d = await ws.cli(['dump', `${runId}/work`]);
+    assert.equal(d.code, 0, d.stdout + d.stderr);
+    assert.match(d.stdout, new RegExp(`SlowForeachFlow/${runId}/work/99 \\(killed\\)`));
+    const task = await (await ws.flow('SlowForeachFlow').run(runId)).step('work').task('99');
+    assert.equal(task.status, 'killed');
+    assert.equal(task.damaged, undefined);
+    const resumed = await ws.cli(['resume', file, '--origin-run-id', runId], { SLOW_MS: '10' });
+    assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
+    assert.match(resumed.stdout, /total 20/);
   });
 });

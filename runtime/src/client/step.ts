@@ -1,5 +1,5 @@
 import type { Datastore } from '../datastore/datastore';
-import type { TaskStatus } from '../datastore/types';
+import type { TaskStartRecord, TaskStatus } from '../datastore/types';
 import { NotFoundError, nearby } from './errors';
 import { TaskClient } from './task';
 import { formatTaskPathspec, stepPathspec } from '../pathspec';
@@ -38,14 +38,9 @@ export class StepClient {
       if (rec) return new TaskClient(this.store, rec);
       const start = await this.store.readTaskStart(this.flowName, this.runId, this.name, taskId);
       if (start) return new TaskClient(this.store, start, unfinished);
-      return damagedTask(
-        this.store,
-        this.flowName,
-        this.runId,
-        this.name,
-        taskId,
-        `task ${this.pathspec}/${taskId} has no start.json (a half-written task)`,
-      );
+      // Neither record: the runner made the task's folder and was killed before its start record
+      // was in it (or is writing it now). A task that never started, not a damaged one.
+      return new TaskClient(this.store, placeholderStart(this.flowName, this.runId, this.name, taskId), unfinished);
     } catch (err) {
       return damagedTask(this.store, this.flowName, this.runId, this.name, taskId, (err as Error).message);
     }
@@ -86,20 +81,20 @@ export class StepClient {
   }
 }
 
+/** What is known of a task whose start record cannot be read: where it is. */
+function placeholderStart(flow: string, runId: string, step: string, taskId: string): TaskStartRecord {
+  return {
+    flow,
+    runId,
+    step,
+    taskId,
+    pathspec: formatTaskPathspec({ flow, runId, step, taskId }),
+    parents: [],
+    stack: [],
+    startedAt: new Date(0).toISOString(),
+  };
+}
+
 function damagedTask(store: Datastore, flow: string, runId: string, step: string, taskId: string, why: string): TaskClient {
-  return new TaskClient(
-    store,
-    {
-      flow,
-      runId,
-      step,
-      taskId,
-      pathspec: formatTaskPathspec({ flow, runId, step, taskId }),
-      parents: [],
-      stack: [],
-      startedAt: new Date(0).toISOString(),
-    },
-    'failed',
-    why,
-  );
+  return new TaskClient(store, placeholderStart(flow, runId, step, taskId), 'failed', why);
 }

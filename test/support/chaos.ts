@@ -1,0 +1,177 @@
+/**
+ * The kill loop (issue 11): runs of a foreach flow, each runner killed with SIGKILL at a seeded
+ * random moment, then checked the way a user would find it. Used by test/runtime/chaos.test.ts
+ * (a bounded number of runs in the unit suite) and by `npm run chaos` (test/chaos/main.ts, more).
+ *
+ * After each kill:
+ * - `runs --json` lists the run and `dump RUN/STEP` reads every step it reached (exit 0);
+ * - no task process of the run is alive 3 s later (/proc, by the run's datastore in their spec);
+ * - `resume` of the run finishes with the right total (a run the kill came too late for must
+ *   have succeeded with it).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { allGone, exited, startUntil } from './background';
+import { Random } from './random';
+import { Workspace } from './workspace';
+
+export interface ChaosOptions {
+  runs: number;
+  seed: number;
+  /** Called after each run (for a progress line). */
+  onRun?: (r: ChaosRun) => void;
+}
+
+export interface ChaosRun {
+  index: number;
+  runId: string;
+  /** How long after the run was created the runner was killed. */
+  killAfterMs: number;
+  slowMs: number;
+  /** The run had already finished when the kill came. */
+  finishedFirst: boolean;
+  /** What went wrong, if anything (each also counted in the figures). */
+  problems: string[];
+}
+
+export interface ChaosFigures {
+  seed: number;
+  runs: number;
+  /** Runs whose runner was killed while the run was going. */
+  killed: number;
+  /** Runs that finished before the kill came (checked all the same). */
+  finishedFirst: number;
+  /** Runs that `runs` or `dump` could not read. */
+  unreadable: number;
+  /** Task processes still alive 3 s after their runner was killed. */
+  orphans: number;
+  /** Resumes that failed or gave a wrong total. */
+  failedResumes: number;
+  details: ChaosRun[];
+}
+
+const FLOW = 'SlowForeachFlow';
+/** SlowForeachFlow's items are 1..4, doubled and summed. */
+const TOTAL = 20;
+const ORPHAN_GRACE_MS = 3000;
+
+/** The pids of live task processes whose spec names this datastore. */
+function taskProcesses(root: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    try {
+      const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      if (argv.includes('--stepwise-task') && argv.includes(root)) pids.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+export async function killLoop(o: ChaosOptions): Promise<ChaosFigures> {
+  const rng = new Random(o.seed);
+  const figures: ChaosFigures = {
+    seed: o.seed,
+    runs: 0,
+    killed: 0,
+    finishedFirst: 0,
+    unreadable: 0,
+    orphans: 0,
+    failedResumes: 0,
+    details: [],
+  };
+  const ws = new Workspace();
+  try {
+    const file = ws.copy('runtime/slow_foreach.ts');
+    for (let index = 0; index < o.runs; index++) {
+      const r = await oneRun(ws, file, index, rng, figures);
+      figures.runs++;
+      figures.details.push(r);
+      o.onRun?.(r);
+    }
+  } finally {
+    ws.dispose();
+  }
+  return figures;
+}
+
+async function oneRun(ws: Workspace, file: string, index: number, rng: Random, figures: ChaosFigures): Promise<ChaosRun> {
+  // Each run draws its own timing: tasks of 50–600 ms, the kill anywhere from the run's creation
+  // to a little past its usual end (so some kills land in start, the foreach, the join, end).
+  const slowMs = rng.int(50, 600);
+  const killAfterMs = rng.int(0, 2500 + slowMs);
+  const env = { SLOW_MS: String(slowMs) };
+  const { child, match } = await startUntil(ws, ['run', file, '--max-workers', '4'], /run-id (\d+)/, env);
+  const runId = match[1];
+  const run: ChaosRun = { index, runId, killAfterMs, slowMs, finishedFirst: false, problems: [] };
+  await new Promise((r) => setTimeout(r, killAfterMs));
+  run.finishedFirst = child.exitCode !== null;
+  child.kill('SIGKILL');
+  await exited(child);
+  if (run.finishedFirst) figures.finishedFirst++;
+  else figures.killed++;
+
+  // No task process of the run is left (the watchdog kills them; each also checks its runner).
+  try {
+    await allGone(taskProcesses(ws.root), ORPHAN_GRACE_MS);
+  } catch (err) {
+    const left = taskProcesses(ws.root);
+    figures.orphans += left.length;
+    run.problems.push(`${(err as Error).message}`);
+    for (const pid of left) process.kill(pid, 'SIGKILL');
+  }
+
+  // The store reads: the run is listed, every step it reached dumps.
+  if (!(await readable(ws, runId, run))) figures.unreadable++;
+
+  // The run completes: a resume of a killed run, or the finished run's own result.
+  const status = (await ws.flow(FLOW).run(runId)).status;
+  if (status === 'succeeded') {
+    const total = await (await (await ws.flow(FLOW).run(runId)).step('join').task()).data<number>('total');
+    if (total !== TOTAL) {
+      figures.failedResumes++;
+      run.problems.push(`the run succeeded with total ${String(total)}, not ${TOTAL}`);
+    }
+  } else {
+    const resumed = await ws.cli(['resume', file, '--origin-run-id', runId, '--max-workers', '4'], { SLOW_MS: '10' });
+    const total = /total (\d+)/.exec(resumed.stdout)?.[1];
+    if (resumed.code !== 0 || total !== String(TOTAL)) {
+      figures.failedResumes++;
+      run.problems.push(`resume of ${runId} (${status}) exit ${resumed.code}, total ${total}:\n${resumed.stdout}${resumed.stderr}`);
+    }
+  }
+  return run;
+}
+
+async function readable(ws: Workspace, runId: string, run: ChaosRun): Promise<boolean> {
+  const runs = await ws.cli(['runs', FLOW, '--json']);
+  let listed = false;
+  try {
+    listed = (JSON.parse(runs.stdout) as Array<{ runId: string }>).some((r) => r.runId === runId);
+  } catch {
+    // reported below
+  }
+  if (runs.code !== 0 || !listed) {
+    run.problems.push(`runs ${FLOW} --json: exit ${runs.code}, run ${runId} ${listed ? 'listed' : 'not listed'}\n${runs.stderr}`);
+    return false;
+  }
+  const steps = (await (await ws.flow(FLOW).run(runId)).steps()).map((s) => s.name);
+  for (const step of steps) {
+    const dump = await ws.cli(['dump', `${runId}/${step}`]);
+    if (dump.code !== 0) {
+      run.problems.push(`dump ${runId}/${step}: exit ${dump.code}\n${dump.stderr}`);
+      return false;
+    }
+  }
+  return true;
+}
+
+export function formatFigures(f: ChaosFigures): string {
+  return [
+    `kill loop, seed ${f.seed}: ${f.runs} runs (${f.killed} killed mid-run, ${f.finishedFirst} finished before the kill)`,
+    `  unreadable: ${f.unreadable}`,
+    `  orphans (task processes alive 3 s after the kill): ${f.orphans}`,
+    `  failed resumes: ${f.failedResumes}`,
+  ].join('\n');
+}
