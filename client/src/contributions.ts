@@ -30,6 +30,8 @@ export const Commands = {
   explorerResumeDebug: 'stepwise.explorer.resumeDebug',
   explorerCompare: 'stepwise.explorer.compare',
   explorerDeleteRun: 'stepwise.explorer.deleteRun',
+  explorerFilter: 'stepwise.explorer.filter',
+  explorerClearFilter: 'stepwise.explorer.clearFilter',
   openTaskNotebook: 'stepwise.openTaskNotebook',
   notebookResume: 'stepwise.notebook.resume',
   notebookResumeDebug: 'stepwise.notebook.resumeDebug',
@@ -68,6 +70,9 @@ export interface CommandTypes {
   [Commands.explorerResumeDebug]: { args: [node: RunStepNode | TaskNode]; result: unknown };
   [Commands.explorerCompare]: { args: [node: ArtifactNode]; result: unknown };
   [Commands.explorerDeleteRun]: { args: [node: RunNode]; result: unknown };
+  /** A tag or namespace (tests, keybindings) skips the quick pick; '' clears the filter. */
+  [Commands.explorerFilter]: { args: [tag?: string]; result: unknown };
+  [Commands.explorerClearFilter]: { args: []; result: unknown };
   /**
    * A task pathspec (the run-failed notification, tests), a Runs tree task, a DAG node's context
    * (`{ webviewSection: 'step', step }`), the debugger's own item (the paused task); else it asks.
@@ -122,6 +127,8 @@ export const ContextKeys = {
   isTaskNotebook: 'stepwise.isTaskNotebook',
   /** The debugger is stopped in a task: Open Task in Notebook on the debug toolbar and call stack. */
   pausedInTask: 'stepwise.pausedInTask',
+  /** The Runs view lists only the runs of one tag or namespace: its Clear Filter button. */
+  runsFiltered: 'stepwise.runsFiltered',
 } as const;
 
 export type ContextKey = (typeof ContextKeys)[keyof typeof ContextKeys];

@@ -52,7 +52,7 @@ export interface ArtifactTextOptions extends RenderOptions {
 
 export async function artifactText(ref: DocumentRef, o: ArtifactTextOptions = {}): Promise<string> {
   const loadLimit = o.loadLimit ?? 32 * 1024 * 1024;
-  const task = await Task(ref.pathspec, { root: ref.root });
+  const task = await Task(ref.pathspec, { root: ref.root, namespace: null });
   const rec = task.artifactRecord(ref.name);
   const head = `// ${ref.pathspec}/${ref.name} — ${rec?.type ?? '?'}, ${rec ? formatBytes(rec.size) : '?'} serialised (read-only)\n`;
   if (rec && rec.size > loadLimit) {
@@ -70,8 +70,11 @@ export async function artifactText(ref: DocumentRef, o: ArtifactTextOptions = {}
   return head + r.text + (r.truncated ? `\n\n// … truncated: only the first ${max.toLocaleString('en-US')} characters are shown.\n` : '\n');
 }
 
+/** A log: `stdout`/`stderr` (the task's last attempt), or `stdout.<n>` for attempt n (`@retry`). */
 export async function logText(ref: DocumentRef): Promise<string> {
-  const task = await Task(ref.pathspec, { root: ref.root });
-  if (ref.name !== 'stdout' && ref.name !== 'stderr') throw new Error(`unknown log stream '${ref.name}': expected stdout or stderr`);
-  return ref.name === 'stdout' ? task.stdout : task.stderr;
+  const m = /^(stdout|stderr)(?:\.(\d+))?$/.exec(ref.name);
+  if (!m) throw new Error(`unknown log stream '${ref.name}': expected stdout or stderr (or stdout.<attempt>)`);
+  const task = await Task(ref.pathspec, { root: ref.root, namespace: null });
+  const stream = m[1] as 'stdout' | 'stderr';
+  return m[2] === undefined ? task.log(stream) : task.log(stream, Number(m[2]));
 }

@@ -10,6 +10,7 @@ import { registerContentProviders } from './contentProviders';
 import { ExplorerModel, type ExplorerNode } from './model';
 import { Views } from '../contributions';
 import { ExplorerTreeProvider } from './treeProvider';
+import { registerRunFilter } from './filter';
 
 export type { ExplorerNode } from './model';
 
@@ -27,6 +28,8 @@ export interface ExplorerApi {
   readonly onDidRefresh: vscode.Event<void>;
   /** How many run records the tree has read (unchanged runs are not read again). */
   runsRead(): number;
+  /** The Runs view's filter (a tag or namespace) and the description the view shows for it. */
+  filter(): { tag: string | undefined; description: string | undefined };
 }
 
 /** How often the tree is compared with the datastore while the view is visible. */
@@ -56,6 +59,7 @@ export function registerExplorer(context: vscode.ExtensionContext, state: RunSta
     { dispose: () => feed?.dispose() },
     ...docs.disposables,
     ...explorerCommands({ tree, runner, runFolderOf: (file) => state.runFolderOf(file) }),
+    ...registerRunFilter(tree, view),
     view.onDidChangeVisibility(() => state.repace(tree.model.root)),
     state.onDidChangeDatastore(() => {
       tree.setModel(new ExplorerModel(state.workspaceDatastore()));
@@ -72,5 +76,6 @@ export function registerExplorer(context: vscode.ExtensionContext, state: RunSta
     },
     onDidRefresh: tree.onDidRefresh,
     runsRead: () => tree.model.stats.runs,
+    filter: () => ({ tag: tree.model.filter, description: view.description }),
   };
 }

@@ -13,9 +13,13 @@ import { stepStateOf, type StepState } from '../state/stepState';
 import { localChangeOf } from '../../../runtime/src/datastore/local';
 import { formatDuration, formatStart } from './format';
 import { parseTaskPathspec, runPathspec } from '../../../runtime/src/pathspec';
+import { attemptContents, attemptNodes, caughtNode, tagLines, taskBits } from './production';
 
-/** A step's states (one derivation: ../state/stepState.ts), and `damaged` for unreadable records. */
-export type NodeStatus = StepState | 'damaged';
+/**
+ * A step's states (one derivation: ../state/stepState.ts), `damaged` for unreadable records, and
+ * `caught` for a task whose failure `@catchFailure` caught (it succeeded, but not as written).
+ */
+export type NodeStatus = StepState | 'damaged' | 'caught';
 
 interface Base {
   /** Stable across refreshes (the tree keeps expansion state by it). */
@@ -73,9 +77,22 @@ export interface LogNode extends Base {
   kind: 'log';
   pathspec: string;
   stream: 'stdout' | 'stderr';
+  /** An earlier attempt's log (`@retry`); absent for the task's own (its last attempt's). */
+  attempt?: number;
   /** The log file, when the datastore is a local folder. */
   path?: string;
   running: boolean;
+}
+/** An attempt of a task before its last (`@retry`): its status, failure and logs. */
+export interface AttemptNode extends Base {
+  kind: 'attempt';
+  flow: string;
+  runId: string;
+  step: string;
+  taskId: string;
+  pathspec: string;
+  file: string;
+  attempt: number;
 }
 /** Loads the next page of a wide step's tasks. */
 export interface MoreNode extends Base {
@@ -91,7 +108,8 @@ export interface ErrorNode extends Base {
 export interface InfoNode extends Base {
   kind: 'info';
 }
-export type ExplorerNode = FlowNode | RunNode | RunStepNode | TaskNode | ArtifactNode | LogNode | MoreNode | ErrorNode | InfoNode;
+export type ExplorerNode =
+  FlowNode | RunNode | RunStepNode | TaskNode | AttemptNode | ArtifactNode | LogNode | MoreNode | ErrorNode | InfoNode;
 
 export interface ModelOptions {
   /** Tasks listed per page under a step. */
@@ -128,6 +146,9 @@ export class ExplorerModel {
   private listedFlows: string[] | undefined;
   private readonly listedRuns = new Map<string, { ids: string; running: boolean }>();
 
+  /** Only runs carrying this tag are listed (a namespace such as `user:alice`, or a user tag); undefined: every run. */
+  private runFilter: string | undefined;
+
   constructor(
     readonly root: string,
     o: ModelOptions = {},
@@ -136,10 +157,45 @@ export class ExplorerModel {
     this.maxRuns = o.maxRuns ?? 200;
   }
 
+  get filter(): string | undefined {
+    return this.runFilter;
+  }
+
+  /** Lists only the runs carrying `tag` (and the flows that have one), or every run again. */
+  setFilter(tag: string | undefined): void {
+    this.runFilter = tag || undefined;
+  }
+
+  /** Every tag of the runs listed so far and of each flow's latest runs, with how many runs carry it. */
+  async knownTags(): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    for (const f of await Metaflow({ root: this.root, namespace: null }).flows()) {
+      const flow = Flow(f.name, { root: this.root, namespace: null });
+      for (const id of (await flow.runIds()).slice(0, this.maxRuns)) {
+        const run = this.runs.get(`${f.name}/${id}`)?.run ?? (await flow.run(id).catch(() => undefined));
+        for (const t of run?.allTags ?? []) counts.set(t, (counts.get(t) ?? 0) + 1);
+      }
+    }
+    return counts;
+  }
+
+  /**
+   * Which flows are listed: those with a run in the filter's namespace (the client API's
+   * namespace is a tag), else every user's, as Metaflow's UI shows them.
+   */
+  private flowScope() {
+    return { root: this.root, namespace: this.runFilter ?? null };
+  }
+
+  /** Runs are read by id in the global namespace (an explicit lookup outside a namespace is an error); runsOf applies the filter. */
+  private runScope() {
+    return { root: this.root, namespace: null };
+  }
+
   async roots(): Promise<ExplorerNode[]> {
     let flows: string[];
     try {
-      flows = (await Metaflow({ root: this.root }).flows()).map((f) => f.name);
+      flows = (await Metaflow(this.flowScope()).flows()).map((f) => f.name);
     } catch (err) {
       return [this.error(`error:${this.root}`, err)];
     }
@@ -166,6 +222,11 @@ export class ExplorerModel {
           return await this.tasksOf(node);
         case 'task':
           return await this.contentsOf(node);
+        case 'attempt': {
+          const cache = await this.cacheOf(node.flow, node.runId);
+          const t = await cache.run.step(node.step).task(node.taskId);
+          return await attemptContents(t, node, (n) => this.intern(n));
+        }
         default:
           return [];
       }
@@ -214,7 +275,7 @@ export class ExplorerModel {
   }
 
   private async runsOf(node: FlowNode): Promise<ExplorerNode[]> {
-    const flow = Flow(node.flow, { root: this.root });
+    const flow = Flow(node.flow, this.runScope());
     const ids = (await flow.runIds()).slice(0, this.maxRuns);
     // Read in parallel: the first level of a datastore with many runs is I/O bound.
     const read = await Promise.all(
@@ -238,7 +299,7 @@ export class ExplorerModel {
     let running = false;
     for (const r of read) {
       if ('kind' in r && (r as ExplorerNode).kind === 'error') out.push(r as ErrorNode);
-      else if ((r as RunClient).kind !== 'spin') {
+      else if ((r as RunClient).kind !== 'spin' && (this.runFilter === undefined || (r as RunClient).allTags.includes(this.runFilter))) {
         running ||= !(r as RunClient).finished;
         out.push(this.runNode(r as RunClient));
       }
@@ -254,13 +315,13 @@ export class ExplorerModel {
    */
   async poll(): Promise<Array<ExplorerNode | undefined>> {
     if (!this.listedFlows) return [];
-    const flows = (await Metaflow({ root: this.root }).flows()).map((f) => f.name);
+    const flows = (await Metaflow(this.flowScope()).flows()).map((f) => f.name);
     if (flows.join(',') !== this.listedFlows.join(',')) return [undefined];
     const out: ExplorerNode[] = [];
     for (const [flow, listed] of this.listedRuns) {
       const node = this.nodes.get(`flow:${flow}`);
       if (!node) continue;
-      const ids = (await Flow(flow, { root: this.root }).runIds()).slice(0, this.maxRuns).join(',');
+      const ids = (await Flow(flow, this.runScope()).runIds()).slice(0, this.maxRuns).join(',');
       if (listed.running || ids !== listed.ids) {
         // A running run is read again anyway; a changed list re-reads only the new runs.
         out.push(node);
@@ -276,6 +337,7 @@ export class ExplorerModel {
     else if (status === 'running') bits.push('running');
     if (run.originRunId) bits.push(`resumed from ${run.originRunId}`);
     if (run.tags.length) bits.push(run.tags.map((t) => `#${t}`).join(' '));
+    if (run.project) bits.push(run.project.branch);
     const tip = [
       `${run.pathspec} — ${status}${run.state.reason ? `: ${run.state.reason}` : ''}`,
       `started ${run.createdAt.toISOString()}`,
@@ -283,7 +345,7 @@ export class ExplorerModel {
       run.originRunId
         ? `resumed from ${run.flowName}/${run.originRunId}${run.record.resumeStep ? ` at step ${run.record.resumeStep}` : ''}`
         : '',
-      run.tags.length ? `tags: ${run.tags.join(', ')}` : '',
+      ...tagLines(run),
       Object.keys(run.parameters).length ? `parameters: ${JSON.stringify(run.parameters)}` : '',
       run.file,
     ];
@@ -307,7 +369,7 @@ export class ExplorerModel {
     const c = this.runs.get(key);
     if (c) return Promise.resolve(c);
     this.stats.runs++;
-    return Flow(flow, { root: this.root })
+    return Flow(flow, this.runScope())
       .run(runId)
       .then((run) => {
         const fresh: RunCache = { run, tasks: new Map(), inputs: new Map() };
@@ -389,7 +451,7 @@ export class ExplorerModel {
 
   private taskNode(step: RunStepNode, t: TaskClient, inputs: Map<number, string> | null): ExplorerNode {
     if (t.damaged) return this.error(`task:${t.pathspec}`, new Error(t.damaged), t.id);
-    const status: NodeStatus = t.clonedFrom ? 'cloned' : t.status;
+    const status: NodeStatus = t.clonedFrom ? 'cloned' : t.caught ? 'caught' : t.status;
     const bits: string[] = [];
     const idx = t.foreachIndex;
     if (idx !== undefined) {
@@ -401,11 +463,14 @@ export class ExplorerModel {
     if (t.switchCase) bits.push(`→ ${t.switchCase.case}`);
     bits.push(t.finished ? (t.clonedFrom ? `cloned from ${parseTaskPathspec(t.clonedFrom)?.runId ?? t.clonedFrom}` : t.status) : t.status);
     if (t.durationMs !== undefined) bits.push(formatDuration(t.durationMs));
+    bits.push(...taskBits(t));
     const tip = [
       `${t.pathspec} — ${t.status}`,
       t.clonedFrom ? `cloned from ${t.clonedFrom}` : '',
       t.pid ? `pid ${t.pid}` : '',
       t.exception ? `${t.exception.name}: ${t.exception.message}` : '',
+      t.caught ? `caught by @catchFailure: ${t.caught.type}: ${t.caught.message}` : '',
+      t.currentAttempt > 0 ? `${t.currentAttempt + 1} attempts (@retry)` : '',
     ];
     return this.intern({
       kind: 'task',
@@ -455,6 +520,8 @@ export class ExplorerModel {
       const t = await cache.run.step(node.step).task(node.taskId);
       if (t.damaged) return [this.error(`error:${node.id}`, new Error(t.damaged))];
       const out: ExplorerNode[] = [];
+      const caught = caughtNode(t, (n) => this.intern(n));
+      if (caught) out.push(caught);
       if (t.exception) {
         out.push(
           this.intern({
@@ -496,6 +563,7 @@ export class ExplorerModel {
             expandable: false,
           }),
         );
+      out.push(...(await attemptNodes(t, node.file, (n) => this.intern(n))));
       for (const stream of ['stdout', 'stderr'] as const) {
         out.push(
           this.intern({
@@ -506,7 +574,7 @@ export class ExplorerModel {
             path: t.logPath(stream),
             running: !t.finished,
             label: stream,
-            description: t.finished ? undefined : 'live',
+            description: t.finished ? (t.currentAttempt > 0 ? `attempt ${t.currentAttempt}` : undefined) : 'live',
             expandable: false,
           }),
         );

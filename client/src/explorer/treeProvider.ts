@@ -12,6 +12,7 @@ const ICONS: Record<NodeStatus, [string, string | undefined]> = {
   cloned: ['references', 'testing.iconPassed'],
   damaged: ['warning', 'problemsWarningIcon.foreground'],
   'not-run': ['circle-outline', undefined],
+  caught: ['shield', 'charts.orange'],
 };
 
 export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
@@ -45,8 +46,16 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   }
 
   setModel(model: ExplorerModel): void {
+    // Another datastore: the same filter.
+    model.setFilter(this.model.filter);
     this.model = model;
     this.refresh();
+  }
+
+  /** Lists only the runs carrying `tag` (filter.ts), or every run. */
+  setFilter(tag: string | undefined): void {
+    this.model.setFilter(tag);
+    this.changed.fire(undefined);
   }
 
   refresh(node?: ExplorerNode): void {
@@ -118,7 +127,11 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   uriOf(n: ExplorerNode): vscode.Uri | undefined {
     if (n.kind === 'artifact')
       return vscode.Uri.from(refToUri(ARTIFACT_SCHEME, { root: this.model.root, pathspec: n.pathspec, name: n.name }));
-    if (n.kind === 'log') return vscode.Uri.from(refToUri(LOG_SCHEME, { root: this.model.root, pathspec: n.pathspec, name: n.stream }));
+    if (n.kind === 'log') {
+      // An earlier attempt's log is `stdout.<n>`, as its file (documents.ts reads it back).
+      const name = n.attempt === undefined ? n.stream : `${n.stream}.${n.attempt}`;
+      return vscode.Uri.from(refToUri(LOG_SCHEME, { root: this.model.root, pathspec: n.pathspec, name }));
+    }
     return undefined;
   }
 
