@@ -16,6 +16,7 @@ import { until, withEnv } from '../datastore/suite';
 import { cliPath, runCli, type CliResult } from '../support/cli';
 import { TestS3Server, TEST_BUCKET } from '../support/s3server';
 import { SlurmCluster } from '../support/slurmCluster';
+import { submitJob } from '../../runtime/src/scheduler/launchers/slurmSubmit';
 import { Workspace, runIdOf, taskLines } from '../support/workspace';
 
 describe('tasks on a real Slurm cluster (--with slurm, S3 store)', function () {
@@ -242,6 +243,28 @@ describe('tasks on a real Slurm cluster (--with slurm, S3 store)', function () {
       state: 'PREEMPTED',
       reason: (id) => `Slurm job ${id} was preempted by a higher-priority job (partition debug)`,
     });
+  });
+
+  it('a controller too busy to answer: sbatch that timed out is tried again, and the job it submitted is adopted, never doubled', async () => {
+    const token = `stepwise:test/busy:${randomBytes(4).toString('hex')}`;
+    const args = ['--parsable', '--job-name=stepwise-busy', '--output=/dev/null', `--chdir=${ws.dir}`];
+    const failures: string[] = [];
+    cluster.pauseController();
+    let submitted: Promise<string>;
+    try {
+      submitted = submitJob(args, '#!/bin/sh\ntrue\n', { ...process.env, ...cluster.env }, token, (e) => failures.push(e));
+      await until('sbatch to give up on the paused controller', async () => (failures.length ? true : undefined), 120_000);
+    } finally {
+      cluster.continueController();
+    }
+    const jobId = await submitted;
+    assert.match(failures[0], /timed out/i);
+    assert.deepEqual(
+      cluster.jobsNamed('stepwise-busy').map((j) => j.id),
+      [jobId],
+      'one job for one submission',
+    );
+    assert.equal(cluster.showJob(jobId).Comment, token);
   });
 
   it('--max-workers bounds the Slurm jobs in flight', async () => {

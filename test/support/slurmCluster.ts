@@ -235,6 +235,21 @@ export class SlurmCluster {
     if (/down|drain|fail/i.test(this.nodeState())) this.command('scontrol', ['update', `NodeName=${this.host}`, 'State=RESUME']);
   }
 
+  /** Freezes slurmctld (SIGSTOP), as a controller too busy to answer looks to the commands. */
+  pauseController(): void {
+    this.controller().kill('SIGSTOP');
+  }
+
+  continueController(): void {
+    this.controller().kill('SIGCONT');
+  }
+
+  private controller(): ChildProcess {
+    const ctld = this.daemons.find((c) => c.spawnfile === '/usr/sbin/slurmctld');
+    if (!ctld) throw new Error('slurm test cluster: slurmctld is not running');
+    return ctld;
+  }
+
   private command(cmd: string, args: string[]): string {
     return execFileSync(cmd, args, { env: { ...process.env, ...this.env }, encoding: 'utf8', timeout: 30_000 });
   }
@@ -270,6 +285,8 @@ export class SlurmCluster {
   async stop(): Promise<void> {
     this.stopping = true;
     const [mungeRunner, ...slurm] = this.daemons;
+    // A paused controller would not act on SIGTERM until continued.
+    for (const child of slurm) if (child.exitCode === null && child.signalCode === null) child.kill('SIGCONT');
     for (const child of slurm.reverse()) await end(child);
     await this.stopMunged();
     if (mungeRunner) await end(mungeRunner);

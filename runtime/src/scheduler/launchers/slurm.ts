@@ -17,6 +17,7 @@ import type { LaunchedTask, LaunchOptions, TaskLauncher } from '../launcher';
 import { installedRuntime } from '../taskRuntime';
 import { runSlurm, scancel } from './slurmCommands';
 import { describeJobEnd, JobWatcher } from './slurmJobs';
+import { runSlurmPatiently, submitJob, submitToken } from './slurmSubmit';
 
 export interface SlurmOptions {
   /** `--slurm-partition`, else STEPWISE_SLURM_PARTITION, else the cluster's default partition (a step's `@slurm({ partition })` wins). */
@@ -106,7 +107,7 @@ export class SlurmLauncher implements TaskLauncher {
   }
 
   private async checkPartition(store: Datastore, partition: string | undefined): Promise<void> {
-    const r = await runSlurm('sinfo', ['-h', '-N', '-o', '%N|%P', ...(partition ? ['-p', partition] : [])], this.o.env);
+    const r = await runSlurmPatiently('sinfo', ['-h', '-N', '-o', '%N|%P', ...(partition ? ['-p', partition] : [])], this.o.env);
     if (r.code !== 0) throw new UsageError(`@slurm: cannot reach Slurm (sinfo failed: ${r.stderr.trim() || `exit ${r.code}`}).`);
     // Without a partition, jobs go to the cluster's default one (sinfo marks it with a '*').
     const rows = r.stdout
@@ -145,9 +146,9 @@ export class SlurmLauncher implements TaskLauncher {
     if (!store) throw new Error("the Slurm launcher was not prepared with the run's datastore");
     const installed = installedRuntime().entry;
     const script = jobScript(spec, process.execPath, runtime?.entry ?? installed, installed);
-    const r = await runSlurm('sbatch', sbatchArgs(spec, spec.slurm?.partition ?? this.partition), env, script);
-    const jobId = r.stdout.trim().split(';')[0];
-    if (r.code !== 0 || !/^\d+$/.test(jobId)) throw new Error(`sbatch failed: ${r.stderr.trim() || r.stdout.trim() || `exit ${r.code}`}`);
+    const jobId = await submitJob(sbatchArgs(spec, spec.slurm?.partition ?? this.partition), script, env, submitToken(spec), (error) =>
+      process.stderr.write(`stepwise: sbatch for ${spec.step}/${spec.taskId} did not answer (${error}); trying again.\n`),
+    );
     const follow = new AbortController();
     const stream = (s: 'stdout' | 'stderr') => Readable.from(store.followLog(spec, s, { signal: follow.signal }), { objectMode: false });
     const stdout = stream('stdout');
