@@ -92,11 +92,24 @@ class FakeJsDebug {
     await cdp.closed;
   }
 
+  /** Tells the adapter where the breakpoint is, as VS Code does before configurationDone. */
+  configure(): Promise<unknown> {
+    if (!this.breakAt) return Promise.resolve();
+    return this.adapter.dc.setBreakpointsRequest({ source: { path: this.breakAt.file }, breakpoints: [{ line: this.breakAt.line }] });
+  }
+
   async settled(): Promise<void> {
     await Promise.all(this.sessions);
     if (this.errors.length) throw this.errors[0];
   }
 }
+
+/**
+ * "Uncaught Exceptions" on, as VS Code would send it: every task can stop, so every task starts
+ * under the inspector (the tests below that need each task attached; the stand-in debuggers do
+ * not themselves break on uncaught exceptions).
+ */
+const everyTaskCanStop = (a: AdapterUnderTest) => () => a.dc.setExceptionBreakpointsRequest({ filters: ['uncaught'] });
 
 function maxAlive(events: Array<{ event: RunEventBody }>): number {
   let alive = 0;
@@ -119,7 +132,7 @@ describe('debug adapter (stepwise dap over stdio)', function () {
     adapter = undefined;
   });
 
-  it('announces every task with a pwa-node attach config, stops at a TypeScript breakpoint, completes', async () => {
+  it('announces the task that can stop with a pwa-node attach config, stops at a TypeScript breakpoint, completes', async () => {
     const dir = scratch('counter.ts');
     const flow = join(dir, 'counter.ts');
     const line = lineOf(flow, 'this.count += 1');
@@ -127,7 +140,7 @@ describe('debug adapter (stepwise dap over stdio)', function () {
     const js = new FakeJsDebug(adapter, dir, { step: 'add', file: flow, line, evaluate: 'this.count' });
     const terminated = adapter.dc.waitForEvent('terminated', 90_000);
     const exited = adapter.dc.waitForEvent('exited', 90_000);
-    const launched = await adapter.launch({ flow, command: 'run', __stepwiseAttach: true });
+    const launched = await adapter.launch({ flow, command: 'run', __stepwiseAttach: true }, () => js.configure());
     assert.equal(launched.success, true);
     const end = await adapter.runFinished();
     await js.settled();
@@ -135,7 +148,7 @@ describe('debug adapter (stepwise dap over stdio)', function () {
 
     assert.deepEqual(
       adapter.attachEvents.map((e) => e.pathspec.split('/')[2]),
-      ['start', 'add', 'end'],
+      ['add'],
     );
     for (const e of adapter.attachEvents) {
       const [, run, step, task] = e.pathspec.split('/');
@@ -175,7 +188,7 @@ describe('debug adapter (stepwise dap over stdio)', function () {
       line: lineOf(flow, 'this.creature = this.input'),
       evaluate: 'this.input',
     });
-    await adapter.launch({ flow, command: 'run', __stepwiseAttach: true });
+    await adapter.launch({ flow, command: 'run', __stepwiseAttach: true }, () => js.configure());
     const end = await adapter.runFinished();
     await js.settled();
     assert.equal(end.status, 'succeeded', adapter.text());
@@ -199,7 +212,7 @@ describe('debug adapter (stepwise dap over stdio)', function () {
       evaluate: '[current.pass, this.total, this.seen.join()]',
       condition: 'current.pass === 3',
     });
-    await adapter.launch({ flow, command: 'run', params: { passes: 4 }, __stepwiseAttach: true });
+    await adapter.launch({ flow, command: 'run', params: { passes: 4 }, __stepwiseAttach: true }, () => js.configure());
     const end = await adapter.runFinished();
     await js.settled();
     assert.equal(end.status, 'succeeded', adapter.text());
@@ -238,7 +251,7 @@ describe('debug adapter (stepwise dap over stdio)', function () {
     const js = new FakeJsDebug(adapter, dir);
     const exited = adapter.dc.waitForEvent('exited', 90_000);
     const terminated = adapter.dc.waitForEvent('terminated', 90_000);
-    await adapter.launch({ flow, command: 'run', __stepwiseAttach: true });
+    await adapter.launch({ flow, command: 'run', __stepwiseAttach: true }, everyTaskCanStop(adapter));
     const end = await adapter.runFinished();
     await js.settled();
     assert.equal(end.status, 'failed');
@@ -260,7 +273,7 @@ describe('debug adapter (stepwise dap over stdio)', function () {
       pidsAliveAtStart.push(pids.slice(0, -1).filter(isAlive).length);
     });
     const js = new FakeJsDebug(adapter, dir);
-    await adapter.launch({ flow: join(dir, 'foreach.ts'), __stepwiseAttach: true });
+    await adapter.launch({ flow: join(dir, 'foreach.ts'), __stepwiseAttach: true }, everyTaskCanStop(adapter));
     const end = await adapter.runFinished();
     await js.settled();
     assert.equal(end.status, 'succeeded', adapter.text());
@@ -307,7 +320,7 @@ describe('debug adapter (stepwise dap over stdio)', function () {
     writeFileSync(flow, readFileSync(flow, 'utf8').replace("JSON.parse('2fail')", "JSON.parse('2')"));
     adapter = new AdapterUnderTest(dir);
     const js = new FakeJsDebug(adapter, dir, { step: 'b', file: flow, line: parseLine, evaluate: 'typeof this.x' });
-    await adapter.launch({ flow, command: 'resume', __stepwiseAttach: true });
+    await adapter.launch({ flow, command: 'resume', __stepwiseAttach: true }, () => js.configure());
     const end = await adapter.runFinished();
     await js.settled();
     assert.equal(end.status, 'succeeded', adapter.text());
@@ -328,7 +341,11 @@ describe('debug adapter (stepwise dap over stdio)', function () {
         .sort(),
       ['b', 'end', 'join'],
     );
-    assert.deepEqual(adapter.attachEvents.map((e) => e.pathspec.split('/')[2]).sort(), ['b', 'end', 'join']);
+    // Only b can stop (the breakpoint's step): join and end ran without the debugger.
+    assert.deepEqual(
+      adapter.attachEvents.map((e) => e.pathspec.split('/')[2]),
+      ['b'],
+    );
     assert.equal(js.hits.length, 1);
     assert.equal(js.hits[0].value, 'undefined', 'stopped before the assignment');
     assert.match(adapter.text(), /total is 3/);
@@ -367,7 +384,9 @@ describe('debug adapter (stepwise dap over stdio)', function () {
         })(),
       );
     });
-    await adapter.launch({ flow: join(dir, 'debug.ts'), __stepwiseAttach: true });
+    await adapter.launch({ flow: join(dir, 'debug.ts'), __stepwiseAttach: true }, () =>
+      adapter!.dc.setExceptionBreakpointsRequest({ filters: ['all'] }),
+    );
     assert.equal((await adapter.runFinished()).status, 'failed');
     await Promise.all(sessions);
     assert.equal(pauses.length, 1, JSON.stringify(pauses));
@@ -380,7 +399,7 @@ describe('debug adapter (stepwise dap over stdio)', function () {
     const dir = scratch('hello.ts');
     adapter = new AdapterUnderTest(dir);
     const firstAttach = adapter.dc.waitForEvent(ATTACH_EVENT);
-    await adapter.launch({ flow: join(dir, 'hello.ts'), __stepwiseAttach: true });
+    await adapter.launch({ flow: join(dir, 'hello.ts'), __stepwiseAttach: true }, everyTaskCanStop(adapter));
     const body = (await firstAttach).body as AttachEventBody;
     assert.ok(isAlive(body.pid), 'the task waits for a debugger');
     await adapter.dc.terminateRequest();
@@ -398,7 +417,7 @@ describe('debug adapter (stepwise dap over stdio)', function () {
     const dir = scratch('hello.ts');
     adapter = new AdapterUnderTest(dir);
     const firstAttach = adapter.dc.waitForEvent(ATTACH_EVENT);
-    await adapter.launch({ flow: join(dir, 'hello.ts'), __stepwiseAttach: true });
+    await adapter.launch({ flow: join(dir, 'hello.ts'), __stepwiseAttach: true }, everyTaskCanStop(adapter));
     const body = (await firstAttach).body as AttachEventBody;
     adapter.child.stdin!.end();
     assert.equal(await adapter.exited, 0);
@@ -412,7 +431,7 @@ describe('debug adapter (stepwise dap over stdio)', function () {
     adapter = new AdapterUnderTest(dir);
     const firstAttach = adapter.dc.waitForEvent(ATTACH_EVENT);
     const args = { flow: join(dir, 'hello.ts'), __stepwiseAttach: true };
-    await adapter.launch(args);
+    await adapter.launch(args, everyTaskCanStop(adapter));
     const first = (await firstAttach).body as AttachEventBody;
     const js = new FakeJsDebug(adapter, dir);
     await adapter.dc.restartRequest({ arguments: args } as never);

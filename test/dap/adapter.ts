@@ -53,10 +53,11 @@ export class AdapterUnderTest {
     return this.output.join('');
   }
 
-  /** initialize → launch → configurationDone, as VS Code sends them. */
-  async launch(args: StepwiseLaunchArguments): Promise<DebugProtocol.LaunchResponse> {
+  /** initialize → launch → (breakpoints: `configure`) → configurationDone, as VS Code sends them. */
+  async launch(args: StepwiseLaunchArguments, configure?: () => Promise<unknown>): Promise<DebugProtocol.LaunchResponse> {
     await this.dc.initializeRequest({ adapterID: 'stepwise', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
     const launched = this.dc.launchRequest(args as DebugProtocol.LaunchRequestArguments);
+    await configure?.();
     await this.dc.configurationDoneRequest();
     return launched;
   }

@@ -79,8 +79,9 @@ describe('debug adapter: what a user sees while stopped', function () {
     writeFileSync(flow, FLOW);
     const seen: Seen[] = [];
     adapter = new AdapterUnderTest(dir);
+    const lines = ['// in each', '// in join', '// in end'].map((m) => lineOf(flow, m));
     const js = new TaskDebugger(adapter, dir, {
-      breakpoints: () => ['// in each', '// in join', '// in end'].map((m) => ({ file: flow, line: lineOf(flow, m) })),
+      breakpoints: () => lines.map((line) => ({ file: flow, line })),
       onPause: async (p: Paused) => {
         const me = await remoteObject(p, 'this');
         const s: Seen = {
@@ -97,7 +98,9 @@ describe('debug adapter: what a user sees while stopped', function () {
         seen.push(s);
       },
     });
-    await adapter.launch({ flow, command: 'run', __stepwiseAttach: true });
+    await adapter.launch({ flow, command: 'run', __stepwiseAttach: true }, () =>
+      adapter!.dc.setBreakpointsRequest({ source: { path: flow }, breakpoints: lines.map((line) => ({ line })) }),
+    );
     const end = await adapter.runFinished();
     await js.settled();
     assert.equal(end.status, 'succeeded', adapter.text());

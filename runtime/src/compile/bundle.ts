@@ -14,6 +14,8 @@ export interface CompiledFlow {
   bundle: string;
   hash: string;
   ms: number;
+  /** The files compiled into the bundle (absolute): the flow and the local modules it imports. */
+  sources: string[];
 }
 
 export class CompileError extends Error {
@@ -63,7 +65,9 @@ export async function compileFlow(file: string, cacheDir: string): Promise<Compi
     writeFileSync(tmp, text);
     renameSync(tmp, bundle);
   }
-  return { bundle, hash, ms: Date.now() - t0 };
+  // esbuild names its inputs relative to its working directory (this process's).
+  const sources = Object.keys(result.metafile?.inputs ?? {}).map((input) => resolve(input));
+  return { bundle, hash, ms: Date.now() - t0, sources };
 }
 
 /**

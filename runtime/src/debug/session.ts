@@ -6,7 +6,7 @@
  * no threads, stacks or breakpoints of its own.
  */
 import { appendFileSync } from 'node:fs';
-import { DebugSession, Event, ExitedEvent, InitializedEvent, TerminatedEvent } from '@vscode/debugadapter';
+import { DebugSession, Event, ExitedEvent, InitializedEvent, TerminatedEvent, Thread, ThreadEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { CompileError } from '../compile/bundle';
 import type { RunEndRecord } from '../datastore/types';
@@ -17,6 +17,8 @@ import type { RunEvent } from '../scheduler/events';
 import { taskAttachConfig } from './attachConfig';
 import { planLaunch, type LaunchPlan } from './launchConfig';
 import { DebugConsoleOutput } from './output';
+import { EXCEPTION_FILTERS, RUN_THREAD } from './breakpoints';
+import { StopPlaces } from './stopPlaces';
 import { ATTACH_EVENT, RUN_EVENT, type AttachEventBody, type StepwiseLaunchArguments } from './protocol';
 
 interface ActiveRun {
@@ -58,6 +60,11 @@ export class StepwiseDebugSession extends DebugSession {
   private active: ActiveRun | undefined;
   private launchArgs: StepwiseLaunchArguments | undefined;
   private shutDown = false;
+  /** Breakpoints, exception filters and Pause: which tasks start under the inspector. */
+  private readonly places = new StopPlaces();
+  private configured!: () => void;
+  /** The client has sent its breakpoints (configurationDone). */
+  private readonly configurationDone = new Promise<void>((resolve) => (this.configured = resolve));
 
   constructor(private readonly o: StepwiseDebugSessionOptions) {
     super();
@@ -89,18 +96,48 @@ export class StepwiseDebugSession extends DebugSession {
       supportsConfigurationDoneRequest: true,
       supportsTerminateRequest: true,
       supportsRestartRequest: true,
+      // The same filters as js-debug's, so VS Code shows one checkbox each and sends its state
+      // here too: with exception breakpoints on, any task can stop.
+      exceptionBreakpointFilters: EXCEPTION_FILTERS,
     };
     this.sendResponse(response);
     this.sendEvent(new InitializedEvent());
   }
 
   protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    this.configured();
     this.sendResponse(response);
   }
 
-  // The breakpoints belong to the task sessions (js-debug); this session answers without data,
-  // so it neither verifies nor greys out anything.
-  protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse): void {
+  // The breakpoints belong to the task sessions (js-debug), which verify them; this session only
+  // learns where they are (which tasks can stop) and answers without data, so it neither
+  // verifies nor greys out anything.
+  protected override setBreakPointsRequest(
+    response: DebugProtocol.SetBreakpointsResponse,
+    args: DebugProtocol.SetBreakpointsArguments,
+  ): void {
+    const lines = args.breakpoints?.map((b) => b.line) ?? args.lines ?? [];
+    if (args.source.path) this.places.setBreakpoints(args.source.path, lines);
+    this.sendResponse(response);
+  }
+
+  protected override setExceptionBreakPointsRequest(
+    response: DebugProtocol.SetExceptionBreakpointsResponse,
+    args: DebugProtocol.SetExceptionBreakpointsArguments,
+  ): void {
+    this.places.setExceptionFilters([...args.filters, ...(args.filterOptions ?? []).map((f) => f.filterId)]);
+    this.sendResponse(response);
+  }
+
+  // One thread, the run, so that VS Code's Pause reaches this session while no task is attached.
+  protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
+    response.body = { threads: [new Thread(RUN_THREAD, 'Stepwise run')] };
+    this.sendResponse(response);
+  }
+
+  protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
+    this.places.pause();
+    this.output.line('Pause: the next task stops before its step runs, and every later task runs under the debugger.');
     this.sendResponse(response);
   }
 
@@ -170,6 +207,8 @@ export class StepwiseDebugSession extends DebugSession {
   private async prepare(args: StepwiseLaunchArguments): Promise<{ plan: LaunchPlan; prepared: PreparedSession } | { error: unknown }> {
     try {
       const plan = planLaunch(args, this.o.env);
+      // A spin is the one task the user asked to debug: attached whatever the breakpoints.
+      if (plan.attach && plan.options.kind !== 'spin') plan.options.inspectTask = (step) => this.places.inspectionOf(step);
       const prepared = await prepareSession(plan.options);
       return { plan, prepared };
     } catch (error) {
@@ -191,9 +230,12 @@ export class StepwiseDebugSession extends DebugSession {
   private begin(plan: LaunchPlan, prepared: PreparedSession): void {
     for (const w of prepared.warnings) this.output.line(`warning: ${w}`, 'stderr');
     const cwd = plan.options.cwd;
+    this.places.newRun();
+    this.places.setFlow(plan.options.file, prepared.graph, prepared.sources);
     prepared.scheduler.on((e) => this.forward(e, plan, cwd, prepared.runtime.root));
     const run: ActiveRun = { prepared, superseded: false, done: Promise.resolve(undefined) };
-    run.done = this.execute(run);
+    if (plan.attach) this.sendEvent(new ThreadEvent('started', RUN_THREAD));
+    run.done = this.execute(run, plan.attach);
     this.active = run;
   }
 
@@ -212,10 +254,10 @@ export class StepwiseDebugSession extends DebugSession {
     }
   }
 
-  private async execute(run: ActiveRun): Promise<RunEndRecord | undefined> {
-    // No wait for configurationDone: breakpoints belong to the task sessions and reach them when
-    // they attach, so the run starts as soon as the launch is answered (a client round trip
-    // sooner; DAP clients show output events whenever they come).
+  private async execute(run: ActiveRun, attach: boolean): Promise<RunEndRecord | undefined> {
+    // Which tasks start under the inspector depends on the breakpoints, which the client sends
+    // before configurationDone (usually while the flow compiles). Without attaching, no wait.
+    if (attach) await this.configurationDone;
     let end: RunEndRecord | undefined;
     try {
       end = await run.prepared.scheduler.execute();

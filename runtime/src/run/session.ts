@@ -23,6 +23,7 @@ import { lintFlow } from '../lint';
 import { hashBytes, serializeArtifact } from '../serialize/codec';
 import { ClonePlan } from '../scheduler/clone';
 import type { TaskLauncher } from '../scheduler/launcher';
+import type { TaskInspection } from '../task/spec';
 import { launcherFor, taskIsolationOf } from '../scheduler/launchers';
 import { pinTaskRuntime, runtimeCacheDir, type TaskRuntime } from '../scheduler/taskRuntime';
 import { Scheduler, type SchedulerOptions } from '../scheduler/scheduler';
@@ -51,6 +52,8 @@ export interface SessionOptions {
   /** `--with` decorators as written (`retry`, `timeout:minutes=5`); resume keeps the origin's too. */
   withDecorators?: string[];
   inspector?: boolean;
+  /** Under the inspector: which tasks start under it (default: all). */
+  inspectTask?: (step: string) => TaskInspection;
   launcher?: TaskLauncher;
   /** `--datastore` (or the launch configuration's / VS Code setting's value): see datastore/resolve.ts. */
   datastore?: string;
@@ -69,6 +72,8 @@ export interface PreparedSession {
   runtime: TaskRuntime;
   /** Warnings from the linter, printed before the run. */
   warnings: string[];
+  /** The files compiled into the flow's bundle (absolute). */
+  sources: string[];
 }
 
 export function loadGraphOrThrow(file: string, cwd: string): { text: string; graph: FlowGraph; warnings: string[] } {
@@ -148,8 +153,10 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
     withText = [...new Set([...kept, ...withText])];
     clone = await ClonePlan.load(store, flow, originRunId, graph, o.resumeStep ?? null);
   } else if (o.kind === 'spin') {
-    const spun = parseTaskPathspec(o.spinTask ?? '');
+    // `run/step/task` names a task of this file's flow (as the debugger's launch configuration may).
+    const spun = parseTaskPathspec(o.spinTask ?? '') ?? parseTaskPathspec(`${flow}/${o.spinTask ?? ''}`);
     if (!spun) throw new UsageError(`spin needs a task pathspec (Flow/run/step/task), not '${o.spinTask ?? ''}'.`);
+    if (spun.flow !== flow) throw new UsageError(`the task ${o.spinTask} is of the flow ${spun.flow}, but ${file} holds the flow ${flow}.`);
     const { runId, step, taskId } = spun;
     const origin = await store.readTask(flow, runId, step, taskId);
     if (!origin) throw new UsageError(`task ${o.spinTask} has not finished; spin needs a finished task whose inputs it can reuse.`);
@@ -237,6 +244,7 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
     maxWorkers,
     maxNumSplits,
     inspector: o.inspector ?? false,
+    ...(o.inspectTask ? { inspectTask: o.inspectTask } : {}),
     launcher,
     runtime,
     clone,
@@ -245,7 +253,7 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
     cwd: o.cwd,
     withDecorators: withs,
   });
-  return { store, run, graph, scheduler, warnings, runtime };
+  return { store, run, graph, scheduler, warnings, runtime, sources: compiled.sources };
 }
 
 /**

@@ -10,7 +10,7 @@ import { datastoreEnv } from '../datastore/resolve';
 import type { RunEndRecord, RunRecord, SplitFrame, TaskRecord, TaskStartRecord } from '../datastore/types';
 import type { WithDecorator } from '../graph/decorators';
 import { asStorageError, StorageError } from '../datastore/storageError';
-import type { TaskSpec } from '../task/spec';
+import type { TaskInspection, TaskSpec } from '../task/spec';
 import { afterFailure, attemptsAllowed, deathException, deathRecord, StepPolicies } from './attempts';
 import { isOutOfMemoryLine, outOfMemoryException, taskHeapLimit, type HeapLimit } from './memory';
 import { IO_PARALLELISM, type ClonePlan } from './clone';
@@ -32,8 +32,13 @@ export interface SchedulerOptions {
   flowFile: string;
   maxWorkers: number;
   maxNumSplits: number;
-  /** Start every task under the V8 inspector, waiting for a debugger. */
+  /** Under the debugger: tasks may start under the V8 inspector, waiting for a debugger. */
   inspector: boolean;
+  /**
+   * Under the debugger, which tasks start under the inspector, asked as each one starts
+   * (debug/stopPlaces.ts). Default: every task.
+   */
+  inspectTask?: (step: string) => TaskInspection;
   launcher: TaskLauncher;
   /** The files every task of the run starts from (./taskRuntime.ts); default the installation as it is at each start. */
   runtime?: TaskRuntime;
@@ -69,6 +74,8 @@ interface Running {
   timedOutAfter?: number;
   /** V8 said on the task's stderr that its heap ran out (memory.ts). */
   outOfMemory?: boolean;
+  /** Started under the inspector: announced once it listens. */
+  inspected: boolean;
 }
 
 /** A task between two attempts: its last attempt failed, the next one waits `minutesBetweenRetries`. */
@@ -284,7 +291,7 @@ export class Scheduler {
       stack: req.stack,
       ...(req.passes.length ? { passes: req.passes } : {}),
       isJoin: req.isJoin,
-      inspector: this.o.inspector,
+      ...this.inspection(req.step),
       ...(this.o.single ? { stackRunId: this.o.single.stackRunId } : {}),
       attempt,
       retries: effective.retry?.times ?? 0,
@@ -305,7 +312,7 @@ export class Scheduler {
       await this.finishTask(deathRecord(start, { name: 'TaskDied', message: why, stack: why }, 'failed'));
       return;
     }
-    const entry: Running = { req, taskId, attempt, pathspec: start.pathspec, task };
+    const entry: Running = { req, taskId, attempt, pathspec: start.pathspec, task, inspected: spec.inspector };
     this.running.set(taskId, entry);
     // A kill that arrived while this process was being spawned must reach it too.
     if (this.killed) task.kill('SIGKILL');
@@ -313,6 +320,14 @@ export class Scheduler {
       this.running.delete(taskId);
       this.halt(err);
     });
+  }
+
+  /** Whether a task of `step` starts under the inspector, and stops before its step. */
+  private inspection(step: string): Pick<TaskSpec, 'inspector' | 'pauseBeforeStep'> {
+    if (!this.o.inspector) return { inspector: false };
+    const how = this.o.inspectTask?.(step) ?? 'attach';
+    if (how === 'none') return { inspector: false };
+    return how === 'pauseBeforeStep' ? { inspector: true, pauseBeforeStep: true } : { inspector: true };
   }
 
   /** The heap limit a task of `step` had (only asked after one ran out of memory). */
@@ -346,14 +361,14 @@ export class Scheduler {
       const where = task.where ? { where: task.where } : {};
       this.emit({ type: 'taskStarted', ...ref, pid: task.pid, ...(inspectorUrl ? { inspectorUrl } : {}), ...again, ...where });
     };
-    if (!this.o.inspector) announce();
+    if (!entry.inspected) announce();
     const timer = this.armTimeout(entry);
     const out = onLines(task.stdout, (line) => {
       files?.stdout.write(line + '\n');
       this.emit({ type: 'taskLog', ...ref, pid: task.pid, stream: 'stdout', line });
     });
     const err = onLines(task.stderr, (line) => {
-      if (this.o.inspector && INSPECTOR_NOISE.test(line)) {
+      if (entry.inspected && INSPECTOR_NOISE.test(line)) {
         const m = /^Debugger listening on (ws:\/\/\S+)/.exec(line);
         if (m) announce(m[1]);
         return;

@@ -8,6 +8,7 @@
  * class's prototype names it with `Symbol.toStringTag`, which V8 reads before the compiled name.
  * Inherited artifacts stay lazy accessors: reading one may load a large blob.
  */
+import { runInThisContext } from 'node:vm';
 import type { FlowSpec } from '../api/flowspec';
 
 /** FlowSpec getters that a step may read: shown only where they have a value. */
@@ -56,4 +57,21 @@ function pinParameters(flow: FlowSpec, fields: ReadonlySet<string>): void {
     }
     Object.defineProperty(flow, name, { value, enumerable: d.enumerable ?? true, writable: false, configurable: true });
   }
+}
+
+/**
+ * The user pressed Pause while no task was under the debugger: this task stops here, before its
+ * step runs, in a script of its own (the runtime's code is skipped by the debugger, so a
+ * `debugger` statement there would not be shown), named after the step.
+ */
+export function pauseBeforeStep(step: string): void {
+  const source = [
+    '(function () {',
+    `  // Paused by Stepwise before the step \`${step}\` runs (you pressed Pause).`,
+    '  // Step Into goes on into the step; Continue runs it (and stops at its breakpoints).',
+    '  debugger;',
+    '})',
+  ].join('\n');
+  const pause = runInThisContext(source, { filename: `stepwise://pause/${encodeURIComponent(step)}.js` }) as () => void;
+  pause();
 }

@@ -2,6 +2,7 @@
  * Running the step and recording what it left: its one transition, its artifacts (an untouched
  * inherited one passed on by hash), what later steps must not read, and the task's record.
  */
+import { pauseBeforeStep } from './debugView';
 import type { ArtifactRecord, CaughtRecord, SplitFrame, TaskRecord, TransitionRecord } from '../datastore/types';
 import type { Datastore } from '../datastore/datastore';
 import { hashBytes, serializeArtifact } from '../serialize/codec';
@@ -41,6 +42,7 @@ export async function runStep(
   const { spec, store } = ctx;
   const outcome: StepOutcome = { status: 'succeeded', artifacts: {}, stepDone: setupDone };
   try {
+    if (spec.pauseBeforeStep) pauseBeforeStep(spec.step);
     await method.call(flow, ...(spec.isJoin ? [bound.inputs] : []));
     outcome.stepDone = Date.now();
     const transition = (outcome.transition = checkTransition(spec.step, host.transitions));

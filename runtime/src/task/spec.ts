@@ -3,6 +3,9 @@ import type { CatchPolicy, Resources, SlurmPolicy, StepPolicy } from '../api/dec
 import type { DatastoreSpec } from '../datastore/spec';
 import type { SplitFrame } from '../datastore/types';
 
+/** How a task starts under the debugger: without the inspector, attached, or stopping before its step. */
+export type TaskInspection = 'none' | 'attach' | 'pauseBeforeStep';
+
 export interface TaskSpec {
   /** The store the run uses; the task opens the same one (on whichever machine it runs). */
   datastore: DatastoreSpec;
@@ -29,6 +32,8 @@ export interface TaskSpec {
   isJoin: boolean;
   /** The task runs under the V8 inspector and must close it before exiting. */
   inspector: boolean;
+  /** Under the inspector: stop before the step runs (the user pressed Pause). */
+  pauseBeforeStep?: boolean;
   /** Which attempt this is: 0 first, then one more per `@retry` (`current.retryCount`). */
   attempt: number;
   /** Attempts `@retry` allows after the first (`run --with retry` included): a failure before the last is retried. */

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { nextRun, nextStop, type Stop } from './debugging';
 import { activateStepwise, openInEditor, screenshot, workspaceFile } from './support';
 
-const FLOW = `import { FlowSpec, step, Parameter } from 'stepwise';
+const FLOW = `import { FlowSpec, step, Parameter, type Inputs } from 'stepwise';
 
 export default class TrainFlow extends FlowSpec {
   alpha = Parameter('alpha', { default: 0.5 });
@@ -25,7 +25,8 @@ export default class TrainFlow extends FlowSpec {
     this.next(this.join);
   }
 
-  @step join() {
+  @step join(inputs: Inputs<TrainFlow>) {
+    this.got = inputs.map((i) => i.got).join();
     this.next(this.end);
   }
 
@@ -92,9 +93,11 @@ describe('Debugging: what a user sees while stopped', () => {
 
       await vscode.commands.executeCommand('workbench.view.debug');
       await vscode.commands.executeCommand('workbench.debug.action.focusVariablesView');
-      // The first row under Local is `this`: select it, then expand it, as a user would.
-      await screenshot('debug-variables-select', ['.debug-variables .monaco-list-row'], 20_000, 'ArrowDown');
-      await screenshot('debug-variables-values', ['.debug-variables .monaco-list-row'], 20_000, 'ArrowRight');
+      // The first row under the Local scope is `this`: expand it, as a user would.
+      await vscode.commands.executeCommand('list.focusFirst');
+      await vscode.commands.executeCommand('list.focusDown');
+      await vscode.commands.executeCommand('list.expand');
+      await screenshot('debug-variables-values', ['.debug-variables >> text=/index/', '.debug-variables >> text=/alpha/']);
 
       await stop.session.customRequest('continue', { threadId: stop.threadId });
       const second = await nextStop('each');
