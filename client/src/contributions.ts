@@ -16,6 +16,7 @@ export const Commands = {
   runFlow: 'stepwise.runFlow',
   debugFlow: 'stepwise.debugFlow',
   resumeDebug: 'stepwise.resumeDebug',
+  debugTask: 'stepwise.debugTask',
   showDag: 'stepwise.showDag',
   restartServer: 'stepwise.restartServer',
   newFlow: 'stepwise.newFlow',
@@ -28,6 +29,7 @@ export const Commands = {
   explorerShowInPreview: 'stepwise.explorer.showInPreview',
   explorerResume: 'stepwise.explorer.resume',
   explorerResumeDebug: 'stepwise.explorer.resumeDebug',
+  explorerDebugTask: 'stepwise.explorer.debugTask',
   explorerCompare: 'stepwise.explorer.compare',
   explorerDeleteRun: 'stepwise.explorer.deleteRun',
   explorerFilter: 'stepwise.explorer.filter',
@@ -55,6 +57,11 @@ export interface CommandTypes {
   [Commands.debugFlow]: { args: [target?: vscode.Uri | { noDebug?: boolean }]; result: boolean };
   /** `given` skips the pickers (the explorer's Resume, a failed run's notification, tests). */
   [Commands.resumeDebug]: { args: [target?: vscode.Uri, given?: ResumeChoice]; result: boolean };
+  /**
+   * Debug Task: re-runs one past task (`run/step/task`) of the flow as a `spin` under the
+   * debugger; without a pathspec it asks for the run and the task. Whether a session started.
+   */
+  [Commands.debugTask]: { args: [target?: vscode.Uri, pathspec?: string]; result: boolean };
   [Commands.showDag]: { args: [target?: vscode.Uri]; result: unknown };
   [Commands.restartServer]: { args: []; result: unknown };
   /** The new flow file, or undefined when cancelled or failed. */
@@ -68,6 +75,7 @@ export interface CommandTypes {
   [Commands.explorerShowInPreview]: { args: [node: RunNode | RunStepNode | TaskNode]; result: unknown };
   [Commands.explorerResume]: { args: [node: RunStepNode | TaskNode]; result: unknown };
   [Commands.explorerResumeDebug]: { args: [node: RunStepNode | TaskNode]; result: unknown };
+  [Commands.explorerDebugTask]: { args: [node: TaskNode]; result: unknown };
   [Commands.explorerCompare]: { args: [node: ArtifactNode]; result: unknown };
   [Commands.explorerDeleteRun]: { args: [node: RunNode]; result: unknown };
   /** A tag or namespace (tests, keybindings) skips the quick pick; '' clears the filter. */

@@ -1,7 +1,7 @@
 /** The commands that need the language client: registered through Ctx, which starts it first. */
 import { Commands } from '../contributions';
 import type { Ctx } from '../ctx';
-import { debugFlowCommand, resumeDebugCommand } from '../debug/commands';
+import { debugFlowCommand, debugTaskCommand, resumeDebugCommand } from '../debug/commands';
 import { runFlow } from './run';
 import { restartServer } from './server';
 
@@ -9,5 +9,6 @@ export function registerClientCommands(c: Ctx): void {
   c.registerCommand(Commands.runFlow, runFlow);
   c.registerCommand(Commands.debugFlow, debugFlowCommand);
   c.registerCommand(Commands.resumeDebug, resumeDebugCommand);
+  c.registerCommand(Commands.debugTask, debugTaskCommand);
   c.registerCommand(Commands.restartServer, restartServer);
 }

@@ -6,6 +6,7 @@ import { resolveFlowTarget, type FlowTarget } from '../commands/target';
 import { launchConfiguration } from './configProvider';
 import { flowGraphOf } from './graph';
 import { pickResume } from './resume';
+import { pickTask } from './taskPick';
 import { requireTrust } from '../trust';
 
 async function savedTarget(ctx: CtxInit, arg: unknown, verb: string): Promise<FlowTarget | undefined> {
@@ -76,6 +77,40 @@ export function resumeDebugCommand(ctx: CtxInit): CommandHandler<typeof Commands
       ...launchConfiguration(target.document.uri.fsPath, 'resume', `Resume ${flowName}`),
       originRunId: choice.originRunId,
       ...(choice.step ? { step: choice.step } : {}),
+    });
+  };
+}
+
+/**
+ * Debug Task: the explorer's task node (and tests) give the task as `run/step/task`; the palette
+ * asks for the run and the task. The task re-runs as a `spin` (its inputs, the run's parameters,
+ * the current code) under the debugger; the original run is untouched.
+ */
+export function debugTaskCommand(ctx: CtxInit): CommandHandler<typeof Commands.debugTask> {
+  return async (arg, pathspec) => {
+    if (!requireTrust('debug the task')) return false;
+    const target = await savedTarget(ctx, arg, 'debug');
+    if (!target) return false;
+    const flowName = await flowNameOf(ctx, target);
+    if (!flowName) {
+      void vscode.window.showWarningMessage('Stepwise: the flow class could not be read; fix the file and try again.');
+      return false;
+    }
+    let task = pathspec;
+    if (!task) {
+      let root: string;
+      try {
+        root = ctx.runState.datastoreOf(target.document.uri.fsPath);
+      } catch (err) {
+        void vscode.window.showErrorMessage(`Stepwise: ${err instanceof Error ? err.message : String(err)}`);
+        return false;
+      }
+      task = await pickTask(flowName, root);
+    }
+    if (!task) return false;
+    return vscode.debug.startDebugging(target.folder, {
+      ...launchConfiguration(target.document.uri.fsPath, 'spin', `Debug Task ${task}`),
+      pathspec: task,
     });
   };
 }

@@ -15,11 +15,13 @@ import { requireTrust } from '../trust';
 
 export type StepwiseDebugConfiguration = vscode.DebugConfiguration & StepwiseLaunchArguments;
 
-export function launchConfiguration(flow: string, command: 'run' | 'resume', name?: string): StepwiseDebugConfiguration {
+const DEFAULT_NAMES = { run: 'Stepwise: Debug flow', resume: 'Stepwise: Resume last run', spin: 'Stepwise: Debug task' };
+
+export function launchConfiguration(flow: string, command: 'run' | 'resume' | 'spin', name?: string): StepwiseDebugConfiguration {
   return {
     type: DEBUG_TYPE,
     request: 'launch',
-    name: name ?? (command === 'run' ? 'Stepwise: Debug flow' : 'Stepwise: Resume last run'),
+    name: name ?? DEFAULT_NAMES[command],
     flow,
     command,
   };
@@ -40,7 +42,8 @@ export class StepwiseConfigurationProvider implements vscode.DebugConfigurationP
     config: vscode.DebugConfiguration,
   ): vscode.DebugConfiguration | undefined {
     // A launch.json configuration started from the Run view: it would run the flow's code.
-    if (!requireTrust(config.command === 'resume' ? 'resume the run' : 'debug the flow')) return undefined;
+    const verb = config.command === 'resume' ? 'resume the run' : config.command === 'spin' ? 'debug the task' : 'debug the flow';
+    if (!requireTrust(verb)) return undefined;
     if (!config.type && !config.request && !config.name) {
       const doc = vscode.window.activeTextEditor?.document;
       if (!doc || !looksLikeFlowDocument(doc)) {

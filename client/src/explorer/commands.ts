@@ -35,6 +35,10 @@ export function explorerCommands(d: ExplorerCommandDeps): vscode.Disposable[] {
     }),
     registerCommand(Commands.explorerResume, (n) => resume(d, n, false)),
     registerCommand(Commands.explorerResumeDebug, (n) => resume(d, n, true)),
+    // The debugger's command: the flow's Uri, then the task within its flow.
+    registerCommand(Commands.explorerDebugTask, (n) =>
+      executeCommand(Commands.debugTask, vscode.Uri.file(n.file), `${n.runId}/${n.step}/${n.taskId}`),
+    ),
     registerCommand(Commands.explorerCompare, (n) => compare(d.tree, n)),
     registerCommand(Commands.explorerDeleteRun, (n) => deleteRun(d.tree, n)),
   ];

@@ -25,6 +25,17 @@ function positiveInt(name: string, v: unknown): number | undefined {
   return v;
 }
 
+/** `spin`: the task to re-run, `Flow/run/step/task` or `run/step/task` (of the flow in `flow`). */
+function spinPathspec(v: unknown): string {
+  const parts = typeof v === 'string' ? v.split('/').filter(Boolean) : [];
+  if (parts.length !== 3 && parts.length !== 4) {
+    throw new UsageError(
+      `"command": "spin" needs "pathspec": the task to re-run, as run/step/task or Flow/run/step/task (e.g. "1769…/train/3"), not ${JSON.stringify(v)}.`,
+    );
+  }
+  return parts.join('/');
+}
+
 export interface LaunchPlan {
   options: SessionOptions;
   /** Tasks start under the inspector and an attach event goes out for each. */
@@ -36,8 +47,9 @@ export function planLaunch(args: StepwiseLaunchArguments, baseEnv: NodeJS.Proces
     throw new UsageError('the launch configuration needs "flow": the flow file to run (e.g. "${file}").');
   }
   const command = args.command ?? 'run';
-  if (command !== 'run' && command !== 'resume')
-    throw new UsageError(`"command" must be "run" or "resume", not ${JSON.stringify(command)}.`);
+  if (command !== 'run' && command !== 'resume' && command !== 'spin')
+    throw new UsageError(`"command" must be "run", "resume" or "spin", not ${JSON.stringify(command)}.`);
+  const spinTask = command === 'spin' ? spinPathspec(args.pathspec) : undefined;
   const flowCwd = args.cwd ?? (isAbsolute(args.flow) ? dirname(args.flow) : process.cwd());
   const cwd = resolve(flowCwd);
   const file = resolve(cwd, args.flow);
@@ -55,9 +67,9 @@ export function planLaunch(args: StepwiseLaunchArguments, baseEnv: NodeJS.Proces
     }
     for (const [name, value] of Object.entries(args.params)) paramFlags.set(name, [paramText(name, value)]);
   }
-  if (command === 'resume' && paramFlags.size) {
+  if (command !== 'run' && paramFlags.size) {
     throw new UsageError(
-      '"params" cannot be given with "command": "resume": a resumed run keeps the parameters of its origin run. Start a new run to change them.',
+      `"params" cannot be given with "command": "${command}": it keeps the parameters of its origin run. Start a new run to change them.`,
     );
   }
   if (args.tags !== undefined && (!Array.isArray(args.tags) || args.tags.some((t) => typeof t !== 'string'))) {
@@ -75,9 +87,11 @@ export function planLaunch(args: StepwiseLaunchArguments, baseEnv: NodeJS.Proces
       paramFlags: command === 'run' ? paramFlags : new Map(),
       originRunId: command === 'resume' ? args.originRunId || undefined : undefined,
       resumeStep: command === 'resume' ? args.step || undefined : undefined,
+      ...(spinTask ? { spinTask } : {}),
       maxWorkers: positiveInt('maxWorkers', args.maxWorkers) ?? DEBUG_MAX_WORKERS,
       maxNumSplits: positiveInt('maxNumSplits', args.maxNumSplits),
-      tags: args.tags ?? [],
+      // As `stepwise spin` tags its runs.
+      tags: command === 'spin' ? [...new Set(['spin', ...(args.tags ?? [])])] : (args.tags ?? []),
       inspector: attach,
       // "local" or "s3"; else the adapter's environment decides (the extension sets it from the settings).
       datastore: args.datastore || undefined,

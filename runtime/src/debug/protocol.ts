@@ -14,7 +14,9 @@ export const RUN_EVENT = 'stepwiseRunEvent';
 export interface StepwiseLaunchArguments {
   /** The flow file (absolute, or relative to `cwd`). */
   flow: string;
-  command?: 'run' | 'resume';
+  command?: 'run' | 'resume' | 'spin';
+  /** `spin`: the task to re-run with its inputs and parameters (`run/step/task` or `Flow/run/step/task`). */
+  pathspec?: string;
   /** Parameter values by parameter name (`run` only). */
   params?: Record<string, unknown>;
   /** `resume`: the run to resume (default: your latest finished run of the flow). */

@@ -1,0 +1,101 @@
+/**
+ * Debug Task (the explorer's task node): a past foreach task re-runs as a `spin` under the
+ * debugger and stops at a breakpoint in it, seeing that task's own `this.input`; the original
+ * run is left as it was.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { RUN_EVENT, type RunEventBody } from '../../../runtime/src/debug/protocol';
+import { evaluate, nextRun, nextStop, topFrame } from './debugging';
+import { activateStepwise, openInEditor, screenshot, workspaceFile } from './support';
+
+const FLOW = `import { FlowSpec, step, type Inputs } from 'stepwise';
+
+export default class PickFlow extends FlowSpec {
+  declare items: string[];
+  declare got: string;
+
+  @step start() {
+    this.items = ['x', 'y', 'z'];
+    this.next(this.each, { foreach: 'items' });
+  }
+
+  @step each() {
+    this.got = String(this.input).toUpperCase();
+    this.next(this.join);
+  }
+
+  @step join(inputs: Inputs<PickFlow>) {
+    this.got = inputs.map((i) => i.got).join();
+    this.next(this.end);
+  }
+
+  @step end() {}
+}
+`;
+
+describe('Debugging one past task (Debug Task)', () => {
+  after(() => vscode.debug.removeBreakpoints(vscode.debug.breakpoints));
+
+  it('Debug Task on a foreach task of a finished run stops in that task with its this.input, in a spin run', async function () {
+    this.timeout(240_000);
+    await activateStepwise();
+    const file = workspaceFile('debugging-task/pick.ts');
+    await vscode.workspace.fs.createDirectory(workspaceFile('debugging-task'));
+    await vscode.workspace.fs.writeFile(file, Buffer.from(FLOW));
+    await openInEditor('debugging-task/pick.ts');
+    const folder = vscode.workspace.getWorkspaceFolder(file);
+
+    // A finished run to take the task from (Ctrl+F5's way: no debugger).
+    const each: string[] = [];
+    const collecting = vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
+      const body = e.body as RunEventBody;
+      if (e.event === RUN_EVENT && body.type === 'taskStarted' && body.step === 'each') each.push(body.taskId);
+    });
+    const first = nextRun();
+    assert.ok(
+      await vscode.debug.startDebugging(
+        folder,
+        { type: 'stepwise', request: 'launch', name: 'Run PickFlow', flow: file.fsPath },
+        { noDebug: true },
+      ),
+    );
+    const origin = await first.finished;
+    await first.terminated;
+    collecting.dispose();
+    assert.equal(origin.status, 'succeeded');
+    assert.equal(each.length, 3);
+
+    const line = FLOW.split('\n').findIndex((l) => l.includes('this.got = String(this.input)'));
+    vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(file, new vscode.Position(line, 0)))]);
+    const spin = nextRun();
+    const stopped = nextStop('each');
+    // The explorer's task node, as the tree passes it to its context menu's command.
+    const node = {
+      kind: 'task',
+      flow: 'PickFlow',
+      runId: origin.runId,
+      step: 'each',
+      taskId: each[1],
+      pathspec: `PickFlow/${origin.runId}/each/${each[1]}`,
+      file: file.fsPath,
+    };
+    void vscode.commands.executeCommand('stepwise.explorer.debugTask', node);
+    const session = await spin.session;
+    assert.equal(session.configuration.command, 'spin');
+    assert.equal(session.configuration.pathspec, `${origin.runId}/each/${each[1]}`);
+    const stop = await stopped;
+    assert.equal((await topFrame(stop)).line, line + 1);
+    assert.equal(await evaluate(stop, 'this.input'), "'y'");
+    const spinRunId = stop.task.name.split('/')[0];
+    assert.notEqual(spinRunId, origin.runId, 'a run of its own');
+
+    await vscode.commands.executeCommand('workbench.view.debug');
+    await screenshot('debug-task-stopped', ['.debug-top-stack-frame-line', '.debug-toolbar']);
+    await stop.session.customRequest('continue', { threadId: stop.threadId });
+    const done = await spin.finished;
+    await spin.terminated;
+    assert.equal(done.status, 'succeeded');
+    assert.equal(done.runId, spinRunId);
+  });
+});
