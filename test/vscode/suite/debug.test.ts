@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { RUN_EVENT, type RunEventBody } from '../../../runtime/src/debug/protocol';
 import { evaluate, nextRun, nextStop, taskSessionNames, topFrame } from './debugging';
 import { SCREENSHOT_DIR_ENV } from '../screenshotProtocol';
-import { activateStepwise, openInEditor, screenshot, workspaceFile } from './support';
+import { activateStepwise, openInEditor, saveEdited, screenshot, workspaceFile } from './support';
 
 /** A logpoint (it never stops) in hello.ts's `hello` step: that step's task can stop, so it is attached. */
 function logpointInHello(doc: vscode.TextDocument): vscode.SourceBreakpoint {
@@ -133,7 +133,7 @@ describe('Debugging a flow (F5)', () => {
       const at2 = line.text.indexOf("'2fail'");
       e.replace(new vscode.Range(parseLine, at2, parseLine, at2 + "'2fail'".length), "'2'");
     });
-    assert.ok(await editor.document.save());
+    await saveEdited(editor.document);
     const resumed = nextRun();
     const stoppedAgain = nextStop('b');
     const t1 = Date.now();

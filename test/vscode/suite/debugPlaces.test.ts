@@ -10,7 +10,7 @@ import { DEBUG_TYPE, RUN_EVENT, type RunEventBody } from '../../../runtime/src/d
 import { isAlive } from '../../support/process';
 import { SCREENSHOT_DIR_ENV } from '../screenshotProtocol';
 import { evaluate, nextRun, nextStop, taskSessionNames, topFrame } from './debugging';
-import { activateStepwise, openInEditor, screenshot, waitFor, workspaceFile } from './support';
+import { activateStepwise, openInEditor, saveEdited, screenshot, waitFor, workspaceFile } from './support';
 
 const SCALE = `/** A local module the flow imports. */
 export function scale(x: number): number {
@@ -245,7 +245,7 @@ describe('Debugging a flow: imported modules, breakpoints set while stopped, par
       const col = FAILS.split('\n')[line].indexOf('this.n > 0');
       e.replace(new vscode.Range(line, col, line, col + 'this.n > 0'.length), 'this.n > 1');
     });
-    assert.ok(await editor.document.save());
+    await saveEdited(editor.document);
     vscode.debug.addBreakpoints([breakpointAt(flow, lineIn(FAILS, 'this.next(this.end)'))]);
 
     const sessions = taskSessionNames();
