@@ -54,7 +54,6 @@ const RESERVED = new Set(['__sw', 'process', 'globalThis']);
 
 export function rewriteCell(source: string, o: RewriteOptions): RewrittenCell {
   const t = typescript();
-  const K = t.SyntaxKind;
   const sf = t.createSourceFile(
     'cell.ts',
     source,
@@ -64,73 +63,106 @@ export function rewriteCell(source: string, o: RewriteOptions): RewrittenCell {
   );
   const diag = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics?.[0];
   if (diag) throw new CellSyntaxError(problemAt(sf, diag.start, t.flattenDiagnosticMessageText(diag.messageText, ' ')));
+  return new CellRewriter(t, sf, o).rewrite();
+}
 
-  const edits = new Edits(source);
-  const hoisted = new Set<string>();
-  const prologue: string[] = [];
-  /** `hoist`: declared `var` before the cell's function; functions and enums are copied onto globalThis instead. */
-  const declare = (name: string, node: ts.Node, hoist = true) => {
-    if (RESERVED.has(name)) {
-      throw new CellSyntaxError(problemAt(sf, node.getStart(sf), `'${name}' is a global the kernel needs: declare it under another name.`));
-    }
-    if (hoist) hoisted.add(name);
-  };
-  const blockScope = (list: ts.VariableDeclarationList) => list.flags & t.NodeFlags.BlockScoped;
-  const has = (node: ts.Node, kind: ts.SyntaxKind) =>
-    (t.canHaveModifiers(node) ? (t.getModifiers(node) ?? []) : []).some((m) => m.kind === kind);
-  const dropModifiers = (node: ts.Node, kinds: ts.SyntaxKind[]) => {
-    for (const m of t.canHaveModifiers(node) ? (t.getModifiers(node) ?? []) : []) {
-      if (kinds.includes(m.kind)) edits.replace(m.getStart(sf), m.end, '');
-    }
-  };
-  const bindingNames = (name: ts.BindingName, node: ts.Node): void => {
-    if (t.isIdentifier(name)) return declare(name.text, node);
-    for (const el of name.elements) if (!t.isOmittedExpression(el)) bindingNames(el.name, node);
-  };
+/** One cell's rewrite: a visitor over its top-level statements, editing the source in place. */
+class CellRewriter {
+  private readonly K: typeof ts.SyntaxKind;
+  private readonly edits: Edits;
+  private readonly hoisted = new Set<string>();
+  private readonly prologue: string[] = [];
+  /** The statement whose value is the cell's: the last one that is not a type or empty. */
+  private readonly last: ts.Statement | undefined;
 
-  const statements = sf.statements;
-  const last = [...statements].reverse().find((s) => !isTypeOnly(s) && s.kind !== K.EmptyStatement);
+  constructor(
+    private readonly t: typeof ts,
+    private readonly sf: ts.SourceFile,
+    private readonly o: RewriteOptions,
+  ) {
+    this.K = t.SyntaxKind;
+    this.edits = new Edits(sf.text);
+    this.last = [...sf.statements].reverse().find((s) => !this.isTypeOnly(s) && s.kind !== this.K.EmptyStatement);
+  }
 
-  for (const s of statements) {
-    if (t.isImportDeclaration(s)) importDeclaration(s);
-    else if (t.isImportEqualsDeclaration(s)) importEquals(s);
-    else if (t.isExportDeclaration(s)) edits.blank(s.getStart(sf), s.end);
-    else if (t.isExportAssignment(s)) exportAssignment(s);
-    else if (t.isVariableStatement(s)) variableStatement(s);
-    else if (t.isFunctionDeclaration(s)) functionDeclaration(s);
-    else if (t.isClassDeclaration(s)) classDeclaration(s);
-    else if (t.isEnumDeclaration(s) || (t.isModuleDeclaration(s) && t.isIdentifier(s.name))) copiedDeclaration(s);
-    else if (t.isForStatement(s) || t.isForInStatement(s) || t.isForOfStatement(s)) forVar(s);
-    else if (t.isExpressionStatement(s) && s === last) {
-      edits.insert(s.expression.getStart(sf), 'return (');
-      edits.insert(s.expression.end, ')');
+  rewrite(): RewrittenCell {
+    for (const s of this.sf.statements) this.statement(s);
+    this.rewriteImportCalls(this.sf);
+    const head = `(async () => { ${this.prologue.join(' ')}`;
+    const body = this.edits.apply();
+    const edits = this.edits;
+    return {
+      code: `${head}${body}\n})()`,
+      toCellOffset: (offset) =>
+        offset < head.length || offset > head.length + body.length ? undefined : edits.toSource(offset - head.length),
+      globals: [...this.hoisted],
+    };
+  }
+
+  private statement(s: ts.Statement): void {
+    const t = this.t;
+    if (t.isImportDeclaration(s)) this.importDeclaration(s);
+    else if (t.isImportEqualsDeclaration(s)) this.importEquals(s);
+    else if (t.isExportDeclaration(s)) this.edits.blank(s.getStart(this.sf), s.end);
+    else if (t.isExportAssignment(s)) this.exportAssignment(s);
+    else if (t.isVariableStatement(s)) this.variableStatement(s);
+    else if (t.isFunctionDeclaration(s)) this.functionDeclaration(s);
+    else if (t.isClassDeclaration(s)) this.classDeclaration(s);
+    else if (t.isEnumDeclaration(s) || (t.isModuleDeclaration(s) && t.isIdentifier(s.name))) this.copiedDeclaration(s);
+    else if (t.isForStatement(s) || t.isForInStatement(s) || t.isForOfStatement(s)) this.forVar(s);
+    else if (t.isExpressionStatement(s) && s === this.last) {
+      this.edits.insert(s.expression.getStart(this.sf), 'return (');
+      this.edits.insert(s.expression.end, ')');
     }
   }
-  rewriteImportCalls(sf);
 
-  const head = `(async () => { ${prologue.join(' ')}`;
-  const body = edits.apply();
-  return {
-    code: `${head}${body}\n})()`,
-    toCellOffset: (offset) =>
-      offset < head.length || offset > head.length + body.length ? undefined : edits.toSource(offset - head.length),
-    globals: [...hoisted],
-  };
+  /** `hoist`: declared `var` before the cell's function; functions and enums are copied onto globalThis instead. */
+  private declare(name: string, node: ts.Node, hoist = true): void {
+    if (RESERVED.has(name)) {
+      throw new CellSyntaxError(
+        problemAt(this.sf, node.getStart(this.sf), `'${name}' is a global the kernel needs: declare it under another name.`),
+      );
+    }
+    if (hoist) this.hoisted.add(name);
+  }
 
-  function isTypeOnly(s: ts.Statement): boolean {
+  private blockScope(list: ts.VariableDeclarationList): number {
+    return list.flags & this.t.NodeFlags.BlockScoped;
+  }
+
+  private modifiers(node: ts.Node): readonly ts.ModifierLike[] {
+    return this.t.canHaveModifiers(node) ? (this.t.getModifiers(node) ?? []) : [];
+  }
+
+  private has(node: ts.Node, kind: ts.SyntaxKind): boolean {
+    return this.modifiers(node).some((m) => m.kind === kind);
+  }
+
+  private dropModifiers(node: ts.Node, kinds: ts.SyntaxKind[]): void {
+    for (const m of this.modifiers(node)) if (kinds.includes(m.kind)) this.edits.replace(m.getStart(this.sf), m.end, '');
+  }
+
+  private bindingNames(name: ts.BindingName, node: ts.Node): void {
+    if (this.t.isIdentifier(name)) return this.declare(name.text, node);
+    for (const el of name.elements) if (!this.t.isOmittedExpression(el)) this.bindingNames(el.name, node);
+  }
+
+  private isTypeOnly(s: ts.Statement): boolean {
+    const t = this.t;
     return (
       t.isInterfaceDeclaration(s) ||
       t.isTypeAliasDeclaration(s) ||
-      has(s, K.DeclareKeyword) ||
+      this.has(s, this.K.DeclareKeyword) ||
       (t.isImportDeclaration(s) && !!s.importClause?.isTypeOnly) ||
       (t.isFunctionDeclaration(s) && !s.body)
     );
   }
 
-  function importDeclaration(s: ts.ImportDeclaration): void {
+  private importDeclaration(s: ts.ImportDeclaration): void {
+    const t = this.t;
     const spec = (s.moduleSpecifier as ts.StringLiteral).text;
     const clause = s.importClause;
-    if (clause?.isTypeOnly) return edits.blank(s.getStart(sf), s.end);
+    if (clause?.isTypeOnly) return this.edits.blank(s.getStart(this.sf), s.end);
     const bindings: Array<[string, string]> = [];
     if (clause?.name) bindings.push([clause.name.text, 'default']);
     const named = clause?.namedBindings;
@@ -138,104 +170,101 @@ export function rewriteCell(source: string, o: RewriteOptions): RewrittenCell {
     if (named && t.isNamedImports(named)) {
       for (const el of named.elements) if (!el.isTypeOnly) bindings.push([el.name.text, (el.propertyName ?? el.name).text]);
     }
-    for (const [local] of bindings) declare(local, s);
+    for (const [local] of bindings) this.declare(local, s);
     const call = `__sw.importInto(${JSON.stringify(spec)}, ${JSON.stringify(bindings)})`;
-    edits.replaceKeepingLines(s.getStart(sf), s.end, o.importStyle(spec) === 'import' ? `await ${call};` : `${call};`);
+    this.edits.replaceKeepingLines(s.getStart(this.sf), s.end, this.o.importStyle(spec) === 'import' ? `await ${call};` : `${call};`);
   }
 
-  function importEquals(s: ts.ImportEqualsDeclaration): void {
-    if (s.isTypeOnly) return edits.blank(s.getStart(sf), s.end);
+  private importEquals(s: ts.ImportEqualsDeclaration): void {
+    if (s.isTypeOnly) return this.edits.blank(s.getStart(this.sf), s.end);
     const name = s.name.text;
-    declare(name, s);
+    this.declare(name, s);
     const ref = s.moduleReference;
-    if (t.isExternalModuleReference(ref) && t.isStringLiteral(ref.expression)) {
+    if (this.t.isExternalModuleReference(ref) && this.t.isStringLiteral(ref.expression)) {
       const call = `__sw.importInto(${JSON.stringify(ref.expression.text)}, ${JSON.stringify([[name, '=']])})`;
-      edits.replaceKeepingLines(s.getStart(sf), s.end, `${call};`);
+      this.edits.replaceKeepingLines(s.getStart(this.sf), s.end, `${call};`);
     } else {
-      edits.replaceKeepingLines(s.getStart(sf), s.end, `;(${name} = ${ref.getText(sf)});`);
+      this.edits.replaceKeepingLines(s.getStart(this.sf), s.end, `;(${name} = ${ref.getText(this.sf)});`);
     }
   }
 
   /** `export default x` is the expression `x` (the cell's value when last); `export = x` too. */
-  function exportAssignment(s: ts.ExportAssignment): void {
-    edits.replace(s.getStart(sf), s.expression.getStart(sf), s === last ? 'return (' : ';(');
-    edits.insert(s.expression.end, ')');
+  private exportAssignment(s: ts.ExportAssignment): void {
+    this.edits.replace(s.getStart(this.sf), s.expression.getStart(this.sf), s === this.last ? 'return (' : ';(');
+    this.edits.insert(s.expression.end, ')');
   }
 
-  function variableStatement(s: ts.VariableStatement): void {
-    if (has(s, K.DeclareKeyword)) return edits.blank(s.getStart(sf), s.end);
+  private variableStatement(s: ts.VariableStatement): void {
+    if (this.has(s, this.K.DeclareKeyword)) return this.edits.blank(s.getStart(this.sf), s.end);
     const list = s.declarationList;
     // `using` disposes at the end of its block: it stays local to the cell.
-    const scope = blockScope(list);
-    if (scope === t.NodeFlags.Using || scope === t.NodeFlags.AwaitUsing) return;
+    const scope = this.blockScope(list);
+    if (scope === this.t.NodeFlags.Using || scope === this.t.NodeFlags.AwaitUsing) return;
     const isVar = scope === 0;
     const decls = list.declarations;
-    edits.replace(s.getStart(sf), decls[0].getStart(sf), ';(');
+    this.edits.replace(s.getStart(this.sf), decls[0].getStart(this.sf), ';(');
     for (const d of decls) {
-      bindingNames(d.name, d);
-      if (d.type) edits.blank(d.name.end, d.type.end);
-      else if (d.exclamationToken) edits.blank(d.exclamationToken.getStart(sf), d.exclamationToken.end);
-      if (!d.initializer && !isVar) edits.insert(d.end, ' = undefined');
+      this.bindingNames(d.name, d);
+      if (d.type) this.edits.blank(d.name.end, d.type.end);
+      else if (d.exclamationToken) this.edits.blank(d.exclamationToken.getStart(this.sf), d.exclamationToken.end);
+      if (!d.initializer && !isVar) this.edits.insert(d.end, ' = undefined');
     }
-    edits.replace(decls[decls.length - 1].end, s.end, ');');
+    this.edits.replace(decls[decls.length - 1].end, s.end, ');');
   }
 
-  function functionDeclaration(s: ts.FunctionDeclaration): void {
-    if (!s.body || has(s, K.DeclareKeyword)) return edits.blank(s.getStart(sf), s.end);
-    if (!s.name) {
-      // `export default function () {}`: an expression, the cell's value when last.
-      dropModifiers(s, [K.ExportKeyword, K.DefaultKeyword]);
-      edits.insert(s.getStart(sf), s === last ? 'return (' : ';(');
-      edits.insert(s.end, ');');
-      return;
-    }
-    dropModifiers(s, [K.ExportKeyword, K.DefaultKeyword]);
-    declare(s.name.text, s, false);
+  /** An unnamed `export default function/class`: an expression, the cell's value when last. */
+  private defaultExpression(s: ts.FunctionDeclaration | ts.ClassDeclaration): void {
+    this.dropModifiers(s, [this.K.ExportKeyword, this.K.DefaultKeyword]);
+    this.edits.insert(s.getStart(this.sf), s === this.last ? 'return (' : ';(');
+    this.edits.insert(s.end, ');');
+  }
+
+  private functionDeclaration(s: ts.FunctionDeclaration): void {
+    if (!s.body || this.has(s, this.K.DeclareKeyword)) return this.edits.blank(s.getStart(this.sf), s.end);
+    if (!s.name) return this.defaultExpression(s);
+    this.dropModifiers(s, [this.K.ExportKeyword, this.K.DefaultKeyword]);
+    this.declare(s.name.text, s, false);
     // Declarations are hoisted inside the cell's function: copy them out as it starts.
-    prologue.push(`globalThis[${JSON.stringify(s.name.text)}] = ${s.name.text};`);
+    this.prologue.push(`globalThis[${JSON.stringify(s.name.text)}] = ${s.name.text};`);
   }
 
-  function classDeclaration(s: ts.ClassDeclaration): void {
-    if (has(s, K.DeclareKeyword)) return edits.blank(s.getStart(sf), s.end);
-    if (!s.name) {
-      dropModifiers(s, [K.ExportKeyword, K.DefaultKeyword]);
-      edits.insert(s.getStart(sf), s === last ? 'return (' : ';(');
-      edits.insert(s.end, ');');
-      return;
-    }
-    copiedDeclaration(s);
+  private classDeclaration(s: ts.ClassDeclaration): void {
+    if (this.has(s, this.K.DeclareKeyword)) return this.edits.blank(s.getStart(this.sf), s.end);
+    if (!s.name) return this.defaultExpression(s);
+    this.copiedDeclaration(s);
   }
 
   /** A class, enum or namespace stays a declaration in the cell, and is copied onto globalThis after it. */
-  function copiedDeclaration(s: ts.ClassDeclaration | ts.EnumDeclaration | ts.ModuleDeclaration): void {
-    if (has(s, K.DeclareKeyword)) return edits.blank(s.getStart(sf), s.end);
-    dropModifiers(s, [K.ExportKeyword, K.DefaultKeyword]);
+  private copiedDeclaration(s: ts.ClassDeclaration | ts.EnumDeclaration | ts.ModuleDeclaration): void {
+    if (this.has(s, this.K.DeclareKeyword)) return this.edits.blank(s.getStart(this.sf), s.end);
+    this.dropModifiers(s, [this.K.ExportKeyword, this.K.DefaultKeyword]);
     const name = (s.name as ts.Identifier).text;
-    declare(name, s, false);
-    edits.insert(s.end, ` ;globalThis[${JSON.stringify(name)}] = ${name};`);
+    this.declare(name, s, false);
+    this.edits.insert(s.end, ` ;globalThis[${JSON.stringify(name)}] = ${name};`);
   }
 
   /** `for (var i …)` at the top: the variable is the cell's, so it outlives the cell like any `var`. */
-  function forVar(s: ts.ForStatement | ts.ForInStatement | ts.ForOfStatement): void {
+  private forVar(s: ts.ForStatement | ts.ForInStatement | ts.ForOfStatement): void {
     const init = s.initializer;
-    if (!init || !t.isVariableDeclarationList(init) || blockScope(init) !== 0) return;
-    const keyword = init.getStart(sf);
-    edits.replace(keyword, keyword + 3, '');
+    if (!init || !this.t.isVariableDeclarationList(init) || this.blockScope(init) !== 0) return;
+    const keyword = init.getStart(this.sf);
+    this.edits.replace(keyword, keyword + 3, '');
     for (const d of init.declarations) {
-      bindingNames(d.name, d);
-      if (d.type) edits.blank(d.name.end, d.type.end);
+      this.bindingNames(d.name, d);
+      if (d.type) this.edits.blank(d.name.end, d.type.end);
     }
   }
 
   /** `import(x)` and `import.meta` anywhere in the cell go through the kernel. */
-  function rewriteImportCalls(node: ts.Node): void {
-    if (t.isCallExpression(node) && node.expression.kind === K.ImportKeyword) {
-      edits.replace(node.expression.getStart(sf), node.expression.end, '__sw.dynamicImport');
-    } else if (t.isMetaProperty(node) && node.keywordToken === K.ImportKeyword) {
-      edits.replace(node.getStart(sf), node.end, '__sw.importMeta');
+  private rewriteImportCalls(node: ts.Node): void {
+    const t = this.t;
+    if (t.isCallExpression(node) && node.expression.kind === this.K.ImportKeyword) {
+      this.edits.replace(node.expression.getStart(this.sf), node.expression.end, '__sw.dynamicImport');
+    } else if (t.isMetaProperty(node) && node.keywordToken === this.K.ImportKeyword) {
+      this.edits.replace(node.getStart(this.sf), node.end, '__sw.importMeta');
       return;
     }
-    t.forEachChild(node, rewriteImportCalls);
+    t.forEachChild(node, (n) => this.rewriteImportCalls(n));
   }
 }
 
