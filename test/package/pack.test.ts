@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../support/cli';
+import { TASK_RUNTIME_FILES } from '../../runtime/src/scheduler/taskRuntime';
 import { lockedVersion, npmEnv, npmInstall, packRepository, projectWithTarball, type PackedTarball } from '../support/pack';
 
 const FLOW = `import { FlowSpec, step, Parameter, current } from 'stepwise';
@@ -121,15 +122,8 @@ describe('the npm package (npm pack → install into a project)', function () {
 
   it('is built files only: the CLI, the task runner, the runtime and client, their declarations', () => {
     const files = tarball.files;
-    for (const f of [
-      'bin/stepwise.js',
-      'dist/cli.js',
-      'dist/cli.bundle.js',
-      'dist/task.js',
-      'dist/api.js',
-      'dist/client.js',
-      'dist/aws-s3.js',
-    ]) {
+    // Every file a run copies for its tasks (a missing one fails every run of the installed package).
+    for (const f of ['bin/stepwise.js', 'dist/cli.js', 'dist/cli.bundle.js', ...TASK_RUNTIME_FILES.map((n) => `dist/${n}`)]) {
       assert.ok(files.includes(f), `${f} is in the package`);
     }
     assert.ok(files.includes('dist/types/api/index.d.ts') && files.includes('dist/types/client/index.d.ts'));

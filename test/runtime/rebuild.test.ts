@@ -6,7 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../support/cli';
 import { exited } from '../support/background';
@@ -116,5 +116,21 @@ describeIsolations('a run keeps the runtime it started with', function () {
       readFileSync(join(ws.root, '.cache', 'runtime', copy, 'dist', 'task.js'), 'utf8'),
       readFileSync(join(pkg, 'dist', 'task.js'), 'utf8'),
     );
+  });
+
+  it('an installation missing a file tasks need: exit 2 naming the file and the fix, and nothing stored is lost', async () => {
+    const pkg = installPackage(ws);
+    const file = ws.copy('runtime/gated.ts');
+    const first = await runInstalled(ws, pkg, ['run', file], {}).done;
+    assert.equal(first.code, 0, first.out);
+    const missing = TASK_RUNTIME_FILES[TASK_RUNTIME_FILES.length - 1];
+    rmSync(join(pkg, 'dist', missing));
+    const broken = await runInstalled(ws, pkg, ['run', file], {}).done;
+    assert.equal(broken.code, 2, broken.out);
+    assert.match(broken.out, new RegExp(`installation at .* is incomplete: .*${missing.replace('.', '\\.')} is missing\\. Reinstall it`));
+    assert.doesNotMatch(broken.out, /internal error/);
+    const listed = await runInstalled(ws, pkg, ['runs', file, '--json'], {}).done;
+    assert.equal(listed.code, 0, listed.out);
+    assert.ok(listed.out.includes(runIdOf(first.out)), 'the earlier run is still listed');
   });
 });

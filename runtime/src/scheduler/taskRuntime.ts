@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import type { Datastore } from '../datastore/datastore';
 import { asStorageError } from '../datastore/storageError';
 import { packageRoot, packageVersion } from '../paths';
+import { UsageError } from '../errors';
 
 /**
  * What a task process loads from dist/: the task bundle; the flow API and client a flow imports
@@ -49,7 +50,7 @@ export function runtimeAt(root: string): TaskRuntime {
 /** The installation this process runs from, used as is (a task wrapper, or no run to pin it for). */
 export function installedRuntime(): TaskRuntime {
   const rt = runtimeAt(packageRoot());
-  if (!existsSync(rt.entry)) throw new Error(`${rt.entry} is missing: build the runtime first (npm run build).`);
+  if (!existsSync(rt.entry)) throw incompleteInstallation(rt.entry);
   return rt;
 }
 
@@ -88,13 +89,23 @@ export async function pinTaskRuntime(cacheDir: string): Promise<TaskRuntime> {
   return rt;
 }
 
+/**
+ * A file tasks need is not in the installation (a partial install or an unfinished build): the
+ * user's to fix, so a usage error (exit 2) naming the file and both fixes, never "internal error".
+ */
+function incompleteInstallation(file: string): UsageError {
+  return new UsageError(
+    `the Stepwise installation at ${packageRoot()} is incomplete: ${file} is missing. Reinstall it (npm i -D stepwise), or in a checkout of Stepwise run npm run build.`,
+  );
+}
+
 /** The installed files (relative paths → bytes), plus the copy's own package.json. */
 function readInstalled(): Map<string, Buffer> {
   const dist = join(packageRoot(), 'dist');
   const files = new Map<string, Buffer>();
   for (const name of TASK_RUNTIME_FILES) {
     const file = join(dist, name);
-    if (!existsSync(file)) throw new Error(`${file} is missing: build the runtime first (npm run build).`);
+    if (!existsSync(file)) throw incompleteInstallation(file);
     files.set(`dist/${name}`, readFileSync(file));
   }
   const manifest = {
