@@ -84,8 +84,9 @@ export async function killLoop(o: ChaosOptions): Promise<ChaosFigures> {
   const ws = new Workspace();
   try {
     const file = ws.copy('runtime/slow_foreach.ts');
+    const overheadMs = await runOverhead(ws, file);
     for (let index = 0; index < o.runs; index++) {
-      const r = await oneRun(ws, file, index, rng, figures);
+      const r = await oneRun(ws, file, index, rng, figures, overheadMs);
       figures.runs++;
       figures.details.push(r);
       o.onRun?.(r);
@@ -96,11 +97,36 @@ export async function killLoop(o: ChaosOptions): Promise<ChaosFigures> {
   return figures;
 }
 
-async function oneRun(ws: Workspace, file: string, index: number, rng: Random, figures: ChaosFigures): Promise<ChaosRun> {
-  // Each run draws its own timing: tasks of 50–600 ms, the kill anywhere from the run's creation
-  // to a little past its usual end (so some kills land in start, the foreach, the join, end).
+/** Calibration SLOW_MS: the work step's sleep in the one uncut run. */
+const CALIBRATION_SLOW_MS = 300;
+
+/**
+ * How long a run of the flow takes on this machine now, beyond its work step's sleep: one uncut
+ * run, timed from its run id to its exit. The kills are drawn within that span, so they land
+ * while the run is going on a fast machine as on a loaded one (a fixed span was all "too late"
+ * on a quiet machine and all "in start" on a busy one).
+ */
+async function runOverhead(ws: Workspace, file: string): Promise<number> {
+  const { child } = await startUntil(ws, ['run', file, '--max-workers', '4'], /run-id (\d+)/, {
+    SLOW_MS: String(CALIBRATION_SLOW_MS),
+  });
+  const t0 = Date.now();
+  await exited(child);
+  return Math.max(0, Date.now() - t0 - CALIBRATION_SLOW_MS);
+}
+
+async function oneRun(
+  ws: Workspace,
+  file: string,
+  index: number,
+  rng: Random,
+  figures: ChaosFigures,
+  overheadMs: number,
+): Promise<ChaosRun> {
+  // Each run draws its own timing: a work step of 50–600 ms, the kill anywhere from the run's
+  // creation to just before its expected end (so kills land in start, the foreach, the join, end).
   const slowMs = rng.int(50, 600);
-  const killAfterMs = rng.int(0, 2500 + slowMs);
+  const killAfterMs = rng.int(0, Math.round(0.95 * (overheadMs + slowMs)));
   const env = { SLOW_MS: String(slowMs) };
   const { child, match } = await startUntil(ws, ['run', file, '--max-workers', '4'], /run-id (\d+)/, env);
   const runId = match[1];
