@@ -50,26 +50,44 @@ async function flowNameOf(ctx: CtxInit, target: FlowTarget): Promise<string | un
   return (await flowGraphOf(ctx, target.document.uri.fsPath))?.flowName ?? undefined;
 }
 
+/** Resume (Debug) and Debug Task start alike: trust, the saved flow file, its flow class. */
+async function namedTarget(
+  ctx: CtxInit,
+  arg: unknown,
+  verb: string,
+  trustFor: string,
+): Promise<{ target: FlowTarget; flowName: string } | undefined> {
+  if (!requireTrust(trustFor)) return undefined;
+  const target = await savedTarget(ctx, arg, verb);
+  if (!target) return undefined;
+  const flowName = await flowNameOf(ctx, target);
+  if (!flowName) {
+    void vscode.window.showWarningMessage('Stepwise: the flow class could not be read; fix the file and try again.');
+    return undefined;
+  }
+  return { target, flowName };
+}
+
+/** The datastore the pickers read for a flow file; bad datastore settings are one message. */
+function pickerRoot(ctx: CtxInit, file: string): string | undefined {
+  try {
+    return ctx.runState.datastoreOf(file);
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Stepwise: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  }
+}
+
 /** Optional second argument (tests, other extensions): skip the pickers. */
 export function resumeDebugCommand(ctx: CtxInit): CommandHandler<typeof Commands.resumeDebug> {
   return async (arg, given) => {
-    if (!requireTrust('resume the run')) return false;
-    const target = await savedTarget(ctx, arg, 'resume');
-    if (!target) return false;
-    const flowName = await flowNameOf(ctx, target);
-    if (!flowName) {
-      void vscode.window.showWarningMessage('Stepwise: the flow class could not be read; fix the file and try again.');
-      return false;
-    }
+    const named = await namedTarget(ctx, arg, 'resume', 'resume the run');
+    if (!named) return false;
+    const { target, flowName } = named;
     let choice = given;
     if (!choice) {
-      let root: string;
-      try {
-        root = ctx.runState.datastoreOf(target.document.uri.fsPath);
-      } catch (err) {
-        void vscode.window.showErrorMessage(`Stepwise: ${err instanceof Error ? err.message : String(err)}`);
-        return false;
-      }
+      const root = pickerRoot(ctx, target.document.uri.fsPath);
+      if (root === undefined) return false;
       choice = await pickResume(flowName, root);
     }
     if (!choice) return false;
@@ -88,23 +106,13 @@ export function resumeDebugCommand(ctx: CtxInit): CommandHandler<typeof Commands
  */
 export function debugTaskCommand(ctx: CtxInit): CommandHandler<typeof Commands.debugTask> {
   return async (arg, pathspec) => {
-    if (!requireTrust('debug the task')) return false;
-    const target = await savedTarget(ctx, arg, 'debug');
-    if (!target) return false;
-    const flowName = await flowNameOf(ctx, target);
-    if (!flowName) {
-      void vscode.window.showWarningMessage('Stepwise: the flow class could not be read; fix the file and try again.');
-      return false;
-    }
+    const named = await namedTarget(ctx, arg, 'debug', 'debug the task');
+    if (!named) return false;
+    const { target, flowName } = named;
     let task = pathspec;
     if (!task) {
-      let root: string;
-      try {
-        root = ctx.runState.datastoreOf(target.document.uri.fsPath);
-      } catch (err) {
-        void vscode.window.showErrorMessage(`Stepwise: ${err instanceof Error ? err.message : String(err)}`);
-        return false;
-      }
+      const root = pickerRoot(ctx, target.document.uri.fsPath);
+      if (root === undefined) return false;
       task = await pickTask(flowName, root);
     }
     if (!task) return false;
