@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { RUN_EVENT, type RunEventBody } from '../../../runtime/src/debug/protocol';
-import { evaluate, nextRun, nextStop, taskSessionNames, topFrame } from './debugging';
+import { evaluate, nextRun, nextStop, noSessionLeft, taskSessionNames, topFrame } from './debugging';
 import { SCREENSHOT_DIR_ENV } from '../screenshotProtocol';
 import { activateStepwise, openInEditor, saveEdited, screenshot, workspaceFile } from './support';
 
@@ -213,6 +213,8 @@ describe('Debugging a flow (F5)', () => {
         tasks.map((t) => t.split('/')[1]),
         ['hello'],
       );
+      // Ctrl+F5 is bound only while no session is going: the task's session must have ended too.
+      await noSessionLeft();
 
       tasks.length = 0;
       await openInEditor('flows/hello.ts');

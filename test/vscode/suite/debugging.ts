@@ -99,3 +99,15 @@ export function taskSessionNames(): { names: string[]; dispose(): void } {
   });
   return { names, dispose: () => sub.dispose() };
 }
+
+/** Resolves once no debug session is left (a run's end must end its task sessions too); else fails naming the one left. */
+export async function noSessionLeft(timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (vscode.debug.activeDebugSession) {
+    if (Date.now() > deadline) {
+      const s = vscode.debug.activeDebugSession;
+      throw new Error(`debug session ${s.name} (${s.type}) still going ${timeoutMs} ms after its run ended`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
