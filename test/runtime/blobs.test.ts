@@ -18,8 +18,8 @@ function blobFile(ws: Workspace, flow: string, value: unknown): string {
 }
 
 /** A blob whose header is valid but whose payload is another value's. */
-function tamper(file: string, other: unknown): void {
-  writeFileSync(file, encodeStored(serialize(other)));
+async function tamper(file: string, other: unknown): Promise<void> {
+  writeFileSync(file, await encodeStored(serialize(other)));
 }
 
 describe('blob integrity', function () {
@@ -38,7 +38,7 @@ describe('blob integrity', function () {
 
   it('a tampered payload (valid header) is an error naming the file, not a wrong value', async () => {
     const zero = blobFile(ws, 'CounterFlow', 0);
-    tamper(zero, 40);
+    await tamper(zero, 40);
     const r = await ws.cli(['dump', `${firstRun}/start/1`]);
     assert.equal(r.code, 2, r.stdout + r.stderr);
     assert.match(r.stderr, /damaged artifact file .*CounterFlow\/data\/.*: its content does not match its hash/);
@@ -48,7 +48,7 @@ describe('blob integrity', function () {
 
   it('the next fresh run rewrites a tampered blob it produces, and prints the right total', async () => {
     const zero = blobFile(ws, 'CounterFlow', 0);
-    tamper(zero, 40);
+    await tamper(zero, 40);
     const r = await ws.cli(['run', file]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.deepEqual(taskLines(r.stdout, 'end'), ['The final count is 2']);
@@ -71,7 +71,7 @@ describe('blob integrity', function () {
 
   it('a task that reads a tampered blob fails naming the file; resuming from the producer heals it', async () => {
     const one = blobFile(ws, 'CounterFlow', 1);
-    tamper(one, 41);
+    await tamper(one, 41);
     // Resuming at `end` clones start and add, so nothing rewrites the blob of count = 1 before end reads it.
     const bad = await ws.cli(['resume', file, 'end']);
     assert.equal(bad.code, 1, bad.stdout + bad.stderr);
@@ -114,22 +114,40 @@ describe('blob integrity', function () {
 });
 
 describe('blob codec', () => {
-  it('decodeVerified returns the bytes when they match their hash, else names the file', () => {
+  it('decodeVerified returns the bytes when they match their hash, else names the file', async () => {
     const bytes = serialize({ a: [1, 2, 3] });
     const hash = hashBytes(bytes);
-    assert.ok(decodeVerified(encodeStored(bytes), hash, 'f').equals(bytes));
-    assert.throws(
-      () => decodeVerified(encodeStored(serialize({ a: [1, 2, 4] })), hash, '/x/data/ab/f'),
-      /damaged artifact file \/x\/data\/ab\/f/,
-    );
+    assert.ok(decodeVerified(await encodeStored(bytes), hash, 'f').equals(bytes));
+    const other = await encodeStored(serialize({ a: [1, 2, 4] }));
+    assert.throws(() => decodeVerified(other, hash, '/x/data/ab/f'), /damaged artifact file \/x\/data\/ab\/f/);
   });
 
-  it('storedHolds compares raw and gzip blobs by content, and a damaged one holds nothing', () => {
+  it('storedHolds compares raw and gzip blobs by content, and a damaged one holds nothing', async () => {
     const text = serialize('abc'.repeat(10_000));
-    const gz = encodeStored(text);
+    const gz = await encodeStored(text);
     assert.equal(gz[4], 1, 'a repetitive value is compressed');
     assert.ok(storedHolds(gz, text));
+    assert.ok(storedHolds(gz, text, gz), 'the same encoding holds them without decoding');
+    assert.ok(storedHolds(gz, text, await encodeStored(text)));
     assert.ok(!storedHolds(gz, serialize('abd'.repeat(10_000))));
     assert.ok(!storedHolds(Buffer.from('SWB1\u0001garbage'), text));
+  });
+
+  it('a large blob is gzipped in parts that read back as one stream; a change in any part is caught', async () => {
+    const bytes = serialize(new Float64Array(2_000_000).map((_, i) => i * 0.25)); // 16 MB
+    const hash = hashBytes(bytes);
+    const stored = await encodeStored(bytes);
+    assert.equal(stored[4], 1, 'compressed');
+    assert.ok(stored.length < bytes.length / 2);
+    // More than one gzip member (each starts 1f 8b 08).
+    const members = stored.subarray(5).toString('latin1').split('\x1f\x8b\x08').length - 1;
+    assert.ok(members >= 2, `${members} gzip members`);
+    assert.ok(decodeVerified(stored, hash, 'f').equals(bytes));
+    // Swap the last member for another value's: still a valid gzip stream, wrong content.
+    const lastMember = stored.lastIndexOf(Buffer.from([0x1f, 0x8b, 0x08]));
+    const other = await encodeStored(serialize(new Float64Array(2_000_000).map((_, i) => i * 0.5)));
+    const forged = Buffer.concat([stored.subarray(0, lastMember), other.subarray(other.lastIndexOf(Buffer.from([0x1f, 0x8b, 0x08])))]);
+    assert.throws(() => decodeVerified(forged, hash, '/x/f'), /damaged artifact file \/x\/f: its content does not match its hash/);
+    assert.ok(!storedHolds(forged, bytes, stored));
   });
 });

@@ -50,14 +50,17 @@ export class LocalDatastore implements Datastore {
 
   async putBlob(flow: string, hash: string, serialized: Buffer): Promise<void> {
     const file = this.blobPath(flow, hash);
-    const existing = await fs.readFile(file).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return undefined;
-      throw err;
-    });
-    if (existing && storedHolds(existing, serialized)) return;
+    const [existing, encoded] = await Promise.all([
+      fs.readFile(file).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return undefined;
+        throw err;
+      }),
+      encodeStored(serialized),
+    ]);
+    if (existing && storedHolds(existing, serialized, encoded)) return;
     // Absent, or present but damaged: this writer has the right bytes, and the rename replaces
     // a bad file atomically, so one good write heals every later run that reads it.
-    await writeFileAtomic(file, encodeStored(serialized));
+    await writeFileAtomic(file, encoded);
   }
 
   async getBlob(flow: string, hash: string): Promise<Buffer> {
