@@ -83,7 +83,7 @@ function missingAtRunTime(metafile: Metafile | undefined): MissingPackage[] {
     const file = resolve(input);
     if (!existsSync(file)) continue;
     out.push(
-      ...missingPackagesIn(file, readFileSync(file, 'utf8')).filter((m) =>
+      ...missingPackagesIn(file, readFileSync(file, 'utf8'), true).filter((m) =>
         [...external].some((e) => e === m.name || e.startsWith(`${m.name}/`)),
       ),
     );

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { typescript } from '../graph/typescript';
+import { cachedParse } from '../graph/parseCache';
 import { installCommand, isInstalled, packageName, projectDir } from './packageNames';
 import type { FlowDiagnostic } from '../lint/types';
 
@@ -27,12 +28,29 @@ export interface MissingPackage {
   command: string;
 }
 
-/** Every import/require/import() of a package in `text` (the file `file`) that is not installed. */
-export function missingPackagesIn(file: string, text: string): MissingPackage[] {
-  const info = typescript().preProcessFile(text, true, true);
+/** A module specifier in a file's text and where it is (TypeScript's preProcessFile). */
+interface ImportRef {
+  fileName: string;
+  pos: number;
+}
+
+function importsIn(text: string): ImportRef[] {
+  return typescript()
+    .preProcessFile(text, true, true)
+    .importedFiles.map((r) => ({ fileName: r.fileName, pos: r.pos }));
+}
+
+/**
+ * Every import/require/import() of a package in `text` (the file `file`) that is not installed.
+ * `cached`: the list of imports is kept by the text's digest (../graph/parseCache.ts), for the
+ * files of a run that did not change since the last; whether each package is installed is
+ * checked every time.
+ */
+export function missingPackagesIn(file: string, text: string, cached = false): MissingPackage[] {
+  const imports = cached ? cachedParse('imports', [text], () => importsIn(text)) : importsIn(text);
   const out: MissingPackage[] = [];
   const seen = new Set<string>();
-  for (const ref of info.importedFiles) {
+  for (const ref of imports) {
     const name = packageName(ref.fileName);
     if (!name || seen.has(name) || isInstalled(name, file)) continue;
     seen.add(name);

@@ -4,6 +4,7 @@ import { relative, resolve, isAbsolute } from 'node:path';
 import { UsageError } from '../errors';
 import { parseFlow } from './parse';
 import { FlowTooDeepError } from './depth';
+import { cachedParse } from './parseCache';
 import type { FlowGraph } from './types';
 
 export interface FlowFile {
@@ -37,7 +38,8 @@ export function readFlowFile(file: string | undefined, cwd: string): FlowFile {
   }
   let graph: FlowGraph;
   try {
-    graph = parseFlow(text, shown);
+    // Kept by the text's digest: an unchanged flow is not parsed again (./parseCache.ts).
+    graph = cachedParse('graph', [shown, text], () => parseFlow(text, shown));
   } catch (err) {
     if (!(err instanceof FlowTooDeepError)) throw err;
     const { line, character } = err.range.start;
