@@ -5,6 +5,8 @@
 import { UsageError } from '../errors';
 import type { WithDecorator } from '../graph/decorators';
 import type { ParamFlags } from '../run/parameters';
+import type { SessionOptions } from '../run/session';
+import type { CommandIO } from './command';
 import { intOption } from './args';
 import { parseWithOption } from '../run/withOption';
 
@@ -29,6 +31,23 @@ export interface RunArgs {
   slurmPartition?: string;
   /** `--task-isolation process|thread`. */
   taskIsolation?: string;
+}
+
+/** The session options `run` and `resume` take from their flags alike (the file is the first positional). */
+export function flowRunOptions(a: RunArgs, io: CommandIO) {
+  return {
+    file: a.positionals[0],
+    cwd: io.cwd,
+    env: io.env,
+    paramFlags: a.params,
+    maxWorkers: a.maxWorkers,
+    maxNumSplits: a.maxNumSplits,
+    tags: a.tags,
+    withDecorators: a.withText,
+    datastore: a.datastore,
+    slurmPartition: a.slurmPartition,
+    taskIsolation: a.taskIsolation,
+  } satisfies Partial<SessionOptions>;
 }
 
 const VALUE_OPTIONS = new Set([

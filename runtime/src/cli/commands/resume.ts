@@ -2,7 +2,7 @@ import { DATASTORE_HELP } from '../datastoreOption';
 import { SLURM_HELP, TASK_ISOLATION_HELP } from '../../scheduler/launchers';
 import { UsageError, type Command, EXIT_FLOW_FAILED, EXIT_OK } from '../command';
 import { executeWithConsole } from '../execute';
-import { parseRunArgs } from '../runArgs';
+import { flowRunOptions, parseRunArgs } from '../runArgs';
 
 export const resumeCommand: Command = {
   name: 'resume',
@@ -35,22 +35,7 @@ Exit codes: 0 the run succeeded, 1 it failed or was killed, 2 usage or lint erro
     if (a.positionals.length < 1 || a.positionals.length > 2)
       throw new UsageError('expects a flow file and optionally a step. Example: stepwise resume flow.ts b');
     const end = await executeWithConsole(
-      {
-        file: a.positionals[0],
-        resumeStep: a.positionals[1],
-        cwd: io.cwd,
-        env: io.env,
-        kind: 'resume',
-        paramFlags: a.params,
-        originRunId: a.originRunId,
-        maxWorkers: a.maxWorkers,
-        maxNumSplits: a.maxNumSplits,
-        tags: a.tags,
-        withDecorators: a.withText,
-        datastore: a.datastore,
-        slurmPartition: a.slurmPartition,
-        taskIsolation: a.taskIsolation,
-      },
+      { ...flowRunOptions(a, io), kind: 'resume', resumeStep: a.positionals[1], originRunId: a.originRunId },
       io,
       a,
     );

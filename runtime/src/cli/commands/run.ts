@@ -2,7 +2,7 @@ import { DATASTORE_HELP } from '../datastoreOption';
 import { SLURM_HELP, TASK_ISOLATION_HELP } from '../../scheduler/launchers';
 import { UsageError, type Command, EXIT_FLOW_FAILED, EXIT_OK } from '../command';
 import { executeWithConsole } from '../execute';
-import { parseRunArgs } from '../runArgs';
+import { flowRunOptions, parseRunArgs } from '../runArgs';
 
 export const runCommand: Command = {
   name: 'run',
@@ -34,24 +34,7 @@ Example: stepwise run examples/hello.ts`,
     const a = parseRunArgs('run', args);
     if (a.positionals.length !== 1) throw new UsageError('expects one flow file. Example: stepwise run examples/hello.ts');
     if (a.originRunId) throw new UsageError('--origin-run-id belongs to `stepwise resume`.');
-    const end = await executeWithConsole(
-      {
-        file: a.positionals[0],
-        cwd: io.cwd,
-        env: io.env,
-        kind: 'run',
-        paramFlags: a.params,
-        maxWorkers: a.maxWorkers,
-        maxNumSplits: a.maxNumSplits,
-        tags: a.tags,
-        withDecorators: a.withText,
-        datastore: a.datastore,
-        slurmPartition: a.slurmPartition,
-        taskIsolation: a.taskIsolation,
-      },
-      io,
-      a,
-    );
+    const end = await executeWithConsole({ ...flowRunOptions(a, io), kind: 'run' }, io, a);
     return end.status === 'succeeded' ? EXIT_OK : EXIT_FLOW_FAILED;
   },
 };
