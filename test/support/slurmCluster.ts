@@ -125,6 +125,9 @@ export class SlurmCluster {
         'SelectType=select/cons_tres',
         'SelectTypeParameters=CR_Core_Memory',
         'SchedulerType=sched/backfill',
+        // Schedule a submitted job at slurmctld's next 1 s tick, not after the 3 s batch delay
+        // Slurm defaults to for throughput: each task here is a short job, submitted one at a time.
+        'SchedulerParameters=batch_sched_delay=0,sched_min_interval=0',
         'MpiDefault=none',
         'ReturnToService=2',
         'AccountingStorageType=accounting_storage/none',
