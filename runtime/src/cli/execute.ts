@@ -1,5 +1,6 @@
 /** Runs a prepared session in the foreground of a terminal: console output, Ctrl-C handling. */
 import type { RunEndRecord } from '../datastore/types';
+import type { RunEvent } from '../scheduler/events';
 import { prepareSession, type SessionOptions } from '../run/session';
 import type { CommandIO } from './command';
 import { RunConsole, timestamp } from '../run/console';
@@ -10,7 +11,13 @@ export interface ConsoleMode {
   jsonEvents: boolean;
 }
 
-export async function executeWithConsole(o: SessionOptions, io: CommandIO, mode: ConsoleMode): Promise<RunEndRecord> {
+/** `onEvent`: a command's own use of the run's events (spin --debug prints the inspector URL). */
+export async function executeWithConsole(
+  o: SessionOptions,
+  io: CommandIO,
+  mode: ConsoleMode,
+  onEvent?: (e: RunEvent) => void,
+): Promise<RunEndRecord> {
   const session = await prepareSession(o);
   for (const w of session.warnings) io.stderr.write(`warning: ${w}\n`);
   // After a hang-up the terminal is gone: writing to it would fail; the run is stopped quietly.
@@ -21,6 +28,7 @@ export async function executeWithConsole(o: SessionOptions, io: CommandIO, mode:
     const view = new RunConsole({ out: io.stdout, quiet: mode.quiet });
     session.scheduler.on((e) => hungUp || view.handle(e));
   }
+  if (onEvent) session.scheduler.on((e) => hungUp || onEvent(e));
   let interrupts = 0;
   const onSignal = (sig: NodeJS.Signals) => {
     interrupts++;
