@@ -30,6 +30,8 @@ export const Commands = {
   explorerResume: 'stepwise.explorer.resume',
   explorerResumeDebug: 'stepwise.explorer.resumeDebug',
   explorerDebugTask: 'stepwise.explorer.debugTask',
+  previewDebugTask: 'stepwise.preview.debugTask',
+  previewResumeDebug: 'stepwise.preview.resumeDebug',
   explorerCompare: 'stepwise.explorer.compare',
   explorerDeleteRun: 'stepwise.explorer.deleteRun',
   explorerFilter: 'stepwise.explorer.filter',
@@ -76,6 +78,13 @@ export interface CommandTypes {
   [Commands.explorerResume]: { args: [node: RunStepNode | TaskNode]; result: unknown };
   [Commands.explorerResumeDebug]: { args: [node: RunStepNode | TaskNode]; result: unknown };
   [Commands.explorerDebugTask]: { args: [node: TaskNode]; result: unknown };
+  /**
+   * A DAG preview node's context (`{ webviewSection: 'step', step }`), in the run the preview
+   * shows: Debug Task (the step's last task, or a pick of a foreach's), and resume from the step
+   * under the debugger. Whether a session started.
+   */
+  [Commands.previewDebugTask]: { args: [node: unknown]; result: boolean };
+  [Commands.previewResumeDebug]: { args: [node: unknown]; result: boolean };
   [Commands.explorerCompare]: { args: [node: ArtifactNode]; result: unknown };
   [Commands.explorerDeleteRun]: { args: [node: RunNode]; result: unknown };
   /** A tag or namespace (tests, keybindings) skips the quick pick; '' clears the filter. */

@@ -17,6 +17,8 @@ import { registerNotebook } from './notebook';
 import { revealStep } from './explorer/commands';
 import { registerRuns } from './runs';
 import { registerDebugging } from './debug';
+import { dagNodeCommands } from './debug/dagNode';
+import type { ShownRun } from './preview/stepTask';
 import { flowGraphOf } from './debug/graph';
 import { registerPreview } from './preview';
 import { LintStatusBar } from './statusBar';
@@ -88,18 +90,14 @@ export function activate(context: vscode.ExtensionContext): StepwiseApi {
   const runs = registerRuns(context, installations, c.runState);
   const explorer = registerExplorer(context, c.runState, runs.runner);
   context.subscriptions.push(registerNewFlow());
-  const notebook = registerNotebook(context, {
-    runner: runs.runner,
-    root: () => explorer.root(),
-    revealStep,
-    previewRun: () => {
-      const uri = preview.currentUri();
-      const flow = uri && preview.lastGraph(uri)?.flowName;
-      const runId = preview.runView().overlay?.runId;
-      return flow && runId ? { flow, runId } : undefined;
-    },
-    log: output,
-  });
+  const previewRun = (): ShownRun | undefined => {
+    const document = preview.currentUri();
+    const flow = document && preview.lastGraph(document)?.flowName;
+    const runId = preview.runView().overlay?.runId;
+    return document && flow && runId ? { flow, runId, document } : undefined;
+  };
+  const notebook = registerNotebook(context, { runner: runs.runner, root: () => explorer.root(), revealStep, previewRun, log: output });
+  context.subscriptions.push(...dagNodeCommands({ previewRun, root: () => explorer.root() }));
 
   return {
     explorer,

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
-import { Flow, Metaflow } from '../../../runtime/src/client';
+import { Metaflow } from '../../../runtime/src/client';
 import { datastoreProcessEnv, isRemoteRoot } from '../datastore';
 import type { TaskNotebookMeta } from '../../../runtime/src/notebook/builder/taskNotebook';
 import { Commands, executeCommand } from '../contributions';
@@ -15,6 +15,7 @@ import { configuredNode } from '../nodeRuntime';
 import type { RunOutcome } from '../runs/runner';
 import { CONTROLLER_ID, type KernelController } from './controller';
 import { taskNotebookMeta } from './place';
+import { stepOfNode, taskOfStep, type ShownRun } from '../preview/stepTask';
 
 export interface NotebookCommandDeps {
   controller: KernelController;
@@ -29,7 +30,7 @@ export interface NotebookCommandDeps {
   /** The task (run/step/task) the debugger is stopped in, if any. */
   pausedTask(): string | undefined;
   /** The flow and run the DAG preview shows (its node menu names only the step). */
-  previewRun(): { flow: string; runId: string } | undefined;
+  previewRun(): ShownRun | undefined;
 }
 
 /** What the places that open a task pass: a pathspec, a tree node, a DAG node's context. */
@@ -90,32 +91,13 @@ async function pathspecOf(d: NotebookCommandDeps, arg: TaskArg): Promise<string 
   if (typeof arg === 'string' && arg.trim()) return arg.trim();
   if (arg && typeof arg === 'object') {
     if ('pathspec' in arg && typeof arg.pathspec === 'string' && (arg.kind === undefined || arg.kind === 'task')) return arg.pathspec;
-    if ('webviewSection' in arg && typeof arg.step === 'string') return pickTaskOfStep(d, arg.step);
+    const step = stepOfNode(arg);
+    if (step) return taskOfStep(d.previewRun(), d.root(), step, { title: `Open which task of ${step} in a notebook?`, several: 'pick' });
     // The debugger's menus pass their own item (a session, a frame): the task is the paused one.
     const paused = d.pausedTask();
     if (paused) return paused;
   }
   return askPathspec(d);
-}
-
-/** A DAG node: the step's task in the run the preview shows, asking when the step has several. */
-async function pickTaskOfStep(d: NotebookCommandDeps, stepName: string): Promise<string | undefined> {
-  const shown = d.previewRun();
-  if (!shown) {
-    void vscode.window.showInformationMessage(`Stepwise: the preview shows no run of this flow yet: run it first.`);
-    return undefined;
-  }
-  const tasks = await (await Flow(shown.flow, { root: d.root() }).run(shown.runId)).step(stepName).tasks();
-  if (tasks.length === 1) return tasks[0].pathspec;
-  if (!tasks.length) {
-    void vscode.window.showInformationMessage(`Stepwise: step ${stepName} has no task in run ${shown.runId}.`);
-    return undefined;
-  }
-  const rank = (s: string) => (s === 'failed' ? 0 : s === 'running' ? 1 : 2);
-  const items = tasks
-    .sort((a, b) => rank(a.status) - rank(b.status))
-    .map((t) => ({ label: t.pathspec, description: `${t.status}${t.foreachIndex !== undefined ? ` · item ${t.foreachIndex}` : ''}` }));
-  return (await vscode.window.showQuickPick(items, { title: `Open which task of ${stepName} in a notebook?` }))?.label;
 }
 
 /** From the palette: the task the debugger is in, the failed tasks of recent runs, or a typed pathspec. */

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { ExecuteOutcome, KernelClient } from '../../../runtime/src/notebook/client';
 import { PausedTaskTracker } from '../preview/pausedTask';
+import type { ShownRun } from '../preview/stepTask';
 import type { FlowRunner } from '../runs/runner';
 import { Commands, ContextKeys, registerCommand, setContext } from '../contributions';
 import {
@@ -37,7 +38,7 @@ export interface NotebookDeps {
   root(): string;
   revealStep(file: string, step: string): Promise<void>;
   /** The flow and run the DAG preview shows. */
-  previewRun(): { flow: string; runId: string } | undefined;
+  previewRun(): ShownRun | undefined;
   log: vscode.LogOutputChannel;
 }
 

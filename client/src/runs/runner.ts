@@ -2,8 +2,8 @@
  * Runs started or seen from VS Code: the CLI as a subprocess with `--json-events`, and runs
  * started in a terminal or under the debugger, followed in the datastore (./followRun.ts). Each
  * shows its progress the one way (./runStatus.ts), a background run its console in the "Stepwise
- * Runs" output channel (log grammar), and on failure a notification offering the logs and a
- * debug resume.
+ * Runs" output channel (log grammar), and on failure a notification offering the logs, the
+ * failed task in a notebook or under the debugger, and a debug resume.
  */
 import { spawn } from 'node:child_process';
 import * as readline from 'node:readline';
@@ -271,7 +271,7 @@ export class FlowRunner implements vscode.Disposable {
     const what = task
       ? `step ${task.step} (task ${task.taskId}) failed${outcome.error ? `: ${outcome.error}` : ''}`
       : (outcome.error ?? stderr.slice(-1)[0] ?? `the CLI exited with code ${outcome.exitCode}`);
-    const actions = outcome.runId ? ['Show logs', ...(first ? ['Open in Notebook'] : []), 'Resume (debug)'] : ['Show logs'];
+    const actions = outcome.runId ? ['Show logs', ...(first ? ['Open in Notebook', 'Debug Task'] : []), 'Resume (debug)'] : ['Show logs'];
     const pick = await showMessage(
       'error',
       `Stepwise: ${[outcome.flow ?? o.file, outcome.runId].filter(Boolean).join(' ')} failed: ${what}`,
@@ -287,6 +287,9 @@ export class FlowRunner implements vscode.Disposable {
       }
     } else if (pick === 'Open in Notebook' && first) {
       await executeCommand(Commands.openTaskNotebook, first);
+    } else if (pick === 'Debug Task' && task) {
+      // The failed task again, under the debugger, in a spin run of its own (debug/commands.ts).
+      await executeCommand(Commands.debugTask, vscode.Uri.file(o.file), `${task.runId}/${task.step}/${task.taskId}`);
     } else if (pick === 'Resume (debug)' && outcome.runId) {
       await executeCommand(Commands.resumeDebug, vscode.Uri.file(o.file), {
         originRunId: outcome.runId,

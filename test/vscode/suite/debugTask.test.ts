@@ -1,13 +1,15 @@
 /**
  * Debug Task (the explorer's task node): a past foreach task re-runs as a `spin` under the
  * debugger and stops at a breakpoint in it, seeing that task's own `this.input`; the original
- * run is left as it was.
+ * run is left as it was. From a DAG preview node: Resume Run from This Step (Debug), then Debug
+ * Task on the join of the run the preview shows.
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { RUN_EVENT, type RunEventBody } from '../../../runtime/src/debug/protocol';
-import { evaluate, nextRun, nextStop, topFrame } from './debugging';
-import { activateStepwise, openInEditor, screenshot, workspaceFile } from './support';
+import { Flow } from '../../../runtime/src/client';
+import { evaluate, nextRun, nextStop, noSessionLeft, topFrame } from './debugging';
+import { activateStepwise, openInEditor, screenshot, waitFor, workspaceFile } from './support';
 
 const FLOW = `import { FlowSpec, step, type Inputs } from 'stepwise';
 
@@ -97,5 +99,74 @@ describe('Debugging one past task (Debug Task)', () => {
     await spin.terminated;
     assert.equal(done.status, 'succeeded');
     assert.equal(done.runId, spinRunId);
+  });
+
+  it('from a DAG preview node: Resume Run from This Step (Debug), then Debug Task on the join of the run shown', async function () {
+    this.timeout(240_000);
+    const api = await activateStepwise();
+    const file = workspaceFile('debugging-task/pick.ts');
+    await vscode.workspace.fs.createDirectory(workspaceFile('debugging-task'));
+    await vscode.workspace.fs.writeFile(file, Buffer.from(FLOW));
+    await openInEditor('debugging-task/pick.ts');
+    await noSessionLeft();
+    vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
+    const folder = vscode.workspace.getWorkspaceFolder(file);
+    const shown = (runId: string) =>
+      waitFor(`run ${runId} in the preview`, api.preview.onDidChangeRuns, () =>
+        api.preview.runView().overlay?.runId === runId ? true : undefined,
+      );
+
+    const first = nextRun();
+    assert.ok(
+      await vscode.debug.startDebugging(
+        folder,
+        { type: 'stepwise', request: 'launch', name: 'Run PickFlow', flow: file.fsPath },
+        { noDebug: true },
+      ),
+    );
+    const origin = await first.finished;
+    await first.terminated;
+    assert.equal(origin.status, 'succeeded');
+    await vscode.commands.executeCommand('stepwise.showDag', file);
+    await shown(origin.runId);
+
+    const line = FLOW.split('\n').findIndex((l) => l.includes('this.got = inputs.map'));
+    vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(file, new vscode.Position(line, 0)))]);
+    // What the node's context menu passes (webview/context, data-vscode-context on the node).
+    const joinNode = { webview: 'stepwise.dag', webviewSection: 'step', step: 'join' };
+
+    await noSessionLeft();
+    const resumed = nextRun();
+    const inResume = nextStop('join');
+    assert.equal(await vscode.commands.executeCommand('stepwise.preview.resumeDebug', joinNode), true);
+    const resumeSession = await resumed.session;
+    assert.equal(resumeSession.configuration.command, 'resume');
+    assert.equal(resumeSession.configuration.originRunId, origin.runId);
+    assert.equal(resumeSession.configuration.step, 'join');
+    const r = await inResume;
+    assert.equal(await evaluate(r, 'inputs.length'), '3');
+    await r.session.customRequest('continue', { threadId: r.threadId });
+    const resumedEnd = await resumed.finished;
+    await resumed.terminated;
+    assert.equal(resumedEnd.status, 'succeeded');
+
+    // The preview follows the newest run: Debug Task on its join (a step with one task: that task).
+    await shown(resumedEnd.runId);
+    const [joinTask] = await (await Flow('PickFlow', { root: api.explorer.root() }).run(resumedEnd.runId)).step('join').tasks();
+    await noSessionLeft();
+    const spin = nextRun();
+    const inSpin = nextStop('join');
+    void vscode.commands.executeCommand('stepwise.preview.debugTask', joinNode);
+    const spinSession = await spin.session;
+    assert.equal(spinSession.configuration.command, 'spin');
+    assert.equal(spinSession.configuration.pathspec, `${resumedEnd.runId}/join/${joinTask.id}`);
+    const stop = await inSpin;
+    assert.equal((await topFrame(stop)).line, line + 1);
+    assert.equal(await evaluate(stop, "inputs.map((i) => i.got).join('')"), "'XYZ'");
+    assert.notEqual(stop.task.name.split('/')[0], resumedEnd.runId, 'a spin run of its own');
+    await screenshot('debug-task-from-dag-node', ['.debug-top-stack-frame-line', 'iframe.webview.ready']);
+    await stop.session.customRequest('continue', { threadId: stop.threadId });
+    assert.equal((await spin.finished).status, 'succeeded');
+    await spin.terminated;
   });
 });

@@ -107,6 +107,7 @@ export default class HeldFlow extends FlowSpec {
         note.text,
         `Stepwise: HeldFlow ${outcome.runId} failed: step start (task ${outcome.failedTasks[0].split('/')[3]}) failed: Error: held failure`,
       );
+      assert.deepEqual(note.actions, ['Show logs', 'Open in Notebook', 'Debug Task', 'Resume (debug)']);
     } finally {
       // Whatever failed, the held run ends (no task left spinning for the next test).
       writeFileSync(gate, 'open');
