@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { RUN_EVENT, type RunEventBody } from '../../../runtime/src/debug/protocol';
 import { Flow } from '../../../runtime/src/client';
 import { evaluate, nextRun, nextStop, noSessionLeft, topFrame } from './debugging';
+import { SCREENSHOT_DIR_ENV } from '../screenshotProtocol';
 import { activateStepwise, openInEditor, screenshot, waitFor, workspaceFile } from './support';
 
 const FLOW = `import { FlowSpec, step, type Inputs } from 'stepwise';
@@ -165,6 +166,59 @@ describe('Debugging one past task (Debug Task)', () => {
     assert.equal(await evaluate(stop, "inputs.map((i) => i.got).join('')"), "'XYZ'");
     assert.notEqual(stop.task.name.split('/')[0], resumedEnd.runId, 'a spin run of its own');
     await screenshot('debug-task-from-dag-node', ['.debug-top-stack-frame-line', 'iframe.webview.ready']);
+    await stop.session.customRequest('continue', { threadId: stop.threadId });
+    assert.equal((await spin.finished).status, 'succeeded');
+    await spin.terminated;
+  });
+
+  it('Debug Task on a foreach step node asks which task, and debugs the one picked', async function () {
+    this.timeout(240_000);
+    // The pick is answered through the browser, as a user answers it.
+    if (!process.env[SCREENSHOT_DIR_ENV]) this.skip();
+    const api = await activateStepwise();
+    const file = workspaceFile('debugging-task/pick.ts');
+    await vscode.workspace.fs.createDirectory(workspaceFile('debugging-task'));
+    await vscode.workspace.fs.writeFile(file, Buffer.from(FLOW));
+    await openInEditor('debugging-task/pick.ts');
+    await noSessionLeft();
+    vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
+
+    const first = nextRun();
+    assert.ok(
+      await vscode.debug.startDebugging(
+        vscode.workspace.getWorkspaceFolder(file),
+        { type: 'stepwise', request: 'launch', name: 'Run PickFlow', flow: file.fsPath },
+        { noDebug: true },
+      ),
+    );
+    const origin = await first.finished;
+    await first.terminated;
+    assert.equal(origin.status, 'succeeded');
+    await vscode.commands.executeCommand('stepwise.showDag', file);
+    await waitFor(`run ${origin.runId} in the preview`, api.preview.onDidChangeRuns, () =>
+      api.preview.runView().overlay?.runId === origin.runId ? true : undefined,
+    );
+    const tasks = await (await Flow('PickFlow', { root: api.explorer.root() }).run(origin.runId)).step('each').tasks();
+    assert.equal(tasks.length, 3);
+
+    const line = FLOW.split('\n').findIndex((l) => l.includes('this.got = String(this.input)'));
+    vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(file, new vscode.Position(line, 0)))]);
+    await noSessionLeft();
+    const spin = nextRun();
+    const stopped = nextStop('each');
+    void vscode.commands.executeCommand('stepwise.preview.debugTask', { webview: 'stepwise.dag', webviewSection: 'step', step: 'each' });
+    // The first of the three (item 0) is focused; Enter picks it (the shot with Enter is taken after it).
+    const picker = [
+      '.quick-input-title:has-text("Debug which task of each?")',
+      `.quick-input-list .monaco-list-row.focused:has-text("${tasks[0].pathspec}")`,
+    ];
+    await screenshot('debug-task-pick-foreach-task', picker);
+    await screenshot('debug-task-picked-foreach-task', picker, 20_000, 'Enter');
+    const session = await spin.session;
+    assert.equal(session.configuration.command, 'spin');
+    assert.equal(session.configuration.pathspec, `${origin.runId}/each/${tasks[0].id}`);
+    const stop = await stopped;
+    assert.equal(await evaluate(stop, 'this.input'), "'x'");
     await stop.session.customRequest('continue', { threadId: stop.threadId });
     assert.equal((await spin.finished).status, 'succeeded');
     await spin.terminated;
