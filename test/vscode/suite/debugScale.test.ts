@@ -1,13 +1,14 @@
 /**
  * Debugging at scale: F5 with a breakpoint in the join of a 100-task foreach attaches js-debug to
  * the join alone (no task session for the 100 split tasks, which run at full speed) and stops
- * there with every input readable; every task still runs and is reported.
+ * there with every input readable; every task still runs and is reported. With no breakpoint at
+ * all, VS Code's Pause (on the Stepwise session) stops the next task before its step.
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { DEBUG_TYPE, RUN_EVENT, type RunEventBody } from '../../../runtime/src/debug/protocol';
 import { evaluate, nextRun, nextStop, noSessionLeft, taskSessionNames, topFrame } from './debugging';
-import { activateStepwise, openInEditor, screenshot, workspaceFile } from './support';
+import { activateStepwise, openInEditor, screenshot, waitFor, workspaceFile } from './support';
 
 const FLOW = `import { FlowSpec, step, type Inputs } from 'stepwise';
 
@@ -33,6 +34,28 @@ export default class WideFlow extends FlowSpec {
 
   @step end() {
     console.log('total', this.total);
+  }
+}
+`;
+
+const PAUSED = (go: string) => `import { existsSync } from 'node:fs';
+import { FlowSpec, step } from 'stepwise';
+
+export default class PausedFlow extends FlowSpec {
+  declare done: boolean;
+
+  @step start() {
+    this.next(this.slow);
+  }
+
+  @step async slow() {
+    // Runs until the test has pressed Pause.
+    while (!existsSync(${JSON.stringify(go)})) await new Promise((r) => setTimeout(r, 20));
+    this.next(this.end);
+  }
+
+  @step end() {
+    this.done = true;
   }
 }
 `;
@@ -92,6 +115,79 @@ describe('Debugging at scale: a breakpoint in the join of a 100-task foreach', (
     } finally {
       watching.dispose();
       sessions.dispose();
+    }
+  });
+
+  it('Pause while an unattached task runs stops the next task before its step; only that task gets a session', async function () {
+    this.timeout(180_000);
+    await activateStepwise();
+    const go = workspaceFile('debugging-pause/go');
+    const file = workspaceFile('debugging-pause/paused.ts');
+    await vscode.workspace.fs.createDirectory(workspaceFile('debugging-pause'));
+    await vscode.workspace.fs.delete(go).then(undefined, () => undefined);
+    await vscode.workspace.fs.writeFile(file, Buffer.from(PAUSED(go.fsPath)));
+    await openInEditor('debugging-pause/paused.ts');
+    vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
+    await noSessionLeft();
+
+    let slowStarted: () => void = () => undefined;
+    const slow = new Promise<void>((resolve) => (slowStarted = resolve));
+    const watching = vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
+      const body = e.body as RunEventBody;
+      if (e.event === RUN_EVENT && body.type === 'taskStarted' && body.step === 'slow') slowStarted();
+    });
+    let paused = false;
+    const pauseSeen = new vscode.EventEmitter<void>();
+    const tracker = vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, {
+      createDebugAdapterTracker: () => ({
+        onWillReceiveMessage: (m: { command?: string }) => {
+          if (m.command === 'pause') {
+            paused = true;
+            pauseSeen.fire();
+          }
+        },
+      }),
+    });
+    const sessions = taskSessionNames();
+    try {
+      const run = nextRun();
+      const stopped = nextStop('end');
+      assert.ok(
+        await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(file), {
+          type: DEBUG_TYPE,
+          request: 'launch',
+          name: 'Debug PausedFlow',
+          flow: file.fsPath,
+        }),
+      );
+      const parent = await run.session;
+      await slow;
+      assert.equal(vscode.debug.activeDebugSession?.id, parent.id, 'no task session: the Stepwise session is the one focused');
+      // The toolbar's Pause, on the focused (Stepwise) session.
+      await vscode.commands.executeCommand('workbench.action.debug.pause');
+      await waitFor('the pause request', pauseSeen.event, () => (paused ? true : undefined), 20_000);
+      await vscode.workspace.fs.writeFile(go, new Uint8Array());
+      const stop = await stopped;
+      const frames = (await stop.session.customRequest('stackTrace', { threadId: stop.threadId, startFrame: 0, levels: 1 })) as {
+        stackFrames: Array<{ source?: { name?: string; path?: string } }>;
+      };
+      assert.match(JSON.stringify(frames.stackFrames[0].source), /pause\/end\.js/, 'stopped before the step, in Stepwise’s pause script');
+      await vscode.commands.executeCommand('workbench.view.debug');
+      await screenshot('debug-pause-next-task', ['.debug-top-stack-frame-line', '.debug-toolbar']);
+      await stop.session.customRequest('continue', { threadId: stop.threadId });
+      assert.equal((await run.finished).status, 'succeeded');
+      await run.terminated;
+      assert.deepEqual(
+        sessions.names.map((n) => n.split('/')[1]),
+        ['end'],
+        '`start` and `slow` ran before Pause took effect, without the debugger',
+      );
+      await noSessionLeft();
+    } finally {
+      watching.dispose();
+      tracker.dispose();
+      sessions.dispose();
+      pauseSeen.dispose();
     }
   });
 });
