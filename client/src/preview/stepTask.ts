@@ -46,7 +46,14 @@ export async function taskOfStep(
     sayNoRunShown();
     return undefined;
   }
-  const tasks = await (await Flow(shown.flow, { root }).run(shown.runId)).step(stepName).tasks();
+  let tasks: TaskClient[];
+  try {
+    tasks = await (await Flow(shown.flow, { root }).run(shown.runId)).step(stepName).tasks();
+  } catch (err) {
+    // The run deleted since the preview read it, or an unreadable store: say which, not a stack.
+    void vscode.window.showErrorMessage(`Stepwise: cannot read the tasks of ${stepName} in run ${shown.runId}: ${(err as Error).message}`);
+    return undefined;
+  }
   if (!tasks.length) {
     void vscode.window.showInformationMessage(`Stepwise: step ${stepName} has no task in run ${shown.runId}.`);
     return undefined;
