@@ -26,7 +26,7 @@ import type { TaskLauncher } from '../scheduler/launcher';
 import type { TaskInspection } from '../task/spec';
 import { launcherFor, taskIsolationOf } from '../scheduler/launchers';
 import { pinTaskRuntime, runtimeCacheDir, type TaskRuntime } from '../scheduler/taskRuntime';
-import { Scheduler, type SchedulerOptions } from '../scheduler/scheduler';
+import { Scheduler, taskEnv, type SchedulerOptions } from '../scheduler/scheduler';
 import { resolveParameters, type ParamFlags } from './parameters';
 import { computeFunctionDefaults } from './functionDefaults';
 import { username } from '../util/username';
@@ -93,10 +93,44 @@ export function loadGraphOrThrow(file: string, cwd: string): { text: string; gra
 export async function prepareSession(o: SessionOptions): Promise<PreparedSession> {
   const file = resolve(o.cwd, o.file);
   const { graph, warnings } = loadGraphOrThrow(file, o.cwd);
-  const flow = graph.flowName!;
   const store = datastoreFor({ type: o.datastore, cwd: o.cwd, env: o.env });
-  let maxNumSplits = o.maxNumSplits ?? DEFAULT_MAX_NUM_SPLITS;
   const maxWorkers = o.maxWorkers ?? availableParallelism();
+  // Where tasks run is decided by this command's options alone (resume keeps no placement of its origin's).
+  const remote = slurmSteps(graph, withDecorators(o.withDecorators ?? []), o);
+  const launcher =
+    o.launcher ??
+    launcherFor({
+      slurmSteps: remote,
+      partition: o.slurmPartition,
+      env: o.env,
+      // Under the debugger every task is a process: the inspector attaches to processes.
+      isolation: o.inspector ? 'process' : taskIsolationOf(o.taskIsolation, o.env),
+      maxWorkers,
+    });
+  try {
+    if (launcher.warm && remote.length < graph.steps.length) {
+      // The first task's host starts while the flow compiles and the run is recorded.
+      launcher.warm({ env: taskEnv(o.env, store), cwd: o.cwd, runtime: await pinTaskRuntime(runtimeCacheDir(store)) });
+    }
+    return await prepareRun(o, { file, graph, warnings, store, launcher, maxWorkers });
+  } catch (err) {
+    launcher.close?.();
+    throw err;
+  }
+}
+
+interface Prepared {
+  file: string;
+  graph: FlowGraph;
+  warnings: string[];
+  store: Datastore;
+  launcher: TaskLauncher;
+  maxWorkers: number;
+}
+
+async function prepareRun(o: SessionOptions, { file, graph, warnings, store, launcher, maxWorkers }: Prepared): Promise<PreparedSession> {
+  const flow = graph.flowName!;
+  let maxNumSplits = o.maxNumSplits ?? DEFAULT_MAX_NUM_SPLITS;
   const user = username(o.env);
   // As in Metaflow, every command that starts a run (resume and spin too) takes its branch from
   // its own options: a resume of a --production run without --production is on the user's branch.
@@ -198,16 +232,6 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
   }
 
   const withs = withDecorators(withText);
-  const launcher =
-    o.launcher ??
-    launcherFor({
-      slurmSteps: slurmSteps(graph, withs, o),
-      partition: o.slurmPartition,
-      env: o.env,
-      // Under the debugger every task is a process: the inspector attaches to processes.
-      isolation: o.inspector ? 'process' : taskIsolationOf(o.taskIsolation, o.env),
-      maxWorkers,
-    });
   await launcher.prepare?.(store);
   compiled ??= await compileFlow(file, store.codeCacheDir);
   // Every task of this run starts from the runtime as it is now, whatever is rebuilt meanwhile.

@@ -45,6 +45,11 @@ export interface TaskLauncher {
   /** Called once before the run is created: check what the launcher needs (a UsageError stops the run). */
   prepare?(store: Datastore): Promise<void>;
   launch(spec: TaskSpec, options: LaunchOptions): Promise<LaunchedTask>;
+  /**
+   * Called while the run is being prepared (compiled, recorded), when its first task will run
+   * here: start now what that task will need (a task host), so the two overlap.
+   */
+  warm?(options: LaunchOptions): void;
   /** Called once the run is over: let go of what the launcher keeps between tasks (task hosts). */
   close?(): void;
 }

@@ -302,8 +302,7 @@ export class Scheduler {
       ...(effective.slurm ? { slurm: effective.slurm } : {}),
       ...(effective.timeoutSeconds !== undefined ? { timeoutSeconds: effective.timeoutSeconds } : {}),
     };
-    // The client API inside a step (and any stepwise command it runs) reads the run's own store.
-    const env = { ...(this.o.env ?? process.env), ...datastoreEnv(store.spec) };
+    const env = taskEnv(this.o.env, store);
     let task: LaunchedTask;
     try {
       task = await this.o.launcher.launch(spec, { env, cwd: this.o.cwd ?? process.cwd(), runtime: this.o.runtime });
@@ -569,4 +568,9 @@ export class Scheduler {
       parentsAllCloned: allCloned,
     });
   }
+}
+
+/** A task's environment: the run's, plus its store, which the client API inside a step (and any stepwise command it runs) reads. */
+export function taskEnv(env: NodeJS.ProcessEnv | undefined, store: Datastore): NodeJS.ProcessEnv {
+  return { ...(env ?? process.env), ...datastoreEnv(store.spec) };
 }

@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { HostReport, HostRequest } from './hostProtocol';
-import { TASK_SPEC_ARG, THREAD_ARG, type NativeAddonMessage } from './spec';
+import { SPARE_ARG, TASK_SPEC_ARG, THREAD_ARG, type NativeAddonMessage, type SpareTaskMessage } from './spec';
 
 const taskEntry = join(__dirname, 'task.js');
 const threads = new Map<number, Worker>();
@@ -30,20 +30,70 @@ function forward(id: number, stream: NodeJS.ReadableStream, s: 'stdout' | 'stder
   });
 }
 
+/**
+ * A thread started before its task is known, the runtime loaded, waiting for one task
+ * (task/thread.ts spareTask): the next task skips starting a thread and loading task.js. Each
+ * is used for exactly one task, like any other thread; a new spare is started as one is taken.
+ */
+interface Spare {
+  worker: Worker;
+  heapMb: number | undefined;
+  /** It ended (or failed) before it was given a task: not usable. */
+  dead: boolean;
+}
+let spare: Spare | undefined;
+
+function limits(heapMb: number | undefined) {
+  return heapMb ? { resourceLimits: { maxOldGenerationSizeMb: heapMb } } : {};
+}
+
+function startSpare(heapMb: number | undefined): void {
+  try {
+    const worker = new Worker(taskEntry, { argv: [THREAD_ARG, SPARE_ARG], stdout: true, stderr: true, ...limits(heapMb) });
+    const s: Spare = { worker, heapMb, dead: false };
+    const dead = () => {
+      s.dead = true;
+      if (spare === s) spare = undefined;
+    };
+    worker.once('exit', dead);
+    worker.once('error', dead);
+    spare = s;
+  } catch {
+    // tasks start their own threads
+  }
+}
+
+/** The spare thread if it fits this task (the same heap limit), else a new thread with the spec in its argv. */
+function threadFor(r: Extract<HostRequest, { type: 'run' }>): Worker {
+  const s = spare;
+  spare = undefined;
+  if (s && !s.dead && s.heapMb === r.heapMb) {
+    s.worker.removeAllListeners('exit').removeAllListeners('error');
+    const message: SpareTaskMessage = { spec: r.spec, env: r.env };
+    s.worker.postMessage(message);
+    return s.worker;
+  }
+  if (s && !s.dead) void s.worker.terminate();
+  return new Worker(taskEntry, {
+    argv: [TASK_SPEC_ARG, JSON.stringify(r.spec), THREAD_ARG],
+    env: r.env,
+    stdout: true,
+    stderr: true,
+    ...limits(r.heapMb),
+  });
+}
+
 function run(r: Extract<HostRequest, { type: 'run' }>): void {
   const { id } = r;
   let worker: Worker;
   try {
-    worker = new Worker(taskEntry, {
-      argv: [TASK_SPEC_ARG, JSON.stringify(r.spec), THREAD_ARG],
-      env: r.env,
-      stdout: true,
-      stderr: true,
-      ...(r.heapMb ? { resourceLimits: { maxOldGenerationSizeMb: r.heapMb } } : {}),
-    });
+    worker = threadFor(r);
   } catch (err) {
     report({ type: 'exit', id, code: 1, error: `could not start the task's thread: ${(err as Error).message}` });
     return;
+  } finally {
+    // The next task's thread starts now, while this one runs.
+    startSpare(r.heapMb);
   }
   threads.set(id, worker);
   report({ type: 'started', id, threadId: worker.threadId });
@@ -75,6 +125,8 @@ process.on('message', (r: HostRequest) => {
   if (r.type === 'run') run(r);
   else if (r.type === 'kill') void threads.get(r.id)?.terminate();
 });
+// The first task's thread starts with the host.
+startSpare(undefined);
 // The runner is gone (it exited, or was killed however hard): so are its tasks.
 process.on('disconnect', () => process.exit(0));
 // Ctrl-C and a closed terminal are the runner's to handle (it kills the tasks it wants gone).

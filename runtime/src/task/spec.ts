@@ -62,6 +62,15 @@ export const REMOTE_TASK_ARG = '--stepwise-task-remote';
 export const REMOTE_CWD_ENV = 'STEPWISE_REMOTE_TASK_CWD';
 /** Added to a task's argv by a task host (task/hostMain.ts): the task runs as a worker thread. */
 export const THREAD_ARG = '--stepwise-thread';
+/**
+ * A task host's spare thread (task/hostMain.ts): started ahead of its task, it loads the task
+ * runtime and then waits for its one task's spec and environment (a SpareTaskMessage).
+ */
+export const SPARE_ARG = '--stepwise-spare';
+export interface SpareTaskMessage {
+  spec: TaskSpec;
+  env: NodeJS.ProcessEnv;
+}
 /** The exit code of a task thread that stopped because a native addon cannot load in it (task/thread.ts). */
 export const NATIVE_ADDON_EXIT = 87;
 /** What such a thread tells its host before it stops. */

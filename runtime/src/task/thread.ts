@@ -4,7 +4,7 @@
  * cannot do differently lives here. Loaded only in threads: a task process never pays for it.
  */
 import { parentPort } from 'node:worker_threads';
-import { NATIVE_ADDON_EXIT, type NativeAddonMessage } from './spec';
+import { NATIVE_ADDON_EXIT, type NativeAddonMessage, type SpareTaskMessage, type TaskSpec } from './spec';
 
 /**
  * A native addon that is not context-aware loads once per process: in a host whose earlier task
@@ -30,4 +30,20 @@ export function guardNativeAddons(): void {
 function cannotLoadInThread(err: unknown): boolean {
   const e = err as { code?: string; message?: string };
   return e?.code === 'ERR_DLOPEN_FAILED' && /did not self-register|context[- ]aware|worker/i.test(e.message ?? '');
+}
+
+/**
+ * A spare thread's task: it was started before its task was known (so that starting the thread
+ * and loading the runtime overlap the task before it), and is given exactly one. The task's
+ * environment replaces the host's in this thread's own copy of process.env before anything of
+ * the flow is loaded.
+ */
+export function spareTask(): Promise<TaskSpec> {
+  return new Promise((resolve) => {
+    parentPort!.once('message', ({ spec, env }: SpareTaskMessage) => {
+      for (const k of Object.keys(process.env)) if (!(k in env)) delete process.env[k];
+      Object.assign(process.env, env);
+      resolve(spec);
+    });
+  });
 }

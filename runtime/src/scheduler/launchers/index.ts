@@ -59,6 +59,10 @@ class PlacingLauncher implements TaskLauncher {
     return spec.slurm ? this.slurm.launch(spec, options) : this.local.launch(spec, options);
   }
 
+  warm(options: LaunchOptions): void {
+    this.local.warm?.(options);
+  }
+
   close(): void {
     this.local.close?.();
   }

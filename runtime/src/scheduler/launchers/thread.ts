@@ -26,6 +26,9 @@ export class ThreadLauncher implements TaskLauncher {
   private starting = 0;
   /** Why tasks now run as processes (a native addon that cannot load in a thread). */
   private processesBecause: string | undefined;
+  /** The host warm() started, until it is up. */
+  private warming: Promise<unknown> | undefined;
+  private closed = false;
 
   constructor(
     private readonly size: number,
@@ -34,13 +37,25 @@ export class ThreadLauncher implements TaskLauncher {
 
   async launch(spec: TaskSpec, options: LaunchOptions): Promise<LaunchedTask> {
     if (spec.inspector || this.processesBecause) return this.processes.launch(spec, options);
+    // The host warm() is starting is this task's (its failure to start is seen again below).
+    await this.warming;
     const host = await this.host(options);
     const hosted = host.run(spec, options.env, configuredHeapMb(spec.resources?.memoryMb, options.env));
     if (host.served >= RECYCLE_AFTER) host.retire();
     return this.withProcessFallback(hosted, spec, options);
   }
 
+  /** Starts the first host while the run is prepared: a task host's start is most of a short run's first task. */
+  warm(options: LaunchOptions): void {
+    if (this.hosts.length || this.warming) return;
+    this.warming = this.host(options).then(
+      () => (this.warming = undefined),
+      () => (this.warming = undefined),
+    );
+  }
+
   close(): void {
+    this.closed = true;
     for (const h of this.hosts.splice(0)) h.retire();
   }
 
@@ -54,6 +69,8 @@ export class ThreadLauncher implements TaskLauncher {
       // task process would (../taskRuntime.ts).
       const runtime = options.runtime ?? installedRuntime();
       const host = await TaskHost.start(join(dirname(runtime.entry), 'taskHost.js'), options.cwd, options.env);
+      // Closed while it started (the run stopped before its first task, say): not needed.
+      if (this.closed) host.retire();
       this.hosts.push(host);
       host.whenGone(() => this.hosts.splice(this.hosts.indexOf(host) >>> 0, this.hosts.includes(host) ? 1 : 0));
       return host;
