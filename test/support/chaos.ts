@@ -5,7 +5,8 @@
  *
  * After each kill:
  * - `runs --json` lists the run and `dump RUN/STEP` reads every step it reached (exit 0);
- * - no task process of the run is alive 3 s later (/proc, by the run's datastore in their spec);
+ * - no task process of the run is alive 3 s later (/proc, by the run's datastore in their spec),
+ *   nor, with `--task-isolation thread`, any task host (its threads die with it);
  * - `resume` of the run finishes with the right total (a run the kill came too late for must
  *   have succeeded with it).
  */
@@ -17,6 +18,8 @@ import { Workspace } from './workspace';
 export interface ChaosOptions {
   runs: number;
   seed: number;
+  /** How the runs' tasks are isolated (--task-isolation): processes, or threads of task hosts. */
+  isolation?: 'process' | 'thread';
   /** Called after each run (for a progress line). */
   onRun?: (r: ChaosRun) => void;
 }
@@ -35,6 +38,7 @@ export interface ChaosRun {
 
 export interface ChaosFigures {
   seed: number;
+  isolation: 'process' | 'thread';
   runs: number;
   /** Runs whose runner was killed while the run was going. */
   killed: number;
@@ -42,7 +46,7 @@ export interface ChaosFigures {
   finishedFirst: number;
   /** Runs that `runs` or `dump` could not read. */
   unreadable: number;
-  /** Task processes still alive 3 s after their runner was killed. */
+  /** Task processes (or task hosts) still alive 3 s after their runner was killed. */
   orphans: number;
   /** Resumes that failed or gave a wrong total. */
   failedResumes: number;
@@ -54,14 +58,17 @@ const FLOW = 'SlowForeachFlow';
 const TOTAL = 20;
 const ORPHAN_GRACE_MS = 3000;
 
-/** The pids of live task processes whose spec names this datastore. */
+/**
+ * The pids of live task processes whose spec names this datastore, and of task hosts started
+ * from this datastore's runtime copy (`<root>/.cache/runtime/…/taskHost.js`).
+ */
 function taskProcesses(root: string): number[] {
   const pids: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
     try {
       const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8');
-      if (argv.includes('--stepwise-task') && argv.includes(root)) pids.push(Number(name));
+      if ((argv.includes('--stepwise-task') || argv.includes('taskHost.js')) && argv.includes(root)) pids.push(Number(name));
     } catch {
       // gone meanwhile
     }
@@ -73,6 +80,7 @@ export async function killLoop(o: ChaosOptions): Promise<ChaosFigures> {
   const rng = new Random(o.seed);
   const figures: ChaosFigures = {
     seed: o.seed,
+    isolation: o.isolation ?? 'process',
     runs: 0,
     killed: 0,
     finishedFirst: 0,
@@ -84,9 +92,10 @@ export async function killLoop(o: ChaosOptions): Promise<ChaosFigures> {
   const ws = new Workspace();
   try {
     const file = ws.copy('runtime/slow_foreach.ts');
-    const overheadMs = await runOverhead(ws, file);
+    const env = { STEPWISE_TASK_ISOLATION: figures.isolation };
+    const overheadMs = await runOverhead(ws, file, env);
     for (let index = 0; index < o.runs; index++) {
-      const r = await oneRun(ws, file, index, rng, figures, overheadMs);
+      const r = await oneRun(ws, file, index, rng, figures, overheadMs, env);
       figures.runs++;
       figures.details.push(r);
       o.onRun?.(r);
@@ -106,8 +115,9 @@ const CALIBRATION_SLOW_MS = 300;
  * while the run is going on a fast machine as on a loaded one (a fixed span was all "too late"
  * on a quiet machine and all "in start" on a busy one).
  */
-async function runOverhead(ws: Workspace, file: string): Promise<number> {
+async function runOverhead(ws: Workspace, file: string, isolation: NodeJS.ProcessEnv): Promise<number> {
   const { child } = await startUntil(ws, ['run', file, '--max-workers', '4'], /run-id (\d+)/, {
+    ...isolation,
     SLOW_MS: String(CALIBRATION_SLOW_MS),
   });
   const t0 = Date.now();
@@ -122,12 +132,13 @@ async function oneRun(
   rng: Random,
   figures: ChaosFigures,
   overheadMs: number,
+  isolation: NodeJS.ProcessEnv,
 ): Promise<ChaosRun> {
   // Each run draws its own timing: a work step of 50–600 ms, the kill anywhere from the run's
   // creation to just before its expected end (so kills land in start, the foreach, the join, end).
   const slowMs = rng.int(50, 600);
   const killAfterMs = rng.int(0, Math.round(0.95 * (overheadMs + slowMs)));
-  const env = { SLOW_MS: String(slowMs) };
+  const env = { ...isolation, SLOW_MS: String(slowMs) };
   const { child, match } = await startUntil(ws, ['run', file, '--max-workers', '4'], /run-id (\d+)/, env);
   const runId = match[1];
   const run: ChaosRun = { index, runId, killAfterMs, slowMs, finishedFirst: false, problems: [] };
@@ -160,7 +171,7 @@ async function oneRun(
       run.problems.push(`the run succeeded with total ${String(total)}, not ${TOTAL}`);
     }
   } else {
-    const resumed = await ws.cli(['resume', file, '--origin-run-id', runId, '--max-workers', '4'], { SLOW_MS: '10' });
+    const resumed = await ws.cli(['resume', file, '--origin-run-id', runId, '--max-workers', '4'], { ...isolation, SLOW_MS: '10' });
     const total = /total (\d+)/.exec(resumed.stdout)?.[1];
     if (resumed.code !== 0 || total !== String(TOTAL)) {
       figures.failedResumes++;
@@ -195,9 +206,9 @@ async function readable(ws: Workspace, runId: string, run: ChaosRun): Promise<bo
 
 export function formatFigures(f: ChaosFigures): string {
   return [
-    `kill loop, seed ${f.seed}: ${f.runs} runs (${f.killed} killed mid-run, ${f.finishedFirst} finished before the kill)`,
+    `kill loop (--task-isolation ${f.isolation}), seed ${f.seed}: ${f.runs} runs (${f.killed} killed mid-run, ${f.finishedFirst} finished before the kill)`,
     `  unreadable: ${f.unreadable}`,
-    `  orphans (task processes alive 3 s after the kill): ${f.orphans}`,
+    `  orphans (task processes${f.isolation === 'thread' ? ' or hosts' : ''} alive 3 s after the kill): ${f.orphans}`,
     `  failed resumes: ${f.failedResumes}`,
   ].join('\n');
 }
