@@ -62,7 +62,8 @@ describe('a dead runner takes its tasks with it: a task started again by hand', 
 
   it('a task of a dead runner that reaches its end never writes its DONE record', async () => {
     const file = ws.copy('runtime/stuck.ts');
-    const { child, match } = await startUntil(ws, ['run', file], STARTED, { WAIT_MS: '60000' });
+    // Every task process started when needed, its spec in its command line (not on a spare's stdin).
+    const { child, match } = await startUntil(ws, ['run', file], STARTED, { WAIT_MS: '60000', STEPWISE_TASK_SPARES: '0' });
     const [, runId, taskId, pid] = match;
     // The same task process again, by its own command line, once its runner is dead: the step
     // finishes at once this time (the watchdog cannot have heard of this process).

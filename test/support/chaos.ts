@@ -59,8 +59,8 @@ const TOTAL = 20;
 const ORPHAN_GRACE_MS = 3000;
 
 /**
- * The pids of live task processes whose spec names this datastore, and of task hosts started
- * from this datastore's runtime copy (`<root>/.cache/runtime/…/taskHost.js`).
+ * The pids of live task processes whose spec names this datastore, and of spare task processes
+ * and task hosts started from this datastore's runtime copy (`<root>/.cache/runtime/…`).
  */
 function taskProcesses(root: string): number[] {
   const pids: number[] = [];
@@ -68,7 +68,8 @@ function taskProcesses(root: string): number[] {
     if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
     try {
       const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8');
-      if ((argv.includes('--stepwise-task') || argv.includes('taskHost.js')) && argv.includes(root)) pids.push(Number(name));
+      const task = argv.includes('--stepwise-task') || argv.includes('--stepwise-spare') || argv.includes('taskHost.js');
+      if (task && argv.includes(root)) pids.push(Number(name));
     } catch {
       // gone meanwhile
     }
@@ -165,20 +166,27 @@ async function oneRun(
   // The run completes: a resume of a killed run, or the finished run's own result.
   const status = (await ws.flow(FLOW).run(runId)).status;
   if (status === 'succeeded') {
-    const total = await (await (await ws.flow(FLOW).run(runId)).step('join').task()).data<number>('total');
+    const total = await joinTotal(ws, runId);
     if (total !== TOTAL) {
       figures.failedResumes++;
       run.problems.push(`the run succeeded with total ${String(total)}, not ${TOTAL}`);
     }
   } else {
     const resumed = await ws.cli(['resume', file, '--origin-run-id', runId, '--max-workers', '4'], { ...isolation, SLOW_MS: '10' });
-    const total = /total (\d+)/.exec(resumed.stdout)?.[1];
+    // The stored result, not a printed line: a run killed after its end task finished (before
+    // its end record) resumes with every task cloned, end's `total` line included.
+    const resumedId = /run-id (\d+)/.exec(resumed.stdout)?.[1];
+    const total = resumed.code === 0 && resumedId ? String(await joinTotal(ws, resumedId)) : undefined;
     if (resumed.code !== 0 || total !== String(TOTAL)) {
       figures.failedResumes++;
       run.problems.push(`resume of ${runId} (${status}) exit ${resumed.code}, total ${total}:\n${resumed.stdout}${resumed.stderr}`);
     }
   }
   return run;
+}
+
+async function joinTotal(ws: Workspace, runId: string): Promise<number | undefined> {
+  return (await (await ws.flow(FLOW).run(runId)).step('join').task()).data<number>('total');
 }
 
 async function readable(ws: Workspace, runId: string, run: ChaosRun): Promise<boolean> {

@@ -106,10 +106,11 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
       // Under the debugger every task is a process: the inspector attaches to processes.
       isolation: o.inspector ? 'process' : taskIsolationOf(o.taskIsolation, o.env),
       maxWorkers,
+      spares: !o.inspector && o.env.STEPWISE_TASK_SPARES !== '0',
     });
   try {
     if (launcher.warm && remote.length < graph.steps.length) {
-      // The first task's host starts while the flow compiles and the run is recorded.
+      // The first task's process or host starts while the flow compiles and the run is recorded.
       launcher.warm({ env: taskEnv(o.env, store), cwd: o.cwd, runtime: await pinTaskRuntime(runtimeCacheDir(store)) });
     }
     return await prepareRun(o, { file, graph, warnings, store, launcher, maxWorkers });

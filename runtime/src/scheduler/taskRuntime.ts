@@ -11,8 +11,8 @@
  * (a package.json named stepwise), so what a task finds through `packageRoot()` is the copy too.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, promises as fs, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, promises as fs, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Datastore } from '../datastore/datastore';
 import { asStorageError } from '../datastore/storageError';
 import { packageRoot, packageVersion } from '../paths';
@@ -70,23 +70,77 @@ const made = new Map<string, TaskRuntime>();
 export async function pinTaskRuntime(cacheDir: string): Promise<TaskRuntime> {
   const known = made.get(cacheDir);
   if (known && (await complete(known.root))) return known;
+  const rt = runtimeAt((await stampedCopy(cacheDir)) ?? (await copyOf(cacheDir)));
+  made.set(cacheDir, rt);
+  return rt;
+}
+
+/** Reads and digests the installed files, and makes their copy unless it is there whole. */
+async function copyOf(cacheDir: string): Promise<string> {
+  const stamp = installedStamp();
   const files = readInstalled();
   const root = join(cacheDir, digest(files));
   try {
-    if (await complete(root)) {
-      // Marks it in use, so pruning leaves it alone.
-      const now = new Date();
-      await fs.utimes(root, now, now).catch(() => undefined);
-    } else {
+    if (await complete(root)) await markUsed(root);
+    else {
       await write(cacheDir, root, files);
       await prune(cacheDir, root);
     }
+    await rememberStamp(cacheDir, stamp, root);
   } catch (err) {
     throw asStorageError(err, root) ?? err;
   }
-  const rt = runtimeAt(root);
-  made.set(cacheDir, rt);
-  return rt;
+  return root;
+}
+
+/** Marks a copy in use, so pruning leaves it alone. */
+async function markUsed(root: string): Promise<void> {
+  const now = new Date();
+  await fs.utimes(root, now, now).catch(() => undefined);
+}
+
+/**
+ * The installed files as the file system describes them (name, size, mtime, inode), without
+ * reading them: a rebuild or reinstall changes it. An earlier run of the same installation wrote
+ * down which copy that stamp digests to, so a run does not read and hash 1.7 MB again to find its
+ * copy (the start of every run: the `isolation` group of `npm run bench`).
+ */
+function installedStamp(): string {
+  const dist = join(packageRoot(), 'dist');
+  const parts = [packageVersion()];
+  for (const name of TASK_RUNTIME_FILES) {
+    const st = statSync(join(dist, name), { throwIfNoEntry: false });
+    parts.push(st ? `${name}:${st.size}:${st.mtimeMs}:${st.ino}` : `${name}:missing`);
+  }
+  return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32);
+}
+
+/** Stamp → copy notes (kept by prune; a missing note only means digesting the files once more). */
+const STAMPS = '.stamps';
+
+/** The copy an earlier run found for this stamp, when it is still there whole. */
+async function stampedCopy(cacheDir: string): Promise<string | undefined> {
+  try {
+    const name = (await fs.readFile(join(cacheDir, STAMPS, installedStamp()), 'utf8')).trim();
+    const root = join(cacheDir, name);
+    if (!/^[0-9a-f]{32}$/.test(name) || !(await complete(root))) return undefined;
+    await markUsed(root);
+    return root;
+  } catch {
+    return undefined;
+  }
+}
+
+async function rememberStamp(cacheDir: string, stamp: string, root: string): Promise<void> {
+  const dir = join(cacheDir, STAMPS);
+  const tmp = join(dir, `${stamp}.${process.pid}.tmp`);
+  try {
+    await fs.mkdir(dir, { recursive: true });
+    await fs.writeFile(tmp, basename(root));
+    await fs.rename(tmp, join(dir, stamp));
+  } catch {
+    // the next run digests the files again
+  }
 }
 
 /**
@@ -173,7 +227,7 @@ async function prune(cacheDir: string, keep: string): Promise<void> {
   const now = Date.now();
   for (const name of await fs.readdir(cacheDir).catch(() => [] as string[])) {
     const dir = join(cacheDir, name);
-    if (dir === keep) continue;
+    if (dir === keep || name === STAMPS) continue;
     const st = await fs.stat(dir).catch(() => undefined);
     if (!st || now - st.mtimeMs < (name.startsWith('.') ? 3600_000 : STALE_MS)) continue;
     await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);

@@ -22,6 +22,7 @@ import { startParameters } from './parameters';
 import { DEFAULTS_ARG, defaultsMain, type DefaultsRequest } from './functionDefaults';
 import { REMOTE_TASK_ARG, SPARE_ARG, TASK_SPEC_ARG, THREAD_ARG, type TaskSpec } from './spec';
 import { username } from '../util/username';
+import { spareSpec } from './spare';
 
 const { HOST, stepNameOf, setParameterResolver, setCurrent, decoratorsOf } = __internal;
 
@@ -146,8 +147,9 @@ function exitWithParent(): void {
 
 async function main(): Promise<void> {
   process.setSourceMapsEnabled(true);
-  // A task host's spare thread learns its task once it is needed (task/thread.ts).
-  const spec = process.argv.includes(SPARE_ARG) ? await (require('./thread') as typeof import('./thread')).spareTask() : parseSpec();
+  // A spare process or thread learns its task once it is needed (./spare.ts).
+  const spec = process.argv.includes(SPARE_ARG) ? await spareSpec() : parseSpec();
+  if (!spec) process.exit(0);
   // Under the debugger, a process that exits with a client attached waits for it to disconnect,
   // forever if it never does: close the inspector on every way out, the step's own
   // process.exit() included. node:inspector is loaded only here: it pulls in worker_threads and

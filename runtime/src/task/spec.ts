@@ -63,8 +63,8 @@ export const REMOTE_CWD_ENV = 'STEPWISE_REMOTE_TASK_CWD';
 /** Added to a task's argv by a task host (task/hostMain.ts): the task runs as a worker thread. */
 export const THREAD_ARG = '--stepwise-thread';
 /**
- * A task host's spare thread (task/hostMain.ts): started ahead of its task, it loads the task
- * runtime and then waits for its one task's spec and environment (a SpareTaskMessage).
+ * A spare task process or thread (task/spare.ts): started ahead of its task, it loads the task
+ * runtime and then waits for its one task's spec (a thread: and environment, a SpareTaskMessage).
  */
 export const SPARE_ARG = '--stepwise-spare';
 export interface SpareTaskMessage {

@@ -42,6 +42,11 @@ export interface PlacementOptions {
   isolation: TaskIsolation;
   /** `--max-workers`: the size of the task host pool. */
   maxWorkers: number;
+  /**
+   * Task processes are started one ahead (launchers/process.ts); not under the debugger, whose
+   * tasks start exactly as they always have, nor with STEPWISE_TASK_SPARES=0.
+   */
+  spares: boolean;
 }
 
 class PlacingLauncher implements TaskLauncher {
@@ -79,7 +84,8 @@ export function launcherFor(o: PlacementOptions): TaskLauncher {
 }
 
 function localLauncher(o: PlacementOptions): TaskLauncher {
-  return o.isolation === 'thread' ? new ThreadLauncher(hostCount(o)) : new LocalProcessLauncher();
+  const processes = new LocalProcessLauncher(o.spares);
+  return o.isolation === 'thread' ? new ThreadLauncher(hostCount(o), processes) : processes;
 }
 
 /**

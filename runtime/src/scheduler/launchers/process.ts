@@ -1,50 +1,140 @@
-/** The local launcher: every task a `node dist/task.js` child process of the runner. */
-import { spawn } from 'node:child_process';
-import { TASK_SPEC_ARG, type TaskSpec } from '../../task/spec';
+/**
+ * The local launcher: every task a `node dist/task.js` child process of the runner. One spare
+ * process is kept started ahead (runtime loaded, waiting for its spec on stdin: task/spare.ts),
+ * so the next task does not wait for Node to start; it runs that one task only, as any task
+ * process. Tasks under the debugger, and tasks whose Node options differ, start their own.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { SPARE_ARG, TASK_SPEC_ARG, type TaskSpec } from '../../task/spec';
 import type { LaunchedTask, LaunchOptions, TaskExit, TaskLauncher } from '../launcher';
 import { installedRuntime } from '../taskRuntime';
 import { runnerWatchdog } from '../watchdog';
 
+interface Spare {
+  child: ChildProcess;
+  /** What it was started with (Node options, runtime, cwd, environment): a task must match. */
+  key: string;
+  started: Promise<void>;
+  exited: Promise<TaskExit>;
+}
+
 export class LocalProcessLauncher implements TaskLauncher {
-  async launch(spec: TaskSpec, { env, cwd, runtime = installedRuntime() }: LaunchOptions): Promise<LaunchedTask> {
+  private spare: Spare | undefined;
+  private closed = false;
+
+  /** `spares`: keep one process started ahead (off: every task starts its own, as under the debugger). */
+  constructor(private readonly spares = false) {}
+
+  async launch(spec: TaskSpec, options: LaunchOptions): Promise<LaunchedTask> {
+    const runtime = options.runtime ?? installedRuntime();
     // Under the debugger, the preload makes the flow bundle a parsed script before the break on
     // start, so breakpoints in it bind before it runs (see task/inspectorPreload.ts).
-    const inspect = spec.inspector ? ['--inspect-brk=127.0.0.1:0', '-r', runtime.preload] : [];
-    // @resources({ memoryMb }): locally, the task's heap limit (V8 ends the process when it is reached).
-    const heap = spec.resources?.memoryMb ? [`--max-old-space-size=${spec.resources.memoryMb}`] : [];
-    const args = [...heap, ...inspect, runtime.entry, TASK_SPEC_ARG, JSON.stringify(spec)];
-    const child = spawn(process.execPath, args, {
-      cwd,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // Its own process group, so Ctrl-C in a terminal reaches the runner, which decides.
-      detached: true,
+    if (spec.inspector) return this.start([...heapArgs(spec), '--inspect-brk=127.0.0.1:0', '-r', runtime.preload], spec, options);
+    const spare = this.take(keyOf(heapArgs(spec), options));
+    let task: LaunchedTask | undefined;
+    if (spare) {
+      try {
+        await spare.started;
+        spare.child.stdin!.end(JSON.stringify(spec));
+        task = launched(spare.child, spare.exited);
+      } catch {
+        // it could not start: this task starts its own
+      }
+    }
+    task ??= await this.start(heapArgs(spec), spec, options);
+    // The next task's process starts now, while this one runs.
+    this.warmFor(heapArgs(spec), options);
+    return task;
+  }
+
+  /** Starts a spare process for the run's first task, while the run is prepared. */
+  warm(options: LaunchOptions): void {
+    if (!this.spare) this.warmFor([], options);
+  }
+
+  close(): void {
+    this.closed = true;
+    const spare = this.spare;
+    this.spare = undefined;
+    if (spare) kill(spare.child, 'SIGKILL');
+  }
+
+  private take(key: string): Spare | undefined {
+    const spare = this.spare;
+    this.spare = undefined;
+    if (!spare) return undefined;
+    if (spare.key === key && spare.child.exitCode === null && spare.child.signalCode === null) return spare;
+    kill(spare.child, 'SIGKILL');
+    return undefined;
+  }
+
+  private warmFor(nodeArgs: string[], options: LaunchOptions): void {
+    if (this.closed || !this.spares) return;
+    const runtime = options.runtime ?? installedRuntime();
+    const { child, started, exited } = spawnTask([...nodeArgs, runtime.entry, SPARE_ARG], options, 'pipe');
+    const spare: Spare = { child, key: keyOf(nodeArgs, options), started, exited };
+    // A spare that fails to start is simply not used.
+    started.catch(() => undefined);
+    this.spare = spare;
+  }
+
+  private async start(nodeArgs: string[], spec: TaskSpec, options: LaunchOptions): Promise<LaunchedTask> {
+    const runtime = options.runtime ?? installedRuntime();
+    const { child, started, exited } = spawnTask([...nodeArgs, runtime.entry, TASK_SPEC_ARG, JSON.stringify(spec)], options, 'ignore');
+    await started;
+    return launched(child, exited);
+  }
+}
+
+/** @resources({ memoryMb }): locally, the task's heap limit (V8 ends the process when it is reached). */
+function heapArgs(spec: TaskSpec): string[] {
+  return spec.resources?.memoryMb ? [`--max-old-space-size=${spec.resources.memoryMb}`] : [];
+}
+
+function keyOf(nodeArgs: string[], { env, cwd, runtime }: LaunchOptions): string {
+  return JSON.stringify([nodeArgs, runtime?.entry ?? '', cwd, env]);
+}
+
+function spawnTask(args: string[], { env, cwd }: LaunchOptions, stdin: 'pipe' | 'ignore') {
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env,
+    stdio: [stdin, 'pipe', 'pipe'],
+    // Its own process group, so Ctrl-C in a terminal reaches the runner, which decides.
+    detached: true,
+  });
+  const watchdog = runnerWatchdog();
+  const exited = new Promise<TaskExit>((resolve) => {
+    child.on('close', (code, signal) => resolve({ code, signal }));
+  });
+  const started = new Promise<void>((resolve, reject) => {
+    child.once('spawn', () => {
+      // From here until it exits, the task dies with this runner (see ../watchdog.ts).
+      watchdog.started(child.pid!);
+      child.once('exit', () => watchdog.exited(child.pid!));
+      resolve();
     });
-    const watchdog = runnerWatchdog();
-    const exited = new Promise<TaskExit>((resolve) => {
-      child.on('close', (code, signal) => resolve({ code, signal }));
-    });
-    await new Promise<void>((resolve, reject) => {
-      child.once('spawn', () => {
-        // From here until it exits, the task dies with this runner (see ../watchdog.ts).
-        watchdog.started(child.pid!);
-        child.once('exit', () => watchdog.exited(child.pid!));
-        resolve();
-      });
-      child.once('error', reject);
-    });
-    return {
-      pid: child.pid!,
-      stdout: child.stdout!,
-      stderr: child.stderr!,
-      exited,
-      kill: (signal = 'SIGKILL') => {
-        try {
-          process.kill(-child.pid!, signal);
-        } catch {
-          child.kill(signal);
-        }
-      },
-    };
+    child.once('error', reject);
+  });
+  // A spare's stdin closes when the runner lets it go; a write to one that already ended is no error of the task's.
+  child.stdin?.on('error', () => undefined);
+  return { child, started, exited };
+}
+
+function launched(child: ChildProcess, exited: Promise<TaskExit>): LaunchedTask {
+  return {
+    pid: child.pid!,
+    stdout: child.stdout!,
+    stderr: child.stderr!,
+    exited,
+    kill: (signal = 'SIGKILL') => kill(child, signal),
+  };
+}
+
+function kill(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    child.kill(signal);
   }
 }

@@ -57,6 +57,7 @@ export class ThreadLauncher implements TaskLauncher {
   close(): void {
     this.closed = true;
     for (const h of this.hosts.splice(0)) h.retire();
+    this.processes.close();
   }
 
   /** The least busy live host, or a new one while there are fewer than `size`. */
