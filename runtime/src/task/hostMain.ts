@@ -47,7 +47,11 @@ function limits(heapMb: number | undefined) {
   return heapMb ? { resourceLimits: { maxOldGenerationSizeMb: heapMb } } : {};
 }
 
+/** STEPWISE_TASK_SPARES=0 (the run's environment, which the host was started with): every thread starts with its task. */
+const sparesWanted = process.env.STEPWISE_TASK_SPARES !== '0';
+
 function startSpare(heapMb: number | undefined): void {
+  if (!sparesWanted) return;
   try {
     const worker = new Worker(taskEntry, { argv: [THREAD_ARG, SPARE_ARG], stdout: true, stderr: true, ...limits(heapMb) });
     const s: Spare = { worker, heapMb, dead: false };
@@ -92,8 +96,8 @@ function run(r: Extract<HostRequest, { type: 'run' }>): void {
     report({ type: 'exit', id, code: 1, error: `could not start the task's thread: ${(err as Error).message}` });
     return;
   } finally {
-    // The next task's thread starts now, while this one runs.
-    startSpare(r.heapMb);
+    // The next task's thread starts now, while this one runs, when the runner sees a free core for it.
+    if (r.spare) startSpare(r.heapMb);
   }
   threads.set(id, worker);
   report({ type: 'started', id, threadId: worker.threadId });

@@ -2,8 +2,11 @@
 import type { NativeAddonMessage, TaskSpec } from './spec';
 
 export type HostRequest =
-  /** Run one task in a fresh thread. `heapMb`: the thread's heap limit (`@resources({ memoryMb })`). */
-  | { type: 'run'; id: number; spec: TaskSpec; env: NodeJS.ProcessEnv; heapMb?: number }
+  /**
+   * Run one task in a fresh thread. `heapMb`: the thread's heap limit (`@resources({ memoryMb })`).
+   * `spare`: start the next task's thread now (a core is free for it).
+   */
+  | { type: 'run'; id: number; spec: TaskSpec; env: NodeJS.ProcessEnv; heapMb?: number; spare?: boolean }
   /** End the task's thread now (Ctrl-C, `@timeout`, Stop). */
   | { type: 'kill'; id: number };
 

@@ -5,6 +5,7 @@
  * process. Tasks under the debugger, and tasks whose Node options differ, start their own.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { SPARE_ARG, TASK_SPEC_ARG, type TaskSpec } from '../../task/spec';
 import type { LaunchedTask, LaunchOptions, TaskExit, TaskLauncher } from '../launcher';
 import { installedRuntime } from '../taskRuntime';
@@ -21,6 +22,8 @@ interface Spare {
 export class LocalProcessLauncher implements TaskLauncher {
   private spare: Spare | undefined;
   private closed = false;
+  /** Tasks started here and not yet ended. */
+  private running = 0;
 
   /** `spares`: keep one process started ahead (off: every task starts its own, as under the debugger). */
   constructor(private readonly spares = false) {}
@@ -42,8 +45,11 @@ export class LocalProcessLauncher implements TaskLauncher {
       }
     }
     task ??= await this.start(heapArgs(spec), spec, options);
-    // The next task's process starts now, while this one runs.
-    this.warmFor(heapArgs(spec), options);
+    this.running++;
+    void task.exited.then(() => this.running--);
+    // The next task's process starts now, while this one runs, when a core is free for it: with
+    // every core busy (a foreach at --max-workers = cores) it would only compete with the tasks.
+    if (this.running < availableParallelism()) this.warmFor(heapArgs(spec), options);
     return task;
   }
 

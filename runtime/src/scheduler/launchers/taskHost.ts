@@ -86,7 +86,7 @@ export class TaskHost {
     else this.onGone.push(f);
   }
 
-  run(spec: TaskSpec, env: NodeJS.ProcessEnv, heapMb: number | undefined): HostedTask {
+  run(spec: TaskSpec, env: NodeJS.ProcessEnv, heapMb: number | undefined, spare = false): HostedTask {
     const id = this.nextId++;
     this.served++;
     let resolve!: (e: TaskExit) => void;
@@ -101,7 +101,7 @@ export class TaskHost {
     const entry: InFlight = { task, resolve };
     this.tasks.set(id, entry);
     this.busy();
-    this.send({ type: 'run', id, spec, env, ...(heapMb ? { heapMb } : {}) });
+    this.send({ type: 'run', id, spec, env, ...(heapMb ? { heapMb } : {}), ...(spare ? { spare } : {}) });
     return task;
   }
 

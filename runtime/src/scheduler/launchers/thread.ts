@@ -5,6 +5,7 @@
  * a task is a process (the inspector attaches to processes), and so is every task after one
  * needed a native addon that cannot load in a thread.
  */
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -40,7 +41,10 @@ export class ThreadLauncher implements TaskLauncher {
     // The host warm() is starting is this task's (its failure to start is seen again below).
     await this.warming;
     const host = await this.host(options);
-    const hosted = host.run(spec, options.env, configuredHeapMb(spec.resources?.memoryMb, options.env));
+    // A spare thread for the next task only while a core is free for it: with every core busy
+    // (a foreach at --max-workers = cores) it would only compete with the tasks, and hold memory.
+    const running = this.hosts.reduce((n, h) => n + h.load, 0) + 1;
+    const hosted = host.run(spec, options.env, configuredHeapMb(spec.resources?.memoryMb, options.env), running < availableParallelism());
     if (host.served >= RECYCLE_AFTER) host.retire();
     return this.withProcessFallback(hosted, spec, options);
   }
