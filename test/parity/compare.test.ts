@@ -131,6 +131,24 @@ describe('parity harness: the comparison', () => {
     assert.deepEqual(v.stale, ['0:exit:status']);
   });
 
+  it('a kept difference that depends on timing alone is kept when found and never stale when not', () => {
+    const c = kase({
+      kept: [
+        { id: '0:artifact:start.x', why: 'A', timing: true },
+        { id: '0:exit:status', why: 'B', timing: true },
+      ],
+    });
+    const v = verdict(
+      c,
+      compareCase(c, result('metaflow', command([task('start', { x: 1 })])), result('stepwise', command([task('start', { x: 2 })]))),
+    );
+    assert.deepEqual(
+      v.kept.map((d) => d.id),
+      ['0:artifact:start.x'],
+    );
+    assert.deepEqual(v.stale, []);
+  });
+
   it('normalises outputs: run ids, the case folder, times and pids', () => {
     const out =
       '2026-11-27 11:50:03.500 Workflow starting (run-id 1795780203493021):\n2026-11-27 11:50:03.898 [1795780203493021/start/1 (pid 8019)] in /tmp/x-1/.metaflow\n';

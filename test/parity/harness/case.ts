@@ -36,6 +36,11 @@ export interface ParityCommand {
 export interface KeptDifference {
   id: string;
   why: string;
+  /**
+   * Found or not depending on timing alone (e.g. whether a sibling task had started when the
+   * first one failed): never reported stale when absent.
+   */
+  timing?: true;
 }
 
 export interface ParityCase {

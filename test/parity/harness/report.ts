@@ -16,7 +16,7 @@ export function verdict(c: ParityCase, diffs: Difference[]): CaseVerdict {
   return {
     unexpected: diffs.filter((d) => !keptIds.has(d.id)),
     kept: diffs.filter((d) => keptIds.has(d.id)).map((d) => ({ ...d, why: keptIds.get(d.id)! })),
-    stale: [...keptIds.keys()].filter((id) => !diffs.some((d) => d.id === id)),
+    stale: (c.kept ?? []).filter((k) => !k.timing && !diffs.some((d) => d.id === k.id)).map((k) => k.id),
   };
 }
 
