@@ -196,6 +196,9 @@ describe('Debugging a flow (F5)', () => {
     this.timeout(120_000);
     // The keys go through the browser (a real keypress, resolved by VS Code's keybindings).
     if (!process.env[SCREENSHOT_DIR_ENV]) this.skip();
+    // F5 is bound only while no session is going: the task session of the test before may
+    // still be ending (js-debug ends it a moment after its task's process exits).
+    await noSessionLeft();
     const { document } = await openInEditor('flows/hello.ts');
     const logpoint = logpointInHello(document);
     const sessions = taskSessionNames();
@@ -213,7 +216,7 @@ describe('Debugging a flow (F5)', () => {
         tasks.map((t) => t.split('/')[1]),
         ['hello'],
       );
-      // Ctrl+F5 is bound only while no session is going: the task's session must have ended too.
+      // The same for Ctrl+F5: this run's task session must have ended too.
       await noSessionLeft();
 
       tasks.length = 0;
