@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { nextRun, nextStop, type Stop } from './debugging';
+import { nextRun, nextStop, noSessionBefore, type Stop } from './debugging';
 import { activateStepwise, openInEditor, screenshot, workspaceFile } from './support';
 
 const FLOW = `import { FlowSpec, step, Parameter, type Inputs } from 'stepwise';
@@ -51,6 +51,7 @@ describe('Debugging: what a user sees while stopped', () => {
   it('Variables shows this as the flow class with input, index and a parameter as values; no missing source map is reported', async function () {
     this.timeout(240_000);
     await activateStepwise();
+    await noSessionBefore();
     const file = workspaceFile('debugging-view/train.ts');
     await vscode.workspace.fs.createDirectory(workspaceFile('debugging-view'));
     await vscode.workspace.fs.writeFile(file, Buffer.from(FLOW));
@@ -91,13 +92,22 @@ describe('Debugging: what a user sees while stopped', () => {
       assert.equal(own.get('index'), '0');
       assert.equal(own.get('alpha'), '0.5');
 
-      await vscode.commands.executeCommand('workbench.view.debug');
-      await vscode.commands.executeCommand('workbench.debug.action.focusVariablesView');
-      // The first row under the Local scope is `this`: expand it, as a user would.
-      await vscode.commands.executeCommand('list.focusFirst');
-      await vscode.commands.executeCommand('list.focusDown');
-      await vscode.commands.executeCommand('list.expand');
-      await screenshot('debug-variables-values', ['.debug-variables >> text=/index/', '.debug-variables >> text=/alpha/']);
+      // The first row under the Local scope is `this`: expand it, as a user would. The view fills
+      // in asynchronously (scopes, then their variables), so a keypress can land before its row
+      // exists: try again, a few times, until `this`'s properties show.
+      for (let attempt = 1; ; attempt++) {
+        await vscode.commands.executeCommand('workbench.view.debug');
+        await vscode.commands.executeCommand('workbench.debug.action.focusVariablesView');
+        await vscode.commands.executeCommand('list.focusFirst');
+        await vscode.commands.executeCommand('list.focusDown');
+        await vscode.commands.executeCommand('list.expand');
+        try {
+          await screenshot('debug-variables-values', ['.debug-variables >> text=/index/', '.debug-variables >> text=/alpha/'], 8_000);
+          break;
+        } catch (err) {
+          if (attempt === 4) throw err;
+        }
+      }
 
       await stop.session.customRequest('continue', { threadId: stop.threadId });
       const second = await nextStop('each');

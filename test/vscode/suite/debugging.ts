@@ -100,6 +100,16 @@ export function taskSessionNames(): { names: string[]; dispose(): void } {
   return { names, dispose: () => sub.dispose() };
 }
 
+/**
+ * For a test that starts its own debug session: stops whatever an earlier test left going (a
+ * task still paused, a session still ending) and waits until none is left, so the new session's
+ * stop gets the focus and the keybindings that need no session apply.
+ */
+export async function noSessionBefore(): Promise<void> {
+  if (vscode.debug.activeDebugSession) await vscode.debug.stopDebugging();
+  await noSessionLeft();
+}
+
 /** Resolves once no debug session is left (a run's end must end its task sessions too); else fails naming the one left. */
 export async function noSessionLeft(timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

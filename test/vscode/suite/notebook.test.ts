@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { StepwiseApi } from '../../../client/src/api';
 import type { RunOutcome } from '../../../client/src/runs';
 import { Flow, Task } from '../../../runtime/src/client';
-import { nextRun, nextStop } from './debugging';
+import { nextRun, nextStop, noSessionBefore } from './debugging';
 import { addCell, runCell } from './notebookCells';
 import { activateStepwise, replaceText, screenshot, waitFor, workspaceFile, workspaceFolder } from './support';
 
@@ -186,6 +186,7 @@ describe('notebook: debug a task', function () {
   });
 
   it('Resume from this step (Debug) stops in the step; Open Task in Notebook opens the paused task', async () => {
+    await noSessionBefore();
     const flowUri = workspaceFile('notebook/orders.ts');
     const flow = await vscode.workspace.openTextDocument(flowUri);
     const line = flow
