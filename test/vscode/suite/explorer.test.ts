@@ -232,9 +232,12 @@ export default class GatedFlow extends FlowSpec {
 
   it('follows a run that the Run command starts in a terminal: status bar and outcome', async () => {
     const file = workspaceFile('flows/hello.ts');
+    // Only this command's run: an earlier test's HelloWorldFlow run may end (or be read as
+    // ended) while this one goes.
+    const earlier = new Set(await new LocalDatastore(api.explorer.root()).listRuns('HelloWorldFlow'));
     const finished = new Promise<RunOutcome>((resolve) => {
       const sub = api.runs.onDidFinish((o) => {
-        if (o.flow !== 'HelloWorldFlow') return;
+        if (o.flow !== 'HelloWorldFlow' || (o.runId !== undefined && earlier.has(o.runId))) return;
         sub.dispose();
         resolve(o);
       });
