@@ -235,7 +235,19 @@ export class SlurmCluster {
 
   /** Brings the node back, unless it already is (ReturnToService=2 returns it as soon as its slurmd registers). */
   resumeNode(): void {
-    if (/down|drain|fail/i.test(this.nodeState())) this.command('scontrol', ['update', `NodeName=${this.host}`, 'State=RESUME']);
+    // The node can come back on its own between reading its state and asking for RESUME, and
+    // slurmctld then refuses the update ("Invalid node state specified"): read it again, a few times.
+    for (let tries = 0; ; tries++) {
+      const state = this.nodeState();
+      if (!/down|drain|fail/i.test(state)) return;
+      try {
+        this.command('scontrol', ['update', `NodeName=${this.host}`, 'State=RESUME']);
+        return;
+      } catch (e) {
+        if (tries >= 20 || !/Invalid node state/i.test(String(e))) throw new Error(`${String(e)} (the node was ${state})`);
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+      }
+    }
   }
 
   /** Freezes slurmctld (SIGSTOP), as a controller too busy to answer looks to the commands. */
