@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { DEBUG_TYPE, RUN_EVENT, type RunEventBody } from '../../../runtime/src/debug/protocol';
 import { isAlive } from '../../support/process';
 import { SCREENSHOT_DIR_ENV } from '../screenshotProtocol';
-import { evaluate, nextRun, nextStop, taskSessionNames, topFrame } from './debugging';
+import { evaluate, launchFlow, nextRun, nextStop, runWithoutDebugging, taskSessionNames, topFrame } from './debugging';
 import { activateStepwise, openInEditor, saveEdited, screenshot, waitFor, workspaceFile } from './support';
 
 const SCALE = `/** A local module the flow imports. */
@@ -119,14 +119,7 @@ describe('Debugging a flow: imported modules, breakpoints set while stopped, par
     vscode.debug.addBreakpoints([breakpointAt(lib, lineIn(SCALE, 'x * 10'))]);
     const run = nextRun();
     const inMid = nextStop('mid');
-    assert.ok(
-      await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(flow), {
-        type: DEBUG_TYPE,
-        request: 'launch',
-        name: 'Debug ImportingFlow',
-        flow: flow.fsPath,
-      }),
-    );
+    await launchFlow(flow, 'Debug ImportingFlow');
     const stop = await inMid;
     // The test's own focus on the stop (js-debug focuses it too; this makes the order certain).
     assert.ok(vscode.debug.activeStackItem, 'a stack frame is focused');
@@ -227,16 +220,7 @@ describe('Debugging a flow: imported modules, breakpoints set while stopped, par
     const editor = await openInEditor('debugging-resume/fails.ts');
 
     // A failed run to resume (run without the debugger: Ctrl+F5).
-    const failing = nextRun();
-    assert.ok(
-      await vscode.debug.startDebugging(
-        vscode.workspace.getWorkspaceFolder(flow),
-        { type: DEBUG_TYPE, request: 'launch', name: 'Run FailsOnceFlow', flow: flow.fsPath },
-        { noDebug: true },
-      ),
-    );
-    const failed = await failing.finished;
-    await failing.terminated;
+    const failed = await runWithoutDebugging(flow, 'Run FailsOnceFlow');
     assert.equal(failed.status, 'failed');
 
     // The fix, and a breakpoint in the step that failed.
@@ -300,14 +284,7 @@ describe('Debugging a flow: imported modules, breakpoints set while stopped, par
     try {
       const run = nextRun();
       const inMid = nextStop('mid');
-      assert.ok(
-        await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(flow), {
-          type: DEBUG_TYPE,
-          request: 'launch',
-          name: 'Debug ImportingFlow',
-          flow: flow.fsPath,
-        }),
-      );
+      await launchFlow(flow, 'Debug ImportingFlow');
       const parent = await run.session;
       const stop = await inMid;
       const pid = pids.get('mid');
@@ -346,14 +323,7 @@ describe('Debugging a flow: imported modules, breakpoints set while stopped, par
     try {
       const run = nextRun();
       const first = nextStop('mid');
-      assert.ok(
-        await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(flow), {
-          type: DEBUG_TYPE,
-          request: 'launch',
-          name: 'Debug ImportingFlow',
-          flow: flow.fsPath,
-        }),
-      );
+      await launchFlow(flow, 'Debug ImportingFlow');
       const parent = await run.session;
       const stop = await first;
 
@@ -380,14 +350,7 @@ describe('Debugging a flow: imported modules, breakpoints set while stopped, par
     await vscode.workspace.fs.createDirectory(workspaceFile('debugging-exit'));
     await vscode.workspace.fs.writeFile(flow, Buffer.from(EXITS));
     const run = nextRun(60_000);
-    assert.ok(
-      await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(flow), {
-        type: DEBUG_TYPE,
-        request: 'launch',
-        name: 'Debug ExitsFlow',
-        flow: flow.fsPath,
-      }),
-    );
+    await launchFlow(flow, 'Debug ExitsFlow');
     const end = await run.finished;
     await run.terminated;
     assert.equal(end.status, 'failed');

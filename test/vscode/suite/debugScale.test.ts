@@ -5,38 +5,15 @@
  * all, VS Code's Pause (on the Stepwise session) stops the next task before its step.
  */
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { DEBUG_TYPE, RUN_EVENT, type RunEventBody } from '../../../runtime/src/debug/protocol';
-import { evaluate, nextRun, nextStop, noSessionLeft, taskSessionNames, topFrame } from './debugging';
-import { activateStepwise, openInEditor, screenshot, waitFor, workspaceFile } from './support';
+import { evaluate, launchFlow, nextRun, nextStop, noSessionLeft, taskSessionNames, topFrame } from './debugging';
+import { activateStepwise, screenshot, waitFor, workspaceFile, writeAndOpen } from './support';
 
-const FLOW = `import { FlowSpec, step, type Inputs } from 'stepwise';
-
-export default class WideFlow extends FlowSpec {
-  declare items: number[];
-  declare square: number;
-  declare total: number;
-
-  @step start() {
-    this.items = Array.from({ length: 100 }, (_, i) => i);
-    this.next(this.square_it, { foreach: 'items' });
-  }
-
-  @step square_it() {
-    this.square = (this.input as number) ** 2;
-    this.next(this.join);
-  }
-
-  @step join(inputs: Inputs<WideFlow>) {
-    this.total = inputs.reduce((s, i) => s + i.square, 0);
-    this.next(this.end);
-  }
-
-  @step end() {
-    console.log('total', this.total);
-  }
-}
-`;
+/** The 100-task foreach the debug bench measures (bench/fixtures/foreach100.ts). */
+const FLOW = readFileSync(join(process.env.STEPWISE_TEST_REPO ?? '', 'bench', 'fixtures', 'foreach100.ts'), 'utf8');
 
 const PAUSED = (go: string) => `import { existsSync } from 'node:fs';
 import { FlowSpec, step } from 'stepwise';
@@ -66,10 +43,7 @@ describe('Debugging at scale: a breakpoint in the join of a 100-task foreach', (
   it('F5 stops in the join with its 100 inputs readable, and only the join gets a task session', async function () {
     this.timeout(300_000);
     await activateStepwise();
-    const file = workspaceFile('debugging-wide/wide.ts');
-    await vscode.workspace.fs.createDirectory(workspaceFile('debugging-wide'));
-    await vscode.workspace.fs.writeFile(file, Buffer.from(FLOW));
-    await openInEditor('debugging-wide/wide.ts');
+    const file = await writeAndOpen('debugging-wide/wide.ts', FLOW);
     await noSessionLeft();
 
     const line = FLOW.split('\n').findIndex((l) => l.includes('this.total = inputs'));
@@ -84,14 +58,7 @@ describe('Debugging at scale: a breakpoint in the join of a 100-task foreach', (
     try {
       const run = nextRun(240_000);
       const stopped = nextStop('join', 240_000);
-      assert.ok(
-        await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(file), {
-          type: DEBUG_TYPE,
-          request: 'launch',
-          name: 'Debug WideFlow',
-          flow: file.fsPath,
-        }),
-      );
+      await launchFlow(file, 'Debug Foreach100Flow');
       const stop = await stopped;
       assert.equal((await topFrame(stop)).line, line + 1);
       assert.equal(await evaluate(stop, 'inputs.length'), '100');
@@ -122,11 +89,8 @@ describe('Debugging at scale: a breakpoint in the join of a 100-task foreach', (
     this.timeout(180_000);
     await activateStepwise();
     const go = workspaceFile('debugging-pause/go');
-    const file = workspaceFile('debugging-pause/paused.ts');
-    await vscode.workspace.fs.createDirectory(workspaceFile('debugging-pause'));
     await vscode.workspace.fs.delete(go).then(undefined, () => undefined);
-    await vscode.workspace.fs.writeFile(file, Buffer.from(PAUSED(go.fsPath)));
-    await openInEditor('debugging-pause/paused.ts');
+    const file = await writeAndOpen('debugging-pause/paused.ts', PAUSED(go.fsPath));
     vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
     await noSessionLeft();
 
@@ -152,14 +116,7 @@ describe('Debugging at scale: a breakpoint in the join of a 100-task foreach', (
     try {
       const run = nextRun();
       const stopped = nextStop('end');
-      assert.ok(
-        await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(file), {
-          type: DEBUG_TYPE,
-          request: 'launch',
-          name: 'Debug PausedFlow',
-          flow: file.fsPath,
-        }),
-      );
+      await launchFlow(file, 'Debug PausedFlow');
       const parent = await run.session;
       await slow;
       assert.equal(vscode.debug.activeDebugSession?.id, parent.id, 'no task session: the Stepwise session is the one focused');

@@ -8,9 +8,9 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { RUN_EVENT, type RunEventBody } from '../../../runtime/src/debug/protocol';
 import { Flow } from '../../../runtime/src/client';
-import { evaluate, nextRun, nextStop, noSessionLeft, topFrame } from './debugging';
+import { evaluate, nextRun, nextStop, noSessionLeft, runWithoutDebugging, topFrame } from './debugging';
 import { SCREENSHOT_DIR_ENV } from '../screenshotProtocol';
-import { activateStepwise, openInEditor, screenshot, waitFor, workspaceFile } from './support';
+import { activateStepwise, screenshot, waitFor, writeAndOpen } from './support';
 
 const FLOW = `import { FlowSpec, step, type Inputs } from 'stepwise';
 
@@ -43,11 +43,7 @@ describe('Debugging one past task (Debug Task)', () => {
   it('Debug Task on a foreach task of a finished run stops in that task with its this.input, in a spin run', async function () {
     this.timeout(240_000);
     await activateStepwise();
-    const file = workspaceFile('debugging-task/pick.ts');
-    await vscode.workspace.fs.createDirectory(workspaceFile('debugging-task'));
-    await vscode.workspace.fs.writeFile(file, Buffer.from(FLOW));
-    await openInEditor('debugging-task/pick.ts');
-    const folder = vscode.workspace.getWorkspaceFolder(file);
+    const file = await writeAndOpen('debugging-task/pick.ts', FLOW);
 
     // A finished run to take the task from (Ctrl+F5's way: no debugger).
     const each: string[] = [];
@@ -55,16 +51,7 @@ describe('Debugging one past task (Debug Task)', () => {
       const body = e.body as RunEventBody;
       if (e.event === RUN_EVENT && body.type === 'taskStarted' && body.step === 'each') each.push(body.taskId);
     });
-    const first = nextRun();
-    assert.ok(
-      await vscode.debug.startDebugging(
-        folder,
-        { type: 'stepwise', request: 'launch', name: 'Run PickFlow', flow: file.fsPath },
-        { noDebug: true },
-      ),
-    );
-    const origin = await first.finished;
-    await first.terminated;
+    const origin = await runWithoutDebugging(file, 'Run PickFlow');
     collecting.dispose();
     assert.equal(origin.status, 'succeeded');
     assert.equal(each.length, 3);
@@ -105,28 +92,15 @@ describe('Debugging one past task (Debug Task)', () => {
   it('from a DAG preview node: Resume Run from This Step (Debug), then Debug Task on the join of the run shown', async function () {
     this.timeout(240_000);
     const api = await activateStepwise();
-    const file = workspaceFile('debugging-task/pick.ts');
-    await vscode.workspace.fs.createDirectory(workspaceFile('debugging-task'));
-    await vscode.workspace.fs.writeFile(file, Buffer.from(FLOW));
-    await openInEditor('debugging-task/pick.ts');
+    const file = await writeAndOpen('debugging-task/pick.ts', FLOW);
     await noSessionLeft();
     vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
-    const folder = vscode.workspace.getWorkspaceFolder(file);
     const shown = (runId: string) =>
       waitFor(`run ${runId} in the preview`, api.preview.onDidChangeRuns, () =>
         api.preview.runView().overlay?.runId === runId ? true : undefined,
       );
 
-    const first = nextRun();
-    assert.ok(
-      await vscode.debug.startDebugging(
-        folder,
-        { type: 'stepwise', request: 'launch', name: 'Run PickFlow', flow: file.fsPath },
-        { noDebug: true },
-      ),
-    );
-    const origin = await first.finished;
-    await first.terminated;
+    const origin = await runWithoutDebugging(file, 'Run PickFlow');
     assert.equal(origin.status, 'succeeded');
     await vscode.commands.executeCommand('stepwise.showDag', file);
     await shown(origin.runId);
@@ -176,23 +150,11 @@ describe('Debugging one past task (Debug Task)', () => {
     // The pick is answered through the browser, as a user answers it.
     if (!process.env[SCREENSHOT_DIR_ENV]) this.skip();
     const api = await activateStepwise();
-    const file = workspaceFile('debugging-task/pick.ts');
-    await vscode.workspace.fs.createDirectory(workspaceFile('debugging-task'));
-    await vscode.workspace.fs.writeFile(file, Buffer.from(FLOW));
-    await openInEditor('debugging-task/pick.ts');
+    const file = await writeAndOpen('debugging-task/pick.ts', FLOW);
     await noSessionLeft();
     vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
 
-    const first = nextRun();
-    assert.ok(
-      await vscode.debug.startDebugging(
-        vscode.workspace.getWorkspaceFolder(file),
-        { type: 'stepwise', request: 'launch', name: 'Run PickFlow', flow: file.fsPath },
-        { noDebug: true },
-      ),
-    );
-    const origin = await first.finished;
-    await first.terminated;
+    const origin = await runWithoutDebugging(file, 'Run PickFlow');
     assert.equal(origin.status, 'succeeded');
     await vscode.commands.executeCommand('stepwise.showDag', file);
     await waitFor(`run ${origin.runId} in the preview`, api.preview.onDidChangeRuns, () =>

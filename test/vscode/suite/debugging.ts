@@ -1,6 +1,7 @@
 /** Waiting for what a Stepwise debug session does, for the debugging suites. */
+import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { RUN_EVENT, type RunEventBody } from '../../../runtime/src/debug/protocol';
+import { DEBUG_TYPE, RUN_EVENT, type RunEventBody } from '../../../runtime/src/debug/protocol';
 
 export interface Stop {
   /** The task's session (pathspec-named child of the Stepwise session). */
@@ -120,4 +121,30 @@ export async function noSessionLeft(timeoutMs = 15_000): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Starts the flow in `file` as a launch configuration naming it does: F5's way, or Ctrl+F5's
+ * (`noDebug`). `extra` adds configuration fields (a resume's `command`, `originRunId`…).
+ */
+export async function launchFlow(
+  file: vscode.Uri,
+  name: string,
+  o: { noDebug?: boolean; extra?: Record<string, unknown> } = {},
+): Promise<void> {
+  const started = await vscode.debug.startDebugging(
+    vscode.workspace.getWorkspaceFolder(file),
+    { type: DEBUG_TYPE, request: 'launch', name, flow: file.fsPath, ...o.extra },
+    o.noDebug ? { noDebug: true } : undefined,
+  );
+  assert.ok(started, `VS Code did not start the debug configuration "${name}"`);
+}
+
+/** Runs the flow in `file` without the debugger (Ctrl+F5's way) to its end: its `runFinished`. */
+export async function runWithoutDebugging(file: vscode.Uri, name: string): Promise<Extract<RunEventBody, { type: 'runFinished' }>> {
+  const run = nextRun();
+  await launchFlow(file, name, { noDebug: true });
+  const end = await run.finished;
+  await run.terminated;
+  return end;
 }

@@ -35,6 +35,15 @@ export async function openInEditor(relative: string): Promise<vscode.TextEditor>
   return vscode.window.showTextDocument(doc, { preview: false });
 }
 
+/** Writes `text` to a workspace file (creating its folder) and opens it in an editor. */
+export async function writeAndOpen(relative: string, text: string): Promise<vscode.Uri> {
+  const file = workspaceFile(relative);
+  await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(file, '..'));
+  await vscode.workspace.fs.writeFile(file, Buffer.from(text));
+  await openInEditor(relative);
+  return file;
+}
+
 /** Waits for a condition that `event` may change; checks it once first. */
 export function waitFor<T>(what: string, event: vscode.Event<unknown>, check: () => T | undefined, timeoutMs = 20_000): Promise<T> {
   return new Promise<T>((resolve, reject) => {
