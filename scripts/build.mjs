@@ -34,6 +34,8 @@ const nodeEntries = [
   { in: 'runtime/src/cli/main.ts', out: 'cli.bundle', external: ['esbuild', 'typescript'] },
   { in: 'runtime/src/task/main.ts', out: 'task', plugins: [sharedApi] },
   { in: 'runtime/src/task/inspectorPreload.ts', out: 'inspectorPreload' },
+  // The first task's Node, started by the CLI's boot before the run's runtime copy is known.
+  { in: 'runtime/src/task/early.ts', out: 'early' },
   // The task host of --task-isolation thread: runs dist/task.js in worker threads.
   { in: 'runtime/src/task/hostMain.ts', out: 'taskHost' },
   { in: 'runtime/src/api/index.ts', out: 'api' },

@@ -8,6 +8,7 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allGone } from '../support/background';
+import { earlyProcesses } from '../support/early';
 import { describeIsolations } from '../support/isolation';
 import { Workspace } from '../support/workspace';
 
@@ -17,11 +18,13 @@ let loads = 0;
 loads++;
 
 export default class SpareFlow extends FlowSpec {
-  declare seen: Array<{ pid: number; loads: number; value: string | undefined; heapMb: number }>;
+  declare seen: Array<{ pid: number; loads: number; value: string | undefined; heapMb: number; early: boolean }>;
 
   private note(): void {
     const heap = require('node:v8').getHeapStatistics().heap_size_limit / 2 ** 20;
-    this.seen = [...(this.seen ?? []), { pid: process.pid, loads, value: process.env.RUN_VALUE, heapMb: heap }];
+    // The process the CLI's boot started (boot/earlyTask.ts) keeps its command line.
+    const early = require('node:fs').readFileSync('/proc/self/cmdline', 'utf8').split('\0').includes('--stepwise-early');
+    this.seen = [...(this.seen ?? []), { pid: process.pid, loads, value: process.env.RUN_VALUE, heapMb: heap, early }];
   }
 
   @step start() {
@@ -47,20 +50,22 @@ export default class SpareFlow extends FlowSpec {
 }
 `;
 
-/** Live spare processes started from this datastore's runtime copy. */
+/** Live spare processes started from this datastore's runtime copy, and early task processes of its CLIs. */
 function spares(root: string): number[] {
   return readdirSync('/proc')
     .filter((p) => /^\d+$/.test(p))
     .filter((p) => {
       try {
         const argv = readFileSync(`/proc/${p}/cmdline`, 'utf8');
-        return argv.includes('--stepwise-spare') && argv.includes(root);
+        return (argv.includes('--stepwise-spare') && argv.includes(root)) || earlyProcesses(root).includes(Number(p));
       } catch {
         return false;
       }
     })
     .map(Number);
 }
+
+type Seen = Array<{ pid: number; loads: number; value: string; heapMb: number; early: boolean }>;
 
 describeIsolations('spare task processes and threads', function (isolation) {
   this.timeout(120_000);
@@ -74,7 +79,7 @@ describeIsolations('spare task processes and threads', function (isolation) {
   it('each task fresh, with the run’s environment and its own heap limit; no spare left after the run', async () => {
     const r = await ws.cli(['run', 'spare.ts'], { RUN_VALUE: 'from-the-run' });
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    const seen = JSON.parse(/seen (.*)$/m.exec(r.stdout)![1]) as Array<{ pid: number; loads: number; value: string; heapMb: number }>;
+    const seen = JSON.parse(/seen (.*)$/m.exec(r.stdout)![1]) as Seen;
     assert.equal(seen.length, 4);
     for (const s of seen) {
       assert.equal(s.loads, 1, 'the flow module is loaded once per task');
@@ -85,6 +90,21 @@ describeIsolations('spare task processes and threads', function (isolation) {
     assert.ok(seen[2].heapMb > 200, `again's heap limit is ${seen[2].heapMb} MB`);
     const pids = new Set(seen.map((s) => s.pid));
     assert.equal(pids.size, isolation === 'process' ? 4 : 1, `pids ${[...pids].join(', ')}`);
+    // The first task ran in the process the CLI's boot started; as processes, the later ones did not.
+    assert.deepEqual(
+      seen.map((s) => s.early),
+      isolation === 'process' ? [true, false, false, false] : [true, true, true, true],
+    );
     await allGone(spares(ws.root), 2000);
+  });
+
+  it('STEPWISE_TASK_SPARES=0: no early process either; every task starts its own process or thread', async () => {
+    const r = await ws.cli(['run', 'spare.ts'], { RUN_VALUE: 'v', STEPWISE_TASK_SPARES: '0' });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const seen = JSON.parse(/seen (.*)$/m.exec(r.stdout)![1]) as Seen;
+    assert.deepEqual(
+      seen.map((s) => s.early),
+      [false, false, false, false],
+    );
   });
 });

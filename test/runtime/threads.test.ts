@@ -14,13 +14,16 @@ import { Workspace, runIdOf } from '../support/workspace';
 
 const THREAD = ['--task-isolation', 'thread'];
 
-/** Pids of the task hosts a runner started (its children running dist/taskHost.js). */
+/**
+ * Pids of the task hosts a runner started: its children running dist/taskHost.js, or the early
+ * process its boot started (`dist/early.js --stepwise-early`), which runs taskHost.js once taken.
+ */
 function hostsOf(runnerPid: number): number[] {
   const out = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' });
   return out
     .split('\n')
     .map((l) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l))
-    .filter((m): m is RegExpExecArray => !!m && Number(m[2]) === runnerPid && m[3].includes('taskHost.js'))
+    .filter((m): m is RegExpExecArray => !!m && Number(m[2]) === runnerPid && /taskHost\.js|--stepwise-early/.test(m[3]))
     .map((m) => Number(m[1]));
 }
 

@@ -14,6 +14,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { allGone, exited, startUntil } from './background';
 import { Random } from './random';
 import { Workspace } from './workspace';
+import { earlyProcesses } from './early';
 
 export interface ChaosOptions {
   runs: number;
@@ -60,7 +61,8 @@ const ORPHAN_GRACE_MS = 3000;
 
 /**
  * The pids of live task processes whose spec names this datastore, and of spare task processes
- * and task hosts started from this datastore's runtime copy (`<root>/.cache/runtime/…`).
+ * and task hosts started from this datastore's runtime copy (`<root>/.cache/runtime/…`), and
+ * early task processes of its CLIs (./early.ts).
  */
 function taskProcesses(root: string): number[] {
   const pids: number[] = [];
@@ -74,7 +76,7 @@ function taskProcesses(root: string): number[] {
       // gone meanwhile
     }
   }
-  return pids;
+  return [...pids, ...earlyProcesses(root)];
 }
 
 export async function killLoop(o: ChaosOptions): Promise<ChaosFigures> {

@@ -25,6 +25,7 @@ import { ClonePlan } from '../scheduler/clone';
 import type { TaskLauncher } from '../scheduler/launcher';
 import type { TaskInspection } from '../task/spec';
 import { launcherFor, taskIsolationOf } from '../scheduler/launchers';
+import { dropEarlyProcess } from '../scheduler/launchers/early';
 import { pinTaskRuntime, runtimeCacheDir, type TaskRuntime } from '../scheduler/taskRuntime';
 import { Scheduler, taskEnv, type SchedulerOptions } from '../scheduler/scheduler';
 import { resolveParameters, type ParamFlags } from './parameters';
@@ -113,8 +114,11 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
       // The first task's process or host starts while the flow compiles and the run is recorded.
       launcher.warm({ env: taskEnv(o.env, store), cwd: o.cwd, runtime: await pinTaskRuntime(runtimeCacheDir(store)) });
     }
+    // The process the CLI's boot started for the first task, if warm() did not take it.
+    dropEarlyProcess();
     return await prepareRun(o, { file, graph, warnings, store, launcher, maxWorkers });
   } catch (err) {
+    dropEarlyProcess();
     launcher.close?.();
     throw err;
   }

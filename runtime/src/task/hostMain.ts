@@ -133,5 +133,7 @@ process.on('message', (r: HostRequest) => {
 startSpare(undefined);
 // The runner is gone (it exited, or was killed however hard): so are its tasks.
 process.on('disconnect', () => process.exit(0));
+// It may have gone while this host was loading (an early host: boot/earlyTask.ts).
+if (!process.connected) process.exit(0);
 // Ctrl-C and a closed terminal are the runner's to handle (it kills the tasks it wants gone).
 for (const s of ['SIGINT', 'SIGHUP'] as const) process.on(s, () => undefined);

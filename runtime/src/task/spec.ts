@@ -67,6 +67,19 @@ export const THREAD_ARG = '--stepwise-thread';
  * runtime and then waits for its one task's spec (a thread: and environment, a SpareTaskMessage).
  */
 export const SPARE_ARG = '--stepwise-spare';
+/**
+ * The first task's process, started by the CLI's boot before the run is known (task/early.ts):
+ * only Node, waiting on stdin for an EarlyStart line that says which runtime file to run.
+ */
+export const EARLY_ARG = '--stepwise-early';
+export interface EarlyStart {
+  /** The file to run as the main module: the run's copy of dist/task.js or dist/taskHost.js. */
+  entry: string;
+  /** Its arguments (process.argv after the entry). */
+  args: string[];
+  /** The environment it runs with (the process's own is made equal to it first). */
+  env: NodeJS.ProcessEnv;
+}
 export interface SpareTaskMessage {
   spec: TaskSpec;
   env: NodeJS.ProcessEnv;

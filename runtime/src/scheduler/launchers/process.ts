@@ -10,6 +10,7 @@ import { SPARE_ARG, TASK_SPEC_ARG, type TaskSpec } from '../../task/spec';
 import type { LaunchedTask, LaunchOptions, TaskExit, TaskLauncher } from '../launcher';
 import { installedRuntime } from '../taskRuntime';
 import { runnerWatchdog } from '../watchdog';
+import { startEarly, takeEarlyProcess } from './early';
 
 interface Spare {
   child: ChildProcess;
@@ -77,7 +78,10 @@ export class LocalProcessLauncher implements TaskLauncher {
   private warmFor(nodeArgs: string[], options: LaunchOptions): void {
     if (this.closed || !this.spares) return;
     const runtime = options.runtime ?? installedRuntime();
-    const { child, started, exited } = spawnTask([...nodeArgs, runtime.entry, SPARE_ARG], options, 'pipe');
+    // The run's first spare may be the process the CLI's boot started (./early.ts).
+    const early = nodeArgs.length ? undefined : takeEarlyProcess('process', options);
+    const { child, started, exited } = early ? adopted(early) : spawnTask([...nodeArgs, runtime.entry, SPARE_ARG], options, 'pipe');
+    if (early) startEarly(early, { entry: runtime.entry, args: [SPARE_ARG], env: options.env }, false);
     const spare: Spare = { child, key: keyOf(nodeArgs, options), started, exited };
     // A spare that fails to start is simply not used.
     started.catch(() => undefined);
@@ -109,22 +113,35 @@ function spawnTask(args: string[], { env, cwd }: LaunchOptions, stdin: 'pipe' | 
     // Its own process group, so Ctrl-C in a terminal reaches the runner, which decides.
     detached: true,
   });
-  const watchdog = runnerWatchdog();
-  const exited = new Promise<TaskExit>((resolve) => {
-    child.on('close', (code, signal) => resolve({ code, signal }));
-  });
   const started = new Promise<void>((resolve, reject) => {
     child.once('spawn', () => {
-      // From here until it exits, the task dies with this runner (see ../watchdog.ts).
-      watchdog.started(child.pid!);
-      child.once('exit', () => watchdog.exited(child.pid!));
+      guard(child);
       resolve();
     });
     child.once('error', reject);
   });
+  return { child, started, exited: exitOf(child) };
+}
+
+/** The early process (./early.ts), already started: guarded from now on. */
+function adopted(child: ChildProcess) {
+  guard(child);
+  return { child, started: Promise.resolve(), exited: exitOf(child) };
+}
+
+/** From here until it exits, the task dies with this runner (see ../watchdog.ts). */
+function guard(child: ChildProcess): void {
+  const watchdog = runnerWatchdog();
+  watchdog.started(child.pid!);
+  child.once('exit', () => watchdog.exited(child.pid!));
+}
+
+function exitOf(child: ChildProcess): Promise<TaskExit> {
   // A spare's stdin closes when the runner lets it go; a write to one that already ended is no error of the task's.
   child.stdin?.on('error', () => undefined);
-  return { child, started, exited };
+  return new Promise<TaskExit>((resolve) => {
+    child.on('close', (code, signal) => resolve({ code, signal }));
+  });
 }
 
 function launched(child: ChildProcess, exited: Promise<TaskExit>): LaunchedTask {

@@ -8,6 +8,7 @@ import type { HostReport, HostRequest } from '../../task/hostProtocol';
 import type { NativeAddonMessage, TaskSpec } from '../../task/spec';
 import type { LaunchedTask, TaskExit } from '../launcher';
 import { runnerWatchdog } from '../watchdog';
+import { startEarly } from './early';
 
 /** A task in a host's thread. */
 export interface HostedTask extends LaunchedTask {
@@ -71,6 +72,14 @@ export class TaskHost {
       child.once('error', reject);
     });
     return new TaskHost(child);
+  }
+
+  /** The early process (./early.ts) as a host running `entry` (the run's dist/taskHost.js). */
+  static adopt(child: ChildProcess, entry: string, env: NodeJS.ProcessEnv): TaskHost {
+    // Guarded by the watchdog (in the constructor) before it is told to start anything.
+    const host = new TaskHost(child);
+    startEarly(child, { entry, args: [], env }, true);
+    return host;
   }
 
   get alive(): boolean {

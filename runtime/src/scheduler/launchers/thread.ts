@@ -13,6 +13,7 @@ import type { TaskSpec } from '../../task/spec';
 import type { LaunchedTask, LaunchOptions, TaskExit, TaskLauncher } from '../launcher';
 import { configuredHeapMb } from '../memory';
 import { installedRuntime } from '../taskRuntime';
+import { takeEarlyProcess } from './early';
 import { LocalProcessLauncher } from './process';
 import { TaskHost, type HostedTask } from './taskHost';
 
@@ -73,7 +74,10 @@ export class ThreadLauncher implements TaskLauncher {
       // The host runs dist/task.js from its own folder: the run's copy of the runtime, as a
       // task process would (../taskRuntime.ts).
       const runtime = options.runtime ?? installedRuntime();
-      const host = await TaskHost.start(join(dirname(runtime.entry), 'taskHost.js'), options.cwd, options.env);
+      const entry = join(dirname(runtime.entry), 'taskHost.js');
+      // The run's first host may be the process the CLI's boot started (./early.ts).
+      const early = takeEarlyProcess('thread', options);
+      const host = early ? TaskHost.adopt(early, entry, options.env) : await TaskHost.start(entry, options.cwd, options.env);
       // Closed while it started (the run stopped before its first task, say): not needed.
       if (this.closed) host.retire();
       this.hosts.push(host);
