@@ -16,12 +16,20 @@ const SAMPLE = 64 * 1024;
 /** Compress only when the sample shrinks by at least this factor. */
 const MIN_RATIO = 1.1;
 /**
- * From this size on, a blob is compressed in parts, all at once on libuv's threadpool: deflate
- * is the slowest stage of writing a large artifact (an 80 MB Float64Array: ~0.5 s on one core),
- * and a part per core divides it. Each part is a whole gzip member and gunzip reads concatenated
- * members as one stream, so readers (and blobs written before this) need no other format.
+ * From this size on a blob is "large". Compressing it is then the slowest stage of writing it
+ * (an 80 MB Float64Array: serialise ~70 ms, sha256 ~55 ms, gzip level 1 ~450 ms of CPU, writing
+ * 80 MB raw ~100 ms), so where bytes are cheap to move a store keeps it raw (`LargeBlobs`).
+ * Where it is compressed, it is compressed in parts, all at once on libuv's threadpool, a part per
+ * core. Each part is a whole gzip member and gunzip reads concatenated members as one stream, so
+ * readers need no other format.
  */
-const PARTS_MIN = 8 * 1024 * 1024;
+const LARGE_MIN = 8 * 1024 * 1024;
+/**
+ * What a store does with a large blob that would compress: `raw` on a local disk (writing and
+ * reading the bytes is several times faster than compressing them; the cost is disk space),
+ * `compressed` where they cross a network (S3). Smaller blobs are gzipped whenever it pays.
+ */
+export type LargeBlobs = 'raw' | 'compressed';
 const gzipAsync = promisify(gzip);
 const GZIP_OPTIONS = { level: 1, strategy: constants.Z_DEFAULT_STRATEGY };
 
@@ -42,9 +50,9 @@ function compressionPays(bytes: Buffer): boolean {
 }
 
 /** The stored form of serialised bytes: header, then the bytes raw or gzipped (in parts when large). */
-export async function encodeStored(bytes: Buffer): Promise<Buffer> {
-  if (!compressionPays(bytes)) return Buffer.concat([MAGIC, Buffer.from([RAW]), bytes]);
-  if (bytes.length < PARTS_MIN) return Buffer.concat([MAGIC, Buffer.from([GZIP]), gzipSync(bytes, GZIP_OPTIONS)]);
+export async function encodeStored(bytes: Buffer, large: LargeBlobs): Promise<Buffer> {
+  if ((large === 'raw' && bytes.length >= LARGE_MIN) || !compressionPays(bytes)) return Buffer.concat([MAGIC, Buffer.from([RAW]), bytes]);
+  if (bytes.length < LARGE_MIN) return Buffer.concat([MAGIC, Buffer.from([GZIP]), gzipSync(bytes, GZIP_OPTIONS)]);
   const count = Math.max(2, availableParallelism());
   const size = Math.ceil(bytes.length / count);
   const parts = await Promise.all(

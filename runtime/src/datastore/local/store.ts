@@ -55,7 +55,7 @@ export class LocalDatastore implements Datastore {
         if (err.code === 'ENOENT') return undefined;
         throw err;
       }),
-      encodeStored(serialized),
+      encodeStored(serialized, 'raw'),
     ]);
     if (existing && storedHolds(existing, serialized, encoded)) return;
     // Absent, or present but damaged: this writer has the right bytes, and the rename replaces

@@ -54,7 +54,7 @@ export class S3Datastore implements Datastore {
 
   async putBlob(flow: string, hash: string, serialized: Buffer): Promise<void> {
     const key = this.loc.blob(flow, hash);
-    const stored = await encodeStored(serialized);
+    const stored = await encodeStored(serialized, 'compressed');
     // The producer's machine keeps a copy: its next tasks read it from here.
     await this.cache.write(flow, hash, stored);
     if (this.present.has(key)) return;
