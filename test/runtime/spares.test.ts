@@ -46,6 +46,18 @@ export default class SpareFlow extends FlowSpec {
   @step end() {
     this.note();
     console.log('seen', JSON.stringify(this.seen));
+    // No task can follow the end step's: no spare process was started for one.
+    const root = process.env.STEPWISE_DATASTORE_ROOT!;
+    const fs = require('node:fs');
+    const spares = fs.readdirSync('/proc').filter((p: string) => /^\\d+$/.test(p)).filter((p: string) => {
+      try {
+        const argv = fs.readFileSync('/proc/' + p + '/cmdline', 'utf8');
+        return Number(p) !== process.pid && argv.includes('--stepwise-spare') && argv.includes(root);
+      } catch {
+        return false;
+      }
+    });
+    console.log('spares at the end', spares.length);
   }
 }
 `;
@@ -95,6 +107,7 @@ describeIsolations('spare task processes and threads', function (isolation) {
       seen.map((s) => s.early),
       isolation === 'process' ? [true, false, false, false] : [true, true, true, true],
     );
+    assert.match(r.stdout, /spares at the end 0$/m);
     await allGone(spares(ws.root), 2000);
   });
 

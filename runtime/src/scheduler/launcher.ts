@@ -39,6 +39,11 @@ export interface LaunchOptions {
   cwd: string;
   /** The files the task process starts from: the run's copy (./taskRuntime.ts); default the installation. */
   runtime?: TaskRuntime;
+  /**
+   * No task of the run can follow this one (the end step's, a spin's): nothing is started ahead
+   * for a next task (a spare process or thread would only compete with this one, then be killed).
+   */
+  last?: boolean;
 }
 
 export interface TaskLauncher {

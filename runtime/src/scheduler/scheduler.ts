@@ -269,6 +269,16 @@ export class Scheduler {
     this.advance(rec, true);
   }
 
+  /**
+   * No task of this run can follow this one: a spin's one task, or the end step's with nothing
+   * else queued or running (only a retry of it could; it then starts its own process).
+   */
+  private isLast(req: Request): boolean {
+    if (this.o.single) return true;
+    const step = this.o.graph.steps.find((s) => s.name === req.step);
+    return !!step && step.successors.length === 0 && this.queue.length === 0 && this.running.size === 0;
+  }
+
   private async launch(req: Request): Promise<void> {
     const { store, run } = this.o;
     const taskId = req.again?.taskId ?? String(this.nextTaskId++);
@@ -305,7 +315,7 @@ export class Scheduler {
     const env = taskEnv(this.o.env, store);
     let task: LaunchedTask;
     try {
-      task = await this.o.launcher.launch(spec, { env, cwd: this.o.cwd ?? process.cwd(), runtime: this.o.runtime });
+      task = await this.o.launcher.launch(spec, { env, cwd: this.o.cwd ?? process.cwd(), runtime: this.o.runtime, last: this.isLast(req) });
     } catch (err) {
       const why = `could not start the task process: ${(err as Error).message}`;
       await this.finishTask(deathRecord(start, { name: 'TaskDied', message: why, stack: why }, 'failed'));

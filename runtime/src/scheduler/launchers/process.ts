@@ -50,7 +50,7 @@ export class LocalProcessLauncher implements TaskLauncher {
     void task.exited.then(() => this.running--);
     // The next task's process starts now, while this one runs, when a core is free for it: with
     // every core busy (a foreach at --max-workers = cores) it would only compete with the tasks.
-    if (this.running < availableParallelism()) this.warmFor(heapArgs(spec), options);
+    if (!options.last && this.running < availableParallelism()) this.warmFor(heapArgs(spec), options);
     return task;
   }
 

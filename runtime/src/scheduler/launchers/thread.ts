@@ -45,7 +45,8 @@ export class ThreadLauncher implements TaskLauncher {
     // A spare thread for the next task only while a core is free for it: with every core busy
     // (a foreach at --max-workers = cores) it would only compete with the tasks, and hold memory.
     const running = this.hosts.reduce((n, h) => n + h.load, 0) + 1;
-    const hosted = host.run(spec, options.env, configuredHeapMb(spec.resources?.memoryMb, options.env), running < availableParallelism());
+    const spare = !options.last && running < availableParallelism();
+    const hosted = host.run(spec, options.env, configuredHeapMb(spec.resources?.memoryMb, options.env), spare);
     if (host.served >= RECYCLE_AFTER) host.retire();
     return this.withProcessFallback(hosted, spec, options);
   }
