@@ -4,22 +4,38 @@ import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
 import { asStorageError } from './storageError';
 
-/** Writes via a temporary file and rename, so a reader sees the old file or the whole new one. */
-export async function writeFileAtomic(file: string, data: string | Buffer): Promise<void> {
+/**
+ * Writes via a temporary file and rename, so a reader sees the old file or the whole new one.
+ * `data` may be chunks written one after the other (a header and a large payload, never copied
+ * into one buffer).
+ */
+export async function writeFileAtomic(file: string, data: string | Buffer | readonly Buffer[]): Promise<void> {
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     try {
-      await fs.writeFile(tmp, data);
+      await writeWhole(tmp, data);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       await fs.mkdir(dirname(file), { recursive: true });
-      await fs.writeFile(tmp, data);
+      await writeWhole(tmp, data);
     }
     await fs.rename(tmp, file);
   } catch (err) {
     // A write that failed half-way (a full disk) must not leave its partial file taking space.
     await fs.rm(tmp, { force: true }).catch(() => undefined);
     throw asStorageError(err, file) ?? err;
+  }
+}
+
+async function writeWhole(file: string, data: string | Buffer | readonly Buffer[]): Promise<void> {
+  if (typeof data === 'string' || Buffer.isBuffer(data)) return fs.writeFile(file, data);
+  const handle = await fs.open(file, 'w');
+  try {
+    for (const chunk of data) {
+      for (let at = 0; at < chunk.length; ) at += (await handle.write(chunk, at, chunk.length - at)).bytesWritten;
+    }
+  } finally {
+    await handle.close();
   }
 }
 

@@ -49,16 +49,29 @@ function compressionPays(bytes: Buffer): boolean {
   return sample.length / z.length >= MIN_RATIO;
 }
 
-/** The stored form of serialised bytes: header, then the bytes raw or gzipped (in parts when large). */
-export async function encodeStored(bytes: Buffer, large: LargeBlobs): Promise<Buffer> {
-  if ((large === 'raw' && bytes.length >= LARGE_MIN) || !compressionPays(bytes)) return Buffer.concat([MAGIC, Buffer.from([RAW]), bytes]);
-  if (bytes.length < LARGE_MIN) return Buffer.concat([MAGIC, Buffer.from([GZIP]), gzipSync(bytes, GZIP_OPTIONS)]);
+/**
+ * The stored form of serialised bytes as the chunks to write one after the other: the header,
+ * then the bytes raw (not copied: a large artifact is written as it is) or gzipped (in parts
+ * when large).
+ */
+export async function encodeStoredChunks(bytes: Buffer, large: LargeBlobs): Promise<Buffer[]> {
+  if ((large === 'raw' && bytes.length >= LARGE_MIN) || !compressionPays(bytes)) return [header(RAW), bytes];
+  if (bytes.length < LARGE_MIN) return [header(GZIP), gzipSync(bytes, GZIP_OPTIONS)];
   const count = Math.max(2, availableParallelism());
   const size = Math.ceil(bytes.length / count);
   const parts = await Promise.all(
     Array.from({ length: count }, (_, i) => gzipAsync(bytes.subarray(i * size, (i + 1) * size), GZIP_OPTIONS)),
   );
-  return Buffer.concat([MAGIC, Buffer.from([GZIP]), ...parts]);
+  return [header(GZIP), ...parts];
+}
+
+/** The stored form of serialised bytes, in one buffer. */
+export async function encodeStored(bytes: Buffer, large: LargeBlobs): Promise<Buffer> {
+  return Buffer.concat(await encodeStoredChunks(bytes, large));
+}
+
+function header(kind: number): Buffer {
+  return Buffer.concat([MAGIC, Buffer.from([kind])]);
 }
 
 export class CorruptBlobError extends Error {
@@ -106,17 +119,26 @@ export function decodeVerified(stored: Buffer, hash: string, file: string): Buff
 /**
  * Whether an existing stored blob holds exactly `serialized`, for the "already present" write
  * path: the writer has the right bytes, so a comparison stands in for hashing. Most often the
- * file is byte for byte what this writer would store (`encoded`), which is cheap to compare;
- * else (another encoder wrote it) its decoded bytes are compared. A damaged or unreadable blob
- * does not hold them.
+ * file is byte for byte what this writer would store (`encoded`, its chunks), which is cheap to
+ * compare; else (another encoder wrote it) its decoded bytes are compared. A damaged or
+ * unreadable blob does not hold them.
  */
-export function storedHolds(stored: Buffer, serialized: Buffer, encoded?: Buffer): boolean {
-  if (encoded?.equals(stored)) return true;
+export function storedHolds(stored: Buffer, serialized: Buffer, encoded?: readonly Buffer[]): boolean {
+  if (encoded && chunksEqual(stored, encoded)) return true;
   try {
     return decodeStored(stored, '').equals(serialized);
   } catch {
     return false;
   }
+}
+
+function chunksEqual(whole: Buffer, chunks: readonly Buffer[]): boolean {
+  let at = 0;
+  for (const c of chunks) {
+    if (at + c.length > whole.length || !whole.subarray(at, at + c.length).equals(c)) return false;
+    at += c.length;
+  }
+  return at === whole.length;
 }
 
 export function deserializeArtifact(bytes: Buffer, file: string): unknown {

@@ -12,7 +12,7 @@
  */
 import { promises as fs, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeVerified, encodeStored, storedHolds } from '../../serialize/codec';
+import { decodeVerified, encodeStoredChunks, storedHolds } from '../../serialize/codec';
 import type { Datastore, FollowOptions, LogSink, LogStream, TaskRef } from '../datastore';
 import { DatastoreError, exists, listDir, readJson, writeFileAtomic } from '../files';
 import { attemptFileName, logFileName } from '../attempts';
@@ -55,7 +55,7 @@ export class LocalDatastore implements Datastore {
         if (err.code === 'ENOENT') return undefined;
         throw err;
       }),
-      encodeStored(serialized, 'raw'),
+      encodeStoredChunks(serialized, 'raw'),
     ]);
     if (existing && storedHolds(existing, serialized, encoded)) return;
     // Absent, or present but damaged: this writer has the right bytes, and the rename replaces
