@@ -32,7 +32,7 @@ async function writeWhole(file: string, data: string | Buffer | readonly Buffer[
   const handle = await fs.open(file, 'w');
   try {
     for (const chunk of data) {
-      for (let at = 0; at < chunk.length; ) at += (await handle.write(chunk, at, chunk.length - at)).bytesWritten;
+      for (let at = 0; at < chunk.length;) at += (await handle.write(chunk, at, chunk.length - at)).bytesWritten;
     }
   } finally {
     await handle.close();
