@@ -82,15 +82,23 @@ export const suite: BenchSuite = {
           read: (await timing('touched')).stepMs,
         };
       };
-      const big = await stats(10_000_000);
+      // A fresh write is one sample per run and the disk's write-back makes it jumpy, so three
+      // runs each write it anew (the flow's blobs removed before each) and the median counts.
+      const fresh: Array<Awaited<ReturnType<typeof stats>>> = [];
+      for (let i = 0; i < 3; i++) {
+        rmSync(join(dir, '.stepwise', 'BigArtifactFlow', 'data'), { recursive: true, force: true });
+        fresh.push(await stats(10_000_000));
+      }
+      const big = [...fresh].sort((a, b) => a.persist - b.persist)[1];
       const present = await stats(10_000_000);
       const tiny = await stats(10);
       fig(
-        '80 MB Float64Array: write time (serialise, hash, store) in the step that sets it',
+        '80 MB Float64Array: write time (serialise, hash, store) in the step that sets it, median of 3 fresh writes',
         big.persist,
         'ms',
         '≤ 400 ms',
         big.persist <= 400,
+        `samples ${fresh.map((f) => f.persist).join(', ')} ms`,
       );
       fig(
         '… the same write when the blob is already stored (read back and compared before it is kept)',
