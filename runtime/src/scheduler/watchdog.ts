@@ -72,13 +72,14 @@ const SHELL = '/bin/sh';
 export class Watchdog {
   private child: ChildProcess | undefined;
 
-  /** A task process group the watchdog must kill if the runner dies before it exits. */
-  started(pid: number): void {
+  /**
+   * A started task process (or task host), whose group the watchdog must kill if the runner
+   * dies before it exits: from now until its exit.
+   */
+  guard(child: ChildProcess): void {
+    const pid = child.pid!;
     this.send(`+${pid}\n`);
-  }
-
-  exited(pid: number): void {
-    this.send(`-${pid}\n`);
+    child.once('exit', () => this.send(`-${pid}\n`));
   }
 
   private send(line: string): void {

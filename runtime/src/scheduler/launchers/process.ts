@@ -115,7 +115,8 @@ function spawnTask(args: string[], { env, cwd }: LaunchOptions, stdin: 'pipe' | 
   });
   const started = new Promise<void>((resolve, reject) => {
     child.once('spawn', () => {
-      guard(child);
+      // From here until it exits, the task dies with this runner (see ../watchdog.ts).
+      runnerWatchdog().guard(child);
       resolve();
     });
     child.once('error', reject);
@@ -125,15 +126,8 @@ function spawnTask(args: string[], { env, cwd }: LaunchOptions, stdin: 'pipe' | 
 
 /** The early process (./early.ts), already started: guarded from now on. */
 function adopted(child: ChildProcess) {
-  guard(child);
+  runnerWatchdog().guard(child);
   return { child, started: Promise.resolve(), exited: exitOf(child) };
-}
-
-/** From here until it exits, the task dies with this runner (see ../watchdog.ts). */
-function guard(child: ChildProcess): void {
-  const watchdog = runnerWatchdog();
-  watchdog.started(child.pid!);
-  child.once('exit', () => watchdog.exited(child.pid!));
 }
 
 function exitOf(child: ChildProcess): Promise<TaskExit> {

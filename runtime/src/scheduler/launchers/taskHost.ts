@@ -45,16 +45,12 @@ export class TaskHost {
 
   private constructor(private readonly child: ChildProcess) {
     this.pid = child.pid!;
-    const watchdog = runnerWatchdog();
     // The host and its threads die with this runner, even if the IPC channel's close goes unseen.
-    watchdog.started(this.pid);
+    runnerWatchdog().guard(child);
     child.on('message', (r: HostReport) => this.receive(r));
     child.stderr!.setEncoding('utf8').on('data', (d: string) => (this.ownOutput = (this.ownOutput + d).slice(-2000)));
     child.stdout!.resume();
-    child.on('exit', (code, signal) => {
-      watchdog.exited(this.pid);
-      this.died(code, signal);
-    });
+    child.on('exit', (code, signal) => this.died(code, signal));
     this.idle();
   }
 
