@@ -27,8 +27,11 @@ export function fillFixtureWorkspace(repoRoot: string, folder: string): void {
   for (const dir of ['flows', 'invalid', 'notebook']) {
     cpSync(join(repoRoot, 'test', 'fixtures', dir), join(folder, dir), { recursive: true });
   }
-  // Lets the editor's TypeScript resolve `import … from 'stepwise'` to the repository's API, so
-  // that the only problems a test sees on a valid flow are the ones Stepwise reports.
+  // Lets the editor's TypeScript resolve `import … from 'stepwise'` to the declarations the package
+  // ships (dist/types), so that the only problems a test sees on a valid flow are the ones Stepwise
+  // reports. Declarations, as in a user's project, not the runtime's sources: checking those made
+  // the TypeScript server of every fresh window spend seconds of CPU while the tests (and the F5
+  // benchmark's cold figure) ran.
   writeFileSync(
     join(folder, 'tsconfig.json'),
     JSON.stringify(
@@ -44,8 +47,8 @@ export function fillFixtureWorkspace(repoRoot: string, folder: string): void {
           types: ['node'],
           typeRoots: [join(repoRoot, 'node_modules', '@types')],
           paths: {
-            stepwise: [join(repoRoot, 'runtime', 'src', 'api', 'index.ts')],
-            'stepwise/client': [join(repoRoot, 'runtime', 'src', 'client', 'index.ts')],
+            stepwise: [join(repoRoot, 'dist', 'types', 'api', 'index.d.ts')],
+            'stepwise/client': [join(repoRoot, 'dist', 'types', 'client', 'index.d.ts')],
           },
         },
         include: ['**/*.ts'],
