@@ -17,7 +17,6 @@ import { openForeach } from './foreach';
 import { installResolver, loadFlowClass } from './flowModule';
 import { errorType, runStep, taskRecord, userStack, type StepMethod } from './outcome';
 import type { TaskRecord } from '../datastore/types';
-import { remoteMain } from './remote';
 import { startParameters } from './parameters';
 import { DEFAULTS_ARG, defaultsMain, type DefaultsRequest } from './functionDefaults';
 import { REMOTE_TASK_ARG, SPARE_ARG, TASK_SPEC_ARG, THREAD_ARG, type TaskSpec } from './spec';
@@ -181,7 +180,9 @@ function defaultsChild(): void {
   process.send!(reply, () => process.exit(0));
 }
 
-// On a cluster node the same bundle is first the task's wrapper (task/remote.ts).
-if (process.argv.includes(REMOTE_TASK_ARG)) remoteMain();
+// On a cluster node the same bundle is first the task's wrapper (task/remote.ts). Required only
+// there: it pulls in the process launcher and node:child_process, which every local task (a
+// thread above all, where each task loads the runtime anew) would otherwise load for nothing.
+if (process.argv.includes(REMOTE_TASK_ARG)) (require('./remote') as typeof import('./remote')).remoteMain();
 else if (process.argv.includes(DEFAULTS_ARG)) defaultsChild();
 else void main();
