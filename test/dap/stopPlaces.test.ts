@@ -5,15 +5,16 @@
  * breakpoint added while the run goes on. Every task still runs and shows on the console.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { RunEventBody } from '../../runtime/src/debug/protocol';
+import { allGone } from '../support/background';
 import { AdapterUnderTest } from './adapter';
 import { TaskDebugger, type BreakAt, type Paused } from './taskDebugger';
 import { lineOf, scratch } from './workspace';
 
-const FLOW = `import { existsSync } from 'node:fs';
+const FLOW = `import { existsSync, readFileSync } from 'node:fs';
 import { FlowSpec, step, type Inputs } from 'stepwise';
 import { double } from './helper';
 
@@ -21,6 +22,7 @@ export default class FanFlow extends FlowSpec {
   declare items: number[];
   declare doubled: number;
   declare total: number;
+  declare spare: boolean;
 
   @step start() {
     this.items = [1, 2, 3];
@@ -31,11 +33,14 @@ export default class FanFlow extends FlowSpec {
     // The first task waits for the test's go-ahead (a breakpoint added while it runs).
     while (this.index === 0 && !existsSync('go')) await new Promise((r) => setTimeout(r, 20));
     this.doubled = double(this.input as number); // in each
+    // Whether this task ran in a spare process (one started ahead, without the inspector).
+    this.spare = readFileSync('/proc/self/cmdline', 'utf8').includes('--stepwise-spare');
     this.next(this.join);
   }
 
   @step join(inputs: Inputs<FanFlow>) {
     this.total = inputs.reduce((s, i) => s + i.doubled, 0); // in join
+    console.log('each in spares:', inputs.map((i) => i.spare).join(','));
     this.next(this.end);
   }
 
@@ -52,6 +57,21 @@ const HELPER = `export function double(x: number): number {
 `;
 
 const stepOf = (pathspec: string) => pathspec.split('/')[2];
+
+/** Live spare task processes of the runs in `dir` (their runtime copy is in its datastore). */
+function sparesOf(dir: string): number[] {
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        const argv = readFileSync(`/proc/${p}/cmdline`, 'utf8');
+        return argv.includes('--stepwise-spare') && argv.includes(dir);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
 
 function workspace(go = true): { dir: string; flow: string; helper: string } {
   const dir = scratch();
@@ -105,6 +125,7 @@ describe('debug adapter: tasks start under the inspector only where a stop can h
     const { dir, flow } = workspace();
     const bps = [{ file: flow, line: lineOf(flow, '// in join') }];
     const seen: unknown[] = [];
+    let sparesWhileStopped = 0;
     adapter = new AdapterUnderTest(dir);
     const js = new TaskDebugger(adapter, dir, {
       breakpoints: () => bps,
@@ -115,12 +136,20 @@ describe('debug adapter: tasks start under the inspector only where a stop can h
           returnByValue: true,
         });
         seen.push((r.result as { value: unknown }).value);
+        sparesWhileStopped = sparesOf(dir).length;
       },
     });
     await adapter.launch({ flow, command: 'run', __stepwiseAttach: true }, () => setBreakpoints(adapter!, bps));
     await runToEnd(adapter, js);
     assert.deepEqual(js.attached.map(stepOf), ['join']);
     assert.deepEqual(seen, [[2, 4, 6]]);
+    // The tasks that cannot stop ran as in a plain run, each in a process started ahead.
+    assert.match(adapter.text(), /each in spares: true,true,true/);
+    await adapter.close();
+    adapter = undefined;
+    // No spare outlives the run (the one started for a task that never came is killed).
+    assert.ok(sparesWhileStopped >= 1, 'a spare was waiting while the join was stopped');
+    await allGone(sparesOf(dir), 3000);
   });
 
   it('a breakpoint in a module the flow imports: every task is attached (it may run in any step)', async () => {

@@ -107,7 +107,9 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
       // Under the debugger every task is a process: the inspector attaches to processes.
       isolation: o.inspector ? 'process' : taskIsolationOf(o.taskIsolation, o.env),
       maxWorkers,
-      spares: !o.inspector && o.env.STEPWISE_TASK_SPARES !== '0',
+      // Under the debugger too: only a task that can stop starts under the inspector (a process of
+      // its own, never a spare); every other task takes a spare as in a plain run.
+      spares: o.env.STEPWISE_TASK_SPARES !== '0',
     });
   try {
     if (launcher.warm && remote.length < graph.steps.length) {
