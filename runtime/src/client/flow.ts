@@ -1,5 +1,6 @@
 import type { Datastore } from '../datastore/datastore';
 import { DatastoreError } from '../datastore/files';
+import { settledRunState } from '../datastore/liveness';
 import { NotFoundError, nearby } from './errors';
 import { RunClient } from './run';
 import { NamespaceMismatchError } from './namespace';
@@ -41,8 +42,10 @@ export class FlowClient {
   }
 
   private async load(runId: string): Promise<RunClient> {
-    const [record, end] = await Promise.all([this.store.readRun(this.name, runId), this.store.readRunEnd(this.name, runId)]);
-    return new RunClient(this.store, record, end);
+    const readEnd = () => this.store.readRunEnd(this.name, runId);
+    const [record, first] = await Promise.all([this.store.readRun(this.name, runId), readEnd()]);
+    const { end, state } = await settledRunState(record, first, readEnd);
+    return new RunClient(this.store, record, end, state);
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { Datastore } from '../datastore/datastore';
-import { runState, type RunState } from '../datastore/liveness';
+import type { RunState } from '../datastore/liveness';
 import type { ProjectRecord, RunEndRecord, RunRecord } from '../datastore/types';
 import { NotFoundError, nearby } from './errors';
 import { StepClient } from './step';
@@ -11,6 +11,8 @@ export class RunClient {
     private readonly store: Datastore,
     readonly record: RunRecord,
     readonly end: RunEndRecord | undefined,
+    /** Decided when the run was read, with `end` (datastore/liveness.ts settledRunState): one snapshot. */
+    readonly state: RunState,
   ) {}
 
   get pathspec(): string {
@@ -21,9 +23,6 @@ export class RunClient {
   }
   get flowName(): string {
     return this.record.flow;
-  }
-  get state(): RunState {
-    return runState(this.record, this.end);
   }
   get status(): RunState['status'] {
     return this.state.status;

@@ -35,3 +35,18 @@ export function runState(run: RunRecord, end: RunEndRecord | undefined): RunStat
   }
   return { status: 'running' };
 }
+
+/**
+ * The run's state from its record and the end record read with it (`end`), settled so that a
+ * runner that finished between that read and the check of its process is not taken for dead: a
+ * runner writes its end record before it exits, so when its process is gone, `readEnd` again
+ * finds an end record written meanwhile.
+ */
+export async function settledRunState(
+  run: RunRecord,
+  end: RunEndRecord | undefined,
+  readEnd: () => Promise<RunEndRecord | undefined>,
+): Promise<{ end: RunEndRecord | undefined; state: RunState }> {
+  if (!end && runnerGone(run)) end = await readEnd();
+  return { end, state: runState(run, end) };
+}
