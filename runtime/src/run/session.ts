@@ -112,7 +112,9 @@ export async function prepareSession(o: SessionOptions): Promise<PreparedSession
       spares: o.env.STEPWISE_TASK_SPARES !== '0',
     });
   try {
-    if (launcher.warm && remote.length < graph.steps.length) {
+    // Not under the debugger: its first task may well start under the inspector (a process of its
+    // own), and a spare starting beside it would only slow the F5 to its breakpoint.
+    if (launcher.warm && remote.length < graph.steps.length && !o.inspector) {
       // The first task's process or host starts while the flow compiles and the run is recorded.
       launcher.warm({ env: taskEnv(o.env, store), cwd: o.cwd, runtime: await pinTaskRuntime(runtimeCacheDir(store)) });
     }
