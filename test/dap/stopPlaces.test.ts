@@ -5,11 +5,12 @@
  * breakpoint added while the run goes on. Every task still runs and shows on the console.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { RunEventBody } from '../../runtime/src/debug/protocol';
 import { allGone } from '../support/background';
+import { spareProcesses } from '../support/early';
 import { AdapterUnderTest } from './adapter';
 import { TaskDebugger, type BreakAt, type Paused } from './taskDebugger';
 import { lineOf, scratch } from './workspace';
@@ -57,21 +58,6 @@ const HELPER = `export function double(x: number): number {
 `;
 
 const stepOf = (pathspec: string) => pathspec.split('/')[2];
-
-/** Live spare task processes of the runs in `dir` (their runtime copy is in its datastore). */
-function sparesOf(dir: string): number[] {
-  return readdirSync('/proc')
-    .filter((p) => /^\d+$/.test(p))
-    .filter((p) => {
-      try {
-        const argv = readFileSync(`/proc/${p}/cmdline`, 'utf8');
-        return argv.includes('--stepwise-spare') && argv.includes(dir);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
 
 function workspace(go = true): { dir: string; flow: string; helper: string } {
   const dir = scratch();
@@ -136,7 +122,7 @@ describe('debug adapter: tasks start under the inspector only where a stop can h
           returnByValue: true,
         });
         seen.push((r.result as { value: unknown }).value);
-        sparesWhileStopped = sparesOf(dir).length;
+        sparesWhileStopped = spareProcesses(dir).length;
       },
     });
     await adapter.launch({ flow, command: 'run', __stepwiseAttach: true }, () => setBreakpoints(adapter!, bps));
@@ -149,7 +135,7 @@ describe('debug adapter: tasks start under the inspector only where a stop can h
     adapter = undefined;
     // No spare outlives the run (the one started for a task that never came is killed).
     assert.ok(sparesWhileStopped >= 1, 'a spare was waiting while the join was stopped');
-    await allGone(sparesOf(dir), 3000);
+    await allGone(spareProcesses(dir), 3000);
   });
 
   it('a breakpoint in a module the flow imports: every task is attached (it may run in any step)', async () => {

@@ -5,10 +5,10 @@
  * own; no spare outlives its run.
  */
 import { strict as assert } from 'node:assert';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allGone } from '../support/background';
-import { earlyProcesses } from '../support/early';
+import { earlyProcesses, spareProcesses } from '../support/early';
 import { describeIsolations } from '../support/isolation';
 import { Workspace } from '../support/workspace';
 
@@ -64,17 +64,7 @@ export default class SpareFlow extends FlowSpec {
 
 /** Live spare processes started from this datastore's runtime copy, and early task processes of its CLIs. */
 function spares(root: string): number[] {
-  return readdirSync('/proc')
-    .filter((p) => /^\d+$/.test(p))
-    .filter((p) => {
-      try {
-        const argv = readFileSync(`/proc/${p}/cmdline`, 'utf8');
-        return (argv.includes('--stepwise-spare') && argv.includes(root)) || earlyProcesses(root).includes(Number(p));
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
+  return [...spareProcesses(root), ...earlyProcesses(root)];
 }
 
 type Seen = Array<{ pid: number; loads: number; value: string; heapMb: number; early: boolean }>;
