@@ -10,11 +10,10 @@
  * - `resume` of the run finishes with the right total (a run the kill came too late for must
  *   have succeeded with it).
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { allGone, exited, startUntil } from './background';
 import { Random } from './random';
 import { Workspace } from './workspace';
-import { earlyProcesses } from './early';
+import { earlyProcesses, processesWhere } from './early';
 
 export interface ChaosOptions {
   runs: number;
@@ -65,18 +64,11 @@ const ORPHAN_GRACE_MS = 3000;
  * early task processes of its CLIs (./early.ts).
  */
 function taskProcesses(root: string): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    try {
-      const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8');
-      const task = argv.includes('--stepwise-task') || argv.includes('--stepwise-spare') || argv.includes('taskHost.js');
-      if (task && argv.includes(root)) pids.push(Number(name));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return [...pids, ...earlyProcesses(root)];
+  const tasks = processesWhere(
+    (argv) =>
+      (argv.includes('--stepwise-task') || argv.includes('--stepwise-spare') || argv.includes('taskHost.js')) && argv.includes(root),
+  );
+  return [...tasks, ...earlyProcesses(root)];
 }
 
 export async function killLoop(o: ChaosOptions): Promise<ChaosFigures> {
