@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { serialize, deserialize } from 'node:v8';
 import { gzip, gzipSync, gunzipSync, constants } from 'node:zlib';
 import { assertStorable } from './validate';
+import { ownRealm } from './realm';
 
 const MAGIC = Buffer.from('SWB1');
 const RAW = 0;
@@ -142,9 +143,11 @@ function chunksEqual(whole: Buffer, chunks: readonly Buffer[]): boolean {
 }
 
 export function deserializeArtifact(bytes: Buffer, file: string): unknown {
+  let value: unknown;
   try {
-    return deserialize(bytes);
+    value = deserialize(bytes);
   } catch (err) {
     throw new CorruptBlobError(file, `cannot deserialise (${(err as Error).message})`);
   }
+  return ownRealm(value);
 }

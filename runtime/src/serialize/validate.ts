@@ -29,6 +29,29 @@ const STORABLE_PROTOTYPES = new Set<object | null>([
   BigInt.prototype,
 ]);
 
+const STORABLE_NAMES = new Set([...STORABLE_PROTOTYPES].map((p) => (p as { constructor?: { name: string } } | null)?.constructor?.name));
+const builtinOfOtherRealm = new WeakMap<object, boolean>();
+
+/**
+ * One of the prototypes above, of another realm: in a task thread's context (task/contextThread.ts)
+ * Node's builtins return their own realm's arrays and objects (fs.readdirSync, say), which a task
+ * process stores as they are.
+ */
+function otherRealmBuiltin(proto: object | null): boolean {
+  if (proto === null) return false;
+  let known = builtinOfOtherRealm.get(proto);
+  if (known === undefined) {
+    const C = Object.getOwnPropertyDescriptor(proto, 'constructor')?.value as unknown;
+    known =
+      typeof C === 'function' &&
+      (C as { prototype?: unknown }).prototype === proto &&
+      STORABLE_NAMES.has(C.name) &&
+      /\{\s*\[native code\]\s*\}$/.test(Function.prototype.toString.call(C));
+    builtinOfOtherRealm.set(proto, known);
+  }
+  return known;
+}
+
 export class UnstorableValueError extends Error {
   constructor(
     readonly path: string,
@@ -46,8 +69,10 @@ function describeProblem(value: object): string | undefined {
     return `it is a ${value.constructor.name}, which cannot be copied`;
   }
   const proto = Object.getPrototypeOf(value) as object | null;
-  if (STORABLE_PROTOTYPES.has(proto)) return undefined;
+  if (STORABLE_PROTOTYPES.has(proto) || otherRealmBuiltin(proto)) return undefined;
   if (ArrayBuffer.isView(value) && Object.getPrototypeOf(proto) === TYPED_ARRAY_PROTO) return undefined;
+  // Node's serialiser writes a Buffer as one and reads it back as one.
+  if (Buffer.isBuffer(value)) return undefined;
   if (typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer) return undefined;
   if (value instanceof Error) return undefined; // subclasses keep name, message and stack
   const name = (proto as { constructor?: { name?: string } } | null)?.constructor?.name || 'an unnamed class';
