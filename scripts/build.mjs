@@ -38,6 +38,8 @@ const nodeEntries = [
   { in: 'runtime/src/task/early.ts', out: 'early' },
   // The task host of --task-isolation thread: runs dist/task.js in worker threads.
   { in: 'runtime/src/task/hostMain.ts', out: 'taskHost' },
+  // A task host's thread: runs each task's dist/task.js in a fresh vm context.
+  { in: 'runtime/src/task/contextThread.ts', out: 'taskThread' },
   { in: 'runtime/src/api/index.ts', out: 'api' },
   { in: 'runtime/src/client/index.ts', out: 'client' },
   // The parser and linter an editor's language server takes from an installed Stepwise.

@@ -1,5 +1,5 @@
 /**
- * `--task-isolation thread`: tasks in fresh worker threads of pooled task hosts. Each isolation
+ * `--task-isolation thread`: tasks in fresh contexts of the threads of pooled task hosts. Each isolation
  * guarantee through real runs of the CLI: a task that throws, exits, loops or runs out of heap
  * fails alone; module state never leaks between tasks of one host; concurrent output lands in the
  * right task's log; a dead host fails (or retries) only its own tasks with the reason; a dead
@@ -194,5 +194,30 @@ export default class AddonFlow extends FlowSpec {
     assert.equal(new Set(pids).size, 2, 'one of the two tasks ran in the host, the other as a process');
     const joinPid = await joined.data<number>('pid');
     assert.ok(!pids.includes(joinPid), 'the join ran as a process of its own');
+  });
+
+  it('an error a finished task left behind (a promise chain failing later) fails no later task of its thread', async () => {
+    const file = ws.copy('runtime/stray.ts');
+    const r = await ws.cli(['run', file, ...THREAD, '--max-workers', '1']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.doesNotMatch(r.stdout + r.stderr, /stray error/);
+    const run = await ws.flow('StrayFlow').run(runIdOf(r.stdout));
+    assert.deepEqual(await (await run.step('join').task()).data('items'), [1, 2, 3, 4]);
+  });
+
+  it('a package that calls import(): the task runs again as a process, saying why; the run succeeds', async () => {
+    const dir = join(ws.dir, 'node_modules', 'lazy-loader');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'lazy-loader', version: '1.0.0', main: 'index.js' }));
+    writeFileSync(join(dir, 'index.js'), "exports.pathJoin = () => import('node:path').then((p) => p.join('a', 'b'));\n");
+    const file = ws.copy('runtime/dynamic_import.ts');
+    const r = await ws.cli(['run', file, ...THREAD]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(
+      r.stdout + r.stderr,
+      /lazy-loader\/index\.js calls import\(\), which Node 20 cannot run in a task thread; this task and the run's later ones run as processes/,
+    );
+    const run = await ws.flow('DynamicImportFlow').run(runIdOf(r.stdout));
+    assert.equal(await (await run.step('end').task()).data('joined'), join('a', 'b'));
   });
 });

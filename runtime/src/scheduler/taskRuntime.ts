@@ -26,7 +26,16 @@ import { UsageError } from '../errors';
  * .vsix ship none, a task loads these files before it turns source maps on, and the debugger skips
  * them; leaving them out keeps a copy at 1.7 MB instead of 4.5 MB.
  */
-export const TASK_RUNTIME_FILES = ['task.js', 'api.js', 'client.js', 'inspectorPreload.js', 'aws-s3.js', 's3fetch.js', 'taskHost.js'];
+export const TASK_RUNTIME_FILES = [
+  'task.js',
+  'api.js',
+  'client.js',
+  'inspectorPreload.js',
+  'aws-s3.js',
+  's3fetch.js',
+  'taskHost.js',
+  'taskThread.js',
+];
 
 /** Where a task process starts from. */
 export interface TaskRuntime {

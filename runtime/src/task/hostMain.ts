@@ -1,136 +1,172 @@
 /**
  * The task host (`--task-isolation thread`): a Node process the runner starts once and keeps,
- * which runs each task it is sent in a fresh worker thread. A thread has its own module graph
- * and globals, so nothing a task's modules set at load time reaches the next task, while the
- * process start (most of a task's cost) is paid once per host instead of once per task.
+ * which runs the tasks it is sent in its task threads (task/contextThread.ts), each task in a
+ * fresh `vm` context of one: its own globals and module graph, so nothing a task's modules set
+ * reaches another task, while neither a process nor a thread is started per task.
+ *
+ * A thread runs one task at a time, so whatever it writes is that task's. A thread that ended
+ * under its task (an uncaught error, `process.exit()`, its heap limit, a kill) ends that task
+ * only; the next task gets another thread. A thread is also replaced after THREAD_TASKS tasks,
+ * so that what Node's own modules keep across contexts cannot grow through a long run.
  *
  * Started by the runner (scheduler/launchers/taskHost.ts) as `node dist/taskHost.js` with an IPC
- * channel; the messages are HostRequest and HostReport (task/hostProtocol.ts). The thread runs
- * dist/task.js from the same folder as this file: the same runtime files a task process runs.
+ * channel; the messages are HostRequest and HostReport (task/hostProtocol.ts).
  */
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { HostReport, HostRequest } from './hostProtocol';
-import { SPARE_ARG, TASK_SPEC_ARG, THREAD_ARG, type NativeAddonMessage, type SpareTaskMessage } from './spec';
+import type { HostReport, HostRequest, ThreadReport, ThreadRequest } from './hostProtocol';
+import type { ProcessOnlyMessage } from './spec';
 
-const taskEntry = join(__dirname, 'task.js');
-const threads = new Map<number, Worker>();
+const threadEntry = join(__dirname, 'taskThread.js');
+/** Tasks one thread runs before it is replaced. */
+const THREAD_TASKS = 100;
+/** Idle threads kept for the tasks to come: a thread takes the next task as soon as it is done with one. */
+const IDLE_KEPT = 1;
+
+interface TaskThread {
+  worker: Worker;
+  heapMb: number | undefined;
+  /** The task it runs now. */
+  task: number | undefined;
+  served: number;
+  /** What ended it, when it ended under a task. */
+  outOfMemory: boolean;
+  processOnly: ProcessOnlyMessage['processOnly'] | undefined;
+  streams: Promise<void>;
+}
+
+const threads = new Set<TaskThread>();
 
 function report(r: HostReport): void {
   // The runner may be gone (the host then exits on 'disconnect').
   if (process.connected) process.send!(r);
 }
 
-function forward(id: number, stream: NodeJS.ReadableStream, s: 'stdout' | 'stderr'): Promise<void> {
+/** STEPWISE_TASK_SPARES=0 (the run's environment, which the host was started with): no thread is started ahead. */
+const sparesWanted = process.env.STEPWISE_TASK_SPARES !== '0';
+
+function limits(heapMb: number | undefined) {
+  return heapMb ? { resourceLimits: { maxOldGenerationSizeMb: heapMb } } : {};
+}
+
+function startThread(heapMb: number | undefined): TaskThread {
+  const worker = new Worker(threadEntry, { stdout: true, stderr: true, ...limits(heapMb) });
+  const t: TaskThread = {
+    worker,
+    heapMb,
+    task: undefined,
+    served: 0,
+    outOfMemory: false,
+    processOnly: undefined,
+    streams: Promise.resolve(),
+  };
+  // What the thread writes outside a task's own streams (Node's warnings, say) is its task's.
+  t.streams = Promise.all([forward(t, worker.stdout, 'stdout'), forward(t, worker.stderr, 'stderr')]).then(() => undefined);
+  worker.on('message', (m: ThreadReport | ProcessOnlyMessage) => {
+    if ('processOnly' in m) t.processOnly = m.processOnly;
+    else if (m.type === 'output') report(m);
+    else if (m.type === 'done') taskDone(t, m.code, m.retire !== undefined);
+  });
+  worker.on('error', (err: Error & { code?: string }) => {
+    // What Node prints for an uncaught exception in a task process, on the task's own stderr.
+    if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') t.outOfMemory = true;
+    else if (t.task !== undefined) report({ type: 'output', id: t.task, stream: 'stderr', data: `${err.stack ?? String(err)}\n` });
+  });
+  worker.on('exit', (code) => threadEnded(t, code));
+  threads.add(t);
+  return t;
+}
+
+function forward(t: TaskThread, stream: NodeJS.ReadableStream, s: 'stdout' | 'stderr'): Promise<void> {
   stream.setEncoding('utf8');
-  stream.on('data', (data: string) => report({ type: 'output', id, stream: s, data }));
+  stream.on('data', (data: string) => {
+    if (t.task !== undefined) report({ type: 'output', id: t.task, stream: s, data });
+  });
   return new Promise((resolve) => {
     stream.once('end', resolve);
     stream.once('close', resolve);
   });
 }
 
-/**
- * A thread started before its task is known, the runtime loaded, waiting for one task
- * (task/thread.ts spareTask): the next task skips starting a thread and loading task.js. Each
- * is used for exactly one task, like any other thread; a new spare is started as one is taken.
- */
-interface Spare {
-  worker: Worker;
-  heapMb: number | undefined;
-  /** It ended (or failed) before it was given a task: not usable. */
-  dead: boolean;
-}
-let spare: Spare | undefined;
-
-function limits(heapMb: number | undefined) {
-  return heapMb ? { resourceLimits: { maxOldGenerationSizeMb: heapMb } } : {};
+function taskDone(t: TaskThread, code: number, tainted: boolean): void {
+  const id = t.task!;
+  t.task = undefined;
+  t.served++;
+  report({ type: 'exit', id, code });
+  if (tainted || t.served >= THREAD_TASKS) replace(t);
+  else if (idle(t.heapMb).length > IDLE_KEPT) retire(t);
 }
 
-/** STEPWISE_TASK_SPARES=0 (the run's environment, which the host was started with): every thread starts with its task. */
-const sparesWanted = process.env.STEPWISE_TASK_SPARES !== '0';
+function threadEnded(t: TaskThread, code: number): void {
+  if (!threads.delete(t)) return; // retired
+  const id = t.task;
+  if (id === undefined) return;
+  t.task = undefined;
+  ready(t.heapMb);
+  // Output the thread wrote before it ended still arrives; its streams end soon after.
+  const settle = setTimeout(done, 2000);
+  void t.streams.then(done);
+  let reported = false;
+  function done(): void {
+    if (reported) return;
+    reported = true;
+    clearTimeout(settle);
+    report({
+      type: 'exit',
+      id: id!,
+      code,
+      ...(t.outOfMemory ? { outOfMemory: true } : {}),
+      ...(t.processOnly ? { processOnly: t.processOnly } : {}),
+    });
+  }
+}
 
-function startSpare(heapMb: number | undefined): void {
-  if (!sparesWanted) return;
+function retire(t: TaskThread): void {
+  threads.delete(t);
+  void t.worker.terminate();
+}
+
+/** Retires a thread that may take no more tasks, and starts its successor now, while the runner sends the next task. */
+function replace(t: TaskThread): void {
+  retire(t);
+  ready(t.heapMb);
+}
+
+/** An idle thread for the next task (unless STEPWISE_TASK_SPARES=0: each then starts when needed). */
+function ready(heapMb: number | undefined): void {
+  if (!sparesWanted || idle(heapMb).length > 0) return;
   try {
-    const worker = new Worker(taskEntry, { argv: [THREAD_ARG, SPARE_ARG], stdout: true, stderr: true, ...limits(heapMb) });
-    const s: Spare = { worker, heapMb, dead: false };
-    const dead = () => {
-      s.dead = true;
-      if (spare === s) spare = undefined;
-    };
-    worker.once('exit', dead);
-    worker.once('error', dead);
-    spare = s;
+    startThread(heapMb);
   } catch {
-    // tasks start their own threads
+    // the next task starts its own
   }
 }
 
-/** The spare thread if it fits this task (the same heap limit), else a new thread with the spec in its argv. */
-function threadFor(r: Extract<HostRequest, { type: 'run' }>): Worker {
-  const s = spare;
-  spare = undefined;
-  if (s && !s.dead && s.heapMb === r.heapMb) {
-    s.worker.removeAllListeners('exit').removeAllListeners('error');
-    const message: SpareTaskMessage = { spec: r.spec, env: r.env };
-    s.worker.postMessage(message);
-    return s.worker;
-  }
-  if (s && !s.dead) void s.worker.terminate();
-  return new Worker(taskEntry, {
-    argv: [TASK_SPEC_ARG, JSON.stringify(r.spec), THREAD_ARG],
-    env: r.env,
-    stdout: true,
-    stderr: true,
-    ...limits(r.heapMb),
-  });
+function idle(heapMb: number | undefined): TaskThread[] {
+  return [...threads].filter((t) => t.task === undefined && t.heapMb === heapMb);
 }
 
 function run(r: Extract<HostRequest, { type: 'run' }>): void {
   const { id } = r;
-  let worker: Worker;
+  let t: TaskThread;
   try {
-    worker = threadFor(r);
+    t = idle(r.heapMb)[0] ?? startThread(r.heapMb);
   } catch (err) {
     report({ type: 'exit', id, code: 1, error: `could not start the task's thread: ${(err as Error).message}` });
     return;
-  } finally {
-    // The next task's thread starts now, while this one runs, when the runner sees a free core for it.
-    if (r.spare) startSpare(r.heapMb);
   }
-  threads.set(id, worker);
-  report({ type: 'started', id, threadId: worker.threadId });
-  const streams = Promise.all([forward(id, worker.stdout, 'stdout'), forward(id, worker.stderr, 'stderr')]);
-  let outOfMemory = false;
-  let native: NativeAddonMessage['nativeAddon'] | undefined;
-  worker.on('message', (m: Partial<NativeAddonMessage>) => (native = m.nativeAddon ?? native));
-  worker.on('error', (err: Error & { code?: string }) => {
-    // What Node prints for an uncaught exception in a task process, on the task's own stderr.
-    if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') outOfMemory = true;
-    else report({ type: 'output', id, stream: 'stderr', data: `${err.stack ?? String(err)}\n` });
-  });
-  worker.on('exit', (code) => {
-    threads.delete(id);
-    // Output the thread wrote before it ended still arrives; its streams end soon after.
-    const settle = setTimeout(done, 2000);
-    void streams.then(done);
-    let reported = false;
-    function done(): void {
-      if (reported) return;
-      reported = true;
-      clearTimeout(settle);
-      report({ type: 'exit', id, code, ...(outOfMemory ? { outOfMemory } : {}), ...(native ? { nativeAddon: native } : {}) });
-    }
-  });
+  t.task = id;
+  report({ type: 'started', id, threadId: t.worker.threadId });
+  const request: ThreadRequest = { type: 'task', id, spec: r.spec, env: r.env };
+  t.worker.postMessage(request);
 }
 
 process.on('message', (r: HostRequest) => {
   if (r.type === 'run') run(r);
-  else if (r.type === 'kill') void threads.get(r.id)?.terminate();
+  else if (r.type === 'kill') for (const t of threads) if (t.task === r.id) void t.worker.terminate();
 });
 // The first task's thread starts with the host.
-startSpare(undefined);
+ready(undefined);
 // The runner is gone (it exited, or was killed however hard): so are its tasks.
 process.on('disconnect', () => process.exit(0));
 // It may have gone while this host was loading (an early host: boot/earlyTask.ts).

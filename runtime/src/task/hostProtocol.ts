@@ -1,12 +1,12 @@
 /** The messages between a runner and its task hosts (task/hostMain.ts), over Node's IPC channel. */
-import type { NativeAddonMessage, TaskSpec } from './spec';
+import type { ProcessOnlyMessage, TaskSpec } from './spec';
 
 export type HostRequest =
   /**
-   * Run one task in a fresh thread. `heapMb`: the thread's heap limit (`@resources({ memoryMb })`).
-   * `spare`: start the next task's thread now (a core is free for it).
+   * Run one task in a fresh context of a task thread (task/contextThread.ts). `heapMb`: the
+   * thread's heap limit (`@resources({ memoryMb })`).
    */
-  | { type: 'run'; id: number; spec: TaskSpec; env: NodeJS.ProcessEnv; heapMb?: number; spare?: boolean }
+  | { type: 'run'; id: number; spec: TaskSpec; env: NodeJS.ProcessEnv; heapMb?: number }
   /** End the task's thread now (Ctrl-C, `@timeout`, Stop). */
   | { type: 'kill'; id: number };
 
@@ -20,8 +20,19 @@ export type HostReport =
       code: number;
       /** The thread reached its heap limit. */
       outOfMemory?: boolean;
-      /** A native addon could not load in the thread: the task must run as a process. */
-      nativeAddon?: NativeAddonMessage['nativeAddon'];
+      /** The task cannot run in a thread (a native addon, import()): it must run as a process. */
+      processOnly?: ProcessOnlyMessage['processOnly'];
       /** The thread could not be started. */
       error?: string;
     };
+
+/** Between a task host and one of its task threads (task/contextThread.ts), over the thread's port. */
+export type ThreadRequest = { type: 'task'; id: number; spec: TaskSpec; env: NodeJS.ProcessEnv };
+
+export type ThreadReport =
+  | { type: 'output'; id: number; stream: 'stdout' | 'stderr'; data: string }
+  /**
+   * The task ended in its context; the thread takes the next one, unless `retire`: the task
+   * changed what the thread's tasks share (task/sharedState.ts), so it must take no other.
+   */
+  | { type: 'done'; id: number; code: number; retire?: string };

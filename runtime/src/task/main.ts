@@ -19,9 +19,10 @@ import { errorType, runStep, taskRecord, userStack, type StepMethod } from './ou
 import type { TaskRecord } from '../datastore/types';
 import { startParameters } from './parameters';
 import { DEFAULTS_ARG, defaultsMain, type DefaultsRequest } from './functionDefaults';
-import { REMOTE_TASK_ARG, SPARE_ARG, TASK_SPEC_ARG, THREAD_ARG, type TaskSpec } from './spec';
+import { REMOTE_TASK_ARG, SPARE_ARG, TASK_SPEC_ARG, type TaskSpec } from './spec';
 import { username } from '../util/username';
 import { spareSpec } from './spare';
+import { taskContextHook } from './contextHook';
 
 const { HOST, stepNameOf, setParameterResolver, setCurrent, decoratorsOf } = __internal;
 
@@ -146,8 +147,10 @@ function exitWithParent(): void {
 
 async function main(): Promise<void> {
   process.setSourceMapsEnabled(true);
-  // A spare process or thread learns its task once it is needed (./spare.ts).
-  const spec = process.argv.includes(SPARE_ARG) ? await spareSpec() : parseSpec();
+  // In a task thread's context, the thread hands over the task (./contextThread.ts); a spare
+  // process learns its task once it is needed (./spare.ts).
+  const hook = taskContextHook();
+  const spec = hook ? hook.spec : process.argv.includes(SPARE_ARG) ? await spareSpec() : parseSpec();
   if (!spec) process.exit(0);
   // Under the debugger, a process that exits with a client attached waits for it to disconnect,
   // forever if it never does: close the inspector on every way out, the step's own
@@ -158,10 +161,11 @@ async function main(): Promise<void> {
     process.once('exit', () => inspector.close());
     exposeForDebugger();
   }
-  // A thread of a task host (--task-isolation thread): see task/thread.ts. Required here, not
+  // A task thread's context (--task-isolation thread): see task/thread.ts. Required here, not
   // imported, so that a task process never loads node:worker_threads.
-  if (process.argv.includes(THREAD_ARG)) (require('./thread') as typeof import('./thread')).guardNativeAddons();
-  exitWithParent();
+  if (hook) (require('./thread') as typeof import('./thread')).guardNativeAddons();
+  // A task thread ends with its host, which ends with the runner.
+  if (!hook) exitWithParent();
   let code = 1;
   try {
     code = await runTask(spec);
@@ -169,7 +173,9 @@ async function main(): Promise<void> {
     process.stderr.write(`stepwise task ${spec.step}/${spec.taskId}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     code = 1;
   }
-  process.exit(code);
+  // A task thread runs the next task in a fresh context: only this task ends.
+  if (hook) hook.done(code);
+  else process.exit(code);
 }
 
 /** The runner's child that computes function defaults (task/functionDefaults.ts), answering over IPC. */

@@ -60,11 +60,9 @@ export const TASK_SPEC_ARG = '--stepwise-task';
 export const REMOTE_TASK_ARG = '--stepwise-task-remote';
 /** The run's working directory, for the task wrapper only (it is not passed on to the task). */
 export const REMOTE_CWD_ENV = 'STEPWISE_REMOTE_TASK_CWD';
-/** Added to a task's argv by a task host (task/hostMain.ts): the task runs as a worker thread. */
-export const THREAD_ARG = '--stepwise-thread';
 /**
- * A spare task process or thread (task/spare.ts): started ahead of its task, it loads the task
- * runtime and then waits for its one task's spec (a thread: and environment, a SpareTaskMessage).
+ * A spare task process (task/spare.ts): started ahead of its task, it loads the task runtime and
+ * then waits for its one task's spec.
  */
 export const SPARE_ARG = '--stepwise-spare';
 /**
@@ -80,13 +78,13 @@ export interface EarlyStart {
   /** The environment it runs with (the process's own is made equal to it first). */
   env: NodeJS.ProcessEnv;
 }
-export interface SpareTaskMessage {
-  spec: TaskSpec;
-  env: NodeJS.ProcessEnv;
-}
-/** The exit code of a task thread that stopped because a native addon cannot load in it (task/thread.ts). */
-export const NATIVE_ADDON_EXIT = 87;
-/** What such a thread tells its host before it stops. */
-export interface NativeAddonMessage {
-  nativeAddon: { file: string; message: string };
+/**
+ * The exit code of a task thread that stopped because its task cannot run in a thread: a native
+ * addon that cannot load in one (task/thread.ts), a module that calls import()
+ * (task/contextModules.ts). Nothing of the task is recorded; the runner runs it as a process.
+ */
+export const PROCESS_ONLY_EXIT = 87;
+/** What such a thread tells its host before it stops: the file, and why (a clause after its name). */
+export interface ProcessOnlyMessage {
+  processOnly: { file: string; why: string };
 }

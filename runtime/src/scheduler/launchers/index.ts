@@ -20,7 +20,7 @@ export const TASK_ISOLATION_HELP = `  --task-isolation process|thread
                        thread of a pooled task host (faster for many small tasks); default:
                        STEPWISE_TASK_ISOLATION. Under the debugger, tasks are processes.`;
 
-/** How local tasks are isolated from each other: a process each, or a fresh thread of a task host. */
+/** How local tasks are isolated from each other: a process each, or a fresh context in a task host's thread. */
 export type TaskIsolation = 'process' | 'thread';
 export const TASK_ISOLATIONS: readonly TaskIsolation[] = ['process', 'thread'];
 

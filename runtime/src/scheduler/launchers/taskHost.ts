@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import type { HostReport, HostRequest } from '../../task/hostProtocol';
-import type { NativeAddonMessage, TaskSpec } from '../../task/spec';
+import type { ProcessOnlyMessage, TaskSpec } from '../../task/spec';
 import type { LaunchedTask, TaskExit } from '../launcher';
 import { runnerWatchdog } from '../watchdog';
 import { startEarly } from './early';
@@ -14,8 +14,8 @@ import { startEarly } from './early';
 export interface HostedTask extends LaunchedTask {
   stdout: PassThrough;
   stderr: PassThrough;
-  /** Set when the thread stopped because a native addon cannot load in a thread. */
-  nativeAddon?: NativeAddonMessage['nativeAddon'];
+  /** Set when the thread stopped because the task cannot run in a thread (a native addon, import()). */
+  processOnly?: ProcessOnlyMessage['processOnly'];
 }
 
 interface InFlight {
@@ -91,7 +91,7 @@ export class TaskHost {
     else this.onGone.push(f);
   }
 
-  run(spec: TaskSpec, env: NodeJS.ProcessEnv, heapMb: number | undefined, spare = false): HostedTask {
+  run(spec: TaskSpec, env: NodeJS.ProcessEnv, heapMb: number | undefined): HostedTask {
     const id = this.nextId++;
     this.served++;
     let resolve!: (e: TaskExit) => void;
@@ -106,7 +106,7 @@ export class TaskHost {
     const entry: InFlight = { task, resolve };
     this.tasks.set(id, entry);
     this.busy();
-    this.send({ type: 'run', id, spec, env, ...(heapMb ? { heapMb } : {}), ...(spare ? { spare } : {}) });
+    this.send({ type: 'run', id, spec, env, ...(heapMb ? { heapMb } : {}) });
     return task;
   }
 
@@ -149,7 +149,7 @@ export class TaskHost {
     if (r.type === 'output') (r.stream === 'stdout' ? t.task.stdout : t.task.stderr).write(r.data);
     else if (r.type === 'exit') {
       if (r.error) t.task.stderr.write(`${r.error}\n`);
-      if (r.nativeAddon) t.task.nativeAddon = r.nativeAddon;
+      if (r.processOnly) t.task.processOnly = r.processOnly;
       // A thread ended on request reads as a process killed by SIGKILL would.
       const exit: TaskExit = t.killed ? { code: null, signal: 'SIGKILL' } : { code: r.code, signal: null };
       this.finish(r.id, r.outOfMemory ? { ...exit, outOfMemory: true } : exit);

@@ -1,11 +1,11 @@
 /**
- * `--task-isolation thread`: each task runs in a fresh worker thread of a pooled task host
- * (task/hostMain.ts) instead of a process of its own. One host per worker slot (`--max-workers`),
- * started on first use and replaced after RECYCLE_AFTER tasks or when it dies. Under the debugger
- * a task is a process (the inspector attaches to processes), and so is every task after one
- * needed a native addon that cannot load in a thread.
+ * `--task-isolation thread`: each task runs in a fresh `vm` context of a task thread of a pooled
+ * task host (task/hostMain.ts, task/contextThread.ts) instead of a process of its own. One host
+ * per worker slot (`--max-workers`), started on first use and replaced after RECYCLE_AFTER tasks
+ * or when it dies. Under the debugger a task is a process (the inspector attaches to processes),
+ * and so is every task after one that cannot run in a thread (a native addon that cannot load in
+ * one, a module that calls import()).
  */
-import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -26,7 +26,7 @@ export const RECYCLE_AFTER = 200;
 export class ThreadLauncher implements TaskLauncher {
   private readonly hosts: TaskHost[] = [];
   private starting = 0;
-  /** Why tasks now run as processes (a native addon that cannot load in a thread). */
+  /** Why tasks now run as processes (a task that cannot run in a thread: a native addon, import()). */
   private processesBecause: string | undefined;
   /** The host warm() started, until it is up. */
   private warming: Promise<unknown> | undefined;
@@ -42,11 +42,7 @@ export class ThreadLauncher implements TaskLauncher {
     // The host warm() is starting is this task's (its failure to start is seen again below).
     await this.warming;
     const host = await this.host(options);
-    // A spare thread for the next task only while a core is free for it: with every core busy
-    // (a foreach at --max-workers = cores) it would only compete with the tasks, and hold memory.
-    const running = this.hosts.reduce((n, h) => n + h.load, 0) + 1;
-    const spare = !options.last && running < availableParallelism();
-    const hosted = host.run(spec, options.env, configuredHeapMb(spec.resources?.memoryMb, options.env), spare);
+    const hosted = host.run(spec, options.env, configuredHeapMb(spec.resources?.memoryMb, options.env));
     if (host.served >= RECYCLE_AFTER) host.retire();
     return this.withProcessFallback(hosted, spec, options);
   }
@@ -90,7 +86,7 @@ export class ThreadLauncher implements TaskLauncher {
   }
 
   /**
-   * The task as the scheduler sees it. When its thread stopped over a native addon, the same task
+   * The task as the scheduler sees it. When its thread stopped because the task cannot run in one, the same task
    * runs again as a process behind the same streams, and so does every later task of the run.
    */
   private withProcessFallback(hosted: HostedTask, spec: TaskSpec, options: LaunchOptions): LaunchedTask {
@@ -101,13 +97,10 @@ export class ThreadLauncher implements TaskLauncher {
     let current: LaunchedTask = hosted;
     const exited = (async (): Promise<TaskExit> => {
       const exit = await hosted.exited;
-      const addon = hosted.nativeAddon;
-      if (addon) {
-        this.processesBecause ??= addon.file;
-        stderr.write(
-          `stepwise: ${addon.file} is a native addon that cannot be loaded in a worker thread (${addon.message}); ` +
-            `this task and the run's later ones run as processes (--task-isolation process).\n`,
-        );
+      const why = hosted.processOnly;
+      if (why) {
+        this.processesBecause ??= why.file;
+        stderr.write(`stepwise: ${why.file} ${why.why}; this task and the run's later ones run as processes (--task-isolation process).\n`);
         try {
           current = await this.processes.launch(spec, options);
         } catch (err) {
