@@ -56,7 +56,7 @@ const packageTypes = new Map<string, string | undefined>();
 
 export interface ContextModulesOptions {
   context: vm.Context;
-  /** A builtin module as the task sees it (`process` is its own stand-in). */
+  /** A builtin module as the task sees it, by the name required (`fs` or `node:fs`; `process` is the task's own). */
   builtin(name: string): unknown;
   /** Loads a native addon (the task's process.dlopen, which the runtime guards). */
   dlopen(module: { exports: unknown }, filename: string): void;
@@ -126,7 +126,7 @@ export class ContextModules {
 
   private require(request: string, parent: ContextModule): unknown {
     const filename = this.resolve(request, parent);
-    if (isBuiltin(filename)) return this.o.builtin(filename.replace(/^node:/, ''));
+    if (isBuiltin(filename)) return this.o.builtin(filename);
     const cached = this.cache[filename];
     if (cached) return cached.exports;
     const m = this.newModule(filename, parent);

@@ -69,7 +69,10 @@ function runTask(r: Extract<ThreadRequest, { type: 'task' }>): void {
   const modules: ContextModules = new ContextModules({
     context,
     sourceMaps,
-    builtin: (name) => (name === 'process' ? globals.process : name === 'module' ? modules.moduleBuiltin : builtinModule(name)),
+    builtin: (name) => {
+      const bare = name.replace(/^node:/, '');
+      return bare === 'process' ? globals.process : bare === 'module' ? modules.moduleBuiltin : builtinModule(name);
+    },
     dlopen: (module, filename) => globals.process.dlopen(module as { exports: object }, filename),
     runtimeDir: __dirname,
     cannotRun: processOnly,
