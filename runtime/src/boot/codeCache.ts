@@ -16,6 +16,7 @@ import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { taskContextHook } from '../task/contextHook';
 
 interface ModuleInternals {
   enableCompileCache?: (dir?: string) => unknown;
@@ -163,7 +164,8 @@ function cacheDependencies(bundle: string, dependencies: string[]): void {
  */
 export function loadBundle(bundle: string, parent: NodeModule, dependencies: string[] = []): unknown {
   outcome = 'off';
-  if (process.env.STEPWISE_CODE_CACHE === '0') return parent.require(bundle);
+  // In a task thread's context its own loader compiles each file once per thread, in the task's realm.
+  if (process.env.STEPWISE_CODE_CACHE === '0' || taskContextHook()) return parent.require(bundle);
   if (internals.enableCompileCache) {
     outcome = 'node-compile-cache';
     try {

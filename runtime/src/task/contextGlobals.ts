@@ -97,9 +97,12 @@ export class TaskGlobals {
     for (const key of nodeGlobalNames()) {
       if (key in own) continue;
       const d = Object.getOwnPropertyDescriptor(globalThis, key)!;
-      // Node's lazy globals (fetch, crypto…) keep their getter; a setter must never reach the
-      // thread's own global (`process` is one such): assigning makes the context's own value.
-      if (d.set) {
+      // Node's lazy globals (fetch, crypto…) load on first use, from the thread's global (some
+      // check that they are read there); a setter must never reach that global (`process` is one
+      // such): assigning makes the context's own value.
+      if (d.get || d.set) {
+        const get = d.get;
+        d.get = get && (() => get.call(globalThis));
         d.set = function (this: object, value: unknown) {
           Object.defineProperty(this, key, { value, writable: true, configurable: true, enumerable: d.enumerable });
         };

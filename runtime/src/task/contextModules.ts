@@ -11,7 +11,7 @@
  * scripts are kept for the thread's later tasks: compiling is per thread, evaluating per task.
  */
 import { readFileSync, statSync } from 'node:fs';
-import Module, { isBuiltin } from 'node:module';
+import NodeModule, { isBuiltin } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import vm from 'node:vm';
 import { SourceMaps } from './contextStacks';
@@ -186,12 +186,17 @@ export class ContextModules {
   }
 }
 
-/** Node's `module` statics, copied so that what a task assigns stays in its own copy. */
+/**
+ * Node's `module` builtin for one task: a class that constructs Node's modules, with a copy of
+ * its statics, so that what a task assigns (`_resolveFilename`) stays in its own copy.
+ */
 function perTaskStatics(): ModuleStatics {
-  const own = Object.create(Module) as ModuleStatics;
-  for (const name of Object.getOwnPropertyNames(Module)) {
-    if (name === 'prototype' || name === 'length' || name === 'name') continue;
-    Object.defineProperty(own, name, Object.getOwnPropertyDescriptor(Module, name)!);
+  const own = function Module(...args: unknown[]) {
+    return Reflect.construct(NodeModule, args);
+  } as unknown as ModuleStatics;
+  for (const name of Object.getOwnPropertyNames(NodeModule)) {
+    if (name === 'length' || name === 'name' || name === 'arguments' || name === 'caller') continue;
+    Object.defineProperty(own, name, Object.getOwnPropertyDescriptor(NodeModule, name)!);
   }
   return own;
 }
