@@ -45,8 +45,15 @@ function report(r: HostReport): void {
 /** STEPWISE_TASK_SPARES=0 (the run's environment, which the host was started with): no thread is started ahead. */
 const sparesWanted = process.env.STEPWISE_TASK_SPARES !== '0';
 
+/**
+ * A young generation of 8 MB (V8's default for a thread is twice that): a thread runs many short
+ * tasks, whose garbage then stays small; a host's memory on the 1000-task foreach of
+ * `npm run bench -- isolation` drops from ~79 to ~70 MB, at the same speed.
+ */
+const YOUNG_GENERATION_MB = 8;
+
 function limits(heapMb: number | undefined) {
-  return heapMb ? { resourceLimits: { maxOldGenerationSizeMb: heapMb } } : {};
+  return { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, ...(heapMb ? { maxOldGenerationSizeMb: heapMb } : {}) } };
 }
 
 function startThread(heapMb: number | undefined): TaskThread {
