@@ -72,9 +72,7 @@ export const BRIDGED = [
 ];
 
 /** The globals Node adds to a realm (Buffer, URL, fetch…), which every task context shares. */
-export function nodeGlobalNames(): string[] {
-  return Object.getOwnPropertyNames(globalThis).filter((key) => !realmNames.has(key) && key !== 'global');
-}
+export const NODE_GLOBALS = Object.getOwnPropertyNames(globalThis).filter((key) => !realmNames.has(key) && key !== 'global');
 
 export class TaskGlobals {
   readonly process: NodeJS.Process;
@@ -88,13 +86,12 @@ export class TaskGlobals {
   /** The context, its globals in place. */
   createContext(name: string): vm.Context {
     const sandbox: Record<string, unknown> = {};
-    const g = globalThis as unknown as Record<string, unknown>;
     const own: Record<string, unknown> = {
       process: this.process,
       console: new Console({ stdout: this.process.stdout, stderr: this.process.stderr }),
-      ...this.timerFunctions(g),
+      ...this.timerFunctions(),
     };
-    for (const key of nodeGlobalNames()) {
+    for (const key of NODE_GLOBALS) {
       if (key in own) continue;
       const d = Object.getOwnPropertyDescriptor(globalThis, key)!;
       // Node's lazy globals (fetch, crypto…) load on first use, from the thread's global (some
@@ -115,7 +112,7 @@ export class TaskGlobals {
     const context = vm.createContext(sandbox, { name });
     const contextGlobal = vm.runInContext('globalThis', context) as Record<string, unknown>;
     Object.defineProperty(contextGlobal, 'global', { value: contextGlobal, writable: true, configurable: true });
-    bridgeInstanceof(contextGlobal, g);
+    bridgeInstanceof(contextGlobal, globalThis as unknown as Record<string, unknown>);
     return context;
   }
 
@@ -196,7 +193,7 @@ export class TaskGlobals {
     return Object.assign(w, { isTTY: false, fd: name === 'stdout' ? 1 : 2 }) as unknown as NodeJS.WriteStream;
   }
 
-  private timerFunctions(g: Record<string, unknown>): Record<string, unknown> {
+  private timerFunctions(): Record<string, unknown> {
     const timers = this.timers;
     const once =
       <T extends NodeJS.Timeout | NodeJS.Immediate>(start: (run: () => void) => T) =>
@@ -220,7 +217,6 @@ export class TaskGlobals {
       clearTimeout: (t: NodeJS.Timeout) => (timers.delete(t), clearTimeout(t)),
       clearInterval: (t: NodeJS.Timeout) => (timers.delete(t), clearInterval(t)),
       clearImmediate: (t: NodeJS.Immediate) => (timers.delete(t), clearImmediate(t)),
-      queueMicrotask: g.queueMicrotask,
     };
   }
 }

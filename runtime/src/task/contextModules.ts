@@ -12,9 +12,10 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import NodeModule, { isBuiltin } from 'node:module';
-import { dirname, extname, join } from 'node:path';
+import { dirname, extname } from 'node:path';
 import vm from 'node:vm';
 import { SourceMaps } from './contextStacks';
+import { isEsmFile } from '../util/esmFile';
 
 type ResolveFilename = (request: string, parent: ContextModule | undefined, isMain: boolean, options?: unknown) => string;
 interface ModuleStatics {
@@ -51,8 +52,6 @@ interface Compiled {
 
 /** Compiled wrappers by file, for every context of this thread. */
 const scripts = new Map<string, Compiled>();
-/** `"type"` of the package.json nearest each folder (an ES module cannot be required). */
-const packageTypes = new Map<string, string | undefined>();
 
 export interface ContextModulesOptions {
   context: vm.Context;
@@ -66,6 +65,9 @@ export interface ContextModulesOptions {
   /** A module that cannot run in a context: the task must run as a process (task/processOnly.ts). */
   cannotRun(file: string, why: string): never;
 }
+
+/** Node's CommonJS wrapper, up to the module's own code. */
+const WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname) { ';
 
 /** A call of import(): Node 20 runs it only in modules its own loader compiled, never in a vm script. */
 const DYNAMIC_IMPORT = /\bimport\s*\(/;
@@ -148,41 +150,30 @@ export class ContextModules {
     } else if (ext === '.node') {
       this.o.dlopen(m, m.filename);
     } else {
-      if (ext === '.mjs' || (ext !== '.cjs' && this.packageType(m.path) === 'module')) throw requireEsm(m);
-      const wrapper = this.compiled(m.filename).runInContext(this.o.context) as Wrapper;
+      const wrapper = this.compiled(m).runInContext(this.o.context) as Wrapper;
       wrapper.call(m.exports, m.exports, m.require, m, m.filename, m.path);
     }
     m.loaded = true;
   }
 
-  private compiled(filename: string): vm.Script {
+  private compiled(m: ContextModule): vm.Script {
+    const { filename } = m;
     const st = statSync(filename);
     const known = scripts.get(filename);
     if (known && known.mtimeMs === st.mtimeMs && known.size === st.size) return known.script;
+    if (isEsmFile(filename)) throw requireEsm(m);
     const source = stripShebang(stripBom(readFileSync(filename, 'utf8')));
     // Found when the module loads, before it runs (so before the step, for a flow's imports); a
     // mention in a comment or a string only costs the task its thread, never its result.
     if (!filename.startsWith(this.o.runtimeDir) && DYNAMIC_IMPORT.test(source)) {
       this.o.cannotRun(filename, 'calls import(), which Node 20 cannot run in a task thread');
     }
-    this.o.sourceMaps.noteSource(filename, source);
-    // The wrapper on the module's first line, as Node's own: line numbers stay the file's.
-    const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n})`, { filename });
+    // The wrapper on the module's first line, as Node's own: line numbers stay the file's, and
+    // columns on the first line move by the wrapper's length.
+    this.o.sourceMaps.noteSource(filename, source, WRAPPER_HEAD.length);
+    const script = new vm.Script(`${WRAPPER_HEAD}${source}\n})`, { filename });
     scripts.set(filename, { script, mtimeMs: st.mtimeMs, size: st.size });
     return script;
-  }
-
-  private packageType(dir: string): string | undefined {
-    if (packageTypes.has(dir)) return packageTypes.get(dir);
-    let type: string | undefined;
-    try {
-      type = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { type?: string }).type ?? 'commonjs';
-    } catch {
-      const up = dirname(dir);
-      type = up === dir ? undefined : this.packageType(up);
-    }
-    packageTypes.set(dir, type);
-    return type;
   }
 }
 

@@ -11,9 +11,6 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
-/** The length of the CommonJS wrapper before a module's first line (contextModules.ts). */
-export const WRAPPER_PREFIX = '(function (exports, require, module, __filename, __dirname) { '.length;
-
 interface Entry {
   originalSource?: string;
   originalLine?: number;
@@ -24,8 +21,11 @@ interface Entry {
 export class SourceMaps {
   private readonly urls = new Map<string, string>();
   private readonly maps = new Map<string, SourceMap | null>();
+  /** How far the loader's wrapper moved each file's first line (task/contextModules.ts). */
+  private readonly shifts = new Map<string, number>();
 
-  noteSource(filename: string, source: string): void {
+  noteSource(filename: string, source: string, firstLineShift: number): void {
+    this.shifts.set(filename, firstLineShift);
     // The last such comment is the file's (a bundle's inline map makes it long: no regex over it).
     const at = Math.max(source.lastIndexOf('//# sourceMappingURL='), source.lastIndexOf('//@ sourceMappingURL='));
     const url = at < 0 ? '' : source.slice(at + '//# sourceMappingURL='.length).trim();
@@ -38,7 +38,7 @@ export class SourceMaps {
   original(file: string, line: number, column: number): string | undefined {
     const map = this.map(file);
     if (!map) return undefined;
-    const col = line === 1 ? column - WRAPPER_PREFIX : column;
+    const col = line === 1 ? column - (this.shifts.get(file) ?? 0) : column;
     const e = map.findEntry(line - 1, col - 1) as Entry;
     if (e.originalSource === undefined || e.originalLine === undefined || e.originalColumn === undefined) return undefined;
     return `${sourcePath(file, e.originalSource)}:${e.originalLine + 1}:${e.originalColumn + 1}`;

@@ -18,7 +18,7 @@ import { createRequire } from 'node:module';
 import vm from 'node:vm';
 import { parentPort } from 'node:worker_threads';
 import { TASK_CONTEXT, type TaskContextHook } from './contextHook';
-import { BRIDGED, TaskGlobals, nodeGlobalNames, type OutputStream } from './contextGlobals';
+import { BRIDGED, NODE_GLOBALS, TaskGlobals, type OutputStream } from './contextGlobals';
 import { ContextModules } from './contextModules';
 import { SourceMaps, mapStacksIn } from './contextStacks';
 import { processOnly } from './processOnly';
@@ -39,7 +39,7 @@ let tasksRun = 0;
 
 /** Node's classes and modules, and this realm's prototypes, as no task has changed them yet. */
 const shared = new SharedState();
-for (const name of [...BRIDGED, ...nodeGlobalNames()]) {
+for (const name of [...BRIDGED, ...NODE_GLOBALS]) {
   const d = Object.getOwnPropertyDescriptor(globalThis, name);
   // A lazy global (fetch…) is watched once a task required what it loads, if ever.
   if (d && 'value' in d) shared.watch(d.value, name);

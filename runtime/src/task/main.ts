@@ -161,11 +161,11 @@ async function main(): Promise<void> {
     process.once('exit', () => inspector.close());
     exposeForDebugger();
   }
-  // A task thread's context (--task-isolation thread): see task/thread.ts. Required here, not
-  // imported, so that a task process never loads node:worker_threads.
+  // A task thread's context (--task-isolation thread): see task/thread.ts, required here, not
+  // imported, so that a task process never loads node:worker_threads. It ends with its host,
+  // which ends with the runner; a task process watches its parent itself.
   if (hook) (require('./thread') as typeof import('./thread')).guardNativeAddons();
-  // A task thread ends with its host, which ends with the runner.
-  if (!hook) exitWithParent();
+  else exitWithParent();
   let code = 1;
   try {
     code = await runTask(spec);

@@ -10,6 +10,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
+import { isEsmFile } from '../../util/esmFile';
 
 export type ImportStyle = 'require' | 'import';
 
@@ -29,22 +30,6 @@ export function importStyle(spec: string, fromDir: string): ImportStyle {
     return 'require'; // let require report "Cannot find module"
   }
   return isEsmFile(file) ? 'import' : 'require';
-}
-
-function isEsmFile(file: string): boolean {
-  if (file.endsWith('.mjs')) return true;
-  if (!file.endsWith('.js')) return false;
-  for (let dir = dirname(file); ; dir = dirname(dir)) {
-    const pj = join(dir, 'package.json');
-    if (existsSync(pj)) {
-      try {
-        return (JSON.parse(readFileSync(pj, 'utf8')) as { type?: string }).type === 'module';
-      } catch {
-        return false;
-      }
-    }
-    if (dirname(dir) === dir) return false;
-  }
 }
 
 /** The file `import(spec)` would load from `fromDir`, for a bare specifier of an ESM package. */
