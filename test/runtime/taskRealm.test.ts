@@ -8,8 +8,7 @@
  * "the next task of the same host" matters, at --max-workers 1 (one host, tasks in turn).
  */
 import { strict as assert } from 'node:assert';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describeIsolations } from '../support/isolation';
 import { Workspace, runIdOf } from '../support/workspace';
 import type { TaskClient } from '../../runtime/src/client/task';
@@ -28,10 +27,7 @@ function lineOf(file: string, marker: string): number {
 
 /** A CommonJS package with module-level counters, installed in the workspace as the flow's dependency. */
 function writeCounterPackage(ws: Workspace): void {
-  const dir = join(ws.dir, 'node_modules', 'realm-counter');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'realm-counter', version: '1.0.0', main: 'index.js' }));
-  writeFileSync(join(dir, 'index.js'), 'let loads = 0;\nloads++;\nlet calls = 0;\nexports.loads = loads;\nexports.call = () => ++calls;\n');
+  ws.addPackage('realm-counter', 'let loads = 0;\nloads++;\nlet calls = 0;\nexports.loads = loads;\nexports.call = () => ++calls;\n');
 }
 
 describeIsolations('what a task sees of its realm', function (isolation) {

@@ -206,10 +206,7 @@ export default class AddonFlow extends FlowSpec {
   });
 
   it('a package that calls import(): the task runs again as a process, saying why; the run succeeds', async () => {
-    const dir = join(ws.dir, 'node_modules', 'lazy-loader');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'lazy-loader', version: '1.0.0', main: 'index.js' }));
-    writeFileSync(join(dir, 'index.js'), "exports.pathJoin = () => import('node:path').then((p) => p.join('a', 'b'));\n");
+    ws.addPackage('lazy-loader', "exports.pathJoin = () => import('node:path').then((p) => p.join('a', 'b'));\n");
     const file = ws.copy('runtime/dynamic_import.ts');
     const r = await ws.cli(['run', file, ...THREAD]);
     assert.equal(r.code, 0, r.stdout + r.stderr);

@@ -1,5 +1,5 @@
 /** A fresh folder per test with its own datastore, and helpers to run the CLI in it. */
-import { mkdtempSync, cpSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, cpSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, fixtures, type CliResult } from './cli';
@@ -15,6 +15,14 @@ export class Workspace {
     const dest = join(this.dir, as ?? rel.split('/').pop()!);
     cpSync(join(fixtures, rel), dest, { recursive: true });
     return dest;
+  }
+
+  /** Installs a one-file CommonJS package (`index.js` holding `code`) in the workspace's node_modules. */
+  addPackage(name: string, code: string): void {
+    const dir = join(this.dir, 'node_modules', name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', main: 'index.js' }));
+    writeFileSync(join(dir, 'index.js'), code);
   }
 
   cli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs?: number): Promise<CliResult> {
