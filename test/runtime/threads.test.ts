@@ -217,4 +217,32 @@ export default class AddonFlow extends FlowSpec {
     const run = await ws.flow('DynamicImportFlow').run(runIdOf(r.stdout));
     assert.equal(await (await run.step('end').task()).data('joined'), join('a', 'b'));
   });
+
+  it('a package that is an ES module (which a process requires on Node 20.19+): the task runs again as a process, saying why', async () => {
+    ws.addPackage('esm-only', "export const joined = ['a', 'b'].join('/');\n", { type: 'module' });
+    writeFileSync(
+      join(ws.dir, 'esm_user.ts'),
+      `import { FlowSpec, step } from 'stepwise';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const esm = require('esm-only') as { joined: string };
+
+export default class EsmUserFlow extends FlowSpec {
+  declare joined: string;
+  @step start() {
+    this.joined = esm.joined;
+    this.next(this.end);
+  }
+  @step end() {}
+}
+`,
+    );
+    const r = await ws.cli(['run', join(ws.dir, 'esm_user.ts'), ...THREAD]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(
+      r.stdout + r.stderr,
+      /esm-only\/index\.js is an ES module, which Node 20 cannot load in a task thread; this task and the run's later ones run as processes/,
+    );
+    const run = await ws.flow('EsmUserFlow').run(runIdOf(r.stdout));
+    assert.equal(await (await run.step('start').task()).data('joined'), 'a/b');
+  });
 });

@@ -17,11 +17,11 @@ export class Workspace {
     return dest;
   }
 
-  /** Installs a one-file CommonJS package (`index.js` holding `code`) in the workspace's node_modules. */
-  addPackage(name: string, code: string): void {
+  /** Installs a one-file package (`index.js` holding `code`; CommonJS unless `manifest` says otherwise) in the workspace's node_modules. */
+  addPackage(name: string, code: string, manifest: Record<string, unknown> = {}): void {
     const dir = join(this.dir, 'node_modules', name);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', main: 'index.js' }));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', main: 'index.js', ...manifest }));
     writeFileSync(join(dir, 'index.js'), code);
   }
 

@@ -150,18 +150,18 @@ export class ContextModules {
     } else if (ext === '.node') {
       this.o.dlopen(m, m.filename);
     } else {
-      const wrapper = this.compiled(m).runInContext(this.o.context) as Wrapper;
+      const wrapper = this.compiled(m.filename).runInContext(this.o.context) as Wrapper;
       wrapper.call(m.exports, m.exports, m.require, m, m.filename, m.path);
     }
     m.loaded = true;
   }
 
-  private compiled(m: ContextModule): vm.Script {
-    const { filename } = m;
+  private compiled(filename: string): vm.Script {
     const st = statSync(filename);
     const known = scripts.get(filename);
     if (known && known.mtimeMs === st.mtimeMs && known.size === st.size) return known.script;
-    if (isEsmFile(filename)) throw requireEsm(m);
+    // Node 20 loads an ES module (by `require` too, since 20.19) only through its own loader.
+    if (isEsmFile(filename)) this.o.cannotRun(filename, 'is an ES module, which Node 20 cannot load in a task thread');
     const source = stripShebang(stripBom(readFileSync(filename, 'utf8')));
     // Found when the module loads, before it runs (so before the step, for a flow's imports); a
     // mention in a comment or a string only costs the task its thread, never its result.
@@ -190,13 +190,6 @@ function perTaskStatics(): ModuleStatics {
     Object.defineProperty(own, name, Object.getOwnPropertyDescriptor(NodeModule, name)!);
   }
   return own;
-}
-
-function requireEsm(m: ContextModule): Error {
-  const from = m.parent ? ` from ${m.parent.filename}` : '';
-  const err = new Error(`require() of ES Module ${m.filename}${from} not supported.`) as NodeJS.ErrnoException;
-  err.code = 'ERR_REQUIRE_ESM';
-  return err;
 }
 
 function stripBom(s: string): string {
