@@ -1,7 +1,7 @@
 /** Waiting for what a Stepwise debug session does, for the debugging suites. */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { DEBUG_TYPE, RUN_EVENT, type RunEventBody } from '../../../runtime/src/debug/protocol';
+import { ATTACH_EVENT, DEBUG_TYPE, RUN_EVENT, type AttachEventBody, type RunEventBody } from '../../../runtime/src/debug/protocol';
 
 export interface Stop {
   /** The task's session (pathspec-named child of the Stepwise session). */
@@ -17,12 +17,57 @@ export function taskSessionOf(session: vscode.DebugSession | undefined): vscode.
   return undefined;
 }
 
+/**
+ * What the debugger did lately, for the message of a wait that timed out: sessions starting and
+ * ending, the Stepwise run's task events, DAP stops and VS Code's focus. A failure in CI then
+ * tells whether the task ran, was attached, stopped, or stopped without VS Code showing it.
+ */
+const timeline: string[] = [];
+const suiteStart = Date.now();
+function note(what: string): void {
+  timeline.push(`${((Date.now() - suiteStart) / 1000).toFixed(1)}s ${what}`);
+  if (timeline.length > 60) timeline.shift();
+}
+const nameOf = (s: vscode.DebugSession | undefined) => (s ? `${s.name} (${s.type})` : 'none');
+vscode.debug.onDidStartDebugSession((s) => note(`started ${nameOf(s)}`));
+vscode.debug.onDidTerminateDebugSession((s) => note(`ended ${nameOf(s)}`));
+vscode.debug.onDidChangeActiveStackItem((i) =>
+  note(`focus ${i instanceof vscode.DebugStackFrame ? 'frame' : i ? 'thread' : 'none'} of ${nameOf(i?.session)}`),
+);
+/** Tasks started per step (`Flow/run/step`): only a step's first task is noted, with the count at the run's end. */
+const startedTasks = new Map<string, number>();
+vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
+  if (e.event === ATTACH_EVENT) note(`attach ${(e.body as AttachEventBody).pathspec}`);
+  if (e.event !== RUN_EVENT) return;
+  const body = e.body as RunEventBody;
+  if (body.type === 'taskStarted') {
+    const step = body.pathspec.split('/').slice(0, -1).join('/');
+    const n = (startedTasks.get(step) ?? 0) + 1;
+    startedTasks.set(step, n);
+    if (n === 1) note(`taskStarted ${body.pathspec}`);
+  } else if (body.type === 'taskFinished' && body.status !== 'succeeded') note(`taskFinished ${body.pathspec} ${body.status}`);
+  else if (body.type === 'runFinished') {
+    const counts = [...startedTasks].filter(([k]) => k.split('/')[1] === body.runId);
+    note(`runFinished ${body.runId} ${body.status}; tasks started: ${counts.map(([k, n]) => `${k.split('/')[2]} ${n}`).join(', ')}`);
+  }
+});
+vscode.debug.registerDebugAdapterTrackerFactory('*', {
+  createDebugAdapterTracker: (s) => ({
+    onDidSendMessage: (m: { type?: string; event?: string; body?: { reason?: string } }) => {
+      if (m.type === 'event' && m.event === 'stopped') note(`DAP stopped (${m.body?.reason}) in ${nameOf(s)}`);
+    },
+  }),
+});
+function recently(): string {
+  return `\n  what the debugger did lately:\n    ${timeline.join('\n    ')}`;
+}
+
 /** The next stop of the debugger in a task of the given step. */
 export function nextStop(step: string, timeoutMs = 60_000): Promise<Stop> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       sub.dispose();
-      reject(new Error(`the debugger did not stop in step ${step} within ${timeoutMs} ms`));
+      reject(new Error(`the debugger did not stop in step ${step} within ${timeoutMs} ms${recently()}`));
     }, timeoutMs);
     const sub = vscode.debug.onDidChangeActiveStackItem((item) => {
       if (!(item instanceof vscode.DebugStackFrame)) return;
@@ -102,22 +147,34 @@ export function taskSessionNames(): { names: string[]; dispose(): void } {
 }
 
 /**
+ * Every debug session that has started and not yet ended, since the suites loaded. VS Code's
+ * `activeDebugSession` is the *focused* session, which can outlive its session: when the focused
+ * session ends, VS Code focuses another one, and if no other is left it may pick the ending one
+ * itself (the workbench's fallback is the first session it still lists), which then stays
+ * focused after it has ended. Seen in CI after a run whose last task session ended just before it.
+ */
+const live = new Map<string, vscode.DebugSession>();
+if (vscode.debug.activeDebugSession) live.set(vscode.debug.activeDebugSession.id, vscode.debug.activeDebugSession);
+vscode.debug.onDidStartDebugSession((s) => live.set(s.id, s));
+vscode.debug.onDidTerminateDebugSession((s) => live.delete(s.id));
+
+/**
  * For a test that starts its own debug session: stops whatever an earlier test left going (a
  * task still paused, a session still ending) and waits until none is left, so the new session's
  * stop gets the focus and the keybindings that need no session apply.
  */
 export async function noSessionBefore(): Promise<void> {
-  if (vscode.debug.activeDebugSession) await vscode.debug.stopDebugging();
+  if (live.size) await vscode.debug.stopDebugging();
   await noSessionLeft();
 }
 
 /** Resolves once no debug session is left (a run's end must end its task sessions too); else fails naming the one left. */
 export async function noSessionLeft(timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (vscode.debug.activeDebugSession) {
+  while (live.size) {
     if (Date.now() > deadline) {
-      const s = vscode.debug.activeDebugSession;
-      throw new Error(`debug session ${s.name} (${s.type}) still going ${timeoutMs} ms after its run ended`);
+      const s = [...live.values()][0];
+      throw new Error(`debug session ${nameOf(s)} still going ${timeoutMs} ms after its run ended${recently()}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
