@@ -71,7 +71,7 @@ describe('Debugging at scale: a breakpoint in the join of a 100-task foreach', (
       );
 
       await vscode.commands.executeCommand('workbench.view.debug');
-      await screenshot('debug-wide-join-stopped', ['.debug-top-stack-frame-line', '.debug-toolbar']);
+      await screenshot('debug-wide-join-stopped', ['.debug-top-stack-frame-line', '.debug-toolbar', '.debug-variables >> text=/inputs/']);
       await stop.session.customRequest('continue', { threadId: stop.threadId });
       const end = await run.finished;
       await run.terminated;
