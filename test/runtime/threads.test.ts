@@ -205,6 +205,36 @@ export default class AddonFlow extends FlowSpec {
     assert.deepEqual(await (await run.step('join').task()).data('items'), [1, 2, 3, 4]);
   });
 
+  it('process.chdir() in a thread task fails that task with a message naming --task-isolation process; a process task may chdir', async () => {
+    writeFileSync(
+      join(ws.dir, 'chdir.ts'),
+      `import { tmpdir } from 'node:os';
+import { FlowSpec, step } from 'stepwise';
+
+export default class ChdirFlow extends FlowSpec {
+  declare moved: boolean;
+  @step start() {
+    const was = process.cwd();
+    process.chdir(tmpdir());
+    this.moved = process.cwd() !== was;
+    process.chdir(was);
+    this.next(this.end);
+  }
+  @step end() {}
+}
+`,
+    );
+    const threaded = await ws.cli(['run', join(ws.dir, 'chdir.ts'), ...THREAD]);
+    assert.equal(threaded.code, 1, threaded.stdout + threaded.stderr);
+    const failed = await (await ws.flow('ChdirFlow').run(runIdOf(threaded.stdout))).step('start').task();
+    assert.equal(failed.exception!.name, 'TypeError');
+    assert.match(failed.exception!.message, /^process\.chdir\(\) cannot run in a task thread: .* --task-isolation process /);
+    const processed = await ws.cli(['run', join(ws.dir, 'chdir.ts'), '--task-isolation', 'process']);
+    assert.equal(processed.code, 0, processed.stdout + processed.stderr);
+    const end = await (await ws.flow('ChdirFlow').run(runIdOf(processed.stdout))).step('end').task();
+    assert.equal(await end.data('moved'), true);
+  });
+
   it('a package that calls import(): the task runs again as a process, saying why; the run succeeds', async () => {
     ws.addPackage('lazy-loader', "exports.pathJoin = () => import('node:path').then((p) => p.join('a', 'b'));\n");
     const file = ws.copy('runtime/dynamic_import.ts');

@@ -26,6 +26,11 @@ export interface TaskGlobalsOptions {
 
 type Listener = (...args: unknown[]) => void;
 
+/** Why `process.chdir()` fails in a task thread, and the way out. */
+export const CHDIR_IN_THREAD =
+  'process.chdir() cannot run in a task thread: the tasks of a thread share one working directory. ' +
+  'Run the flow with --task-isolation process (the default; STEPWISE_TASK_ISOLATION, or the stepwise.taskIsolation setting in VS Code).';
+
 /** Names every fresh context has (the language's own): these stay the context's. */
 const realmNames = new Set(Object.getOwnPropertyNames(vm.runInNewContext('globalThis')));
 
@@ -169,6 +174,11 @@ export class TaskGlobals {
       },
       // Ends the thread now, as a process ends: its host reports the code (task/hostMain.ts).
       exit: (code?: number | string | null) => process.exit(code ?? (own.exitCode as number | undefined)),
+      // Node's own refusal says "not supported in workers", which names neither the task thread
+      // nor the way out; the code is kept for whoever tests it.
+      chdir: () => {
+        throw Object.assign(new TypeError(CHDIR_IN_THREAD), { code: 'ERR_WORKER_UNSUPPORTED_OPERATION' });
+      },
     });
     return own;
   }
