@@ -27,7 +27,7 @@ export interface TaskGlobalsOptions {
 type Listener = (...args: unknown[]) => void;
 
 /** Why `process.chdir()` fails in a task thread, and the way out. */
-export const CHDIR_IN_THREAD =
+const CHDIR_IN_THREAD =
   'process.chdir() cannot run in a task thread: the tasks of a thread share one working directory. ' +
   'Run the flow with --task-isolation process (the default; STEPWISE_TASK_ISOLATION, or the stepwise.taskIsolation setting in VS Code).';
 
