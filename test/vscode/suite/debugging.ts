@@ -29,26 +29,44 @@ function note(what: string): void {
   if (timeline.length > 60) timeline.shift();
 }
 const nameOf = (s: vscode.DebugSession | undefined) => (s ? `${s.name} (${s.type})` : 'none');
-vscode.debug.onDidStartDebugSession((s) => note(`started ${nameOf(s)}`));
-vscode.debug.onDidTerminateDebugSession((s) => note(`ended ${nameOf(s)}`));
+
+/**
+ * Every debug session that has started and not yet ended, since the suites loaded. VS Code's
+ * `activeDebugSession` is the *focused* session, which can outlive its session: when the focused
+ * session ends, VS Code focuses another one, and if no other is left it may pick the ending one
+ * itself (the workbench's fallback is the first session it still lists), which then stays
+ * focused after it has ended. Seen in CI after a run whose last task session ended just before it.
+ */
+const live = new Map<string, vscode.DebugSession>();
+if (vscode.debug.activeDebugSession) live.set(vscode.debug.activeDebugSession.id, vscode.debug.activeDebugSession);
+vscode.debug.onDidStartDebugSession((s) => {
+  live.set(s.id, s);
+  note(`started ${nameOf(s)}`);
+});
+vscode.debug.onDidTerminateDebugSession((s) => {
+  live.delete(s.id);
+  note(`ended ${nameOf(s)}`);
+});
 vscode.debug.onDidChangeActiveStackItem((i) =>
   note(`focus ${i instanceof vscode.DebugStackFrame ? 'frame' : i ? 'thread' : 'none'} of ${nameOf(i?.session)}`),
 );
-/** Tasks started per step (`Flow/run/step`): only a step's first task is noted, with the count at the run's end. */
-const startedTasks = new Map<string, number>();
+/** Tasks started per step, by Stepwise session: only a step's first task is noted, with the counts at the run's end. */
+const startedTasks = new Map<string, Map<string, number>>();
 vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
   if (e.event === ATTACH_EVENT) note(`attach ${(e.body as AttachEventBody).pathspec}`);
   if (e.event !== RUN_EVENT) return;
   const body = e.body as RunEventBody;
+  const counts = startedTasks.get(e.session.id) ?? new Map<string, number>();
+  startedTasks.set(e.session.id, counts);
   if (body.type === 'taskStarted') {
-    const step = body.pathspec.split('/').slice(0, -1).join('/');
-    const n = (startedTasks.get(step) ?? 0) + 1;
-    startedTasks.set(step, n);
+    const n = (counts.get(body.step) ?? 0) + 1;
+    counts.set(body.step, n);
     if (n === 1) note(`taskStarted ${body.pathspec}`);
-  } else if (body.type === 'taskFinished' && body.status !== 'succeeded') note(`taskFinished ${body.pathspec} ${body.status}`);
+  } else if (body.type === 'taskFinished' && body.status !== 'succeeded')
+    note(`taskFinished ${body.pathspec} ${body.status}${body.exception ? `: ${body.exception.name}: ${body.exception.message}` : ''}`);
   else if (body.type === 'runFinished') {
-    const counts = [...startedTasks].filter(([k]) => k.split('/')[1] === body.runId);
-    note(`runFinished ${body.runId} ${body.status}; tasks started: ${counts.map(([k, n]) => `${k.split('/')[2]} ${n}`).join(', ')}`);
+    startedTasks.delete(e.session.id);
+    note(`runFinished ${body.runId} ${body.status}; tasks started: ${[...counts].map(([step, n]) => `${step} ${n}`).join(', ')}`);
   }
 });
 vscode.debug.registerDebugAdapterTrackerFactory('*', {
@@ -145,18 +163,6 @@ export function taskSessionNames(): { names: string[]; dispose(): void } {
   });
   return { names, dispose: () => sub.dispose() };
 }
-
-/**
- * Every debug session that has started and not yet ended, since the suites loaded. VS Code's
- * `activeDebugSession` is the *focused* session, which can outlive its session: when the focused
- * session ends, VS Code focuses another one, and if no other is left it may pick the ending one
- * itself (the workbench's fallback is the first session it still lists), which then stays
- * focused after it has ended. Seen in CI after a run whose last task session ended just before it.
- */
-const live = new Map<string, vscode.DebugSession>();
-if (vscode.debug.activeDebugSession) live.set(vscode.debug.activeDebugSession.id, vscode.debug.activeDebugSession);
-vscode.debug.onDidStartDebugSession((s) => live.set(s.id, s));
-vscode.debug.onDidTerminateDebugSession((s) => live.delete(s.id));
 
 /**
  * For a test that starts its own debug session: stops whatever an earlier test left going (a
