@@ -92,7 +92,10 @@ class ScreenshotServer {
       await this.page.screenshot({ path: file });
       reply = { id: req.id, ok: true, file };
     } catch (e) {
-      reply = { id: req.id, ok: false, error: e instanceof Error ? e.message : String(e) };
+      // What the page showed instead: a picture beside the others, and the failure's own words.
+      const failed = join(this.dir, `${req.name}.failed.png`);
+      await this.page.screenshot({ path: failed }).catch(() => undefined);
+      reply = { id: req.id, ok: false, error: `${e instanceof Error ? e.message : String(e)}\n(the page as it was: ${failed})` };
     }
     // The reply file is what the waiting suite watches for: write it last, in one piece.
     const tmp = join(this.dir, `.${req.name}.${req.id}.reply`);
