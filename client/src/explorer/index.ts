@@ -32,6 +32,10 @@ export interface ExplorerApi {
   filter(): { tag: string | undefined; description: string | undefined };
 }
 
+/** How often, and how far apart, a reveal is tried (see `reveal`). */
+const REVEAL_ATTEMPTS = 5;
+const REVEAL_RETRY_MS = 300;
+
 /** How often the tree is compared with the datastore while the view is visible. */
 const VISIBLE_POLL_MS = 2000;
 
@@ -72,7 +76,15 @@ export function registerExplorer(context: vscode.ExtensionContext, state: RunSta
     children: (n) => tree.getChildren(n),
     open: (n) => openNode(tree, n),
     reveal: async (n) => {
-      await view.reveal(n, { select: true, focus: false, expand: true });
+      // The workbench's reveal does nothing, and says nothing, when an ancestor is not loaded in
+      // the view yet (a view just shown loads its expanded nodes asynchronously): reveal until
+      // the node is selected.
+      for (let attempt = 1; ; attempt++) {
+        await view.reveal(n, { select: true, focus: false, expand: true });
+        if (view.selection.some((s) => s.id === n.id)) return;
+        if (attempt === REVEAL_ATTEMPTS) throw new Error(`${n.label} is not shown in the Runs view after ${attempt} reveals`);
+        await new Promise((r) => setTimeout(r, REVEAL_RETRY_MS));
+      }
     },
     onDidRefresh: tree.onDidRefresh,
     runsRead: () => tree.model.stats.runs,
